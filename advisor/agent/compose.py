@@ -1,0 +1,180 @@
+"""The offline answer backend: an extractive composer.
+
+It never writes a fact of its own. It ranks the sentences of the retrieved
+evidence against the question (dense similarity from the shared embedder,
+keyword overlap, and a preference for sentences with figures when the question
+asks for one), keeps the best few that say different things, and marks each
+with the number of its source. Wording and numbers stay exactly as the source
+has them (markup stripped). When the best sentence is too weak, it says the
+sources don't cover the question instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from advisor.embeddings import Embedder
+from advisor.text import content_words, figures, is_heading_like, split_sentences
+from advisor.types import Citation, Evidence
+
+_QUANTITY = re.compile(
+    r"\b(how much|how many|percent|percentage|share|salary|salaries|earn|pay|paid|median|average|wage|"
+    r"compensation|growth|grow|rate|number|figures?|statistics?|stats|data)\b",
+    re.I,
+)
+_ACTION = re.compile(
+    r"\b(build|learn|start|focus|practice|develop|ship|deploy|gain|master|create|get|take|contribute|"
+    r"demonstrate|spend|document|position|move|transition|invest|earn a|pursue|study)\b",
+    re.I,
+)
+_PROMO = re.compile(
+    r"(mock interview|question bank|contact (the )?founder|for a consultation|ready to practice|"
+    r"all rights reserved|sign up|our platform|book a demo)",
+    re.I,
+)
+_STEM = re.compile(r"(ing|ers|er|es|s|ed)$")
+
+
+def _stem(word: str) -> str:
+    return _STEM.sub("", word) if len(word) > 4 else word
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    evidence: Evidence
+    order: int  # position inside its evidence, to keep reading order on ties
+
+
+@dataclass
+class Composition:
+    text: str
+    citations: list[Citation]
+    refused: bool
+    best_score: float
+    used: list[tuple[str, Evidence]]  # (sentence, evidence) pairs actually shown
+
+
+def _table_row_to_sentence(header: list[str], row: str) -> str:
+    cells = [c.strip() for c in row.strip().strip("|").split("|")]
+    if len(cells) != len(header):
+        return ""
+    return "; ".join(f"{h}: {c}" for h, c in zip(header, cells, strict=True) if c) + "."
+
+
+def candidates(evidence: list[Evidence]) -> list[Candidate]:
+    """Answerable sentences of each evidence item; tool results stay whole."""
+    out: list[Candidate] = []
+    for ev in evidence:
+        if ev.kind in ("salary_data", "posting_stats", "bls", "article_figure", "posting"):
+            out.append(Candidate(ev.text.strip(), ev, 0))
+            continue
+        body = ev.text
+        if ev.locator and body.startswith(ev.locator):
+            body = body[len(ev.locator) :].lstrip("\n")
+        lines = body.splitlines()
+        header: list[str] = []
+        order = 0
+        for line in lines:
+            if line.startswith("|"):
+                if not header:
+                    header = [c.strip() for c in line.strip().strip("|").split("|")]
+                    continue
+                if re.fullmatch(r"\|?[\s|:-]+\|?", line):
+                    continue
+                sent = _table_row_to_sentence(header, line)
+                if sent:
+                    out.append(Candidate(sent, ev, order))
+                    order += 1
+                continue
+            header = []
+            for sent in split_sentences(line):
+                sent = sent.lstrip("-•* ").strip()
+                if len(sent) < 30 or is_heading_like(sent) or _PROMO.search(sent):
+                    continue
+                out.append(Candidate(sent, ev, order))
+                order += 1
+    return out
+
+
+class Composer:
+    def __init__(self, embedder: Embedder, min_score: float = 0.30, max_sentences: int = 5) -> None:
+        self.embedder = embedder
+        self.min_score = min_score
+        self.max_sentences = max_sentences
+
+    def score(self, question: str, cands: list[Candidate]) -> np.ndarray:
+        if not cands:
+            return np.zeros(0)
+        qvec = self.embedder.encode_one(question)
+        dense = self.embedder.encode([c.text for c in cands]) @ qvec
+        qwords = {_stem(w) for w in content_words(question)}
+        wants_number = bool(_QUANTITY.search(question))
+        scores = []
+        for c, d in zip(cands, dense, strict=True):
+            swords = {_stem(w) for w in content_words(c.text)}
+            lex = len(qwords & swords) / len(qwords) if qwords else 0.0
+            bonus = 0.0
+            if wants_number and figures(c.text):
+                bonus += 0.08
+            if c.evidence.kind in ("salary_data", "posting_stats"):
+                bonus += 0.1  # computed from the full data for exactly this question
+            scores.append(0.6 * float(d) + 0.32 * lex + bonus)
+        return np.asarray(scores)
+
+    def compose(
+        self,
+        question: str,
+        evidence: list[Evidence],
+        advice: bool = False,
+        pinned: list[Evidence] | None = None,
+    ) -> Composition:
+        """Pick, order and cite sentences. `pinned` evidence (tool results) always leads."""
+        pinned = pinned or []
+        cands = candidates([e for e in evidence if e not in pinned])
+        scores = self.score(question, cands)
+        best = float(scores.max()) if len(scores) else 0.0
+        chosen: list[Candidate] = [Candidate(e.text.strip(), e, 0) for e in pinned]
+        if not chosen and best < self.min_score:
+            return Composition("", [], True, best, [])
+        limit = self.max_sentences + (2 if advice else 0)
+        vecs = self.embedder.encode([c.text for c in cands]) if cands else np.zeros((0, 1))
+        chosen_idx: list[int] = []
+        floor = max(self.min_score, best - (0.22 if advice else 0.16))
+        for i in np.argsort(-scores):
+            if len(chosen) + len(chosen_idx) >= limit or scores[i] < floor:
+                break
+            c = cands[i]
+            if advice and not _ACTION.search(c.text) and scores[i] < best - 0.05:
+                continue
+            if any(float(vecs[i] @ vecs[j]) > 0.86 for j in chosen_idx):
+                continue  # says the same as one already chosen
+            if any(c.text in o.text or o.text in c.text for o in chosen):
+                continue
+            chosen_idx.append(int(i))
+        chosen += [cands[i] for i in chosen_idx]
+        return self._render(chosen, best)
+
+    @staticmethod
+    def _render(chosen: list[Candidate], best: float) -> Composition:
+        numbers: dict[str, int] = {}
+        citations: list[Citation] = []
+        lines: list[str] = []
+        used: list[tuple[str, Evidence]] = []
+        for c in chosen:
+            ev = c.evidence
+            if ev.id not in numbers:
+                numbers[ev.id] = len(numbers) + 1
+                citations.append(
+                    Citation(
+                        n=numbers[ev.id], source=ev.source, title=ev.title, quote=c.text, score=round(ev.score, 4),
+                        kind=ev.kind, locator=ev.locator, evidence_id=ev.id, context=ev.text,
+                    )
+                )
+            sent = c.text if c.text.endswith((".", "!", "?", ")", "%")) else c.text + "."
+            lines.append(f"{sent} [{numbers[ev.id]}]")
+            used.append((c.text, ev))
+        return Composition(" ".join(lines), citations, False, best, used)

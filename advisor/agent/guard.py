@@ -1,0 +1,88 @@
+"""Input guard: what may reach retrieval, and what gets a polite no.
+
+Bad input gets a clear message, never a traceback. Prompt injection is not
+"blocked" by pattern alone: the question is always treated as data (the
+composer never follows it, and the LLM prompt fences it), but obvious attempts
+to extract the system prompt or to get invented citations are answered with a
+refusal so a weak model never sees them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from advisor.text import normalize_question
+
+MAX_CHARS = 4000
+TAIL_CHARS = 600  # a long message: the question is usually at its end
+
+_INJECTION = re.compile(
+    r"(ignore (all |any |the )?(previous|prior|above|earlier) (instructions|prompts?|rules)|"
+    r"disregard (all |the |your )?(previous |prior )?(instructions|rules)|"
+    r"(reveal|print|show|repeat|output|leak|tell me) (me )?(your|the) (system|hidden|initial) (prompt|instructions|message)|"
+    r"system prompt|developer (mode|message)|jailbreak|you are now (dan|an? unrestricted)|"
+    r"ignora (todas )?las instrucciones|ignoriere (alle )?(vorherigen )?anweisungen|ignore toutes les instructions|"
+    r"(zeige|gib).{0,20}(system-?prompt|anweisungen)|act as (an? )?(unfiltered|unrestricted))",
+    re.I,
+)
+_FABRICATE = re.compile(
+    r"((make up|invent|fabricate|fake|create fake|generate fake|hallucinate).{0,40}"
+    r"(citations?|sources?|references?|quotes?|statistics?|numbers?|figures?|studies|data))|"
+    r"(cite .{0,30}(even if|whether or not).{0,30}(exist|real|true))|"
+    r"(doesn'?t matter if (it'?s|they'?re) (real|true))",
+    re.I,
+)
+_ABUSE = re.compile(
+    r"\b(you('| a)?re (an? )?(idiot|stupid|moron|useless piece)|fuck (you|off)|kill yourself|"
+    r"(write|compose|make).{0,30}(insult|harass|threat|bully).{0,30}|"
+    r"(idiots?|stupid|worthless) (women|men|people from|immigrants|indians|[a-z]+s) (can'?t|are))",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    question: str  # what goes on to understanding ("" when rejected)
+    verdict: str  # "ok" | "empty" | "binary" | "injection" | "fabrication" | "abuse"
+    message: str = ""  # the reply when rejected
+    truncated: bool = False
+
+
+def check_input(raw: str | bytes | None, max_chars: int = MAX_CHARS) -> GuardResult:
+    if raw is None:
+        return GuardResult("", "empty", "Please ask a question — the message was empty.")
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return GuardResult("", "binary", "That looks like binary data, not a question. Please type your question as text.")
+    if "\x00" in raw or (raw and sum(1 for ch in raw if ord(ch) < 32 and ch not in "\n\r\t") > max(3, len(raw) // 20)):
+        return GuardResult("", "binary", "That looks like binary data, not a question. Please type your question as text.")
+    text = normalize_question(raw)
+    if not text or not re.search(r"\w", text):
+        return GuardResult("", "empty", "Please ask a question — the message was empty.")
+    truncated = False
+    if len(text) > max_chars:
+        # Keep the end, where a pasted message's actual question usually is; say so.
+        text = text[-TAIL_CHARS:]
+        text = text[text.find(" ") + 1 :] if " " in text else text
+        truncated = True
+    if _INJECTION.search(raw if len(raw) < 200_000 else raw[:200_000]):
+        return GuardResult(
+            "", "injection",
+            "I can't share or change my instructions. I answer questions about AI-engineering careers from my "
+            "sources — ask me about roles, skills, salaries or how to move into the field.",
+        )
+    if _FABRICATE.search(text):
+        return GuardResult(
+            "", "fabrication",
+            "I can't make up sources or figures. Every claim I give comes with a real citation; ask the question "
+            "and I'll answer from what the sources actually say, or tell you they don't cover it.",
+        )
+    if _ABUSE.search(text):
+        return GuardResult(
+            "", "abuse",
+            "I won't help with insults or harassment. I'm happy to answer questions about AI-engineering careers.",
+        )
+    return GuardResult(text, "ok", truncated=truncated)

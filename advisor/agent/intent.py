@@ -1,0 +1,102 @@
+"""Understanding, offline: intent, follow-up rewriting, and query extraction.
+
+Deterministic on purpose: routing decides which tools run, and a rule that
+can be read and tested beats a classifier no one can explain. The embedder is
+used only as a last check for off-topic questions that no rule names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DOMAIN = re.compile(
+    r"\b(ai|a\.i\.|ml|llms?|machine learning|data (scien|engineer|analy)\w*|engineer\w*|career\w*|jobs?|"
+    r"roles?|hiring|hire|recruit\w*|postings?|salar\w*|pay|paid|earn\w*|wage\w*|compensation|skills?|"
+    r"interview\w*|resume|cv|portfolio|prompt|rag|agents?|mlops|python|sql|cloud|degree|bootcamp|"
+    r"certific\w*|employ\w*|work|remote|senior|junior|entry.level|sysadmin|developer|programm\w*|"
+    r"software|tech\w*|gehalt|verdien\w*|sueldo|salario|ingenier\w*|empleo|trabajo|kenntnisse|"
+    r"fähigkeiten|compétences|emploi|ingénieur|carrière|stellen\w*|beruf\w*|arbeit\w*)\b",
+    re.I,
+)
+_OFF_TOPIC = re.compile(
+    r"\b(recipe|cook\w*|bake|baking|lasagn\w*|pasta|soup|cake|dinner|symptoms?|diagnos\w*|medication|"
+    r"doctor|disease|headache|fever|pregnan\w*|dosage|stocks?|shares to buy|crypto\w*|bitcoin|invest\w*|"
+    r"portfolio allocation|etf|forex|football|soccer|nba|world cup|weather|horoscope|dating|girlfriend|"
+    r"boyfriend|vacation|hotel|flight|movie|lyrics|poem about)\b",
+    re.I,
+)
+_SALARY = re.compile(
+    r"\b(salar\w*|earn\w*|pay|pays|paid|compensation|comp|wages?|income|make a year|how much (do|does|can|will)|"
+    r"gehalt|verdien\w*|sueldo|salario|ganan?|rémunération)\b",
+    re.I,
+)
+_SKILLS = re.compile(
+    r"\b(skills?|ask(s|ing)? for|requir\w*|tools?|technolog\w*|tech stack|stack|frameworks?|languages?|"
+    r"in demand|most (requested|demanded|common)|kenntnisse|fähigkeiten|habilidades|compétences)\b",
+    re.I,
+)
+_ADVICE = re.compile(
+    r"\b(how (do|can|should) i|should i|i'?m an? |i am an? |transition\w*|switch\w*|move into|get into|"
+    r"break into|pivot\w*|become an?|roadmap|career (path|change)|where (do|should) i start|advice|"
+    r"what should i (learn|do|study)|prepare|wie werde ich|cómo (puedo|me convierto))\b",
+    re.I,
+)
+_COMPARISON = re.compile(r"\b(vs\.?|versus|compare\w*|compared|comparison|difference between|differ)\b", re.I)
+_FOLLOWUP = re.compile(
+    r"^(and|what about|how about|und|y|et|also|ok(ay)?,? (and|what about)|same (for|in)|and for|and in|"
+    r"in (the )?\w+\??$|for \w+)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    intent: str  # factual | salary | skills | advice | comparison | off_topic
+    question: str  # standalone question
+    rewritten: bool = False
+
+
+def classify(question: str) -> str:
+    q = question.lower()
+    on_domain = bool(_DOMAIN.search(q))
+    if _OFF_TOPIC.search(q) and not (on_domain and re.search(r"\b(salar|career|job|engineer|skill)", q)):
+        return "off_topic"
+    if _COMPARISON.search(q) and (_SALARY.search(q) or re.search(r"\b(vs|versus|compared|between)\b", q)):
+        return "comparison"
+    if _SALARY.search(q):
+        return "salary"
+    if _ADVICE.search(q):
+        return "advice"
+    if _SKILLS.search(q) and re.search(r"\b(postings?|jobs?|employers?|ads?|listings?|roles?)\b", q):
+        return "skills"
+    if not on_domain:
+        return "off_topic_candidate"  # decided after retrieval: weak evidence → decline
+    return "factual"
+
+
+def is_followup(question: str) -> bool:
+    words = question.split()
+    return bool(_FOLLOWUP.search(question.strip())) or (len(words) <= 4 and not re.search(r"\b(what|how|why|which|who|when)\b", question, re.I))
+
+
+def rewrite_followup(question: str, previous: str | None, replace_terms: list[tuple[str, str]]) -> str:
+    """Merge a follow-up ("and in the UK?") into the previous standalone question.
+
+    `replace_terms` are (old, new) pairs of slot values (country, role, level)
+    found in both questions; the previous question keeps its frame with the
+    new value. Without a matching slot, the follow-up's words are appended.
+    """
+    if not previous:
+        return question
+    out = previous
+    replaced = False
+    for old, new in replace_terms:
+        if old and re.search(re.escape(old), out, re.I):
+            out = re.sub(re.escape(old), new, out, count=1, flags=re.I)
+            replaced = True
+    if replaced:
+        return out
+    extra = re.sub(r"^(and|what about|how about|also|same for|und|y|et)\s+", "", question.strip(), flags=re.I)
+    extra = extra.rstrip("?. ")
+    return f"{previous.rstrip('?. ')} — {extra}?"

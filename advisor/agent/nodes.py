@@ -1,0 +1,259 @@
+"""The graph's nodes: guard → understand → gather → synthesize → ground → respond.
+
+Each node is a method of `Nodes`, which holds the shared components (embedder,
+retriever, tools, composer, grounding checker, optional LLM backend). Nodes
+return partial state updates; `graph.py` wires them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from langgraph.config import get_stream_writer
+
+from advisor.agent import intent as intent_mod
+from advisor.agent.compose import Composer
+from advisor.agent.grounding import GroundedStream, GroundingChecker
+from advisor.agent.guard import check_input
+from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
+from advisor.agent.slots import extract
+from advisor.agent.state import AgentState
+from advisor.agent.tools import Toolbox
+from advisor.backends.openai_compat import BackendError, OpenAICompatBackend
+from advisor.config import Settings
+from advisor.types import Citation, Evidence
+
+log = logging.getLogger(__name__)
+
+OFF_TOPIC_REPLY = (
+    "I'm a career advisor for AI engineering, so I can't help with that. Ask me about AI roles, the skills "
+    "employers ask for, salaries, or how to move into the field."
+)
+NOT_COVERED_REPLY = (
+    "The sources I have don't cover that, so I won't guess. I can answer from five recent articles on the "
+    "AI-engineer job market, 32,672 job postings from 2023, 74,301 salary survey records (2020-2025) and the "
+    "official BLS wage tables."
+)
+MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
+
+
+def ev_to_dict(ev: Evidence) -> dict[str, Any]:
+    return asdict(ev)
+
+
+def ev_from_dict(d: dict[str, Any]) -> Evidence:
+    return Evidence(**d)
+
+
+def _emit(kind: str, payload: Any) -> None:
+    try:
+        get_stream_writer()({kind: payload})
+    except RuntimeError:  # not running under a streaming call
+        pass
+
+
+@dataclass
+class Nodes:
+    settings: Settings
+    toolbox: Toolbox
+    composer: Composer
+    checker: GroundingChecker
+    backend: OpenAICompatBackend | None = None
+
+    # -- 1. guard ----------------------------------------------------------------
+    def guard(self, state: AgentState) -> dict[str, Any]:
+        result = check_input(state.get("question"), self.settings.max_question_chars)
+        if result.verdict != "ok":
+            intent = {"injection": "abuse", "abuse": "abuse", "fabrication": "abuse"}.get(result.verdict, "empty")
+            return {"verdict": result.verdict, "answer": result.message, "refused": True, "intent": intent}
+        notices = []
+        if result.truncated:
+            notices.append(
+                f"Your message was over {self.settings.max_question_chars:,} characters; I answered the question "
+                "at its end."
+            )
+        return {"verdict": "ok", "question": result.question, "notices": notices}
+
+    # -- 2. understand -------------------------------------------------------------
+    def understand(self, state: AgentState) -> dict[str, Any]:
+        question = state["question"]
+        previous = next(
+            (m.get("standalone") or m["content"] for m in reversed(state.get("messages", [])) if m["role"] == "user"),
+            None,
+        )
+        standalone = question
+        if previous and intent_mod.is_followup(question):
+            standalone = intent_mod.rewrite_followup(question, previous, _slot_swaps(previous, question))
+        intent = intent_mod.classify(standalone)
+        return {"standalone": standalone, "intent": intent}
+
+    # -- 3. gather -------------------------------------------------------------------
+    def gather(self, state: AgentState) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        question, intent = state["standalone"], state["intent"]
+        slots = extract(question)
+        evidence: list[Evidence] = []
+        pinned: list[Evidence] = []
+        charts: list[dict[str, Any]] = []
+        notices: list[str] = list(state.get("notices", []))
+        tools = []
+        if intent in ("salary", "comparison") and (intent == "salary" or intent_mod._SALARY.search(question)):
+            tools.append(self.toolbox.salary)
+        if intent == "skills":
+            tools.append(self.toolbox.skills)
+        for tool in tools:
+            try:
+                outcome = tool(question, slots)
+            except Exception as exc:  # a broken tool must not end the conversation
+                log.exception("tool failed")
+                notices.append(f"A data tool failed ({type(exc).__name__}); this answer uses the articles only.")
+                continue
+            pinned += outcome.evidence
+            charts += outcome.charts
+            notices += outcome.notices
+        queries = [question]
+        if intent == "advice":
+            queries += [
+                "skills and hands-on projects needed to become an AI engineer",
+                "how to transition into AI engineering from an IT career",
+            ]
+        for q in queries:
+            for ev in self.toolbox.search(q, self.settings.top_k):
+                if all(ev.id != e.id for e in evidence):
+                    evidence.append(ev)
+        best = max((e.score for e in evidence), default=0.0)
+        if intent == "off_topic_candidate":
+            intent = "factual" if best >= MIN_RELEVANCE + 0.07 else "off_topic"
+        return {
+            "intent": intent,
+            "evidence": [ev_to_dict(e) for e in pinned + evidence],
+            "pinned": [e.id for e in pinned],
+            "charts": charts,
+            "notices": notices,
+            "timings": {**state.get("timings", {}), "gather_s": round(time.perf_counter() - t0, 4)},
+        }
+
+    # -- 4. synthesize (with grounded streaming) ----------------------------------------
+    def synthesize(self, state: AgentState) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        question = state["standalone"]
+        evidence = [ev_from_dict(d) for d in state.get("evidence", [])]
+        pinned_ids = set(state.get("pinned", []))
+        pinned = [e for e in evidence if e.id in pinned_ids]
+        notices = list(state.get("notices", []))
+        missing = _missing_entities(question, evidence)
+        if missing and not pinned:
+            return {"answer": NOT_COVERED_REPLY.replace("cover that", f"cover {missing}"), "refused": True,
+                    "citations": []}
+        best = max((e.score for e in evidence if e.id not in pinned_ids), default=0.0)
+        if not pinned and best < MIN_RELEVANCE:
+            return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": []}
+        backend = "offline"
+        grounded = None
+        if self.backend is not None:
+            try:
+                grounded = self._llm_answer(question, evidence)
+                backend = self.backend.name
+            except BackendError as exc:
+                notices.append(f"The language model was unavailable ({exc}); this answer was composed offline.")
+        if grounded is None or not grounded.text:
+            if grounded is not None and not grounded.text:
+                notices.append("The language model's answer had no supported claims; this answer was composed offline.")
+            comp = self.composer.compose(question, evidence, advice=state["intent"] == "advice", pinned=pinned)
+            if comp.refused:
+                return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "notices": notices}
+            stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
+            for sentence in stream.feed(comp.text) + stream.finish():
+                _emit("delta", sentence + " ")
+            grounded = stream.result()
+        return {
+            "answer": grounded.text,
+            "citations": [asdict(c) for c in grounded.citations],
+            "support": grounded.support,
+            "removed_claims": grounded.removed,
+            "backend": backend,
+            "notices": notices,
+            "timings": {**state.get("timings", {}), "synthesize_s": round(time.perf_counter() - t0, 4)},
+        }
+
+    def _llm_answer(self, question: str, evidence: list[Evidence]):  # type: ignore[no-untyped-def]
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        assert self.backend is not None
+        shown = evidence[:8]
+        citations = [
+            Citation(n, e.source, e.title, e.text[:400], round(e.score, 4), e.kind, e.locator, e.id, e.text)
+            for n, e in enumerate(shown, start=1)
+        ]
+        stream = GroundedStream(self.checker, citations, {e.id: e for e in shown})
+        messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(user_prompt(question, shown))]
+        for delta in self.backend.stream(messages):
+            for sentence in stream.feed(delta):
+                _emit("delta", sentence + " ")
+        for sentence in stream.finish():
+            _emit("delta", sentence + " ")
+        result = stream.result()
+        # quote = the sentence of the evidence closest to what was claimed, not the whole passage
+        return result
+
+    # -- 5. ground ---------------------------------------------------------------------
+    def ground(self, state: AgentState) -> dict[str, Any]:
+        """Final verdict: an answer with no supported claim is not an answer."""
+        if state.get("refused"):
+            return {}
+        if not state.get("answer", "").strip() or not state.get("citations"):
+            return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "support": 0.0}
+        return {}
+
+    # -- 6. respond --------------------------------------------------------------------
+    def respond(self, state: AgentState) -> dict[str, Any]:
+        answer = state.get("answer", "")
+        if state.get("intent") == "off_topic":
+            answer = OFF_TOPIC_REPLY
+        refused = bool(state.get("refused")) or state.get("intent") == "off_topic"
+        if refused and state.get("intent") != "off_topic" and state.get("verdict") == "ok":
+            _emit("delta", answer)
+        elif refused:
+            _emit("delta", answer)
+        turn = [{"role": "user", "content": state.get("question") or "", "standalone": state.get("standalone", "")},
+                {"role": "assistant", "content": answer}]
+        return {"answer": answer, "refused": refused, "messages": turn}
+
+
+_MISSING_OK = {"AI", "ML", "LLM", "LLMs", "RAG", "US", "USA", "UK", "I", "BLS", "MLOps", "NLP", "GenAI"}
+
+
+def _missing_entities(question: str, evidence: list[Evidence]) -> str:
+    """A country the question names that no evidence mentions: answering anyway would mislead."""
+    slots = extract(question)
+    text = " ".join(e.text + " " + e.title for e in evidence).lower()
+    for country, phrase in zip(slots.countries, slots.country_phrases, strict=True):
+        aliases = {country.lower(), phrase.lower()}
+        if country == "United States":
+            aliases |= {"us", "u.s.", "united states", "american"}
+        if country == "United Kingdom":
+            aliases |= {"uk", "united kingdom", "britain"}
+        if not any(f" {a}" in f" {text}" for a in aliases):
+            return country
+    return ""
+
+
+def _slot_swaps(previous: str, followup: str) -> list[tuple[str, str]]:
+    """(old phrase, new phrase) pairs: the follow-up's slot values replace the previous question's."""
+    old, new = extract(previous), extract(followup)
+    swaps: list[tuple[str, str]] = []
+    if new.countries:
+        if old.country_phrases:
+            swaps.append((old.country_phrases[0], new.countries[0]))
+        else:
+            swaps.append(("?", f" in {new.countries[0]}?"))
+    if new.role and old.role_phrase:
+        swaps.append((old.role_phrase, new.role))
+    if new.level and old.level_phrase:
+        swaps.append((old.level_phrase, new.level))
+    elif new.level and old.role_phrase:
+        swaps.append((old.role_phrase, f"{new.level} {old.role_phrase}"))
+    return swaps

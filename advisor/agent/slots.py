@@ -1,0 +1,119 @@
+"""Slots in a question: role, countries, experience level, year, remote.
+
+Only spotting happens here (which words name a role or a country); mapping
+those words onto dataset titles and codes is `advisor.data.normalize`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ROLE_PATTERNS: list[tuple[str, str]] = [
+    (r"\b(ml|machine[- ]learning)\s*(ops|operations)\b|\bmlops\b", "MLOps engineer"),
+    (r"\bprompt engineers?\b", "prompt engineer"),
+    (r"\b(ai|a\.i\.|artificial intelligence)\s+(engineers?|engineering|ingenieur\w*|ingenier[oa]s?|ingénieur\w*)\b|"
+     r"\b(ingeniero|ingenieur|ingénieur)s?\s+(de\s+)?(ia|ki|ai)\b", "AI engineer"),
+    (r"\b(ai|a\.i\.)\s+architects?\b", "AI architect"),
+    (r"\b(ai|a\.i\.)\s+(researchers?|research scientists?)\b|\bresearch scientists?\b", "research scientist"),
+    (r"\b(ml|machine[- ]learning)\s*(eng|engineers?|engineering)\b|\bmle\b|\bml eng\b", "machine learning engineer"),
+    (r"\bdata scien(tists?|ce)\b", "data scientist"),
+    (r"\bdata engineers?\b", "data engineer"),
+    (r"\bdata analysts?\b", "data analyst"),
+    (r"\bbusiness analysts?\b", "business analyst"),
+    (r"\bsoftware (engineers?|developers?)\b", "software engineer"),
+    (r"\bcloud engineers?\b", "cloud engineer"),
+    (r"\b(sys ?admins?|system administrators?)\b", "network and computer systems administrator"),
+]
+
+COUNTRY_PATTERNS: list[tuple[str, str]] = [
+    (r"\b(u\.?s\.?a?\.?|united states|america|american|usa|estados unidos|vereinigte staaten)\b", "United States"),
+    (r"\b(uk|u\.k\.|united kingdom|britain|great britain|england|british|gb|reino unido)\b", "United Kingdom"),
+    (r"\b(germany|german|deutschland|alemania|allemagne|de)\b", "Germany"),
+    (r"\b(india|indian)\b", "India"),
+    (r"\b(canada|canadian)\b", "Canada"),
+    (r"\b(france|french|frankreich|francia)\b", "France"),
+    (r"\b(spain|spanish|españa|spanien)\b", "Spain"),
+    (r"\b(netherlands|dutch|holland)\b", "Netherlands"),
+    (r"\b(poland|polish)\b", "Poland"),
+    (r"\b(australia|australian)\b", "Australia"),
+    (r"\b(portugal|portuguese)\b", "Portugal"),
+    (r"\b(mexico|mexican)\b", "Mexico"),
+    (r"\b(brazil|brazilian)\b", "Brazil"),
+    (r"\b(ireland|irish)\b", "Ireland"),
+    (r"\b(switzerland|swiss)\b", "Switzerland"),
+    (r"\b(singapore)\b", "Singapore"),
+    (r"\b(japan|japanese)\b", "Japan"),
+    (r"\b(nigeria|nigerian)\b", "Nigeria"),
+    (r"\b(kenya)\b", "Kenya"),
+    (r"\b(pakistan)\b", "Pakistan"),
+    (r"\b(italy|italian)\b", "Italy"),
+    (r"\b(sweden|swedish)\b", "Sweden"),
+    (r"\b(austria|austrian)\b", "Austria"),
+    (r"\b(israel)\b", "Israel"),
+    (r"\b(china|chinese)\b", "China"),
+]
+
+LEVEL_PATTERNS: list[tuple[str, str]] = [
+    (r"\b(junior|jr\.?|entry[- ]level|graduate|new grad|beginner|einsteiger)\b", "junior"),
+    (r"\b(mid[- ]level|mid|intermediate)\b", "mid"),
+    (r"\b(senior|sr\.?|experienced)\b", "senior"),
+    (r"\b(lead|principal|staff|director|head of|executive)\b", "lead"),
+]
+
+
+@dataclass
+class Slots:
+    role: str | None = None
+    role_phrase: str | None = None  # the words in the question, for rewriting follow-ups
+    countries: list[str] = field(default_factory=list)
+    country_phrases: list[str] = field(default_factory=list)
+    level: str | None = None
+    level_phrase: str | None = None
+    years_experience: int | None = None
+    year: int | None = None
+    remote: bool | None = None
+    skill: str | None = None
+
+
+def extract(question: str) -> Slots:
+    q = question.lower()
+    slots = Slots()
+    for pattern, role in ROLE_PATTERNS:
+        m = re.search(pattern, q)
+        if m:
+            slots.role, slots.role_phrase = role, m.group(0)
+            break
+    found = []
+    for pattern, country in COUNTRY_PATTERNS:
+        for m in re.finditer(pattern, q if country != "Germany" else q.replace("ai engineer", "")):
+            if country == "Germany" and m.group(0) == "de" and not re.search(r"\b(in|vs|and)\s+de\b", q):
+                continue
+            if country == "United States" and m.group(0) in ("us",) and not re.search(r"\b(the|in|vs)\s+us\b", q):
+                continue
+            found.append((m.start(), country, m.group(0)))
+            break
+    # "US" in upper case in the original is the country even without "in"
+    if re.search(r"\bUS\b", question) and all(c != "United States" for _, c, _ in found):
+        found.append((question.index("US"), "United States", "us"))
+    for _, country, phrase in sorted(found):
+        if country not in slots.countries:
+            slots.countries.append(country)
+            slots.country_phrases.append(phrase)
+    for pattern, level in LEVEL_PATTERNS:
+        m = re.search(pattern, q)
+        if m:
+            slots.level, slots.level_phrase = level, m.group(0)
+            break
+    m = re.search(r"\b(\d{1,2})\+?\s*(years?|yrs?)\b", q)
+    if m:
+        slots.years_experience = int(m.group(1))
+    m = re.search(r"\b(20[12]\d)\b", q)
+    if m:
+        slots.year = int(m.group(1))
+    if re.search(r"\bremote(ly)?\b|work from home|wfh", q):
+        slots.remote = True
+    m = re.search(r"\b(with|without|knowing|know)\s+([a-z0-9+#.]+(?:\s[a-z0-9+#.]+)?)\s*(skills?)?\b", q)
+    if m and m.group(2) not in ("the", "a", "an", "my", "no"):
+        slots.skill = m.group(2).split()[0]
+    return slots

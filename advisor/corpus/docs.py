@@ -1,0 +1,54 @@
+"""The unit the index stores: one chunk of text with where it came from."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.types import Evidence, EvidenceKind
+
+
+@dataclass(frozen=True)
+class Doc:
+    id: str  # stable across runs: derived from the source and position, never from a counter
+    text: str  # what is embedded and quoted
+    kind: EvidenceKind
+    source: str  # file name
+    title: str
+    locator: str = ""  # section heading or row description
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """Changes whenever anything that is embedded or shown changes."""
+        h = hashlib.sha256()
+        for part in (self.text, self.title, self.locator):
+            h.update(part.encode())
+            h.update(b"\x00")
+        return h.hexdigest()[:32]
+
+    def chroma_metadata(self) -> dict[str, str | int | float | bool]:
+        meta: dict[str, str | int | float | bool] = {
+            "kind": self.kind,
+            "source": self.source,
+            "title": self.title,
+            "locator": self.locator,
+            "hash": self.content_hash,
+        }
+        for key, value in self.metadata.items():
+            if isinstance(value, (str, int, float, bool)):
+                meta[key] = value
+        return meta
+
+    def to_evidence(self, score: float = 0.0) -> Evidence:
+        return Evidence(
+            id=self.id,
+            text=self.text,
+            source=self.source,
+            title=self.title,
+            kind=self.kind,
+            score=score,
+            locator=self.locator,
+            metadata=dict(self.metadata),
+        )

@@ -1,0 +1,1020 @@
+"""salary_lookup: pay figures for a role, per source, side by side, never blended.
+
+Why per source: the survey (self-reported, mostly US, 2020–Jan 2025), the 2023
+postings (advertised pay, hourly rates converted), BLS OEWS (US payroll wages,
+no bonus or stock) and the articles (each with its own definition) measure
+different things. The tool reports each with its own n, years and exact
+filter, refuses statistics below a minimum n, and writes every figure verbatim
+into an `Evidence.text` so the grounding check can verify an answer's numbers.
+
+Percentiles: `quantile_cont` in DuckDB, i.e. linear interpolation between the
+two nearest ranks (R type 7), the same definition as pandas' default
+`Series.quantile(q)` and numpy's `percentile(..., method="linear")`; the tests
+compare the two. Money is shown rounded half-up to whole dollars ("$123,456").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from advisor.data.normalize import (
+    EXPERIENCE_LABELS,
+    ContradictionError,
+    CountryMatch,
+    NormalizationError,
+    RoleMapping,
+    check_experience_consistency,
+    experience_from_years,
+    parse_level,
+    parse_query,
+    resolve_country,
+)
+from advisor.data.store import HOURS_PER_YEAR, Store
+from advisor.types import Evidence
+
+SourceName = Literal["survey", "postings", "bls", "articles"]
+ALL_SOURCES: tuple[SourceName, ...] = ("survey", "postings", "bls", "articles")
+Status = Literal["ok", "too_few", "empty", "not_applicable", "unavailable"]
+
+SURVEY_NAME = "aijobs.net salary survey"
+POSTINGS_NAME = "2023 data-job postings"
+BLS_NAME = "BLS OEWS national wage estimates"
+
+# Title words that mark a posting as senior/lead when the classifier has no "Senior ..." class.
+SENIOR_TITLE_REGEX = r"\b(senior|sr|lead|principal|staff|head|director)\b"
+
+# ---------------------------------------------------------------------------
+# Formatting: every figure is written the same way in text, tables and evidence
+# ---------------------------------------------------------------------------
+
+
+def round_half_up(x: float, places: int = 0) -> Decimal:
+    """Round exactly (Decimal from the float) half away from zero; avoids banker's rounding surprises."""
+    q = Decimal(1).scaleb(-places)
+    return Decimal(x).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def fmt_money(x: float | int | None) -> str:
+    """$123,456 (whole dollars)."""
+    if x is None:
+        return "n/a"
+    return f"${int(round_half_up(float(x))):,}"
+
+
+def fmt_money_cents(x: float) -> str:
+    """$52.50 (hourly rates)."""
+    return f"${round_half_up(float(x), 2):,.2f}"
+
+
+def fmt_pct(share: float) -> str:
+    """47.3% from a share in [0, 1]."""
+    return f"{round_half_up(share * 100, 1)}%"
+
+
+def fmt_n(n: int) -> str:
+    """n=1,234."""
+    return f"n={n:,}"
+
+
+def evidence_id(source: str, filter_text: str) -> str:
+    """Stable id: the same source and filter always give the same id (across runs and machines)."""
+    return hashlib.sha1(f"{source}|{filter_text}".encode()).hexdigest()[:16]
+
+
+def year_span(lo: int | None, hi: int | None) -> str:
+    if lo is None or hi is None:
+        return ""
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
+def sql_quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_list(values: list[str]) -> str:
+    return "(" + ", ".join(sql_quote(v) for v in values) + ")"
+
+
+# ---------------------------------------------------------------------------
+# Query and resolved filters
+# ---------------------------------------------------------------------------
+
+
+class SalaryQuery(BaseModel):
+    """Arguments of salary_lookup (also the LangChain tool schema)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: str = Field(
+        description="Free-text role, e.g. 'machine learning engineer', 'senior MLE', 'AI engineer in Germany'. "
+        "Level, country, year and 'remote' written here are read too."
+    )
+    country: str | None = Field(None, description="Country name or code ('US', 'Germany', 'UK'); None = all.")
+    experience: str | None = Field(
+        None, description="EN/MI/SE/EX or words: junior/entry, mid, senior, lead/principal/staff/director."
+    )
+    years_experience: int | None = Field(None, ge=0, le=60, description="Years of experience, e.g. 8.")
+    year: int | None = Field(None, description="Survey work_year / posting year / BLS reference year.")
+    remote: bool | None = Field(None, description="True = fully remote only, False = on-site only.")
+    currency: str = Field("USD", description="USD, or a survey currency such as EUR/GBP (survey rows only).")
+    dedupe: bool = Field(False, description="Drop the survey's exact-duplicate rows (kept by default).")
+    min_n: int = Field(10, ge=1, description="Refuse a statistic computed from fewer rows than this.")
+    sources: list[SourceName] = Field(default_factory=lambda: list(ALL_SOURCES))
+
+
+class ResolvedFilters(BaseModel):
+    """The mapping actually used: what each free-text filter became."""
+
+    role: RoleMapping
+    experience: str | None = None
+    experience_label: str | None = None
+    experience_basis: str = ""
+    years_experience: int | None = None
+    country: CountryMatch | None = None
+    remote: bool | None = None
+    year: int | None = None
+    currency: str = "USD"
+    dedupe: bool = False
+
+
+def _pick(name: str, given: Any, parsed: Any) -> Any:
+    if given is not None and parsed is not None and given != parsed:
+        raise ContradictionError(
+            f"Contradictory {name}: the request text says {parsed!r} but the {name} filter says {given!r}."
+        )
+    return given if given is not None else parsed
+
+
+def resolve_filters(
+    store: Store,
+    role: str,
+    *,
+    country: str | None = None,
+    experience: str | None = None,
+    years_experience: int | None = None,
+    year: int | None = None,
+    remote: bool | None = None,
+    currency: str = "USD",
+    dedupe: bool = False,
+) -> ResolvedFilters:
+    """Free text + explicit filters → ResolvedFilters; raises NormalizationError subclasses."""
+    parsed = parse_query(role, store.salary_titles())
+    level_given = parse_level(experience) if experience else None
+    level = _pick("experience level", level_given, parsed.experience)
+    years = _pick("years of experience", years_experience, parsed.years_experience)
+    basis = ""
+    if level is not None:
+        basis = (
+            "given"
+            if level_given
+            else "from the words " + ", ".join(repr(w) for w in parsed.experience_words)
+        )
+        if years is not None:
+            check_experience_consistency(level, years)
+    elif years is not None:
+        level = experience_from_years(years)
+        basis = f"inferred from {years} years of experience"
+    country_given = resolve_country(country) if country else None
+    country_m = country_given or parsed.country
+    if country_given and parsed.country and country_given.iso2 != parsed.country.iso2:
+        raise ContradictionError(
+            f"Contradictory countries: the request text says {parsed.country.name} but the country filter says "
+            f"{country_given.name}."
+        )
+    cur = (currency or "USD").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", cur):
+        raise NormalizationError(
+            f"Unknown currency '{currency}'. Use a three-letter code such as USD or EUR."
+        )
+    return ResolvedFilters(
+        role=parsed.role,
+        experience=level,
+        experience_label=EXPERIENCE_LABELS.get(level) if level else None,
+        experience_basis=basis,
+        years_experience=years,
+        country=country_m,
+        remote=_pick("remote filter", remote, parsed.remote),
+        year=_pick("year", year, parsed.year),
+        currency=cur,
+        dedupe=dedupe,
+    )
+
+
+def coverage_message(store: Store, year: int) -> str | None:
+    """A message if no data set covers `year`, else None."""
+    sy, py, by = store.survey_years(), store.postings_years(), store.bls_years()
+    if year in sy or year in py or year in by:
+        return None
+    return (
+        f"No data for {year}: the aijobs.net survey covers {min(sy)}–{max(sy)} (2025 only to 19 January), "
+        f"the postings cover {year_span(min(py), max(py))} and BLS OEWS covers May {by[0]} and May {by[-1]}."
+    )
+
+
+# ---------------------------------------------------------------------------
+# Result models
+# ---------------------------------------------------------------------------
+
+
+class SourceStats(BaseModel):
+    """Figures from one source under one exact filter (or why there are none)."""
+
+    source: Literal["survey", "postings", "bls"]
+    dataset: str = Field(description="file name of the data set")
+    name: str
+    label: str = Field(description="short label for tables and charts")
+    filter: str = Field(description="the exact filter, with column names")
+    status: Status
+    message: str = ""
+    n: int | None = Field(None, description="rows (survey) or postings used; None for BLS")
+    employment: int | None = Field(None, description="BLS estimated employment")
+    p25: float | None = None
+    median: float | None = None
+    p75: float | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+    currency: str = "USD"
+    pay_basis: str = ""
+    duplicates_included: int | None = None
+    hourly_converted: int | None = None
+    occ_code: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    text: str = Field("", description="the evidence sentence, figures verbatim")
+    evidence_id: str = ""
+
+    @property
+    def has_figures(self) -> bool:
+        return self.status == "ok" and self.median is not None
+
+    @property
+    def year_text(self) -> str:
+        return year_span(self.year_min, self.year_max)
+
+
+class ArticleFigure(BaseModel):
+    """One hand-checked figure from corpus/articles (advisor/data/article_figures.json)."""
+
+    id: str
+    article_file: str
+    title: str
+    quote: str
+    figure_usd: int
+    measures: str
+    statistic: str
+    pay: str
+    basis: str
+    cited_source: str | None = None
+    role: str
+    role_key: str
+    experience: str | None = None
+    country: str | None = None
+    year: int | None = None
+    remote: bool | None = None
+    n: int | None = None
+    note: str | None = None
+
+    @property
+    def clean_quote(self) -> str:
+        """The quote without Markdown escapes (002 writes \\$) and table pipes."""
+        q = self.quote.replace("\\$", "$")
+        q = re.sub(r"\s*\|\s*", " | ", q).strip(" |")
+        return q
+
+    @property
+    def text(self) -> str:
+        where = self.country or "country not stated"
+        level = f", {EXPERIENCE_LABELS[self.experience]} level" if self.experience else ""
+        remote = ", remote" if self.remote else ""
+        cited = f", citing {self.cited_source}" if self.cited_source else ""
+        return (
+            f'The article "{self.title}" ({self.article_file}) states {fmt_money(self.figure_usd)} for '
+            f"{self.role} ({where}, {self.year}{level}{remote}{cited}): {self.measures}. "
+            f'Quote: "{self.clean_quote}"'
+        )
+
+    @property
+    def label(self) -> str:
+        return (
+            f"article {self.article_file[:3]}: {self.statistic.replace('_', ' ')} {self.pay} ({self.basis})"
+        )
+
+    def evidence(self) -> Evidence:
+        return Evidence(
+            id=evidence_id(self.article_file, f"figure {self.id}"),
+            text=self.text,
+            source=self.article_file,
+            title=f"{self.title} — stated salary figure {self.id}",
+            kind="article_figure",
+            locator=f'figure {self.id}: "{self.clean_quote}"',
+            metadata={
+                "figure_usd": self.figure_usd,
+                "quote": self.quote,
+                "statistic": self.statistic,
+                "pay": self.pay,
+                "basis": self.basis,
+            },
+        )
+
+
+class SalaryResult(BaseModel):
+    """Output of salary_lookup. `message` is set for errors and refusals."""
+
+    query: SalaryQuery
+    ok: bool
+    message: str | None = None
+    suggestions: list[str] = Field(default_factory=list)
+    filters: ResolvedFilters | None = None
+    sources: list[SourceStats] = Field(default_factory=list)
+    article_figures: list[ArticleFigure] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def mapping(self) -> ResolvedFilters | None:
+        return self.filters
+
+    def evidence(self) -> list[Evidence]:
+        """One Evidence per source with figures (or with a stated refusal) and per article figure."""
+        out: list[Evidence] = []
+        for s in self.sources:
+            if not s.text:
+                continue
+            kind = {"survey": "salary_data", "postings": "posting_stats", "bls": "bls"}[s.source]
+            out.append(
+                Evidence(
+                    id=s.evidence_id,
+                    text=s.text,
+                    source=s.dataset,
+                    title=f"{s.name} — {s.filter}",
+                    kind=kind,  # type: ignore[arg-type]
+                    locator=s.filter,
+                    metadata={
+                        "status": s.status,
+                        "n": s.n,
+                        "p25": s.p25,
+                        "median": s.median,
+                        "p75": s.p75,
+                        "year": s.year_text,
+                        "label": s.label,
+                    },
+                )
+            )
+        out.extend(f.evidence() for f in self.article_figures)
+        return out
+
+    @property
+    def summary_lines(self) -> list[str]:
+        if not self.ok and not self.sources:
+            return [self.message or "No result."]
+        lines: list[str] = []
+        if self.filters:
+            lines.append(describe_filters(self.filters))
+        for s in self.sources:
+            if s.has_figures:
+                size = (
+                    f"employment {s.employment:,}" if s.source == "bls" and s.employment else fmt_n(s.n or 0)
+                )
+                lines.append(
+                    f"{s.label} ({s.year_text}): median {fmt_money(s.median)}, 25th–75th percentile "
+                    f"{fmt_money(s.p25)}–{fmt_money(s.p75)}, {size}"
+                )
+            else:
+                lines.append(f"{s.label}: {s.message}")
+        for f in self.article_figures:
+            lines.append(f"{f.label}: {fmt_money(f.figure_usd)} — {f.measures} ({f.article_file})")
+        if self.message and self.ok:
+            lines.append(self.message)
+        lines.extend(self.notes)
+        return lines
+
+    def chart_rows(self) -> list[dict[str, Any]]:
+        """Rows for a salary-range chart; figures exactly as computed (never re-derived)."""
+        rows: list[dict[str, Any]] = []
+        for s in self.sources:
+            if not s.has_figures:
+                continue
+            rows.append(
+                {
+                    "source": s.dataset,
+                    "label": s.label,
+                    "p25": s.p25,
+                    "median": s.median,
+                    "p75": s.p75,
+                    "n": s.n if s.source != "bls" else None,
+                    "employment": s.employment,
+                    "year": s.year_text,
+                    "kind": s.source,
+                }
+            )
+        for f in self.article_figures:
+            if f.statistic == "median":
+                rows.append(
+                    {
+                        "source": f.article_file,
+                        "label": f.label,
+                        "p25": None,
+                        "median": float(f.figure_usd),
+                        "p75": None,
+                        "n": f.n,
+                        "employment": None,
+                        "year": str(f.year) if f.year else "",
+                        "kind": "article",
+                    }
+                )
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        data["summary_lines"] = self.summary_lines
+        data["chart_rows"] = self.chart_rows()
+        data["evidence"] = [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "source": e.source,
+                "title": e.title,
+                "locator": e.locator,
+                "text": e.text,
+            }
+            for e in self.evidence()
+        ]
+        return data
+
+
+def describe_filters(f: ResolvedFilters) -> str:
+    parts = [f"role {f.role.label} (from '{f.role.query_text.strip()}')"]
+    if f.experience:
+        parts.append(f"level {f.experience} ({f.experience_label}; {f.experience_basis})")
+    if f.country:
+        parts.append(f"country {f.country.name} ({f.country.iso2})")
+    if f.remote is not None:
+        parts.append("remote only" if f.remote else "on-site only")
+    if f.year:
+        parts.append(f"year {f.year}")
+    if f.currency != "USD":
+        parts.append(f"currency {f.currency}")
+    return "Filters: " + ", ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Per-source computations
+# ---------------------------------------------------------------------------
+
+
+def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
+    file = store.salaries_file
+    cur = f.currency
+    conds: list[str] = []
+    shown: list[str] = []
+    if not f.role.salary_titles:
+        flt = f"no survey job_title for {f.role.label}"
+        return SourceStats(
+            source="survey",
+            dataset=file,
+            name=SURVEY_NAME,
+            label="aijobs.net survey",
+            filter=flt,
+            status="not_applicable",
+            currency=cur,
+            message=f"The survey has no job_title for {f.role.label}.",
+        )
+    titles = f.role.salary_titles
+    conds.append(f"job_title IN {sql_list(titles)}")
+    shown.append("job_title=" + (sql_quote(titles[0]) if len(titles) == 1 else "IN " + sql_list(titles)))
+    if f.country:
+        conds.append(f"company_location = {sql_quote(f.country.iso2)}")
+        shown.append(f"company_location='{f.country.iso2}'")
+    if f.experience:
+        conds.append(f"experience_level = {sql_quote(f.experience)}")
+        shown.append(f"experience_level='{f.experience}'")
+    if f.remote is not None:
+        conds.append("remote_ratio = 100" if f.remote else "remote_ratio = 0")
+        shown.append("remote_ratio=100" if f.remote else "remote_ratio=0")
+    if f.year:
+        conds.append(f"work_year = {int(f.year)}")
+        shown.append(f"work_year={int(f.year)}")
+    if cur == "USD":
+        value = "salary_in_usd"
+        pay_basis = "salary_in_usd (yearly; non-USD salaries converted by the publisher at yearly average FX)"
+    else:
+        value = "salary"
+        conds.append(f"salary_currency = {sql_quote(cur)}")
+        shown.append(f"salary_currency='{cur}'")
+        pay_basis = f"salary in original currency {cur} (only rows paid in {cur})"
+    if f.dedupe:
+        conds.append("dup_rank = 1")
+        shown.append("duplicates=removed")
+    else:
+        shown.append("duplicates=kept")
+    flt = ", ".join(shown)
+    sql = (
+        f"SELECT count(*), quantile_cont(CAST({value} AS DOUBLE), [0.25, 0.5, 0.75]), min(work_year), "
+        f"max(work_year), count(*) FILTER (WHERE dup_rank > 1) FROM salaries WHERE {' AND '.join(conds)}"
+    )
+    row = store.fetchone(sql)
+    assert row is not None
+    n, q, ymin, ymax, dups = int(row[0]), row[1], row[2], row[3], int(row[4])
+    stats = SourceStats(
+        source="survey",
+        dataset=file,
+        name=SURVEY_NAME,
+        label="aijobs.net survey",
+        filter=flt,
+        status="ok",
+        n=n,
+        year_min=ymin,
+        year_max=ymax,
+        currency=cur,
+        pay_basis=pay_basis,
+        duplicates_included=None if f.dedupe else dups,
+        evidence_id=evidence_id(file, flt),
+    )
+    if cur != "USD" and cur not in store.survey_currencies():
+        stats.status, stats.message = "unavailable", f"No survey rows are paid in {cur}."
+        return stats
+    if n == 0:
+        stats.status = "empty"
+        stats.message = f"No survey rows match {flt}."
+        return stats
+    if ymax == 2025:
+        stats.notes.append("2025 survey rows run only to 19 January 2025.")
+    if n < min_n:
+        stats.status = "too_few"
+        stats.message = (
+            f"Only {fmt_n(n)} survey {_plural(n, 'row matches', 'rows match')}; figures are "
+            f"withheld below the minimum of {fmt_n(min_n)}."
+        )
+        stats.text = f"{SURVEY_NAME} ({file}), {flt}: {stats.message}"
+        return stats
+    stats.p25, stats.median, stats.p75 = (float(x) for x in q)
+    unit = "a year in USD (salary_in_usd)" if cur == "USD" else f"a year in {cur} (rows paid in {cur})"
+    money = fmt_money if cur == "USD" else (lambda x: f"{cur} {int(round_half_up(float(x))):,}")
+    if f.dedupe:
+        dup_text = "exact-duplicate rows removed"
+    else:
+        dup_text = (
+            f"including {fmt_n(dups)} exact-duplicate rows, kept" if dups else "no exact-duplicate rows"
+        )
+    stats.text = (
+        f"In the {SURVEY_NAME} (self-reported, work_year {stats.year_text}), {flt}: median {money(stats.median)}, "
+        f"25th percentile {money(stats.p25)}, 75th percentile {money(stats.p75)} {unit}; "
+        f"{fmt_n(n)} survey rows ({dup_text})."
+    )
+    return stats
+
+
+def postings_role_condition(store: Store, f: ResolvedFilters) -> tuple[str, str, str, list[str]] | None:
+    """(SQL condition, exact filter, plain-English filter, notes) for role and level; None if no mapping."""
+    role = f.role
+    notes: list[str] = []
+    senior = f.experience in ("SE", "EX")
+    junior = f.experience in ("EN", "MI")
+    senior_words = "a senior/lead-looking title (senior, sr, lead, principal, staff, head, director)"
+    if role.postings_short_titles:
+        base = list(role.postings_short_titles)
+        seniors = [f"Senior {t}" for t in base if f"Senior {t}" in store.postings_short_titles()]
+        if senior and seniors:
+            titles = seniors
+            cond = f"job_title_short IN {sql_list(titles)}"
+            shown = "job_title_short IN " + sql_list(titles)
+            human = " or ".join(titles) + " postings"
+            if f.experience == "EX":
+                notes.append("Postings have no lead/director class; 'Senior ...' postings are used for EX.")
+        elif senior:
+            cond = (
+                f"job_title_short IN {sql_list(base)} AND regexp_matches(job_title, "
+                f"{sql_quote(SENIOR_TITLE_REGEX)}, 'i')"
+            )
+            shown = f"job_title_short IN {sql_list(base)}, job_title ~* {sql_quote(SENIOR_TITLE_REGEX)}"
+            human = " or ".join(base) + f" postings with {senior_words}"
+            notes.append("No 'Senior ...' class for this role; senior-looking raw titles are used.")
+        else:
+            titles = base if junior else base + seniors
+            cond = f"job_title_short IN {sql_list(titles)}"
+            shown = "job_title_short IN " + sql_list(titles)
+            human = " or ".join(titles) + " postings"
+            if junior:
+                notes.append("Postings cannot separate entry from mid level; the non-senior class is used.")
+    elif role.postings_title_regex:
+        rx = role.postings_title_regex
+        cond = f"regexp_matches(job_title, {sql_quote(rx)}, 'i')"
+        shown = f"job_title ~* {sql_quote(rx)}"
+        human = f"postings whose title matches {role.label}"
+        if senior:
+            cond += f" AND regexp_matches(job_title, {sql_quote(SENIOR_TITLE_REGEX)}, 'i')"
+            shown += f", job_title ~* {sql_quote(SENIOR_TITLE_REGEX)}"
+            human += f" with {senior_words}"
+        elif junior:
+            cond += f" AND NOT regexp_matches(job_title, {sql_quote(SENIOR_TITLE_REGEX)}, 'i')"
+            shown += f", job_title !~* {sql_quote(SENIOR_TITLE_REGEX)}"
+            human += " without a senior/lead-looking title"
+        if role.postings_note:
+            notes.append(role.postings_note)
+    else:
+        return None
+    return cond, shown, human, notes
+
+
+def postings_filter(store: Store, f: ResolvedFilters) -> tuple[str, str, str, list[str]] | None:
+    """Role + country + remote + year as (SQL, exact filter, plain-English filter, notes) on `postings`."""
+    rc = postings_role_condition(store, f)
+    if rc is None:
+        return None
+    cond, shown, human, notes = rc
+    conds, parts, words = [cond], [shown], [human]
+    if f.country:
+        conds.append(f"country_iso2 = {sql_quote(f.country.iso2)}")
+        parts.append(f"country='{f.country.iso2}'")
+        words.append(
+            f"in {f.country.name} (country derived from job_location where job_country is unreliable)"
+        )
+    if f.remote is not None:
+        conds.append(f"remote = {'true' if f.remote else 'false'}")
+        parts.append(f"job_work_from_home={f.remote}")
+        words.append("remote (work from home)" if f.remote else "not remote")
+    if f.year:
+        conds.append(f"posted_year = {int(f.year)}")
+        parts.append(f"posted_year={int(f.year)}")
+        words.append(f"posted in {int(f.year)}")
+    return " AND ".join(conds), ", ".join(parts), ", ".join(words), notes
+
+
+def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
+    file = store.postings_file
+    base = {"source": "postings", "dataset": file, "name": POSTINGS_NAME, "label": "2023 postings"}
+    if f.currency != "USD":
+        return SourceStats(
+            **base,
+            filter=f"currency={f.currency}",
+            status="unavailable",
+            currency=f.currency,
+            message=f"Posted salaries are in USD only; not available in {f.currency}.",
+        )
+    if f.year and f.year not in store.postings_years():
+        return SourceStats(
+            **base,
+            filter=f"posted_year={f.year}",
+            status="not_applicable",
+            message=f"The postings cover {year_span(*_minmax(store.postings_years()))} only.",
+        )
+    pf = postings_filter(store, f)
+    if pf is None:
+        return SourceStats(
+            **base,
+            filter="no postings mapping",
+            status="not_applicable",
+            message=f"The postings have no class or title pattern for {f.role.label}.",
+        )
+    cond, flt, human, notes = pf
+    row = store.fetchone(
+        "SELECT count(*), quantile_cont(salary_yearly, [0.25, 0.5, 0.75]), min(posted_year), max(posted_year), "
+        f"count(*) FILTER (WHERE salary_rate = 'hour') FROM postings WHERE {cond}"
+    )
+    assert row is not None
+    n, q, ymin, ymax, hourly = int(row[0]), row[1], row[2], row[3], int(row[4])
+    stats = SourceStats(
+        **base,
+        filter=flt,
+        status="ok",
+        n=n,
+        year_min=ymin,
+        year_max=ymax,
+        pay_basis=f"posted yearly salary; hourly rates × {HOURS_PER_YEAR:,} hours",
+        hourly_converted=hourly,
+        notes=notes,
+        evidence_id=evidence_id(file, flt),
+    )
+    if n == 0:
+        stats.status, stats.message = "empty", f"No postings match {flt}."
+        return stats
+    if n < min_n:
+        stats.status = "too_few"
+        stats.message = (
+            f"Only {fmt_n(n)} {_plural(n, 'posting matches', 'postings match')}; figures are "
+            f"withheld below the minimum of {fmt_n(min_n)}."
+        )
+        stats.text = f"In {POSTINGS_NAME}, {human}: {stats.message}"
+        return stats
+    stats.p25, stats.median, stats.p75 = (float(x) for x in q)
+    hourly_text = (
+        f"; {fmt_n(hourly)} of them were hourly rates, converted at {HOURS_PER_YEAR:,} hours a year"
+        if hourly
+        else ""
+    )
+    stats.text = (
+        f"In {POSTINGS_NAME} (posted pay, {stats.year_text}), {human}: median posted salary "
+        f"{fmt_money(stats.median)}, "
+        f"25th percentile {fmt_money(stats.p25)}, 75th percentile {fmt_money(stats.p75)} a year in USD; "
+        f"{fmt_n(n)} postings{hourly_text}."
+    )
+    return stats
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def _minmax(values: tuple[int, ...]) -> tuple[int | None, int | None]:
+    return (min(values), max(values)) if values else (None, None)
+
+
+def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
+    file = store.bls_file
+    base = {"source": "bls", "dataset": file, "name": BLS_NAME}
+    codes = f.role.bls_codes
+    if not codes:
+        return [
+            SourceStats(
+                **base,
+                label="BLS OEWS",
+                filter="no BLS occupation",
+                status="not_applicable",
+                message=f.role.bls_note or f"No BLS occupation maps to {f.role.label}.",
+            )
+        ]
+    if f.currency != "USD":
+        return [
+            SourceStats(
+                **base,
+                label="BLS OEWS",
+                filter=f"currency={f.currency}",
+                status="unavailable",
+                currency=f.currency,
+                message=f"BLS wages are in USD only; not available in {f.currency}.",
+            )
+        ]
+    if f.country and f.country.iso2 != "US":
+        return [
+            SourceStats(
+                **base,
+                label="BLS OEWS",
+                filter=f"country={f.country.iso2}",
+                status="not_applicable",
+                message=f"BLS OEWS covers the United States only, not {f.country.name}.",
+            )
+        ]
+    years = store.bls_years()
+    if f.year and f.year not in years:
+        return [
+            SourceStats(
+                **base,
+                label="BLS OEWS",
+                filter=f"reference_year={f.year}",
+                status="not_applicable",
+                message=f"BLS OEWS figures here are for May {years[0]} and May {years[-1]} only.",
+            )
+        ]
+    year = f.year or max(years)
+    rows = store.fetchall(
+        "SELECT occ_code, occ_title, reference_period, reference_year, tot_emp, a_pct25, a_median, a_pct75, "
+        f"topcoded FROM bls WHERE occ_code IN {sql_list(list(codes))} AND reference_year = ? ORDER BY occ_code",
+        [year],
+    )
+    by_code = {r[0]: r for r in rows}
+    out: list[SourceStats] = []
+    for code in codes:
+        r = by_code.get(code)
+        flt = f"occ_code='{code}', reference_period='May {year}'"
+        if r is None:
+            out.append(
+                SourceStats(
+                    **base,
+                    label=f"BLS {code}",
+                    filter=flt,
+                    status="empty",
+                    message=f"No BLS row for {code} in May {year}.",
+                )
+            )
+            continue
+        _, title, period, ref_year, emp, p25, med, p75, topcoded = r
+        notes = ["BLS: wage and salary workers only; excludes the self-employed, bonuses and stock."]
+        if f.experience or f.remote is not None:
+            notes.append(
+                "BLS does not split by experience level or remote work; all workers in the occupation."
+            )
+        if f.role.bls_note:
+            notes.append(f.role.bls_note)
+        st = SourceStats(
+            **base,
+            label=f"BLS {code} {title}",
+            filter=flt,
+            status="ok",
+            employment=emp,
+            p25=p25,
+            median=med,
+            p75=p75,
+            year_min=ref_year,
+            year_max=ref_year,
+            occ_code=code,
+            pay_basis="annual wage (BLS OEWS)",
+            notes=notes,
+            evidence_id=evidence_id(file, flt),
+        )
+
+        def money(x: float | None, col: str, topcoded: str = topcoded) -> str:
+            if col in (topcoded or "").split(","):
+                return "at least $239,200 (BLS top-code)"
+            return fmt_money(x)
+
+        emp_text = f"; estimated employment {emp:,}" if emp else ""
+        st.text = (
+            f"{BLS_NAME} ({period}), {code} {title} (US, all industries; wage and salary workers, excluding the "
+            f"self-employed, bonuses and stock): median annual wage {money(med, 'a_median')}, 25th percentile "
+            f"{money(p25, 'a_pct25')}, 75th percentile {money(p75, 'a_pct75')}{emp_text}."
+        )
+        out.append(st)
+    return out
+
+
+def _articles(store: Store, f: ResolvedFilters) -> tuple[list[ArticleFigure], list[str]]:
+    if f.currency != "USD":
+        return [], [f"Article figures are stated in USD only; none shown for {f.currency}."]
+    out: list[ArticleFigure] = []
+    for rec in store.article_figures():
+        fig = ArticleFigure(**rec)
+        if fig.role_key != f.role.key:
+            continue
+        if f.country and fig.country not in (None, f.country.iso2):
+            continue
+        if f.experience and fig.experience not in (None, f.experience):
+            continue
+        if f.year and fig.year != f.year:
+            continue
+        if f.remote is not None and fig.remote not in (None, f.remote):
+            continue
+        out.append(fig)
+    return out, []
+
+
+# ---------------------------------------------------------------------------
+# Public entry points
+# ---------------------------------------------------------------------------
+
+
+def salary_lookup(query: SalaryQuery, store: Store) -> SalaryResult:
+    """Pay figures for a role from each selected source, side by side, with their exact filters.
+
+    Never raises for bad input: unknown role/country, contradictions and
+    out-of-range years come back as `ok=False` with a `message` (and
+    `suggestions` where there are close matches).
+    """
+    try:
+        f = resolve_filters(
+            store,
+            query.role,
+            country=query.country,
+            experience=query.experience,
+            years_experience=query.years_experience,
+            year=query.year,
+            remote=query.remote,
+            currency=query.currency,
+            dedupe=query.dedupe,
+        )
+    except NormalizationError as exc:
+        return SalaryResult(query=query, ok=False, message=exc.message, suggestions=exc.suggestions)
+    if f.year is not None:
+        msg = coverage_message(store, f.year)
+        if msg:
+            return SalaryResult(query=query, ok=False, message=msg, filters=f)
+    sources: list[SourceStats] = []
+    if "survey" in query.sources:
+        sources.append(_survey(store, f, query.min_n))
+    if "postings" in query.sources:
+        sources.append(_postings(store, f, query.min_n))
+    if "bls" in query.sources:
+        sources.extend(_bls(store, f))
+    figures: list[ArticleFigure] = []
+    notes: list[str] = []
+    if "articles" in query.sources:
+        figures, notes = _articles(store, f)
+    notes.append("Sources are shown side by side and never averaged: they measure different things.")
+    result = SalaryResult(
+        query=query, ok=True, filters=f, sources=sources, article_figures=figures, notes=notes
+    )
+    withheld = [s for s in sources if not s.has_figures]
+    if not any(s.has_figures for s in sources) and not figures:
+        result.ok = False
+        result.message = "No figures for these filters. " + " ".join(
+            f"{s.label}: {s.message}" for s in withheld
+        )
+    elif withheld:
+        result.message = "Some sources have no figures: " + " ".join(
+            f"{s.label}: {s.message}" for s in withheld
+        )
+    return result
+
+
+def format_salary_result(result: SalaryResult) -> str:
+    """Readable text table for the CLI: one row per source, then article figures, notes and sources."""
+    if not result.ok and not result.sources:
+        text = result.message or "No result."
+        return text
+    lines: list[str] = []
+    if result.filters:
+        lines.append(describe_filters(result.filters))
+        lines.append(_mapping_line(result.filters.role))
+        lines.append("")
+    header = f"{'source':<44} {'years':<10} {'n':>9} {'p25':>10} {'median':>10} {'p75':>10}"
+    lines.append(header)
+    lines.append("-" * len(header))
+    for s in result.sources:
+        if s.has_figures:
+            size = f"{s.employment:,}*" if s.source == "bls" and s.employment else f"{s.n or 0:,}"
+            money = fmt_money if s.currency == "USD" else (lambda x: f"{int(round_half_up(float(x))):,}")
+            lines.append(
+                f"{s.label[:44]:<44} {s.year_text:<10} {size:>9} {money(s.p25):>10} "
+                f"{money(s.median):>10} {money(s.p75):>10}"
+            )
+        else:
+            lines.append(f"{s.label[:44]:<44} {s.year_text:<10} {'':>9} {s.message}")
+    if any(s.source == "bls" and s.has_figures for s in result.sources):
+        lines.append("* BLS: estimated employment, not a sample size.")
+    if result.article_figures:
+        lines.append("")
+        lines.append("Figures stated in articles (not computed here; each measures something different):")
+        for fig in result.article_figures:
+            lines.append(f"  {fmt_money(fig.figure_usd):>10}  {fig.measures} [{fig.article_file}]")
+    notes = [n for s in result.sources for n in s.notes] + result.notes
+    if result.message and result.ok:
+        notes.insert(0, result.message)
+    if notes:
+        lines.append("")
+        for n in dict.fromkeys(notes):
+            lines.append(f"note: {n}")
+    lines.append("")
+    lines.append("Filters used:")
+    for s in result.sources:
+        lines.append(f"  {s.dataset}: {s.filter}")
+    return "\n".join(lines)
+
+
+def _mapping_line(role: RoleMapping) -> str:
+    parts = [f"survey job_title {role.salary_titles or 'none'}"]
+    if role.postings_short_titles:
+        parts.append(f"postings job_title_short {role.postings_short_titles}")
+    elif role.postings_title_regex:
+        parts.append(f"postings job_title ~* '{role.postings_title_regex}'")
+    else:
+        parts.append("postings: none")
+    parts.append(f"BLS {', '.join(role.bls_codes) if role.bls_codes else 'none'}")
+    return "Mapping: " + "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# LangChain tool
+# ---------------------------------------------------------------------------
+
+
+def make_salary_tool(store: Store | None = None) -> Any:
+    """A LangChain StructuredTool (args_schema=SalaryQuery) returning (text, SalaryResult).
+
+    `response_format="content_and_artifact"`: the model sees the text table; the
+    agent gets the SalaryResult as the artifact to collect Evidence from.
+    Returns None if langchain_core is not installed.
+    """
+    try:
+        from langchain_core.tools import StructuredTool
+    except ImportError:  # pragma: no cover - optional dependency
+        return None
+
+    def _run(**kwargs: Any) -> tuple[str, SalaryResult]:
+        from advisor.data.store import open_store
+
+        result = salary_lookup(SalaryQuery(**kwargs), store or open_store())
+        return format_salary_result(result), result
+
+    return StructuredTool.from_function(
+        func=_run,
+        name="salary_lookup",
+        description=(
+            "Salary figures for an AI/data role from the aijobs.net survey, 2023 job postings, BLS OEWS and "
+            "the corpus articles, each with n, years and exact filter. Never averages across sources."
+        ),
+        args_schema=SalaryQuery,
+        response_format="content_and_artifact",
+    )
+
+
+salary_lookup_tool = make_salary_tool()
+
+
+__all__ = [
+    "ArticleFigure",
+    "ResolvedFilters",
+    "SalaryQuery",
+    "SalaryResult",
+    "SourceStats",
+    "evidence_id",
+    "fmt_money",
+    "fmt_n",
+    "fmt_pct",
+    "format_salary_result",
+    "make_salary_tool",
+    "resolve_filters",
+    "salary_lookup",
+    "salary_lookup_tool",
+]

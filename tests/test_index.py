@@ -1,0 +1,69 @@
+"""The incremental index: unchanged corpus → nothing embedded; add/change/delete reflected."""
+
+from pathlib import Path
+
+import pytest
+
+from advisor import Settings
+from advisor.index import PASSAGES, Index
+from advisor.types import IndexNotReadyError
+
+ARTICLE = "Salaries\nAI engineers in the sample earn a median of $150,000 a year according to this text.\n"
+
+
+def _corpus(root: Path) -> Settings:
+    (root / "articles").mkdir(parents=True)
+    (root / "articles" / "a.txt").write_text(ARTICLE)
+    (root / "articles" / "b.txt").write_text("Skills\nPostings ask for Python, SQL and experience with RAG pipelines.\n")
+    return Settings(corpus_dir=root, data_dir=root / "data", include_postings=False)
+
+
+def test_reingest_embeds_nothing_and_changes_are_reflected(tmp_path: Path):
+    settings = _corpus(tmp_path)
+    index = Index(settings)
+    first = index.ingest()
+    assert first.built_from_scratch and first.embedded == 2
+    assert first.collections[PASSAGES]["added"] == 2
+
+    again = Index(settings).ingest()  # a new process would start like this
+    assert again.embedded == 0 and again.collections[PASSAGES]["unchanged"] == 2
+
+    (tmp_path / "articles" / "a.txt").write_text(ARTICLE.replace("$150,000", "$160,000"))
+    (tmp_path / "articles" / "b.txt").unlink()
+    (tmp_path / "articles" / "c.txt").write_text("Advice\nSysadmins can move into MLOps by automating model deployment.\n")
+    third = Index(settings).ingest()
+    c = third.collections[PASSAGES]
+    assert (c["added"], c["updated"], c["deleted"]) == (1, 1, 1)
+    texts = {e.source: e.text for e in index.all_docs(PASSAGES)}
+    assert set(texts) == {"a.txt", "c.txt"}
+    assert "$160,000" in texts["a.txt"] and "$150,000" not in texts["a.txt"]
+
+
+def test_interrupted_ingest_leaves_previous_index_answering(tmp_path: Path):
+    settings = _corpus(tmp_path)
+    index = Index(settings)
+    index.ingest()
+    (tmp_path / "articles" / "c.txt").write_text("Advice\nData analysts can learn Python and SQL to move into AI.\n")
+
+    def boom(stage: str, done: int, total: int) -> None:
+        raise KeyboardInterrupt  # the user pressed Ctrl-C during embedding
+
+    with pytest.raises(KeyboardInterrupt):
+        Index(settings).ingest(progress=boom)
+    vec = index.embedder.encode_one("median salary of AI engineers")
+    hits = Index(settings).query(PASSAGES, vec, 2)
+    assert hits and hits[0].source == "a.txt"
+    report = Index(settings).ingest()
+    assert report.collections[PASSAGES]["added"] == 1
+
+
+def test_corrupt_index_gives_a_rebuild_message(tmp_path: Path):
+    settings = _corpus(tmp_path)
+    Index(settings).ingest()
+    for f in settings.index_dir.rglob("*.sqlite3"):
+        f.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(IndexNotReadyError, match="advisor ingest --rebuild"):
+        Index(settings).all_docs(PASSAGES)
+    index = Index(settings)
+    index.destroy()
+    assert index.ingest().embedded == 0  # vectors come from the cache: rebuilding is cheap
