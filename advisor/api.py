@@ -96,7 +96,8 @@ class Advisor:
         nodes = Nodes(
             settings=self.settings,
             toolbox=Toolbox(self.settings, retriever),
-            composer=Composer(self.embedder, self.settings.min_evidence_score, self.settings.max_answer_sentences),
+            composer=Composer(self.embedder, self.settings.min_evidence_score, self.settings.max_answer_sentences,
+                              idf=retriever.idf),
             checker=GroundingChecker(self.embedder, self.settings.support_threshold),
             backend=backend,
         )

@@ -174,6 +174,8 @@ def salary(ctx: click.Context, role: tuple[str, ...], country: str | None, exper
     except (AdvisorError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else format_salary_result(result))
+    if not result.ok:
+        ctx.exit(2)
 
 
 @cli.command()
@@ -196,6 +198,54 @@ def skills(ctx: click.Context, role: tuple[str, ...], country: str | None, remot
     except (AdvisorError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else format_posting_stats(result))
+    if not result.ok:
+        ctx.exit(2)
+
+
+@cli.command()
+@click.option("--mode", type=click.Choice(["http", "socket"]), default=None,
+              help="Events API over HTTP (signing secret) or Socket Mode (app token) (ADVISOR_SLACK_MODE).")
+@click.option("--host", default=None, help="HTTP mode: interface to listen on (ADVISOR_SLACK_HOST).")
+@click.option("--port", type=int, default=None, help="HTTP mode: port (ADVISOR_SLACK_PORT, default 3000).")
+@click.pass_context
+def slack(ctx: click.Context, mode: str | None, host: str | None, port: int | None) -> None:
+    """Answer @mentions and direct messages in Slack, in their thread, with cited sources."""
+    import logging
+
+    try:
+        from advisor.slack import SlackSettings, serve
+    except ImportError as exc:  # the Slack extra is optional
+        raise click.ClickException(f"Slack support is not installed ({exc}): pip install 'advisor[slack]'") from exc
+
+    overrides: dict[str, Any] = {k: v for k, v in {"mode": mode, "host": host, "port": port}.items() if v is not None}
+    slack_settings = SlackSettings(**overrides)
+    missing = slack_settings.missing()
+    if missing:
+        raise click.ClickException(f"Slack {slack_settings.mode} mode needs {', '.join(missing)} to be set.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    advisor = _advisor(ctx)
+    if not advisor.index.is_ready():
+        click.echo("No index yet: building it first (one time, a few minutes) ...", err=True)
+        _ingest(advisor)
+    _ = advisor.graph  # load the model and graph now, so the first question in Slack is not the slow one
+    serve(advisor, slack_settings)
+
+
+@cli.command()
+@click.option("--host", default=None, help="Bind address (ADVISOR_HOST; default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (ADVISOR_PORT; default 7860).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Start the web chat UI; basic auth when ADVISOR_AUTH_USER and ADVISOR_AUTH_PASSWORD are set."""
+    try:
+        from ui.app import launch
+    except ImportError as exc:
+        raise click.ClickException(f"The web UI needs the 'ui' extra: pip install 'advisor[ui]' ({exc})") from exc
+
+    overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
+    settings = _settings(ctx).model_copy(update=overrides)
+    click.echo(f"Serving on http://{settings.host}:{settings.port}/ (Ctrl-C to stop)", err=True)
+    launch(settings)
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ class RetrievalConfig:
 
     @classmethod
     def from_settings(cls, s: Settings) -> RetrievalConfig:
-        return cls(use_bm25=s.use_bm25 and s.hybrid or not s.use_dense, use_dense=s.use_dense,
+        return cls(use_bm25=(s.use_bm25 and s.hybrid) or not s.use_dense, use_dense=s.use_dense,
                    dedupe=s.dedupe, rrf_k=s.rrf_k)
 
 
@@ -76,6 +76,19 @@ class Retriever:
             if collection not in self._bm25:
                 self._bm25[collection] = _BM25(self.index.all_docs(collection))
             return self._bm25[collection]
+
+    def idf(self) -> dict[str, float]:
+        """Inverse document frequency of each word over the passages: how much a shared word means."""
+        with self._lock:
+            if not hasattr(self, "_idf"):
+                docs = self.index.all_docs(PASSAGES)
+                df: dict[str, int] = {}
+                for d in docs:
+                    for w in set(_tokenize(d.text)):
+                        df[w] = df.get(w, 0) + 1
+                n = max(len(docs), 1)
+                self._idf = {w: float(np.log((n + 1) / (c + 0.5))) for w, c in df.items()}
+            return self._idf
 
     def search(
         self,

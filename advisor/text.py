@@ -81,9 +81,7 @@ def is_heading_like(sentence: str) -> bool:
     if re.fullmatch(r"\|?[\s|:-]+\|?", s):
         return True
     words = s.split()
-    if len(words) <= 8 and not re.search(r"[.!;:]$", s) and not re.search(r"\d", s):
-        return True
-    return False
+    return len(words) <= 8 and not re.search(r"[.!;:]$", s) and not re.search(r"\d", s)
 
 
 # --- figures -----------------------------------------------------------------
@@ -145,7 +143,7 @@ STOPWORDS = frozenset(
     those what which who whom how why when where do does did can could should would will shall may might must
     i me my we our you your he she they them their there here about into over under than then so such not no
     yes if but also just more most much many some any all each other own same very too s t don get got have has
-    had having like want need know tell give show please thanks thank am""".split()
+    had having like want need know tell give show please thanks thank am""".split()  # noqa: SIM905
 )
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")

@@ -17,8 +17,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from advisor import Advisor, Settings  # noqa: E402
-from advisor.config import DEFAULT_CORPUS  # noqa: E402
+from advisor import Advisor, Settings
+from advisor.config import DEFAULT_CORPUS
 
 POSTINGS_SLICE = 300
 

@@ -14,7 +14,8 @@ ARTICLE = "Salaries\nAI engineers in the sample earn a median of $150,000 a year
 def _corpus(root: Path) -> Settings:
     (root / "articles").mkdir(parents=True)
     (root / "articles" / "a.txt").write_text(ARTICLE)
-    (root / "articles" / "b.txt").write_text("Skills\nPostings ask for Python, SQL and experience with RAG pipelines.\n")
+    skills = "Skills\nPostings ask for Python, SQL and experience with RAG pipelines.\n"
+    (root / "articles" / "b.txt").write_text(skills)
     return Settings(corpus_dir=root, data_dir=root / "data", include_postings=False)
 
 
@@ -30,7 +31,8 @@ def test_reingest_embeds_nothing_and_changes_are_reflected(tmp_path: Path):
 
     (tmp_path / "articles" / "a.txt").write_text(ARTICLE.replace("$150,000", "$160,000"))
     (tmp_path / "articles" / "b.txt").unlink()
-    (tmp_path / "articles" / "c.txt").write_text("Advice\nSysadmins can move into MLOps by automating model deployment.\n")
+    advice = "Advice\nSysadmins can move into MLOps by automating model deployment.\n"
+    (tmp_path / "articles" / "c.txt").write_text(advice)
     third = Index(settings).ingest()
     c = third.collections[PASSAGES]
     assert (c["added"], c["updated"], c["deleted"]) == (1, 1, 1)

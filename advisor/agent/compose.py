@@ -12,6 +12,7 @@ sources don't cover the question instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,7 @@ from advisor.types import Citation, Evidence
 
 _QUANTITY = re.compile(
     r"\b(how much|how many|percent|percentage|share|salary|salaries|earn|pay|paid|median|average|wage|"
-    r"compensation|growth|grow|rate|number|figures?|statistics?|stats|data)\b",
+    r"compensation|growth|grow\w*|fast|rate|number|figures?|statistics?|stats|data)\b",
     re.I,
 )
 _ACTION = re.compile(
@@ -35,6 +36,8 @@ _PROMO = re.compile(
     r"all rights reserved|sign up|our platform|book a demo)",
     re.I,
 )
+TOOL_KINDS = ("salary_data", "posting_stats", "article_figure")
+MAX_TOOL_SENTENCES = 4
 _STEM = re.compile(r"(ing|ers|er|es|s|ed)$")
 
 
@@ -101,28 +104,42 @@ def candidates(evidence: list[Evidence]) -> list[Candidate]:
 
 
 class Composer:
-    def __init__(self, embedder: Embedder, min_score: float = 0.30, max_sentences: int = 5) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        min_score: float = 0.30,
+        max_sentences: int = 5,
+        idf: Callable[[], dict[str, float]] | None = None,
+    ) -> None:
         self.embedder = embedder
         self.min_score = min_score
         self.max_sentences = max_sentences
+        self._idf = idf  # rare words shared with the question count more than "AI" or "engineer"
+
+    def _weights(self, words: set[str]) -> dict[str, float]:
+        table = self._idf() if self._idf else {}
+        default = max(table.values(), default=1.0)
+        return {w: table.get(w, default) for w in words}
 
     def score(self, question: str, cands: list[Candidate]) -> np.ndarray:
         if not cands:
             return np.zeros(0)
         qvec = self.embedder.encode_one(question)
         dense = self.embedder.encode([c.text for c in cands]) @ qvec
-        qwords = {_stem(w) for w in content_words(question)}
+        raw_q = set(content_words(question))
+        weights = {_stem(w): v for w, v in self._weights(raw_q).items()}
+        total = sum(weights.values()) or 1.0
         wants_number = bool(_QUANTITY.search(question))
         scores = []
         for c, d in zip(cands, dense, strict=True):
             swords = {_stem(w) for w in content_words(c.text)}
-            lex = len(qwords & swords) / len(qwords) if qwords else 0.0
+            lex = sum(v for w, v in weights.items() if w in swords) / total
             bonus = 0.0
             if wants_number and figures(c.text):
                 bonus += 0.08
-            if c.evidence.kind in ("salary_data", "posting_stats"):
-                bonus += 0.1  # computed from the full data for exactly this question
-            scores.append(0.6 * float(d) + 0.32 * lex + bonus)
+            # a tool result was computed for exactly this question; a passage's relevance carries its heading
+            prior = 0.75 if c.evidence.kind in TOOL_KINDS else c.evidence.score
+            scores.append(0.45 * float(d) + 0.27 * lex + 0.25 * prior + bonus)
         return np.asarray(scores)
 
     def compose(
@@ -130,14 +147,20 @@ class Composer:
         question: str,
         evidence: list[Evidence],
         advice: bool = False,
-        pinned: list[Evidence] | None = None,
+        lead: list[Evidence] | None = None,
     ) -> Composition:
-        """Pick, order and cite sentences. `pinned` evidence (tool results) always leads."""
-        pinned = pinned or []
-        cands = candidates([e for e in evidence if e not in pinned])
+        """Pick, order and cite sentences.
+
+        `lead` evidence (the data tools' headline statistics: one per source
+        and country) opens the answer; other tool results compete with the
+        passages but fill at most a few slots.
+        """
+        lead = (lead or [])[:MAX_TOOL_SENTENCES]
+        lead_ids = {e.id for e in lead}
+        cands = candidates([e for e in evidence if e.id not in lead_ids])
         scores = self.score(question, cands)
         best = float(scores.max()) if len(scores) else 0.0
-        chosen: list[Candidate] = [Candidate(e.text.strip(), e, 0) for e in pinned]
+        chosen: list[Candidate] = [Candidate(e.text.strip(), e, 0) for e in lead]
         if not chosen and best < self.min_score:
             return Composition("", [], True, best, [])
         limit = self.max_sentences + (2 if advice else 0)
@@ -152,7 +175,8 @@ class Composer:
                 continue
             if any(float(vecs[i] @ vecs[j]) > 0.86 for j in chosen_idx):
                 continue  # says the same as one already chosen
-            if any(c.text in o.text or o.text in c.text for o in chosen):
+            tools_used = len(lead) + sum(cands[j].evidence.kind in TOOL_KINDS for j in chosen_idx)
+            if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
                 continue
             chosen_idx.append(int(i))
         chosen += [cands[i] for i in chosen_idx]

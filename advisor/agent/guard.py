@@ -16,11 +16,13 @@ from advisor.text import normalize_question
 
 MAX_CHARS = 4000
 TAIL_CHARS = 600  # a long message: the question is usually at its end
+BINARY_MESSAGE = "That looks like binary data, not a question. Please type your question as text."
 
 _INJECTION = re.compile(
     r"(ignore (all |any |the )?(previous|prior|above|earlier) (instructions|prompts?|rules)|"
     r"disregard (all |the |your )?(previous |prior )?(instructions|rules)|"
-    r"(reveal|print|show|repeat|output|leak|tell me) (me )?(your|the) (system|hidden|initial) (prompt|instructions|message)|"
+    r"(reveal|print|show|repeat|output|leak|tell me) (me )?(your|the) (system|hidden|initial) "
+    r"(prompt|instructions|message)|"
     r"system prompt|developer (mode|message)|jailbreak|you are now (dan|an? unrestricted)|"
     r"ignora (todas )?las instrucciones|ignoriere (alle )?(vorherigen )?anweisungen|ignore toutes les instructions|"
     r"(zeige|gib).{0,20}(system-?prompt|anweisungen)|act as (an? )?(unfiltered|unrestricted))",
@@ -56,9 +58,10 @@ def check_input(raw: str | bytes | None, max_chars: int = MAX_CHARS) -> GuardRes
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError:
-            return GuardResult("", "binary", "That looks like binary data, not a question. Please type your question as text.")
-    if "\x00" in raw or (raw and sum(1 for ch in raw if ord(ch) < 32 and ch not in "\n\r\t") > max(3, len(raw) // 20)):
-        return GuardResult("", "binary", "That looks like binary data, not a question. Please type your question as text.")
+            return GuardResult("", "binary", BINARY_MESSAGE)
+    controls = sum(1 for ch in raw[:10_000] if ord(ch) < 32 and ch not in "\n\r\t")
+    if "\x00" in raw or controls > max(3, min(len(raw), 10_000) // 20):
+        return GuardResult("", "binary", BINARY_MESSAGE)
     text = normalize_question(raw)
     if not text or not re.search(r"\w", text):
         return GuardResult("", "empty", "Please ask a question — the message was empty.")

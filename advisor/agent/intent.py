@@ -77,7 +77,9 @@ def classify(question: str) -> str:
 
 def is_followup(question: str) -> bool:
     words = question.split()
-    return bool(_FOLLOWUP.search(question.strip())) or (len(words) <= 4 and not re.search(r"\b(what|how|why|which|who|when)\b", question, re.I))
+    question_word = re.search(r"\b(what|how|why|which|who|when)\b", question, re.I)
+    short_without_question_word = len(words) <= 4 and not question_word
+    return bool(_FOLLOWUP.search(question.strip())) or short_without_question_word
 
 
 def rewrite_followup(question: str, previous: str | None, replace_terms: list[tuple[str, str]]) -> str:

@@ -96,9 +96,24 @@ class Nodes:
         question, intent = state["standalone"], state["intent"]
         slots = extract(question)
         evidence: list[Evidence] = []
-        pinned: list[Evidence] = []
+        tool_evidence: list[Evidence] = []
+        lead: list[str] = []
         charts: list[dict[str, Any]] = []
         notices: list[str] = list(state.get("notices", []))
+        if self.backend is not None and self.settings.llm_tool_calling and intent != "off_topic_candidate":
+            try:
+                chosen = self.toolbox.llm_gather(self.backend, question, self.settings.llm_max_steps)
+            except BackendError as exc:
+                chosen = None
+                notices.append(f"The language model could not choose tools ({exc}); tools were chosen offline.")
+            if chosen is not None and chosen.evidence:
+                return {
+                    "evidence": [ev_to_dict(e) for e in chosen.evidence],
+                    "tool_ids": [e.id for e in chosen.evidence if e.kind != "article"],
+                    "charts": chosen.charts,
+                    "notices": notices + chosen.notices,
+                    "timings": {**state.get("timings", {}), "gather_s": round(time.perf_counter() - t0, 4)},
+                }
         tools = []
         if intent in ("salary", "comparison") and (intent == "salary" or intent_mod._SALARY.search(question)):
             tools.append(self.toolbox.salary)
@@ -111,7 +126,8 @@ class Nodes:
                 log.exception("tool failed")
                 notices.append(f"A data tool failed ({type(exc).__name__}); this answer uses the articles only.")
                 continue
-            pinned += outcome.evidence
+            tool_evidence += outcome.evidence
+            lead += outcome.lead
             charts += outcome.charts
             notices += outcome.notices
         queries = [question]
@@ -129,8 +145,9 @@ class Nodes:
             intent = "factual" if best >= MIN_RELEVANCE + 0.07 else "off_topic"
         return {
             "intent": intent,
-            "evidence": [ev_to_dict(e) for e in pinned + evidence],
-            "pinned": [e.id for e in pinned],
+            "evidence": [ev_to_dict(e) for e in tool_evidence + evidence],
+            "tool_ids": [e.id for e in tool_evidence],
+            "lead_ids": lead,
             "charts": charts,
             "notices": notices,
             "timings": {**state.get("timings", {}), "gather_s": round(time.perf_counter() - t0, 4)},
@@ -141,15 +158,14 @@ class Nodes:
         t0 = time.perf_counter()
         question = state["standalone"]
         evidence = [ev_from_dict(d) for d in state.get("evidence", [])]
-        pinned_ids = set(state.get("pinned", []))
-        pinned = [e for e in evidence if e.id in pinned_ids]
+        tool_evidence = [e for e in evidence if e.id in set(state.get("tool_ids", []))]
         notices = list(state.get("notices", []))
         missing = _missing_entities(question, evidence)
-        if missing and not pinned:
+        if missing and not tool_evidence:
             return {"answer": NOT_COVERED_REPLY.replace("cover that", f"cover {missing}"), "refused": True,
                     "citations": []}
-        best = max((e.score for e in evidence if e.id not in pinned_ids), default=0.0)
-        if not pinned and best < MIN_RELEVANCE:
+        best = max((e.score for e in evidence if e not in tool_evidence), default=0.0)
+        if not tool_evidence and best < MIN_RELEVANCE:
             return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": []}
         backend = "offline"
         grounded = None
@@ -162,7 +178,9 @@ class Nodes:
         if grounded is None or not grounded.text:
             if grounded is not None and not grounded.text:
                 notices.append("The language model's answer had no supported claims; this answer was composed offline.")
-            comp = self.composer.compose(question, evidence, advice=state["intent"] == "advice", pinned=pinned)
+            lead_ids = state.get("lead_ids", [])
+            lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
+            comp = self.composer.compose(question, evidence, advice=state["intent"] == "advice", lead=lead)
             if comp.refused:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "notices": notices}
             stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
@@ -214,9 +232,7 @@ class Nodes:
         if state.get("intent") == "off_topic":
             answer = OFF_TOPIC_REPLY
         refused = bool(state.get("refused")) or state.get("intent") == "off_topic"
-        if refused and state.get("intent") != "off_topic" and state.get("verdict") == "ok":
-            _emit("delta", answer)
-        elif refused:
+        if (refused and state.get("intent") != "off_topic" and state.get("verdict") == "ok") or refused:
             _emit("delta", answer)
         turn = [{"role": "user", "content": state.get("question") or "", "standalone": state.get("standalone", "")},
                 {"role": "assistant", "content": answer}]

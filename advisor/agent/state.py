@@ -17,7 +17,8 @@ class AgentState(TypedDict, total=False):
     verdict: str  # input guard verdict
     notices: list[str]
     evidence: list[dict[str, Any]]  # Evidence as dicts, in citation-candidate order
-    pinned: list[str]  # ids of tool-result evidence the answer must lead with
+    tool_ids: list[str]  # ids of evidence computed by the data tools for this question
+    lead_ids: list[str]  # headline statistics the offline answer opens with
     charts: list[dict[str, Any]]
     answer: str
     citations: list[dict[str, Any]]
@@ -37,7 +38,8 @@ def turn_input(question: str) -> dict[str, Any]:
         "verdict": "",
         "notices": [],
         "evidence": [],
-        "pinned": [],
+        "tool_ids": [],
+        "lead_ids": [],
         "charts": [],
         "answer": "",
         "citations": [],

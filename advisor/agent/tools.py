@@ -15,12 +15,13 @@ from typing import Any
 from advisor.agent.slots import Slots
 from advisor.config import Settings
 from advisor.retrieval import Retriever
-from advisor.types import AdvisorError, Evidence
+from advisor.types import Evidence
 
 
 @dataclass
 class ToolOutcome:
     evidence: list[Evidence] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)  # ids of the headline statistics the answer opens with
     charts: list[dict[str, Any]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
@@ -45,6 +46,7 @@ class Toolbox:
         return self.retriever.search(query, k=k)
 
     def salary(self, question: str, slots: Slots) -> ToolOutcome:
+        """One lookup per country named (a comparison names two), each source side by side."""
         from advisor.tools.salary import SalaryQuery, salary_lookup
 
         out = ToolOutcome()
@@ -52,40 +54,134 @@ class Toolbox:
         countries: list[str | None] = list(slots.countries) or [None]
         for country in countries[:3]:
             try:
-                query = SalaryQuery(role=role, country=country, experience=slots.level_phrase, year=slots.year,
-                                    remote=slots.remote)
-                result = salary_lookup(query, self.store)
-            except AdvisorError as exc:
-                out.notices.append(str(exc))
+                query = SalaryQuery(role=role, country=country, experience=slots.level_phrase,
+                                    years_experience=slots.years_experience, year=slots.year, remote=slots.remote)
+            except ValueError as exc:  # pydantic: a filter the schema rejects
+                out.notices.append(f"Salary lookup: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}")
                 continue
-            except ValueError as exc:  # pydantic validation of a contradictory filter
-                out.notices.append(f"Salary lookup: {exc}")
-                continue
+            result = salary_lookup(query, self.store)
             if result.message:
                 out.notices.append(result.message)
-            out.evidence += result.evidence()
+            if not result.ok:
+                continue
+            evidence = [e for e in result.evidence() if e.kind != "posting"]
+            out.evidence += evidence
+            out.lead += [e.id for e in evidence if e.kind in ("salary_data", "bls")][:2]
             rows = result.chart_rows()
             if rows:
-                out.charts.append({"kind": "salary_ranges", "title": f"Salary ranges — {role}"
-                                   + (f", {country}" if country else ""), "rows": rows})
+                where = f", {country}" if country else ""
+                out.charts.append({"kind": "salary_ranges", "title": f"Salary ranges — {role}{where}", "rows": rows})
         return out
 
     def skills(self, question: str, slots: Slots) -> ToolOutcome:
+        """Top skills of the role's postings as one citable sentence, plus the tool's own evidence."""
         from advisor.tools.skills import PostingQuery, posting_stats
 
         out = ToolOutcome()
         role = slots.role or "machine learning engineer"
         try:
             query = PostingQuery(role=role, country=slots.countries[0] if slots.countries else None,
-                                 remote=slots.remote, skill=slots.skill)
-            result = posting_stats(query, self.store)
-        except (AdvisorError, ValueError) as exc:
-            out.notices.append(str(exc))
+                                 experience=slots.level_phrase, remote=slots.remote, skill=slots.skill, examples=3)
+        except ValueError as exc:
+            out.notices.append(f"Posting statistics: {exc}")
             return out
+        result = posting_stats(query, self.store)
         if result.message:
             out.notices.append(result.message)
-        out.evidence += result.evidence()
+        if not result.ok:
+            return out
+        evidence = result.evidence()
+        if result.skills:
+            top = ", ".join(f"{s.skill} ({s.share_text})" for s in result.skills[:8])
+            summary = next((e for e in evidence if e.id == result.summary_evidence_id), None)
+            out.evidence.append(Evidence(
+                id=f"{result.summary_evidence_id or 'skills'}:top",
+                text=(f"In {result.filter_text} (n={result.population:,} postings), the most requested skills "
+                      f"were {top} (share of postings listing each skill)."),
+                source=result.dataset,
+                title=summary.title if summary else result.dataset,
+                kind="posting_stats",
+                locator=result.filter,
+            ))
+            out.lead.append(out.evidence[-1].id)
+        out.evidence += evidence
         rows = result.chart_rows()
         if rows:
-            out.charts.append({"kind": "skill_shares", "title": f"Top skills in {role} postings", "rows": rows})
+            out.charts.append({"kind": "skill_shares", "title": f"Top skills in {role} postings (2023)", "rows": rows})
         return out
+
+    # -- LLM tool calling -------------------------------------------------------------
+    def langchain_tools(self) -> list[Any]:
+        """The three tools as LangChain tools; each returns (text for the model, evidence artifact)."""
+        from langchain_core.tools import StructuredTool
+        from pydantic import BaseModel, Field
+
+        from advisor.tools.salary import make_salary_tool
+        from advisor.tools.skills import make_posting_stats_tool
+
+        class SearchArgs(BaseModel):
+            query: str = Field(description="What to look for in the articles and BLS wage tables, in English.")
+
+        def search_corpus(query: str) -> tuple[str, list[Evidence]]:
+            hits = self.search(query, self.settings.top_k)
+            return "\n\n".join(f"({e.source}) {e.text}" for e in hits) or "No passages found.", hits
+
+        search_tool = StructuredTool.from_function(
+            func=search_corpus, name="search_corpus", args_schema=SearchArgs,
+            description="Search five articles on the AI-engineer job market and the BLS wage tables.",
+            response_format="content_and_artifact",
+        )
+        return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store)]
+
+    def llm_gather(self, backend: Any, question: str, max_steps: int) -> ToolOutcome | None:
+        """Let the model choose tools in a loop (at most `max_steps` model turns).
+
+        Returns None when the model calls no tool (e.g. a small model without
+        tool support): the caller then routes deterministically.
+        """
+        from langchain_core.messages import HumanMessage, SystemMessage, ToolMessage
+
+        from advisor.agent.prompts import TOOL_SYSTEM_PROMPT
+
+        tools = {t.name: t for t in self.langchain_tools()}
+        model = backend.with_tools(list(tools.values()))
+        messages: list[Any] = [SystemMessage(TOOL_SYSTEM_PROMPT), HumanMessage(f"<question>{question}</question>")]
+        out = ToolOutcome()
+        called = False
+        for _ in range(max_steps):
+            reply = backend.invoke_with_retry(model, messages)
+            messages.append(reply)
+            calls = getattr(reply, "tool_calls", None) or []
+            if not calls:
+                break
+            called = True
+            for call in calls:
+                tool = tools.get(call["name"])
+                if tool is None:
+                    messages.append(ToolMessage(f"Unknown tool {call['name']!r}.", tool_call_id=call["id"]))
+                    continue
+                try:
+                    msg = tool.invoke({**call, "type": "tool_call"})
+                except Exception as exc:  # bad arguments from the model: tell it, keep going
+                    messages.append(ToolMessage(f"Tool error: {exc}", tool_call_id=call["id"]))
+                    continue
+                messages.append(msg)
+                self._collect(out, getattr(msg, "artifact", None))
+        return out if called else None
+
+    @staticmethod
+    def _collect(out: ToolOutcome, artifact: Any) -> None:
+        if artifact is None:
+            return
+        if isinstance(artifact, list):
+            new = [e for e in artifact if isinstance(e, Evidence)]
+        else:
+            new = list(artifact.evidence()) if hasattr(artifact, "evidence") else []
+            if getattr(artifact, "message", None):
+                out.notices.append(artifact.message)
+            rows = artifact.chart_rows() if hasattr(artifact, "chart_rows") else []
+            if rows:
+                kind = "salary_ranges" if type(artifact).__name__ == "SalaryResult" else "skill_shares"
+                out.charts.append({"kind": kind, "title": "From the data tools", "rows": rows})
+        known = {e.id for e in out.evidence}
+        out.evidence += [e for e in new if e.id not in known]

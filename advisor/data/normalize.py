@@ -348,6 +348,131 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
         postings_title_regex=r"\bsoftware\s+developer",
         bls_codes=("15-1252",),
     ),
+    # Occupations that exist mainly in BLS OEWS (the survey has few or no matching titles).
+    RoleSpec(
+        "systems_administrator",
+        "Network and Computer Systems Administrator",
+        (
+            "network and computer systems administrator",
+            "systems administrator",
+            "system administrator",
+            "sysadmin",
+            "sys admin",
+            "network administrator",
+        ),
+        (),
+        postings_title_regex=r"\b(systems?|network)\s+administrator",
+        bls_codes=("15-1244",),
+    ),
+    RoleSpec(
+        "web_developer",
+        "Web Developer",
+        (
+            "web developer",
+            "frontend developer",
+            "front end developer",
+            "frontend engineer",
+            "front end engineer",
+        ),
+        ("Frontend Engineer",),
+        postings_title_regex=r"\b(web|front\s*end)\s+(developer|engineer)",
+        bls_codes=("15-1254",),
+    ),
+    RoleSpec(
+        "database_administrator",
+        "Database Administrator",
+        ("database administrator", "dba"),
+        (),
+        postings_title_regex=r"\bdatabase\s+administrator",
+        bls_codes=("15-1242",),
+    ),
+    RoleSpec(
+        "database_architect",
+        "Database Architect",
+        ("database architect",),
+        ("Data Architect",),
+        postings_title_regex=r"\b(database|data)\s+architect",
+        bls_codes=("15-1243",),
+    ),
+    RoleSpec(
+        "security_analyst",
+        "Information Security Analyst",
+        ("information security analyst", "security analyst", "cybersecurity analyst", "security engineer"),
+        ("Security Engineer",),
+        postings_title_regex=r"\b(security|cybersecurity)\s+(analyst|engineer)",
+        bls_codes=("15-1212",),
+    ),
+    RoleSpec(
+        "computer_programmer",
+        "Computer Programmer",
+        ("computer programmer", "programmer"),
+        (),
+        postings_title_regex=r"\bprogrammer",
+        bls_codes=("15-1251",),
+    ),
+    RoleSpec(
+        "qa_engineer",
+        "QA Engineer",
+        ("qa engineer", "quality assurance engineer", "software tester", "test engineer", "qa analyst"),
+        ("QA Engineer",),
+        postings_title_regex=r"\b(qa|quality assurance|test)\s+(engineer|analyst)",
+        bls_codes=("15-1253",),
+    ),
+    RoleSpec(
+        "systems_analyst",
+        "Computer Systems Analyst",
+        ("computer systems analyst", "systems analyst"),
+        (),
+        postings_title_regex=r"\bsystems?\s+analyst",
+        bls_codes=("15-1211",),
+    ),
+    RoleSpec(
+        "network_architect",
+        "Computer Network Architect",
+        ("computer network architect", "network architect"),
+        (),
+        postings_title_regex=r"\bnetwork\s+architect",
+        bls_codes=("15-1241",),
+    ),
+    RoleSpec(
+        "operations_research_analyst",
+        "Operations Research Analyst",
+        ("operations research analyst", "operations researcher"),
+        (),
+        postings_title_regex=r"\boperations\s+research",
+        bls_codes=("15-2031",),
+    ),
+    RoleSpec(
+        "computer_research_scientist",
+        "Computer and Information Research Scientist",
+        ("computer and information research scientist", "computer research scientist", "computer scientist"),
+        ("Research Scientist",),
+        postings_title_regex=r"\bresearch\s+scientist",
+        bls_codes=("15-1221",),
+    ),
+    RoleSpec(
+        "it_manager",
+        "Computer and Information Systems Manager",
+        (
+            "computer and information systems manager",
+            "it manager",
+            "engineering manager",
+            "it director",
+            "cto",
+            "chief technology officer",
+        ),
+        ("Engineering Manager",),
+        postings_title_regex=r"\b(it|engineering)\s+manager",
+        bls_codes=("11-3021",),
+    ),
+    RoleSpec(
+        "hardware_engineer",
+        "Computer Hardware Engineer",
+        ("computer hardware engineer", "hardware engineer"),
+        (),
+        postings_title_regex=r"\bhardware\s+engineer",
+        bls_codes=("17-2061",),
+    ),
 )
 
 ROLE_SPECS_BY_KEY: dict[str, RoleSpec] = {s.key: s for s in ROLE_SPECS}
@@ -362,7 +487,9 @@ class RoleMapping(BaseModel):
     matched: str = Field(description="the alias or dataset title that matched")
     salary_titles: list[str] = Field(default_factory=list, description="survey job_title values")
     postings_short_titles: list[str] = Field(default_factory=list, description="postings job_title_short")
-    postings_title_regex: str | None = Field(None, description="case-insensitive regex on raw job_title")
+    postings_title_regex: str | None = Field(
+        default=None, description="case-insensitive regex on raw job_title"
+    )
     bls_codes: list[str] = Field(default_factory=list, description="BLS OEWS occ_code values")
     bls_note: str = ""
     postings_note: str = ""
@@ -523,8 +650,8 @@ def resolve_role(text: str, extra_titles: Iterable[str] = ()) -> RoleMapping:
                         best = cand
         for tn, title in title_norm.items():
             if tn and _contains_phrase(t, tn):
-                spec = next((s for s in ROLE_SPECS if title in s.salary_titles), None)
-                mapping = _spec_mapping(spec, raw, title) if spec else _title_mapping(title, raw)
+                owner = next((s for s in ROLE_SPECS if title in s.salary_titles), None)
+                mapping = _spec_mapping(owner, raw, title) if owner else _title_mapping(title, raw)
                 cand = (len(tn), 0, tn, mapping)
                 if best is None or cand[:2] > best[:2]:
                     best = cand
@@ -546,7 +673,7 @@ def _role_suggestions(t: str, titles: list[str]) -> list[str]:
     for title in titles:
         pool.setdefault(title.lower(), title)
     out: list[str] = []
-    for m in difflib.get_close_matches(core, list(pool), n=8, cutoff=0.55):
+    for m in difflib.get_close_matches(core, list(pool), n=8, cutoff=0.6):
         if pool[m] not in out:
             out.append(pool[m])
     # Word overlap catches "quant researcher" → "Quantitative Researcher"-style near misses.
@@ -1027,8 +1154,8 @@ def check_experience_consistency(level: str, years: int) -> None:
     lo, hi = EXPERIENCE_YEARS_COMPATIBLE[level]
     if not lo <= years <= hi:
         raise ContradictionError(
-            f"Contradictory filters: level {level} ({EXPERIENCE_LABELS[level]}) does not fit {years} years of "
-            f"experience (expected {lo}–{hi} years). Drop one of them."
+            f"Contradictory filters: level {level} ({EXPERIENCE_LABELS[level]}) does not fit "
+            f"{years} years of experience (expected {lo}–{hi} years). Drop one of them."
         )
 
 

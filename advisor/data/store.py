@@ -52,6 +52,7 @@ import json
 import os
 import re
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -287,7 +288,8 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]
     con.execute(f"""
         CREATE TABLE salaries AS
         SELECT row_id, CAST(work_year AS INTEGER) AS work_year, experience_level, employment_type, job_title,
-               CAST(salary AS BIGINT) AS salary, salary_currency, CAST(salary_in_usd AS BIGINT) AS salary_in_usd,
+               CAST(salary AS BIGINT) AS salary, salary_currency,
+               CAST(salary_in_usd AS BIGINT) AS salary_in_usd,
                employee_residence, CAST(remote_ratio AS INTEGER) AS remote_ratio, company_location,
                company_size,
                CAST(row_number() OVER (PARTITION BY {cols} ORDER BY row_id) AS INTEGER) AS dup_rank,
@@ -307,7 +309,8 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]
     con.execute(f"""
         CREATE TABLE postings AS
         WITH sk AS (SELECT row_id, list(skill ORDER BY pos) AS skills FROM posting_skills GROUP BY row_id)
-        SELECT p.row_id::INTEGER AS row_id, job_title_short, job_title, job_location, job_via, job_schedule_type,
+        SELECT p.row_id::INTEGER AS row_id, job_title_short, job_title, job_location, job_via,
+               job_schedule_type,
                (job_work_from_home = 'True') AS remote, search_location,
                CAST(job_posted_date AS TIMESTAMP) AS posted_at,
                CAST(year(CAST(job_posted_date AS TIMESTAMP)) AS INTEGER) AS posted_year,
@@ -316,9 +319,11 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]
                job_country, country_iso2, country, country_rule, salary_rate,
                CAST(NULLIF(salary_year_avg, '') AS DOUBLE) AS salary_year_avg,
                CAST(NULLIF(salary_hour_avg, '') AS DOUBLE) AS salary_hour_avg,
-               CASE WHEN salary_rate = 'hour' THEN CAST(NULLIF(salary_hour_avg, '') AS DOUBLE) * {HOURS_PER_YEAR}
+               CASE WHEN salary_rate = 'hour'
+                    THEN CAST(NULLIF(salary_hour_avg, '') AS DOUBLE) * {HOURS_PER_YEAR}
                     ELSE CAST(NULLIF(salary_year_avg, '') AS DOUBLE) END AS salary_yearly,
-               CASE WHEN salary_rate = 'hour' THEN 'hourly x {HOURS_PER_YEAR}' ELSE 'yearly' END AS salary_basis,
+               CASE WHEN salary_rate = 'hour' THEN 'hourly x {HOURS_PER_YEAR}' ELSE 'yearly' END
+                   AS salary_basis,
                company_name, job_skills,
                coalesce(sk.skills, []::VARCHAR[]) AS skills,
                (sk.skills IS NOT NULL) AS has_skills
@@ -434,6 +439,19 @@ def _update_stat_fingerprint(path: Path, fingerprint: str) -> None:
 # ---------------------------------------------------------------------------
 
 
+def _connect_read_only(path: Path, attempts: int = 5) -> duckdb.DuckDBPyConnection:
+    """Read-only connect, retried briefly: another process may hold the write lock for a moment
+    (`_update_stat_fingerprint`)."""
+    for i in range(attempts):
+        try:
+            return duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException:
+            if i == attempts - 1:
+                raise
+            time.sleep(0.05 * (i + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 class Store:
     """A read-only handle on the built DuckDB file.
 
@@ -447,7 +465,7 @@ class Store:
         self.settings = settings
         self.meta = meta
         self.stat_fingerprint = fingerprint
-        self._con = duckdb.connect(str(path), read_only=True)
+        self._con = _connect_read_only(path)
         self._lock = threading.Lock()
         self._cache: dict[str, Any] = {}
         self.salaries_file = settings.salaries_csv.name
@@ -513,6 +531,10 @@ class Store:
         return [dict(f) for f in self._cache["figures"]]
 
     def close(self) -> None:
+        """Close the connection and forget this Store in the per-process cache."""
+        with _STORES_LOCK:
+            if _STORES.get(self.path) is self:
+                del _STORES[self.path]
         self._con.close()
 
     def __repr__(self) -> str:
@@ -539,8 +561,8 @@ def open_store(settings: Settings | None = None, *, rebuild: bool = False) -> St
         if cached is not None and not rebuild and cached.stat_fingerprint == fingerprint and path.exists():
             return cached
         if cached is not None:
-            cached.close()
             del _STORES[path]
+            cached._con.close()
         meta = None if rebuild or not path.exists() else _read_meta(path)
         if meta is None or meta.get("schema_version") != SCHEMA_VERSION:
             meta = build_store(settings, files=files)
@@ -558,9 +580,10 @@ def open_store(settings: Settings | None = None, *, rebuild: bool = False) -> St
 def close_all_stores() -> None:
     """Close every cached Store (tests and long-running servers that rebuild)."""
     with _STORES_LOCK:
-        for store in _STORES.values():
-            store.close()
+        stores = list(_STORES.values())
         _STORES.clear()
+    for store in stores:
+        store._con.close()
 
 
 __all__ = [

@@ -30,6 +30,7 @@ from advisor.data.normalize import (
     RoleMapping,
     check_experience_consistency,
     experience_from_years,
+    parse_experience,
     parse_level,
     parse_query,
     resolve_country,
@@ -111,19 +112,31 @@ class SalaryQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: str = Field(
-        description="Free-text role, e.g. 'machine learning engineer', 'senior MLE', 'AI engineer in Germany'. "
+        description="Free-text role, e.g. 'machine learning engineer', 'senior MLE', "
+        "'AI engineer in Germany'. "
         "Level, country, year and 'remote' written here are read too."
     )
-    country: str | None = Field(None, description="Country name or code ('US', 'Germany', 'UK'); None = all.")
-    experience: str | None = Field(
-        None, description="EN/MI/SE/EX or words: junior/entry, mid, senior, lead/principal/staff/director."
+    country: str | None = Field(
+        default=None, description="Country name or code ('US', 'Germany', 'UK'); None = all."
     )
-    years_experience: int | None = Field(None, ge=0, le=60, description="Years of experience, e.g. 8.")
-    year: int | None = Field(None, description="Survey work_year / posting year / BLS reference year.")
-    remote: bool | None = Field(None, description="True = fully remote only, False = on-site only.")
-    currency: str = Field("USD", description="USD, or a survey currency such as EUR/GBP (survey rows only).")
-    dedupe: bool = Field(False, description="Drop the survey's exact-duplicate rows (kept by default).")
-    min_n: int = Field(10, ge=1, description="Refuse a statistic computed from fewer rows than this.")
+    experience: str | None = Field(
+        default=None,
+        description="EN/MI/SE/EX or words: junior/entry, mid, senior, lead/principal/staff/director.",
+    )
+    years_experience: int | None = Field(
+        default=None, ge=0, le=60, description="Years of experience, e.g. 8."
+    )
+    year: int | None = Field(
+        default=None, description="Survey work_year / posting year / BLS reference year."
+    )
+    remote: bool | None = Field(default=None, description="True = fully remote only, False = on-site only.")
+    currency: str = Field(
+        default="USD", description="USD, or a survey currency such as EUR/GBP (survey rows only)."
+    )
+    dedupe: bool = Field(
+        default=False, description="Drop the survey's exact-duplicate rows (kept by default)."
+    )
+    min_n: int = Field(default=10, ge=1, description="Refuse a statistic computed from fewer rows than this.")
     sources: list[SourceName] = Field(default_factory=lambda: list(ALL_SOURCES))
 
 
@@ -164,7 +177,13 @@ def resolve_filters(
 ) -> ResolvedFilters:
     """Free text + explicit filters → ResolvedFilters; raises NormalizationError subclasses."""
     parsed = parse_query(role, store.salary_titles())
-    level_given = parse_level(experience) if experience else None
+    level_given = None
+    if experience:
+        # "senior", "SE", "8 years" and "senior, 8 years" are all accepted.
+        level_given, exp_years, _ = parse_experience(experience)
+        if level_given is None and exp_years is None:
+            level_given = parse_level(experience)  # raises with the list of accepted levels
+        years_experience = _pick("years of experience", years_experience, exp_years)
     level = _pick("experience level", level_given, parsed.experience)
     years = _pick("years of experience", years_experience, parsed.years_experience)
     basis = ""
@@ -183,8 +202,8 @@ def resolve_filters(
     country_m = country_given or parsed.country
     if country_given and parsed.country and country_given.iso2 != parsed.country.iso2:
         raise ContradictionError(
-            f"Contradictory countries: the request text says {parsed.country.name} but the country filter says "
-            f"{country_given.name}."
+            f"Contradictory countries: the request text says {parsed.country.name} but the country "
+            f"filter says {country_given.name}."
         )
     cur = (currency or "USD").strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", cur):
@@ -231,8 +250,8 @@ class SourceStats(BaseModel):
     filter: str = Field(description="the exact filter, with column names")
     status: Status
     message: str = ""
-    n: int | None = Field(None, description="rows (survey) or postings used; None for BLS")
-    employment: int | None = Field(None, description="BLS estimated employment")
+    n: int | None = Field(default=None, description="rows (survey) or postings used; None for BLS")
+    employment: int | None = Field(default=None, description="BLS estimated employment")
     p25: float | None = None
     median: float | None = None
     p75: float | None = None
@@ -244,7 +263,7 @@ class SourceStats(BaseModel):
     hourly_converted: int | None = None
     occ_code: str | None = None
     notes: list[str] = Field(default_factory=list)
-    text: str = Field("", description="the evidence sentence, figures verbatim")
+    text: str = Field(default="", description="the evidence sentence, figures verbatim")
     evidence_id: str = ""
 
     @property
@@ -560,7 +579,8 @@ def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
             f"including {fmt_n(dups)} exact-duplicate rows, kept" if dups else "no exact-duplicate rows"
         )
     stats.text = (
-        f"In the {SURVEY_NAME} (self-reported, work_year {stats.year_text}), {flt}: median {money(stats.median)}, "
+        f"In the {SURVEY_NAME} (self-reported, work_year {stats.year_text}), {flt}: "
+        f"median {money(stats.median)}, "
         f"25th percentile {money(stats.p25)}, 75th percentile {money(stats.p75)} {unit}; "
         f"{fmt_n(n)} survey rows ({dup_text})."
     )
@@ -645,7 +665,12 @@ def postings_filter(store: Store, f: ResolvedFilters) -> tuple[str, str, str, li
 
 def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     file = store.postings_file
-    base = {"source": "postings", "dataset": file, "name": POSTINGS_NAME, "label": "2023 postings"}
+    base: dict[str, Any] = {
+        "source": "postings",
+        "dataset": file,
+        "name": POSTINGS_NAME,
+        "label": "2023 postings",
+    }
     if f.currency != "USD":
         return SourceStats(
             **base,
@@ -671,7 +696,8 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         )
     cond, flt, human, notes = pf
     row = store.fetchone(
-        "SELECT count(*), quantile_cont(salary_yearly, [0.25, 0.5, 0.75]), min(posted_year), max(posted_year), "
+        "SELECT count(*), quantile_cont(salary_yearly, [0.25, 0.5, 0.75]), min(posted_year), "
+        "max(posted_year), "
         f"count(*) FILTER (WHERE salary_rate = 'hour') FROM postings WHERE {cond}"
     )
     assert row is not None
@@ -724,7 +750,7 @@ def _minmax(values: tuple[int, ...]) -> tuple[int | None, int | None]:
 
 def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
     file = store.bls_file
-    base = {"source": "bls", "dataset": file, "name": BLS_NAME}
+    base: dict[str, Any] = {"source": "bls", "dataset": file, "name": BLS_NAME}
     codes = f.role.bls_codes
     if not codes:
         return [
@@ -771,7 +797,8 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
     year = f.year or max(years)
     rows = store.fetchall(
         "SELECT occ_code, occ_title, reference_period, reference_year, tot_emp, a_pct25, a_median, a_pct75, "
-        f"topcoded FROM bls WHERE occ_code IN {sql_list(list(codes))} AND reference_year = ? ORDER BY occ_code",
+        f"topcoded FROM bls WHERE occ_code IN {sql_list(list(codes))} AND reference_year = ? "
+        "ORDER BY occ_code",
         [year],
     )
     by_code = {r[0]: r for r in rows}
@@ -822,9 +849,9 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
 
         emp_text = f"; estimated employment {emp:,}" if emp else ""
         st.text = (
-            f"{BLS_NAME} ({period}), {code} {title} (US, all industries; wage and salary workers, excluding the "
-            f"self-employed, bonuses and stock): median annual wage {money(med, 'a_median')}, 25th percentile "
-            f"{money(p25, 'a_pct25')}, 75th percentile {money(p75, 'a_pct75')}{emp_text}."
+            f"{BLS_NAME} ({period}), {code} {title} (US, all industries; wage and salary workers, "
+            f"excluding the self-employed, bonuses and stock): median annual wage {money(med, 'a_median')}, "
+            f"25th percentile {money(p25, 'a_pct25')}, 75th percentile {money(p75, 'a_pct75')}{emp_text}."
         )
         out.append(st)
     return out
@@ -999,7 +1026,16 @@ def make_salary_tool(store: Store | None = None) -> Any:
     )
 
 
-salary_lookup_tool = make_salary_tool()
+salary_lookup_tool: Any  # the StructuredTool, built lazily by __getattr__ below
+
+
+def __getattr__(name: str) -> Any:
+    """`salary_lookup_tool` is built on first use so importing this module stays cheap (no langchain)."""
+    if name == "salary_lookup_tool":
+        tool = make_salary_tool()
+        globals()[name] = tool
+        return tool
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -27,7 +27,6 @@ from advisor.data.store import HOURS_PER_YEAR, Store
 from advisor.tools.salary import (
     POSTINGS_NAME,
     ResolvedFilters,
-    sql_quote,
     describe_filters,
     evidence_id,
     fmt_money,
@@ -36,6 +35,7 @@ from advisor.tools.salary import (
     fmt_pct,
     postings_filter,
     resolve_filters,
+    sql_quote,
     year_span,
 )
 from advisor.types import Evidence
@@ -72,17 +72,26 @@ class PostingQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: str = Field(description="Free-text role, e.g. 'data engineer', 'senior data scientist in the US'.")
-    country: str | None = Field(None, description="Country name or code; None = all countries.")
-    experience: str | None = Field(None, description="junior/mid/senior/lead or EN/MI/SE/EX.")
-    remote: bool | None = Field(None, description="True = work-from-home postings only; False = not remote.")
-    year: int | None = Field(None, description="Posting year (the postings cover 2023 only).")
-    skill: str | None = Field(None, description="A skill to compare pay with vs without, e.g. 'python'.")
-    top_k: int = Field(10, ge=1, le=50, description="How many top skills to return.")
-    min_n: int = Field(10, ge=1, description="Refuse a statistic computed from fewer postings than this.")
-    denominator: Denominator = Field(
-        "all", description="'all': postings without listed skills count in the denominator; 'with_skills': not."
+    country: str | None = Field(default=None, description="Country name or code; None = all countries.")
+    experience: str | None = Field(default=None, description="junior/mid/senior/lead or EN/MI/SE/EX.")
+    remote: bool | None = Field(
+        default=None, description="True = work-from-home postings only; False = not remote."
     )
-    examples: int = Field(5, ge=0, le=50, description="How many matching postings to return as examples.")
+    year: int | None = Field(default=None, description="Posting year (the postings cover 2023 only).")
+    skill: str | None = Field(
+        default=None, description="A skill to compare pay with vs without, e.g. 'python'."
+    )
+    top_k: int = Field(default=10, ge=1, le=50, description="How many top skills to return.")
+    min_n: int = Field(
+        default=10, ge=1, description="Refuse a statistic computed from fewer postings than this."
+    )
+    denominator: Denominator = Field(
+        default="all",
+        description="'all': postings without listed skills count in the denominator; 'with_skills': not.",
+    )
+    examples: int = Field(
+        default=5, ge=0, le=50, description="How many matching postings to return as examples."
+    )
 
 
 class SkillStat(BaseModel):
@@ -132,8 +141,8 @@ class PostingStatsResult(BaseModel):
     suggestions: list[str] = Field(default_factory=list)
     filters: ResolvedFilters | None = None
     dataset: str = ""
-    filter: str = Field("", description="the exact filter, with column names")
-    filter_text: str = Field("", description="the filter in plain English")
+    filter: str = Field(default="", description="the exact filter, with column names")
+    filter_text: str = Field(default="", description="the filter in plain English")
     population: int = 0
     with_skills: int = 0
     without_skills: int = 0
@@ -235,7 +244,14 @@ class PostingStatsResult(BaseModel):
         data["summary_lines"] = self.summary_lines
         data["chart_rows"] = self.chart_rows()
         data["evidence"] = [
-            {"id": e.id, "kind": e.kind, "source": e.source, "title": e.title, "locator": e.locator, "text": e.text}
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "source": e.source,
+                "title": e.title,
+                "locator": e.locator,
+                "text": e.text,
+            }
             for e in self.evidence()
         ]
         return data
@@ -253,7 +269,11 @@ def resolve_skill(store: Store, skill: str) -> str:
             return cand
     close = difflib.get_close_matches(raw, list(vocab), n=5, cutoff=0.6)
     msg = f"Unknown skill '{skill}': the postings' skill list has no such entry."
-    msg += (" Close matches: " + ", ".join(close) + ".") if close else " Examples: " + ", ".join(vocab[:10]) + "."
+    msg += (
+        (" Close matches: " + ", ".join(close) + ".")
+        if close
+        else " Examples: " + ", ".join(vocab[:10]) + "."
+    )
     raise NormalizationError(msg, close)
 
 
@@ -317,7 +337,9 @@ def _skill_stat(
     if n_with >= min_n and med_with is not None:
         st.median_with = float(med_with)
     elif n_with:
-        st.notes.append(f"median with '{skill}' withheld: {fmt_n(n_with)} is below the minimum {fmt_n(min_n)}")
+        st.notes.append(
+            f"median with '{skill}' withheld: {fmt_n(n_with)} is below the minimum {fmt_n(min_n)}"
+        )
     if n_without >= min_n and med_without is not None:
         st.median_without = float(med_without)
     elif n_without:
@@ -429,16 +451,24 @@ def posting_stats(query: PostingQuery, store: Store) -> PostingStatsResult:
         return result
     result.median_salary = float(median) if median is not None else None
     hourly_text = (
-        f", of which {fmt_n(hourly)} were hourly rates converted at {HOURS_PER_YEAR:,} hours a year" if hourly else ""
+        f" ({fmt_n(hourly)} of the postings gave hourly rates, converted at {HOURS_PER_YEAR:,} hours a year)"
+        if hourly
+        else ""
     )
     result.summary_text = (
         f"In {POSTINGS_NAME}, {human}: {fmt_n(population)} postings"
-        + (f" ({fmt_n(with_sk)} list at least one skill, {fmt_n(without_sk)} list none)" if denom == "all" else "")
+        + (
+            f" ({fmt_n(with_sk)} list at least one skill, {fmt_n(without_sk)} list none)"
+            if denom == "all"
+            else ""
+        )
         + f"; median posted salary {fmt_money(result.median_salary)} a year in USD{hourly_text}."
     )
     result.summary_evidence_id = evidence_id(file, f"{flt_key}, summary")
     for r in _skill_rows(store, pop_sql, None, query.top_k):
-        result.skills.append(_skill_stat(r, population, query.min_n, human, denominator_phrase, file, flt_key))
+        result.skills.append(
+            _skill_stat(r, population, query.min_n, human, denominator_phrase, file, flt_key)
+        )
     if focus_skill:
         existing = next((s for s in result.skills if s.skill == focus_skill), None)
         if existing is None:
@@ -475,8 +505,8 @@ def _examples(store: Store, cond: str, skill: str | None, limit: int, file: str)
         )
         if rate == "hour" and ex.salary_hourly is not None:
             pay = (
-                f"posted pay {fmt_money_cents(ex.salary_hourly)} an hour ({fmt_money(ex.salary_yearly)} a year "
-                f"at {HOURS_PER_YEAR:,} hours)"
+                f"posted pay {fmt_money_cents(ex.salary_hourly)} an hour "
+                f"({fmt_money(ex.salary_yearly)} a year at {HOURS_PER_YEAR:,} hours)"
             )
         else:
             pay = f"posted salary {fmt_money(ex.salary_yearly)} a year"
@@ -501,7 +531,9 @@ def format_posting_stats(result: PostingStatsResult) -> str:
     lines.append(f"Postings: {result.dataset}, {result.filter}")
     lines.append(result.summary_text)
     lines.append("")
-    header = f"{'skill':<16} {'share':>7} {'postings':>9} {'median with':>12} {'n':>6} {'median w/o':>12} {'n':>6}"
+    header = (
+        f"{'skill':<16} {'share':>7} {'postings':>9} {'median with':>12} {'n':>6} {'median w/o':>12} {'n':>6}"
+    )
     lines.append(header)
     lines.append("-" * len(header))
     rows = list(result.skills)
@@ -553,7 +585,16 @@ def make_posting_stats_tool(store: Store | None = None) -> Any:
     )
 
 
-posting_stats_tool = make_posting_stats_tool()
+posting_stats_tool: Any  # the StructuredTool, built lazily by __getattr__ below
+
+
+def __getattr__(name: str) -> Any:
+    """`posting_stats_tool` is built on first use so importing this module stays cheap (no langchain)."""
+    if name == "posting_stats_tool":
+        tool = make_posting_stats_tool()
+        globals()[name] = tool
+        return tool
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -1,0 +1,60 @@
+"""Every way an OpenAI-compatible endpoint can fail ends in an offline answer with a notice — never a crash."""
+
+import pytest
+
+from advisor import Advisor
+from tests.backends.scripted import ScriptedOpenAI, free_port
+
+Q = "What percent of AI engineer postings ask for AI agents?"
+
+
+def _advisor(base: Advisor, url: str, **extra) -> Advisor:
+    return Advisor(base.settings.model_copy(update={
+        "llm_base_url": url, "llm_timeout": 1.0, "llm_max_retries": 1, "llm_tool_calling": False,
+        "checkpointer": "memory", **extra,
+    }))
+
+
+def test_llm_answer_is_used_and_its_invented_figure_removed(advisor: Advisor, scripted_llm: ScriptedOpenAI):
+    scripted_llm.reply = ("AI Agents appear in 47.3% of all postings [1]. "
+                          "AI engineers with agent skills earn $999,999 a year on average [1].")
+    events = list(_advisor(advisor, scripted_llm.base_url).stream(Q))
+    ans = events[-1].answer
+    assert ans.backend == "openai" and not ans.refused
+    assert "47.3%" in ans.text and "999,999" not in ans.text
+    assert ans.support == 0.5
+    streamed = "".join(e.delta for e in events if e.delta)
+    assert "999,999" not in streamed  # the unsupported sentence was never shown, even while streaming
+    assert any(c.source == "003_2a3e108b44c3953e.txt" for c in ans.citations)
+
+
+@pytest.mark.parametrize("mode", ["500", "429", "garbage", "empty", "hang"])
+def test_endpoint_failures_fall_back_offline(advisor: Advisor, scripted_llm: ScriptedOpenAI, mode: str):
+    scripted_llm.mode = mode
+    ans = _advisor(advisor, scripted_llm.base_url).ask(Q)
+    assert ans.backend == "offline" and not ans.refused
+    assert "47.3%" in ans.text
+    assert any("composed offline" in n for n in ans.notices)
+    if mode in ("500", "429"):
+        assert len(scripted_llm.requests) == 2  # retried once with backoff, then gave up
+
+
+def test_unreachable_endpoint_falls_back(advisor: Advisor):
+    ans = _advisor(advisor, f"http://127.0.0.1:{free_port()}/v1").ask(Q)
+    assert ans.backend == "offline" and "47.3%" in ans.text
+    assert any("could not be reached" in n for n in ans.notices)
+
+
+def test_answer_without_any_supported_claim_falls_back(advisor: Advisor, scripted_llm: ScriptedOpenAI):
+    scripted_llm.reply = "Penguins are great at salsa dancing [1]. The moon is made of cheese [2]."
+    ans = _advisor(advisor, scripted_llm.base_url).ask(Q)
+    assert "Penguins" not in ans.text and "47.3%" in ans.text
+    assert any("no supported claims" in n for n in ans.notices)
+
+
+def test_model_without_tool_calls_gets_offline_routing(advisor: Advisor, scripted_llm: ScriptedOpenAI):
+    scripted_llm.reply = "AI Agents appear in 47.3% of all postings [1]."
+    ans = _advisor(advisor, scripted_llm.base_url, llm_tool_calling=True).ask(Q)
+    assert not ans.refused and "47.3%" in ans.text
+    offered = {t["function"]["name"] for t in scripted_llm.requests[0]["tools"]}
+    assert offered == {"search_corpus", "salary_lookup", "posting_stats"}  # the model was free to choose

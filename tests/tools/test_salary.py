@@ -1,0 +1,350 @@
+"""salary_lookup against statistics computed independently from the CSVs with pandas."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from advisor.data.store import Store
+from advisor.tools.salary import (
+    SalaryQuery,
+    SalaryResult,
+    fmt_money,
+    fmt_n,
+    format_salary_result,
+    make_salary_tool,
+    salary_lookup,
+)
+
+SAL_FILE = "salaries_aijobs_snapshot_2025-01-19.csv"
+POST_FILE = "data_jobs_2023_with_salary.csv"
+BLS_FILE = "oews_national_selected_2023_2024.csv"
+QS = [0.25, 0.5, 0.75]
+
+
+@pytest.fixture(scope="module")
+def sal(salaries_df: pd.DataFrame) -> pd.DataFrame:
+    df = salaries_df.copy()
+    df["is_dup"] = df.duplicated(keep="first")
+    return df
+
+
+@pytest.fixture(scope="module")
+def posts(postings_df: pd.DataFrame) -> pd.DataFrame:
+    """Postings with the documented derivations, written independently of the store."""
+    df = postings_df.copy()
+    df["yearly"] = [
+        float(h) * 2080 if rate == "hour" else float(y)
+        for rate, y, h in zip(df["salary_rate"], df["salary_year_avg"], df["salary_hour_avg"], strict=True)
+    ]
+    loc = df["job_location"].str.replace(r"\s*\(\+\d+ others?\)\s*$", "", regex=True).str.strip()
+    sudan = df["job_country"] == "Sudan"
+    us_place = (
+        loc.str.contains(r", [A-Z]{2}$")
+        | (loc == "United States")
+        | (~loc.str.contains(",") & (loc != "") & (loc != "Anywhere"))
+    )
+    df["country"] = df["job_country"].where(~sudan, None)
+    df.loc[sudan & us_place, "country"] = "United States"
+    return df
+
+
+def _source(result: SalaryResult, name: str, code: str | None = None):
+    for s in result.sources:
+        if s.source == name and (code is None or s.occ_code == code):
+            return s
+    raise AssertionError(f"no {name} source in {result.sources}")
+
+
+def _check_quantiles(stats, values: pd.Series) -> None:
+    q = values.astype(float).quantile(QS).tolist()
+    assert stats.n == len(values)
+    assert [stats.p25, stats.median, stats.p75] == q  # exact: same interpolation definition
+    for x in q:
+        assert fmt_money(x) in stats.text
+    assert fmt_n(len(values)) in stats.text
+
+
+@pytest.mark.parametrize(
+    ("query", "mask"),
+    [
+        (
+            SalaryQuery(role="ml eng", country="US", experience="SE"),
+            lambda d: (
+                (d.job_title == "Machine Learning Engineer")
+                & (d.company_location == "US")
+                & (d.experience_level == "SE")
+            ),
+        ),
+        (SalaryQuery(role="data scientist"), lambda d: d.job_title == "Data Scientist"),
+        (
+            SalaryQuery(role="AI engineer", country="United Kingdom"),
+            lambda d: (d.job_title == "AI Engineer") & (d.company_location == "GB"),
+        ),
+        (
+            SalaryQuery(role="senior data engineer remote US 2023"),
+            lambda d: (
+                (d.job_title == "Data Engineer")
+                & (d.company_location == "US")
+                & (d.experience_level == "SE")
+                & (d.remote_ratio == 100)
+                & (d.work_year == 2023)
+            ),
+        ),
+        (
+            SalaryQuery(role="junior data analyst", country="Canada", remote=False),
+            lambda d: (
+                (d.job_title == "Data Analyst")
+                & (d.company_location == "CA")
+                & (d.experience_level == "EN")
+                & (d.remote_ratio == 0)
+            ),
+        ),
+        (
+            SalaryQuery(role="MLOps engineer", years_experience=8),
+            lambda d: (d.job_title == "MLOps Engineer") & (d.experience_level == "SE"),
+        ),
+    ],
+)
+def test_survey_matches_pandas(store: Store, sal: pd.DataFrame, query: SalaryQuery, mask) -> None:
+    result = salary_lookup(query, store)
+    s = _source(result, "survey")
+    sub = sal[mask(sal)]
+    assert s.status == ("ok" if len(sub) >= 10 else "too_few")
+    if s.status == "ok":
+        _check_quantiles(s, sub["salary_in_usd"])
+        assert s.duplicates_included == int(sub["is_dup"].sum())
+        assert (s.year_min, s.year_max) == (sub.work_year.min(), sub.work_year.max())
+        if s.duplicates_included:
+            assert f"including {fmt_n(s.duplicates_included)} exact-duplicate rows" in s.text
+
+
+def test_survey_dedupe(store: Store, sal: pd.DataFrame) -> None:
+    result = salary_lookup(SalaryQuery(role="machine learning engineer", country="US", dedupe=True), store)
+    s = _source(result, "survey")
+    sub = sal[(sal.job_title == "Machine Learning Engineer") & (sal.company_location == "US") & ~sal.is_dup]
+    _check_quantiles(s, sub["salary_in_usd"])
+    assert "duplicates=removed" in s.filter and "exact-duplicate rows removed" in s.text
+    kept = _source(
+        salary_lookup(SalaryQuery(role="machine learning engineer", country="US"), store), "survey"
+    )
+    assert kept.n > s.n and "duplicates=kept" in kept.filter
+
+
+def test_original_currency(store: Store, sal: pd.DataFrame) -> None:
+    result = salary_lookup(SalaryQuery(role="data scientist", country="Germany", currency="eur"), store)
+    s = _source(result, "survey")
+    sub = sal[
+        (sal.job_title == "Data Scientist") & (sal.company_location == "DE") & (sal.salary_currency == "EUR")
+    ]
+    assert s.n == len(sub) and [s.p25, s.median, s.p75] == sub["salary"].astype(float).quantile(QS).tolist()
+    assert f"EUR {round(s.median):,}" in s.text
+    assert _source(result, "postings").status == "unavailable"
+    assert "not available in EUR" in _source(result, "postings").message
+    assert _source(result, "bls").status == "unavailable"
+    assert result.article_figures == []
+    jpy = salary_lookup(SalaryQuery(role="data scientist", country="US", currency="JPY"), store)
+    assert _source(jpy, "survey").status in ("unavailable", "empty")
+
+
+@pytest.mark.parametrize(
+    ("query", "mask"),
+    [
+        (
+            SalaryQuery(role="machine learning engineer", country="US"),
+            lambda d: (d.job_title_short == "Machine Learning Engineer") & (d.country == "United States"),
+        ),
+        (SalaryQuery(role="senior data scientist"), lambda d: d.job_title_short == "Senior Data Scientist"),
+        (
+            SalaryQuery(role="data engineer", country="US", remote=True),
+            lambda d: (
+                d.job_title_short.isin(["Data Engineer", "Senior Data Engineer"])
+                & (d.country == "United States")
+                & (d.job_work_from_home == "True")
+            ),
+        ),
+        (
+            SalaryQuery(role="AI engineer"),
+            lambda d: d.job_title.str.contains(
+                r"\b(?:ai|artificial intelligence)\s+engineer", case=False, regex=True
+            ),
+        ),
+        (
+            SalaryQuery(role="data analyst", country="India"),
+            lambda d: (
+                d.job_title_short.isin(["Data Analyst", "Senior Data Analyst"]) & (d.country == "India")
+            ),
+        ),
+    ],
+)
+def test_postings_match_pandas(store: Store, posts: pd.DataFrame, query: SalaryQuery, mask) -> None:
+    s = _source(salary_lookup(query, store), "postings")
+    sub = posts[mask(posts)]
+    assert s.status == "ok"
+    _check_quantiles(s, sub["yearly"])
+    assert s.hourly_converted == int((sub.salary_rate == "hour").sum())
+    assert s.year_min == s.year_max == 2023
+    assert s.dataset == POST_FILE
+
+
+def test_bls_rows(store: Store, bls_df: pd.DataFrame) -> None:
+    result = salary_lookup(SalaryQuery(role="machine learning engineer", country="US"), store)
+    for code in ("15-1221", "15-2051"):
+        s = _source(result, "bls", code)
+        src = bls_df[(bls_df.occ_code == code) & (bls_df.reference_period == "May 2024")].iloc[0]
+        assert (s.p25, s.median, s.p75) == (float(src.a_pct25), float(src.a_median), float(src.a_pct75))
+        assert s.employment == int(src.tot_emp) and s.n is None
+        assert fmt_money(s.median) in s.text and f"{s.employment:,}" in s.text
+    assert "$112,590" in _source(result, "bls", "15-2051").text
+    older = salary_lookup(SalaryQuery(role="data scientist", year=2023), store)
+    assert _source(older, "bls", "15-2051").median == 108020
+    abroad = salary_lookup(SalaryQuery(role="data scientist", country="DE"), store)
+    assert _source(abroad, "bls").status == "not_applicable"
+    assert "United States only" in _source(abroad, "bls").message
+
+
+def test_evidence_fields(store: Store) -> None:
+    q = SalaryQuery(role="machine learning engineer", country="US", experience="senior")
+    result = salary_lookup(q, store)
+    ev = result.evidence()
+    kinds = {e.kind for e in ev}
+    assert {"salary_data", "posting_stats", "bls"} <= kinds
+    survey = next(e for e in ev if e.kind == "salary_data")
+    assert survey.source == SAL_FILE
+    assert (
+        survey.locator
+        == "job_title='Machine Learning Engineer', company_location='US', experience_level='SE', "
+        "duplicates=kept"
+    )
+    assert survey.title == "aijobs.net salary survey — " + survey.locator
+    assert {e.source for e in ev if e.kind == "bls"} == {BLS_FILE}
+    # Stable ids: same source + filter → same id, in another call.
+    again = salary_lookup(q, store).evidence()
+    assert [e.id for e in ev] == [e.id for e in again]
+    assert len({e.id for e in ev}) == len(ev)
+    # Every figure a summary or chart shows is verbatim in some evidence text.
+    texts = " ".join(e.text for e in ev)
+    for row in result.chart_rows():
+        for key in ("p25", "median", "p75"):
+            if row[key] is not None:
+                assert fmt_money(row[key]) in texts
+
+
+def test_article_figures_side_by_side(store: Store) -> None:
+    result = salary_lookup(SalaryQuery(role="AI engineer", country="US"), store)
+    figs = {f.id: f for f in result.article_figures}
+    assert any(f.figure_usd == 140000 and f.article_file.startswith("003") for f in figs.values())
+    assert all(f.country in ("US", None) for f in figs.values())
+    ev = [e for e in result.evidence() if e.kind == "article_figure"]
+    assert len(ev) == len(figs)
+    e140 = next(e for e in ev if e.metadata["figure_usd"] == 140000)
+    assert "$140,000" in e140.text and e140.source == "003_2a3e108b44c3953e.txt"
+    e138 = next(e for e in ev if e.source.startswith("002") and e.metadata["figure_usd"] == 138000)
+    assert "$138,000" in e138.text and "$138K" in e138.text and "\\$" not in e138.text
+    senior = salary_lookup(SalaryQuery(role="senior AI engineer"), store)
+    assert {f.experience for f in senior.article_figures} <= {"SE", None}
+    assert any(f.figure_usd == 236875 for f in senior.article_figures)
+    # Article medians appear in the chart rows as single points, never merged with data-set figures.
+    medians = [r for r in result.chart_rows() if r["kind"] == "article"]
+    assert medians and all(r["p25"] is None for r in medians)
+
+
+def test_tiny_n_is_refused(store: Store, sal: pd.DataFrame) -> None:
+    result = salary_lookup(SalaryQuery(role="prompt engineer", country="DE"), store)
+    s = _source(result, "survey")
+    n = int(((sal.job_title == "Prompt Engineer") & (sal.company_location == "DE")).sum())
+    assert 0 < n < 10
+    assert s.status == "too_few" and s.median is None and s.p25 is None
+    assert f"Only {fmt_n(n)} survey row" in s.message and "minimum of n=10" in s.message
+    assert not result.ok and "No figures" in (result.message or "")
+    strict = salary_lookup(SalaryQuery(role="data scientist", min_n=10**6), store)
+    # BLS publishes estimates (no sample to refuse), so only the survey and postings are withheld.
+    assert all(not s.has_figures for s in strict.sources if s.source != "bls")
+    assert "Some sources have no figures" in (strict.message or "")
+
+
+def test_empty_result(store: Store) -> None:
+    result = salary_lookup(SalaryQuery(role="data engineer", country="Andorra"), store)
+    assert not result.ok
+    assert _source(result, "survey").status == "empty"
+    assert _source(result, "postings").status == "empty"
+    assert "No survey rows match" in (result.message or "")
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [
+        (SalaryQuery(role="astronaut"), r"Unknown role 'astronaut'"),
+        (SalaryQuery(role="data scienist"), r"Close matches: Data Scientist"),
+        (SalaryQuery(role="data scientist", country="Atlantis"), r"Unknown country 'Atlantis'"),
+        (SalaryQuery(role="junior data scientist", years_experience=10), r"Contradictory filters: level EN"),
+        (SalaryQuery(role="junior data scientist", experience="10 years"), r"Contradictory"),
+        (SalaryQuery(role="senior data scientist", experience="junior"), r"Contradictory experience level"),
+        (SalaryQuery(role="data scientist in Germany", country="US"), r"Contradictory countries"),
+        (
+            SalaryQuery(role="data scientist", year=2019),
+            r"No data for 2019: the aijobs.net survey covers 2020–2025",
+        ),
+        (SalaryQuery(role="data scientist 2024", year=2023), r"Contradictory year"),
+        (SalaryQuery(role="data scientist", experience="wizard"), r"Unknown experience level 'wizard'"),
+    ],
+)
+def test_clear_messages(store: Store, query: SalaryQuery, pattern: str) -> None:
+    result = salary_lookup(query, store)
+    assert not result.ok
+    assert re.search(pattern, result.message or ""), result.message
+    assert result.evidence() == [] and result.chart_rows() == []
+    assert format_salary_result(result) == result.message
+
+
+def test_year_outside_one_source(store: Store) -> None:
+    result = salary_lookup(SalaryQuery(role="data scientist", year=2024), store)
+    assert result.ok
+    assert _source(result, "postings").status == "not_applicable"
+    assert "2023 only" in _source(result, "postings").message
+    assert _source(result, "survey").year_min == 2024
+    early = salary_lookup(SalaryQuery(role="data scientist", year=2025), store)
+    assert "19 January 2025" in " ".join(_source(early, "survey").notes)
+
+
+def test_mapping_is_returned_and_json_serialisable(store: Store) -> None:
+    result = salary_lookup(SalaryQuery(role="MLE", country="usa", experience="8 years"), store)
+    f = result.filters
+    assert f is not None and f.role.salary_titles == ["Machine Learning Engineer"]
+    assert f.experience == "SE" and "8 years" in f.experience_basis and f.country and f.country.iso2 == "US"
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["filters"]["role"]["bls_codes"] == ["15-1221", "15-2051"]
+    assert data["evidence"] and data["chart_rows"] and data["summary_lines"]
+    rows = result.chart_rows()
+    assert {"source", "label", "p25", "median", "p75", "n", "year"} <= set(rows[0])
+
+
+def test_format_salary_result(store: Store) -> None:
+    result = salary_lookup(SalaryQuery(role="data scientist", country="US"), store)
+    text = format_salary_result(result)
+    s = _source(result, "survey")
+    assert "median" in text and fmt_money(s.median) in text and f"{s.n:,}" in text
+    assert "Filters used:" in text and SAL_FILE in text
+    assert "never averaged" in text
+    assert result.summary_lines[0].startswith("Filters:")
+
+
+def test_langchain_tool(store: Store) -> None:
+    tool = make_salary_tool(store)
+    assert tool.name == "salary_lookup" and tool.args_schema is SalaryQuery
+    msg = tool.invoke(
+        {
+            "name": "salary_lookup",
+            "args": {"role": "data engineer", "country": "US"},
+            "id": "1",
+            "type": "tool_call",
+        }
+    )
+    assert "Data Engineer" in msg.content
+    assert isinstance(msg.artifact, SalaryResult) and msg.artifact.ok
+    from advisor.tools.salary import salary_lookup_tool
+
+    assert salary_lookup_tool.name == "salary_lookup"

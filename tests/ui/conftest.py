@@ -1,0 +1,35 @@
+"""The chat UI served in-process over the session's sliced-corpus `advisor`.
+
+One server for all UI tests: starting Gradio is cheap (0.3 s) but the
+advisor's first answer loads the model and graph, which only happens once.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from advisor import Advisor, Settings
+
+
+def free_port() -> int:
+    """A port the OS just handed out on 127.0.0.1, so parallel runs never collide."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def ui_url(advisor: Advisor, settings: Settings) -> Iterator[str]:
+    """URL of the running chat app (127.0.0.1, free port); closed at the end of the session."""
+    pytest.importorskip("gradio", reason="the web UI needs the 'ui' extra (gradio)")
+    from ui.app import launch
+
+    port = free_port()
+    demo = launch(settings.model_copy(update={"port": port}), advisor=advisor, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()

@@ -1,0 +1,317 @@
+"""Fast tests of what the chat page shows, without a browser or the real model.
+
+The handlers are driven with a fake advisor so streaming, refusals, errors,
+long-input rejection and the first-start index build can be checked in
+milliseconds; the pure renderers and the chart builder are checked directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytest.importorskip("gradio", reason="the web UI needs the 'ui' extra (gradio)")
+pytest.importorskip("matplotlib", reason="charts need the 'ui' extra (matplotlib)")
+
+from matplotlib.figure import Figure
+
+from advisor import Settings
+from advisor.api import StreamEvent
+from advisor.types import Answer, Chart, Citation
+from ui.app import ChatHandlers, IndexBuilder, launch
+from ui.charts import build_figure
+from ui.render import (
+    EMPTY_SOURCES,
+    check_question,
+    citation_by_n,
+    content_text,
+    context_html,
+    find_quote,
+    normalise_history,
+    picker_choices,
+    sources_html,
+    status_html,
+)
+
+CITE = Citation(
+    n=1,
+    source="003_2a3e108b44c3953e.txt",
+    title="A $62K Gap Has Already Opened Inside the AI Engineer Title",
+    quote="AI Agents is now the #3 most demanded AI skill, appearing in 47.3% of all postings (1,967 of 4,155).",
+    score=0.9,
+    kind="article",
+    locator="Key Findings",
+    context="Key Findings\n**AI Agents** is now the #3 most demanded AI skill, appearing in **47.3%** of all postings "
+    "(1,967 of 4,155). Other text follows.",
+)
+SALARY_ROWS: list[dict[str, Any]] = [
+    {
+        "source": "salaries.csv",
+        "label": "aijobs.net survey",
+        "p25": 84111.0,
+        "median": 96888.0,
+        "p75": 117666.0,
+        "n": 13,
+        "year": "2023–2024",
+    },
+    {"source": "002.txt", "label": "article 002", "median": 79000.0},  # no p25/p75/n/year keys at all
+    {"source": "bls.csv", "label": "BLS", "p25": None, "median": None, "p75": None},  # nothing to draw
+    {
+        "source": "bls.csv",
+        "label": "BLS OEWS",
+        "p25": 80000,
+        "median": float("nan"),
+        "p75": 140000,
+        "n": None,
+        "employment": 192710,
+        "year": "2024",
+    },
+]
+SKILL_ROWS: list[dict[str, Any]] = [
+    {"label": "python", "share": 0.71, "count": 710, "n": 1000, "year": "2023"},
+    {"skill": "sql", "share": 0.52},  # the older key name, no count
+    {"label": "aws", "share": None},  # dropped
+]
+
+
+def _is_skip(value: Any) -> bool:
+    return value == {"__type__": "update"}
+
+
+class FakeIndex:
+    def __init__(self, ready: bool) -> None:
+        self.ready = ready
+
+    def is_ready(self) -> bool:
+        return self.ready
+
+
+class FakeAdvisor:
+    """Stands in for `Advisor`: records questions, streams canned events, builds a pretend index."""
+
+    def __init__(self, events: list[StreamEvent] | None = None, ready: bool = True, fail: Exception | None = None):
+        self.settings = Settings(max_question_chars=60)
+        self.index = FakeIndex(ready)
+        self.events = events or []
+        self.fail = fail
+        self.calls: list[tuple[Any, str | None]] = []
+        self.release = threading.Event()
+
+    def stream(self, question: Any, thread_id: str | None = None) -> Iterator[StreamEvent]:
+        self.calls.append((question, thread_id))
+        for event in self.events:
+            yield event
+            if self.fail:
+                raise self.fail
+
+    def ask(self, question: Any, thread_id: str | None = None) -> Answer:
+        answer = None
+        for event in self.stream(question, thread_id):
+            answer = event.answer or answer
+        assert answer is not None
+        return answer
+
+    def ingest(self, progress: Any = None) -> None:
+        progress("embedding", 1, 4)
+        self.release.wait(5)
+        progress("embedding", 4, 4)
+        self.index.ready = True
+
+
+def _answer(**kw: Any) -> Answer:
+    base: dict[str, Any] = {"text": "AI Agents appear in 47.3% of postings. [1]", "citations": [CITE]}
+    return Answer(**{**base, **kw})
+
+
+# --- input -------------------------------------------------------------------
+
+
+def test_long_input_is_rejected_with_the_limit():
+    assert check_question("What do AI engineers earn?", 60) is None
+    msg = check_question("x" * 61, 60)
+    assert msg and "61" in msg and "60" in msg and "not sent" in msg
+    assert check_question("   ", 60) == "Type a question first."
+
+
+def test_long_input_is_not_sent_to_the_advisor():
+    fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
+    outs = list(ChatHandlers(fake, IndexBuilder(fake)).respond("y" * 500, [], "t1"))  # type: ignore[arg-type]
+    assert len(outs) == 1 and fake.calls == []
+    chatbot, question, status = outs[0][:3]
+    assert _is_skip(chatbot) and _is_skip(question)  # the text stays in the box to be shortened
+    assert "limit is 60" in status
+
+
+def test_history_parts_are_normalised():
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "Hi"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": "Hello"}, {"type": "file", "path": "/x.png"}]},
+        {"role": "user", "content": "plain"},
+    ]
+    assert normalise_history(history) == [
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello"},
+        {"role": "user", "content": "plain"},
+    ]
+    assert content_text(None) == "" and content_text({"text": 3}) == "3"
+
+
+# --- handlers ----------------------------------------------------------------
+
+
+def test_answer_streams_then_fills_sources_and_chart():
+    final = _answer(charts=[Chart("salary_ranges", "Salary ranges — AI engineer, Germany", SALARY_ROWS)])
+    events = [
+        StreamEvent(delta="AI Agents appear "),
+        StreamEvent(delta="in 47.3% of postings. [1]"),
+        StreamEvent(answer=final),
+    ]
+    fake = FakeAdvisor(events=events)
+    history = [
+        {"role": "user", "content": [{"type": "text", "text": "earlier"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": "before"}]},
+    ]
+    outs = list(ChatHandlers(fake, IndexBuilder(fake)).respond("What about agents?", history, ""))  # type: ignore[arg-type]
+
+    assert fake.calls and fake.calls[0][0] == "What about agents?"
+    thread = fake.calls[0][1]
+    assert thread and thread.startswith("ui-")  # a per-session thread id was made up
+    first = outs[0]
+    assert first[0][-1] == {"role": "user", "content": "What about agents?"} and first[1] == ""
+    streamed = [o[0][-1]["content"] for o in outs[1:-1]]
+    assert streamed == ["AI Agents appear ", "AI Agents appear in 47.3% of postings. [1]"]
+    msgs, _, status, sources, picker, context, chart, cites, thread_out = outs[-1]
+    assert [m["content"] for m in msgs] == ["earlier", "before", "What about agents?", final.text]
+    assert "003_2a3e108b44c3953e.txt" in sources and "Key Findings" in sources
+    assert picker["choices"] == [(picker["choices"][0][0], 1)] and picker["value"] == 1
+    assert "<mark>" in context and "47.3%" in context
+    assert chart["visible"] is True and isinstance(chart["value"], Figure)
+    assert cites == [CITE] and thread_out == thread
+    assert "1 source" in status
+
+
+def test_answer_without_charts_hides_the_chart():
+    fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
+    *_, last = ChatHandlers(fake, IndexBuilder(fake)).respond("q?", [], "t")  # type: ignore[arg-type]
+    assert last[6]["visible"] is False and last[6]["value"] is None
+
+
+def test_refusal_and_backend_notices_are_readable():
+    refused = Answer(text="I'm a career advisor for AI engineering…", refused=True, intent="off_topic")
+    html = status_html(refused)
+    assert "outside what the advisor covers" in html and "adv-warn" in html
+    failing = _answer(notices=["LLM endpoint unreachable; answered offline <b>"])
+    html = status_html(failing)
+    assert "LLM endpoint unreachable; answered offline &lt;b&gt;" in html
+    wordy = _answer(notices=["Some sources have no figures: " + "x" * 300, "BLS covers the US only."])
+    html = status_html(wordy)
+    assert "<details><summary>Notes on this answer (2)</summary>" in html and "BLS covers the US only." in html
+    broken = Answer(text="No index found. Run advisor ingest.", refused=True, intent="error")
+    assert "adv-error" in status_html(broken)
+
+
+def test_a_crash_while_answering_becomes_a_message():
+    fake = FakeAdvisor(events=[StreamEvent(delta="Partial")], fail=RuntimeError("backend down"))
+    outs = list(ChatHandlers(fake, IndexBuilder(fake)).respond("q?", [], "t"))  # type: ignore[arg-type]
+    msgs, _, status = outs[-1][:3]
+    assert msgs[-1] == {"role": "assistant", "content": "Partial"}
+    assert "RuntimeError: backend down" in status and "adv-error" in status
+
+
+def test_first_start_builds_the_index_with_progress():
+    fake = FakeAdvisor(events=[StreamEvent(answer=_answer())], ready=False)
+    handlers = ChatHandlers(fake, IndexBuilder(fake))  # type: ignore[arg-type]
+    updates = handlers.prepare()
+    status, box = next(updates)
+    assert "Preparing the knowledge base" in status and box["interactive"] is False
+    during = list(handlers.respond("What do AI engineers earn?", [], "t"))
+    assert fake.calls == [] and "not sent" in during[0][2]
+    fake.release.set()
+    *_, (status, box) = updates
+    assert status == "" and box["interactive"] is True and fake.index.ready
+
+
+def test_api_answer_is_plain_json_with_a_thread():
+    fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
+    data = ChatHandlers(fake, IndexBuilder(fake)).ask_api("What percent?")  # type: ignore[arg-type]
+    assert data["answer"].endswith("[1]") and data["citations"][0]["source"] == CITE.source
+    assert data["thread_id"].startswith("ui-")
+
+
+def test_auth_needs_both_user_and_password():
+    with pytest.raises(ValueError, match="both"):
+        launch(Settings(auth_user="me"), advisor=FakeAdvisor(), prevent_thread_lock=True)  # type: ignore[arg-type]
+
+
+# --- sources -----------------------------------------------------------------
+
+
+def test_sources_panel_lists_title_file_locator_and_quote_escaped():
+    evil = Citation(n=2, source="x.txt", title="<script>alert(1)</script>", quote="a < b", score=0.1)
+    html = sources_html([CITE, evil])
+    assert "[1]" in html and CITE.source in html and "Key Findings" in html and "1,967 of 4,155" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html and "a &lt; b" in html
+    assert "2 sources" in html
+    assert sources_html([]) == EMPTY_SOURCES
+    assert [n for _, n in picker_choices([CITE, evil])] == [1, 2]
+    assert citation_by_n([CITE, evil], "2") is evil and citation_by_n([CITE], None) is None
+
+
+def test_quote_is_found_in_context_despite_markdown():
+    start, end = find_quote(CITE.context, CITE.quote) or (0, 0)
+    assert CITE.context[start:end].startswith("**AI Agents") or CITE.context[start:end].startswith("AI Agents")
+    assert CITE.context[start:end].endswith("4,155).")
+    html = context_html(CITE)
+    assert html.count("<mark>") == 1 and "Other text follows." in html and "Key Findings" in html
+
+
+def test_context_without_the_quote_shows_it_separately():
+    table = Citation(
+        n=3,
+        source="003.txt",
+        title="T",
+        quote="AI Skill: Machine Learning; % of Postings: 58.9%",
+        score=0.5,
+        context="| Machine Learning | 58.9% | 2,451 |",
+    )
+    html = context_html(table)
+    assert "Quoted: <mark>" in html and "| Machine Learning | 58.9% | 2,451 |" in html
+
+
+# --- charts ------------------------------------------------------------------
+
+
+def test_salary_chart_from_rows_with_missing_keys():
+    fig = build_figure(
+        [
+            Chart("salary_ranges", "Salary ranges — AI engineer, Germany", SALARY_ROWS),
+            Chart("salary_ranges", "Salary ranges — AI engineer, United Kingdom", SALARY_ROWS[:1]),
+        ]
+    )
+    assert isinstance(fig, Figure)
+    top, bottom = fig.axes[:2]
+    labels = [t.get_text().replace("\n", " ") for t in top.get_yticklabels()]
+    assert any("n=13" in lbl and "2023–2024" in lbl for lbl in labels)
+    assert any("employment 192,710" in lbl for lbl in labels)
+    assert not any(lbl.startswith("BLS (") or lbl == "BLS" for lbl in labels)  # the row with no figures
+    assert top.get_xlim() == bottom.get_xlim()  # countries share one axis so they compare
+    texts = [t.get_text() for t in top.texts]
+    assert "$97k" in texts and "$79k" in texts
+
+
+def test_skills_chart_from_rows():
+    fig = build_figure([Chart("skill_shares", "Top skills in machine learning engineer postings", SKILL_ROWS)])
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["python", "sql"]
+    assert "71.0% (710)" in [t.get_text() for t in ax.texts]
+    assert "n=1,000" in ax.get_xlabel() and "2023" in ax.get_xlabel()
+
+
+def test_no_chart_for_answers_without_numbers():
+    assert build_figure([]) is None
+    assert build_figure([Chart("salary_ranges", "empty", [{"label": "x"}])]) is None
+    assert build_figure([Chart("skill_shares", "empty", [])]) is None

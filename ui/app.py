@@ -1,0 +1,509 @@
+"""The Gradio chat page: streamed, cited answers with a sources panel and charts.
+
+`build_app(advisor)` lays the page out and wires it to an `Advisor`;
+`launch(settings)` starts it (127.0.0.1 by default, optional basic auth).
+Each browser session gets its own conversation thread id in `gr.State`, so
+two people on one server never see each other's history. Everything the page
+shows about an answer is rendered by the pure helpers in `ui.render` and
+`ui.charts`; this module only moves data between the advisor and the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from advisor.api import Advisor
+from advisor.config import Settings
+from advisor.types import Answer, Citation
+from ui.charts import build_figure
+from ui.render import (
+    EMPTY_CONTEXT,
+    EMPTY_SOURCES,
+    check_question,
+    citation_by_n,
+    context_html,
+    normalise_history,
+    notice_html,
+    picker_choices,
+    progress_html,
+    sources_html,
+    status_html,
+)
+
+log = logging.getLogger(__name__)
+
+TITLE = "AI Career Advisor"
+EXAMPLES = [
+    "What percent of AI engineer postings ask for AI agents?",
+    "What do AI engineers earn in Germany compared with the UK?",
+    "Which skills do machine learning engineer postings ask for most?",
+    "I'm a sysadmin — how do I get into AI engineering?",
+]
+PLACEHOLDER = "Ask about AI engineering careers — skills, salaries, how to get in…"
+
+HEADER = f"""
+<div id="adv-header">
+  <div class="adv-logo" aria-hidden="true">✦</div>
+  <div>
+    <h1>{TITLE}</h1>
+    <p>Career answers about AI engineering, quoted from articles, 2023 job postings, a salary survey and BLS
+    tables. Every <b>[n]</b> links to its source on the right. Runs fully offline.</p>
+  </div>
+</div>
+"""
+
+CSS = """
+.gradio-container { max-width: 1320px !important; margin: 0 auto !important; }
+#adv-header { display: flex; gap: 14px; align-items: center; padding: 6px 2px 2px; }
+#adv-header h1 { font-size: 1.55rem; margin: 0; font-weight: 700; letter-spacing: -0.01em; }
+#adv-header p { margin: 2px 0 0; color: var(--body-text-color-subdued); font-size: 0.92rem; max-width: 900px; }
+.adv-logo { width: 42px; height: 42px; border-radius: 12px; display: grid; place-items: center; font-size: 22px;
+  color: white; background: linear-gradient(135deg, #6366f1, #8b5cf6); flex: none; }
+#status:empty { display: none; }
+.adv-notice { padding: 8px 12px; border-radius: 10px; margin: 4px 0; font-size: 0.9rem; line-height: 1.45; }
+.adv-notice ul { margin: 4px 0 0 18px; padding: 0; }
+.adv-notice summary { cursor: pointer; }
+.adv-info { background: #eef2ff; color: #3730a3; border: 1px solid #c7d2fe; }
+.adv-warn { background: #fffbeb; color: #92400e; border: 1px solid #fde68a; }
+.adv-error { background: #fef2f2; color: #991b1b; border: 1px solid #fecaca; }
+.adv-ok { background: #f0fdf4; color: #166534; border: 1px solid #bbf7d0; }
+.adv-receipt { color: var(--body-text-color-subdued); font-size: 0.78rem; padding: 2px 4px; }
+.adv-bar { height: 6px; background: #e0e7ff; border-radius: 3px; margin-top: 6px; overflow: hidden; }
+.adv-bar > div { height: 100%; background: #6366f1; border-radius: 3px; transition: width .3s; }
+.adv-panel-title { font-weight: 650; font-size: 0.95rem; margin: 2px 0 6px; }
+.adv-empty { color: var(--body-text-color-subdued); font-size: 0.88rem; padding: 10px 4px; }
+.adv-count { font-size: 0.78rem; color: var(--body-text-color-subdued); margin: 0 0 6px 2px; }
+.adv-src-list { list-style: none; padding: 0 !important; margin: 0 !important; }
+.adv-src { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 9px 11px;
+  margin: 0 0 8px !important; background: var(--block-background-fill); }
+.adv-src-head { line-height: 1.35; }
+.adv-n { font-weight: 700; color: #4f46e5; margin-right: 2px; }
+.adv-title { font-weight: 600; }
+.adv-meta { font-size: 0.76rem; color: var(--body-text-color-subdued); margin: 3px 0; word-break: break-word; }
+.adv-file { font-size: 0.74rem; padding: 0 4px; border-radius: 4px; }
+.adv-badge { background: #eef2ff; color: #4338ca; border-radius: 999px; padding: 1px 8px; font-size: 0.7rem;
+  font-weight: 600; }
+.adv-kind-salary_data, .adv-kind-bls, .adv-kind-posting_stats { background: #ecfdf5; color: #047857; }
+.adv-kind-article_figure { background: #fff7ed; color: #c2410c; }
+.adv-quote { border-left: 3px solid #a5b4fc; margin: 6px 0 0 !important; padding: 1px 10px !important;
+  font-size: 0.84rem; color: var(--body-text-color); }
+.adv-context { padding: 4px 2px; }
+.adv-quoted { margin: 6px 0; font-size: 0.86rem; }
+.adv-passage { white-space: pre-wrap; font-size: 0.88rem; line-height: 1.6; margin-top: 6px; padding: 10px 12px;
+  border-radius: 10px; background: var(--background-fill-secondary); }
+#source-context mark, .adv-quoted mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px; }
+#new-chat { max-width: 190px; }
+#chatbot .message-row .bot { line-height: 1.6; }
+"""
+
+# Answering shares one queue: the advisor's DuckDB store and graph are not meant for parallel calls.
+ADVISOR_QUEUE = "advisor"
+THEME = gr.themes.Soft(
+    primary_hue="indigo",
+    secondary_hue="violet",
+    neutral_hue="slate",
+    # Served by Gradio itself: no request ever leaves the machine for a font.
+    font=[gr.themes.LocalFont("IBM Plex Sans", weights=(400, 700)), "ui-sans-serif", "system-ui", "sans-serif"],
+)
+
+
+def new_thread_id() -> str:
+    """A fresh conversation id; random so that sessions can't guess each other's threads."""
+    return f"ui-{uuid.uuid4().hex}"
+
+
+# --- first start: index building ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildState:
+    running: bool
+    ready: bool
+    stage: str = ""
+    done: int = 0
+    total: int = 0
+    error: str | None = None
+
+
+class IndexBuilder:
+    """Builds the index once, in a background thread, so every open page can show its progress.
+
+    Building takes minutes on the full corpus. Running it inside a request
+    would freeze the page and, with several tabs open, start it twice.
+    """
+
+    def __init__(self, advisor: Advisor) -> None:
+        self.advisor = advisor
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._ready = False
+        self._stage, self._done, self._total = "", 0, 0
+        self._error: str | None = None
+
+    def _check_ready(self) -> bool:
+        if not self._ready:
+            try:
+                self._ready = bool(self.advisor.index.is_ready())
+            except Exception:  # an unreadable index counts as missing; ingest reports the real problem
+                log.exception("index readiness check failed")
+                self._ready = False
+        return self._ready
+
+    def start(self) -> bool:
+        """Start building unless the index is ready or a build runs; True when a build is (now) running."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return True
+            if self._check_ready():
+                return False
+            self._error = None
+            self._thread = threading.Thread(target=self._run, name="advisor-ingest", daemon=True)
+            self._thread.start()
+            return True
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        self._stage, self._done, self._total = stage, done, total
+
+    def _run(self) -> None:
+        try:
+            self.advisor.ingest(progress=self._progress)
+            self._ready = self._check_ready()
+        except Exception as exc:
+            log.exception("building the index failed")
+            self._error = str(exc) or exc.__class__.__name__
+
+    def state(self) -> BuildState:
+        running = self._thread is not None and self._thread.is_alive()
+        ready = False if running else self._check_ready()
+        return BuildState(running, ready, self._stage, self._done, self._total, self._error)
+
+
+# --- handlers ------------------------------------------------------------------
+
+
+@dataclass
+class _Outputs:
+    """The components every answer updates, in the order the handlers return them."""
+
+    chatbot: gr.Chatbot
+    question: gr.Textbox
+    status: gr.HTML
+    sources: gr.HTML
+    picker: gr.Dropdown
+    context: gr.HTML
+    chart: gr.Plot
+    cites: gr.State
+    thread: gr.State
+
+    def as_list(self) -> list[Any]:
+        return [
+            self.chatbot,
+            self.question,
+            self.status,
+            self.sources,
+            self.picker,
+            self.context,
+            self.chart,
+            self.cites,
+            self.thread,
+        ]
+
+
+def _snapshot(msgs: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A copy per yield: the handler keeps editing its list while Gradio may still be sending the last one."""
+    return [dict(m) for m in msgs]
+
+
+def _skip(n: int) -> tuple[Any, ...]:
+    return tuple(gr.skip() for _ in range(n))
+
+
+def _answer_panels(answer: Answer) -> tuple[Any, ...]:
+    """Status, sources, picker, context and chart for a finished answer."""
+    cites = list(answer.citations)
+    first = cites[0] if cites else None
+    fig = build_figure(answer.charts)
+    return (
+        status_html(answer),
+        sources_html(cites),
+        gr.update(choices=picker_choices(cites), value=first.n if first else None, interactive=bool(cites)),
+        context_html(first),
+        gr.update(value=fig, visible=fig is not None),
+        cites,
+    )
+
+
+def _not_ready_message(state: BuildState) -> str | None:
+    if state.error:
+        return notice_html(
+            f"Building the knowledge base failed: {state.error}. Run <code>advisor ingest --rebuild</code> "
+            "and restart the server.",
+            "error",
+        )
+    if state.running:
+        return progress_html(state.stage, state.done, state.total) + notice_html(
+            "Your question was not sent yet — please ask again when the knowledge base is ready.", "warn"
+        )
+    return None
+
+
+class ChatHandlers:
+    """The page's event handlers, kept apart from the layout so tests can drive them without a browser."""
+
+    def __init__(self, advisor: Advisor, builder: IndexBuilder | None = None) -> None:
+        self.advisor = advisor
+        self.settings = advisor.settings
+        self.builder = builder or IndexBuilder(advisor)
+
+    def respond(self, message: str, history: list[Any] | None, thread_id: str | None) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat, then fill the sources, context and chart panels."""
+        problem = check_question(message, self.settings.max_question_chars)
+        if problem:
+            level = "info" if not (message or "").strip() else "warn"
+            yield (gr.skip(), gr.skip(), notice_html(problem, level), *_skip(6))
+            return
+        waiting = _not_ready_message(self.builder.state())
+        if waiting:
+            yield (gr.skip(), gr.skip(), waiting, *_skip(6))
+            return
+        thread_id = thread_id or new_thread_id()
+        msgs = normalise_history(history)
+        msgs.append({"role": "user", "content": message.strip()})
+        # The panels describe the latest answer, so they empty out while the new one is written.
+        yield (
+            _snapshot(msgs),
+            "",
+            notice_html("Looking through the sources…", "info"),
+            EMPTY_SOURCES,
+            gr.update(choices=[], value=None, interactive=False),
+            EMPTY_CONTEXT,
+            gr.update(value=None, visible=False),
+            [],
+            thread_id,
+        )
+
+        text, answer = "", None
+        try:
+            for event in self.advisor.stream(message, thread_id=thread_id):
+                if event.delta:
+                    text += event.delta
+                    if msgs[-1]["role"] != "assistant":
+                        msgs.append({"role": "assistant", "content": ""})
+                    msgs[-1]["content"] = text
+                    yield (_snapshot(msgs), *_skip(8))
+                if event.answer is not None:
+                    answer = event.answer
+        except Exception as exc:  # the page must say what happened, never hang or show a traceback
+            log.exception("answering failed")
+            if msgs[-1]["role"] != "assistant":
+                msgs.append({"role": "assistant", "content": ""})
+            msgs[-1]["content"] = text or "Sorry — I couldn't answer that because of an internal error."
+            status = notice_html(
+                f"The advisor hit an error while answering ({exc.__class__.__name__}: "
+                f"{str(exc)[:300]}). Please try again.",
+                "error",
+            )
+            yield (_snapshot(msgs), gr.skip(), status, *_skip(6))
+            return
+        if answer is None:
+            yield (
+                _snapshot(msgs),
+                gr.skip(),
+                notice_html("The advisor returned no answer. Please try again.", "error"),
+                *_skip(6),
+            )
+            return
+        if msgs[-1]["role"] != "assistant":
+            msgs.append({"role": "assistant", "content": ""})
+        msgs[-1]["content"] = answer.text or text
+        yield (_snapshot(msgs), gr.skip(), *_answer_panels(answer), thread_id)
+
+    def show_source(self, n: Any, cites: list[Citation] | None) -> str:
+        return context_html(citation_by_n(cites or [], n))
+
+    def reset(self) -> tuple[Any, ...]:
+        """A new conversation: new thread id, so the advisor's memory starts empty too."""
+        return (
+            [],
+            "",
+            "",
+            EMPTY_SOURCES,
+            gr.update(choices=[], value=None, interactive=False),
+            EMPTY_CONTEXT,
+            gr.update(value=None, visible=False),
+            [],
+            new_thread_id(),
+        )
+
+    def prepare(self) -> Iterator[tuple[Any, ...]]:
+        """On page load: build the index if needed, showing progress instead of a frozen page."""
+        self.builder.start()
+        state = self.builder.state()
+        while state.running:
+            yield (
+                progress_html(state.stage, state.done, state.total),
+                gr.update(interactive=False, placeholder="Preparing the knowledge base…"),
+            )
+            time.sleep(0.5)
+            state = self.builder.state()
+        if state.error or not state.ready:
+            yield (
+                _not_ready_message(state) or notice_html("The knowledge base is not ready.", "error"),
+                gr.update(interactive=True),
+            )
+            return
+        yield ("", gr.update(interactive=True, placeholder=PLACEHOLDER))
+
+    @staticmethod
+    def pick_example(evt: gr.SelectData) -> str:
+        value = evt.value
+        return str(value.get("text", "")) if isinstance(value, dict) else str(value)
+
+    def ask_api(self, question: str, thread_id: str = "") -> dict[str, Any]:
+        """JSON API ("/ask"): one cited answer as the CLI's `--json` fields plus `charts` and `thread_id`.
+
+        Scripts want a plain object, not the chat page's tuple of component
+        updates, so this endpoint exists beside the streaming "/chat" one.
+        """
+        problem = check_question(question, self.settings.max_question_chars)
+        if problem:
+            raise gr.Error(problem)
+        state = self.builder.state()
+        if state.running or state.error:
+            raise gr.Error("The knowledge base is not ready yet; try again shortly.")
+        thread_id = thread_id or new_thread_id()
+        answer = self.advisor.ask(question, thread_id=thread_id)
+        data = answer.to_dict()
+        data["thread_id"] = thread_id  # pass it back to ask a follow-up in the same conversation
+        return data
+
+
+def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Blocks:
+    """Lay out the chat page and wire it to `advisor` (theme and CSS are applied by `launch`)."""
+    settings = advisor.settings
+    h = ChatHandlers(advisor, builder)
+
+    with gr.Blocks(title=TITLE) as demo:
+        thread = gr.State("")
+        cites = gr.State([])
+        gr.HTML(HEADER)
+        status = gr.HTML("", elem_id="status")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=7, min_width=420):
+                chatbot = gr.Chatbot(
+                    elem_id="chatbot",
+                    show_label=False,
+                    height=560,
+                    placeholder=(
+                        "<div style='text-align:center'><h3 style='margin-bottom:4px'>Ask about a career in AI "
+                        "engineering</h3><p style='opacity:.7'>Skills employers ask for, salaries by country, "
+                        "how to switch in. Pick an example or type your own.</p></div>"
+                    ),
+                    examples=[{"text": q} for q in EXAMPLES],
+                    feedback_options=None,
+                    buttons=["copy"],
+                    autoscroll=True,
+                )
+                question = gr.Textbox(
+                    elem_id="question",
+                    show_label=False,
+                    placeholder=PLACEHOLDER,
+                    lines=1,
+                    max_lines=6,
+                    autofocus=True,
+                    submit_btn="Ask",
+                )
+                with gr.Row():
+                    new_chat = gr.Button("+ New conversation", elem_id="new-chat", size="sm", variant="secondary")
+                    gr.HTML(
+                        f'<div class="adv-receipt" style="text-align:right">Questions up to '
+                        f"{settings.max_question_chars:,} characters · answers cite their sources</div>"
+                    )
+                chart = gr.Plot(elem_id="chart", show_label=False, visible=False, format="png")
+            with gr.Column(scale=5, min_width=340):
+                gr.HTML('<div class="adv-panel-title">Sources</div>')
+                sources = gr.HTML(EMPTY_SOURCES, elem_id="sources", max_height=460, js_on_load=None)
+                picker = gr.Dropdown(
+                    choices=[],
+                    value=None,
+                    label="Show a source in context",
+                    elem_id="source-picker",
+                    interactive=False,
+                    filterable=False,
+                )
+                context = gr.HTML(EMPTY_CONTEXT, elem_id="source-context", max_height=420, js_on_load=None)
+
+        # Cheap handlers that must never wait behind an answer (or behind another tab's index-build poll).
+        free: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden", "concurrency_limit": None}
+        out = _Outputs(chatbot, question, status, sources, picker, context, chart, cites, thread)
+        inputs = [question, chatbot, thread]
+        # The submit event is the streaming API too ("/chat"); gr.State stays hidden from API clients.
+        question.submit(
+            h.respond, inputs, out.as_list(), api_name="chat", show_progress="minimal", concurrency_id=ADVISOR_QUEUE
+        )
+        chatbot.example_select(h.pick_example, None, question, api_visibility="private").then(
+            h.respond,
+            inputs,
+            out.as_list(),
+            api_visibility="private",
+            show_progress="minimal",
+            concurrency_id=ADVISOR_QUEUE,
+        )
+        # The chatbot's own trash button must also forget the thread, or follow-ups would use the old context.
+        chatbot.clear(h.reset, None, out.as_list(), **free)
+        new_chat.click(h.reset, None, out.as_list(), **free)
+        picker.input(h.show_source, [picker, cites], context, **free)
+        demo.load(new_thread_id, None, thread, **free)
+        demo.load(h.prepare, None, [status, question], **free)
+        gr.api(h.ask_api, api_name="ask", concurrency_id=ADVISOR_QUEUE)
+    return demo
+
+
+def launch(
+    settings: Settings | None = None,
+    *,
+    advisor: Advisor | None = None,
+    prevent_thread_lock: bool = False,
+    quiet: bool = False,
+) -> gr.Blocks:
+    """Start the web UI on `settings.host:settings.port` (127.0.0.1:7860 unless configured).
+
+    The index build starts at once in the background, so the first visitor
+    sees its progress. Basic auth is on when both `auth_user` and
+    `auth_password` are set; a public bind address without auth is logged
+    as a warning because the page would be open to the network.
+    """
+    settings = settings or (advisor.settings if advisor else Settings())
+    advisor = advisor or Advisor(settings)
+    if bool(settings.auth_user) != bool(settings.auth_password):
+        raise ValueError("Set both ADVISOR_AUTH_USER and ADVISOR_AUTH_PASSWORD for basic auth, or neither.")
+    auth = (settings.auth_user, settings.auth_password) if settings.auth_user and settings.auth_password else None
+    if auth is None and settings.host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("Serving on %s without authentication; set ADVISOR_AUTH_USER/PASSWORD.", settings.host)
+    builder = IndexBuilder(advisor)
+    builder.start()
+    demo = build_app(advisor, builder)
+    demo.queue(default_concurrency_limit=1).launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=auth,
+        auth_message="AI Career Advisor — sign in" if auth else None,
+        prevent_thread_lock=prevent_thread_lock,
+        quiet=quiet,
+        show_error=False,
+        theme=THEME,
+        css=CSS,
+        footer_links=["api"],
+        ssr_mode=False,
+        mcp_server=False,
+        pwa=False,
+    )
+    return demo

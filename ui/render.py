@@ -1,0 +1,265 @@
+"""Pure helpers that turn an `Answer` into what the chat page shows.
+
+Nothing here touches Gradio or the advisor's models, so every rule about what
+the user sees (which sources are listed, how a quote is found in its passage,
+when a question is refused before it is sent) is unit-testable in
+milliseconds. Everything that reaches the page as HTML is escaped here: the
+corpus and the user's question are untrusted text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from advisor.types import Answer, Citation
+
+KIND_LABELS: dict[str, str] = {
+    "article": "Article",
+    "article_figure": "Article figure",
+    "posting": "Job posting",
+    "posting_stats": "Posting statistics",
+    "salary_data": "Salary survey",
+    "bls": "BLS table",
+}
+
+EMPTY_SOURCES = (
+    '<div class="adv-empty">Sources for the latest answer appear here. '
+    "Every <b>[n]</b> in an answer points to one of them.</div>"
+)
+EMPTY_CONTEXT = '<div class="adv-empty">Pick a source to read the quoted passage in its context.</div>'
+
+
+# --- input -------------------------------------------------------------------
+
+
+def check_question(text: str | None, max_chars: int) -> str | None:
+    """Return why `text` must not be sent, or None when it may be.
+
+    The UI refuses over-long input itself (instead of letting the advisor trim
+    it) so the person sees the limit and can shorten their own words.
+    """
+    stripped = (text or "").strip()
+    if not stripped:
+        return "Type a question first."
+    if len(stripped) > max_chars:
+        return (
+            f"Your question is {len(stripped):,} characters long; the limit is {max_chars:,}. "
+            "Please shorten it — it was not sent."
+        )
+    return None
+
+
+def content_text(content: Any) -> str:
+    """Flatten a chat message's content to plain text.
+
+    Gradio 6 hands history back with `content` as a list of parts
+    (`[{"type": "text", "text": ...}]`) even when we sent a plain string.
+    """
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        if "text" in content:
+            return str(content["text"])
+        if content.get("type") == "file" or "path" in content or "file" in content:
+            return ""
+        return str(content.get("value", ""))
+    if isinstance(content, Iterable):
+        return "\n".join(t for t in (content_text(part) for part in content) if t)
+    return str(content)
+
+
+def normalise_history(history: Sequence[Any] | None) -> list[dict[str, str]]:
+    """Chatbot history as `{"role", "content": str}` dicts, whatever shape Gradio sent."""
+    out: list[dict[str, str]] = []
+    for msg in history or []:
+        if isinstance(msg, dict):
+            role, content = msg.get("role", "assistant"), msg.get("content")
+        else:
+            role, content = getattr(msg, "role", "assistant"), getattr(msg, "content", msg)
+        out.append({"role": str(role), "content": content_text(content)})
+    return out
+
+
+# --- sources -----------------------------------------------------------------
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text or ""), quote=True)
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize() if kind else "Source")
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def source_label(c: Citation) -> str:
+    """One line for the source picker: number, title, and where inside the file."""
+    where = f" — {c.locator}" if c.locator and c.locator not in c.title else ""
+    return _short(f"[{c.n}] {c.title}{where}", 110)
+
+
+def picker_choices(citations: Sequence[Citation]) -> list[tuple[str, int]]:
+    return [(source_label(c), c.n) for c in citations]
+
+
+def sources_html(citations: Sequence[Citation]) -> str:
+    """The sources panel: each numbered source with title, file, locator and the quoted passage."""
+    if not citations:
+        return EMPTY_SOURCES
+    items = []
+    for c in citations:
+        meta = [
+            f'<span class="adv-badge adv-kind-{_esc(c.kind)}">{_esc(kind_label(c.kind))}</span>',
+            f'<code class="adv-file">{_esc(c.source)}</code>',
+        ]
+        if c.locator:
+            meta.append(f'<span class="adv-loc">{_esc(_short(c.locator, 160))}</span>')
+        items.append(
+            f'<li class="adv-src" data-n="{c.n}">'
+            f'<div class="adv-src-head"><span class="adv-n">[{c.n}]</span> '
+            f'<span class="adv-title">{_esc(c.title)}</span></div>'
+            f'<div class="adv-meta">{" · ".join(meta)}</div>'
+            f'<blockquote class="adv-quote">{_esc(c.quote)}</blockquote>'
+            "</li>"
+        )
+    count = f"{len(citations)} source" + ("s" if len(citations) != 1 else "")
+    return (
+        f'<div class="adv-sources"><div class="adv-count">{count}</div>'
+        f'<ol class="adv-src-list">{"".join(items)}</ol></div>'
+    )
+
+
+def _loose_pattern(quote: str) -> re.Pattern[str] | None:
+    """A regex that finds `quote` in a passage despite Markdown emphasis, escapes and spacing."""
+    words = re.findall(r"[$€£]?\w+(?:[.,'’-]\w+)*%?", quote)
+    if len(words) < 3:
+        return None
+    gap = r"[\W_]{0,12}?"
+    trail = re.search(r"[^\w\s]*$", quote)
+    tail = f"(?:[*_]*{re.escape(trail.group())})?" if trail and trail.group() else ""
+    return re.compile(gap.join(re.escape(w) for w in words) + tail, re.IGNORECASE)
+
+
+def find_quote(context: str, quote: str) -> tuple[int, int] | None:
+    """Where `quote` sits inside `context` (exact first, then tolerant of markup); None if absent."""
+    quote = quote.strip().strip('"')
+    if not quote or not context:
+        return None
+    pos = context.find(quote)
+    if pos >= 0:
+        return pos, pos + len(quote)
+    pattern = _loose_pattern(quote)
+    if pattern is not None and (m := pattern.search(context)):
+        return m.start(), m.end()
+    return None
+
+
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)")
+_MD_HEADING = re.compile(r"^#{1,6}\s*", re.MULTILINE)
+
+
+def readable(text: str) -> str:
+    """Passage text without Markdown syntax (emphasis, escapes, headings, link targets) for reading."""
+    text = text.replace("\\$", "$").replace("\\_", "_").replace("\\*", "*")
+    text = text.replace("**", "").replace("__", "")
+    text = _MD_LINK.sub(r"\1", text)
+    return _MD_HEADING.sub("", text)
+
+
+def context_html(citation: Citation | None) -> str:
+    """The chosen source's whole passage with the quoted part highlighted.
+
+    When the quote is a reformatted table row that can't be located, the quote
+    is shown above the passage instead, so nothing claims a match it lacks.
+    """
+    if citation is None:
+        return EMPTY_CONTEXT
+    c = citation
+    context = readable(c.context or c.quote)
+    span = find_quote(context, c.quote)
+    if span:
+        start, end = span
+        body = f"{_esc(context[:start])}<mark>{_esc(context[start:end])}</mark>{_esc(context[end:])}"
+        lead = ""
+    else:
+        body = _esc(context)
+        lead = f'<div class="adv-quoted">Quoted: <mark>{_esc(c.quote)}</mark></div>'
+    where = " · ".join(_esc(x) for x in (kind_label(c.kind), c.source, c.locator) if x)
+    return (
+        f'<div class="adv-context"><div class="adv-src-head"><span class="adv-n">[{c.n}]</span> '
+        f'<span class="adv-title">{_esc(c.title)}</span></div>'
+        f'<div class="adv-meta">{where}</div>{lead}<div class="adv-passage">{body}</div></div>'
+    )
+
+
+def citation_by_n(citations: Sequence[Citation], n: Any) -> Citation | None:
+    try:
+        wanted = int(n)
+    except (TypeError, ValueError):
+        return None
+    return next((c for c in citations if c.n == wanted), None)
+
+
+# --- status ------------------------------------------------------------------
+
+
+def notice_html(message: str, level: str = "info") -> str:
+    """A status banner; `level` (info, warn, error, ok) picks its colour. No emoji: not every system has the font."""
+    role = "alert" if level == "error" else "status"
+    return f'<div class="adv-notice adv-{level}" role="{role}">{message}</div>'
+
+
+# Short notes (a failing LLM endpoint, a trimmed question) are shown in full; longer ones fold.
+NOTES_SHOWN_CHARS = 240
+
+REFUSAL_REASONS: dict[str, str] = {
+    "off_topic": "This question is outside what the advisor covers (careers in AI engineering), "
+    "so it was not answered.",
+    "abuse": "The advisor declined this message.",
+    "empty": "The question could not be read; please type it again.",
+    "error": "The advisor could not answer right now.",
+}
+
+
+def status_html(answer: Answer) -> str:
+    """What the status area says after an answer: refusals, backend notices, and a short receipt."""
+    parts: list[str] = []
+    if answer.refused:
+        reason = REFUSAL_REASONS.get(
+            answer.intent, "The sources don't cover this well enough to answer, so the advisor didn't guess."
+        )
+        level = "error" if answer.intent == "error" else "warn"
+        parts.append(notice_html(html.escape(reason), level))
+    if answer.notices:
+        items = "".join(f"<li>{html.escape(n)}</li>" for n in answer.notices)
+        if sum(len(n) for n in answer.notices) <= NOTES_SHOWN_CHARS:
+            parts.append(notice_html(f"Notes on this answer:<ul>{items}</ul>", "warn"))
+        else:  # long data-coverage notes would push the chat off screen; one click away instead
+            label = f"Notes on this answer ({len(answer.notices)})"
+            parts.append(notice_html(f"<details><summary>{label}</summary><ul>{items}</ul></details>", "warn"))
+    if not answer.refused:
+        bits = [f"{len(answer.citations)} source" + ("s" if len(answer.citations) != 1 else "")]
+        bits.append("answered offline" if answer.backend == "offline" else f"backend: {html.escape(answer.backend)}")
+        if answer.support < 1.0:
+            bits.append(f"{answer.support:.0%} of claims verified against sources")
+        if "total_s" in answer.timings:
+            bits.append(f"{answer.timings['total_s']:.1f} s")
+        parts.append(f'<div class="adv-receipt">{" · ".join(bits)}</div>')
+    return "".join(parts)
+
+
+def progress_html(stage: str, done: int, total: int) -> str:
+    """The first-start banner: which ingest stage runs and how far it is, with a bar."""
+    pct = (done / total) if total else 0.0
+    step = f"{html.escape(stage)} {done:,}/{total:,}" if total else "loading the embedding model…"
+    bar = f'<div class="adv-bar"><div style="width:{pct:.0%}"></div></div>'
+    return notice_html(f"<b>Preparing the knowledge base</b> (first start only): {step}{bar}", "info")
