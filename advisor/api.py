@@ -23,10 +23,15 @@ from advisor.types import Answer, Chart, Citation, IndexNotReadyError
 
 @dataclass(frozen=True)
 class StreamEvent:
-    """`delta` carries text as it is produced; the last event carries the whole `answer`."""
+    """`delta` carries text as it is produced; the last event carries the whole `answer`.
+
+    `reset` means: discard the text streamed so far (the LLM's answer was
+    replaced by the offline composer's after the grounding check).
+    """
 
     delta: str = ""
     answer: Answer | None = None
+    reset: bool = False
 
 
 class Advisor:
@@ -150,6 +155,8 @@ class Advisor:
             for mode, chunk in graph.stream(turn_input(question), config, stream_mode=["custom", "values"]):  # type: ignore[arg-type]
                 if mode == "custom" and "delta" in chunk:
                     yield StreamEvent(delta=chunk["delta"])
+                elif mode == "custom" and "reset" in chunk:
+                    yield StreamEvent(reset=True)
                 elif mode == "values":
                     final = chunk
         except IndexNotReadyError as exc:
@@ -206,4 +213,5 @@ class Advisor:
             notices=list(final.get("notices", [])),
             charts=[Chart(**c) for c in final.get("charts", [])],
             thread_id=thread_id,
+            removed_claims=list(final.get("removed_claims", [])),
         )

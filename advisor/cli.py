@@ -141,6 +141,9 @@ def chat(ctx: click.Context, thread_id: str | None) -> None:
         click.echo("advisor> ", nl=False)
         final = None
         for event in advisor.stream(line, thread_id=thread_id):
+            if event.reset:
+                click.echo("\n[the model's answer failed the grounding check; answering from the sources]\nadvisor> ",
+                           nl=False)
             if event.delta:
                 click.echo(event.delta, nl=False)
             if event.answer is not None:
@@ -229,6 +232,45 @@ def slack(ctx: click.Context, mode: str | None, host: str | None, port: int | No
         _ingest(advisor)
     _ = advisor.graph  # load the model and graph now, so the first question in Slack is not the slow one
     serve(advisor, slack_settings)
+
+
+@cli.command("eval")
+@click.option("--suite", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="A JSONL suite in the dev-set schema (default: evals/devset.jsonl).")
+@click.option("--config", "configs", multiple=True,
+              help="Product configuration (repeatable): advisor, advisor-dense, advisor-bm25, advisor-nodedupe. "
+                   "Default: all of them.")
+@click.option("--baseline", "baselines", multiple=True,
+              help="Baseline (repeatable): dense-only, bm25-only, naive-rag, or 'none'. Default: all.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where report.json, report.md and metrics.png go (default: evals/out/).")
+@click.option("--limit", type=int, default=None, help="Only the first N selected cases.")
+@click.option("--categories", multiple=True, help="Only these categories (repeatable or comma-separated).")
+@click.option("--no-check", is_flag=True, help="Skip the dev-set validation and computed-figure drift check.")
+@click.pass_context
+def eval_cmd(ctx: click.Context, suite: Path | None, configs: tuple[str, ...], baselines: tuple[str, ...],
+             out_dir: Path | None, limit: int | None, categories: tuple[str, ...], no_check: bool) -> None:
+    """Score the advisor, its variants and the baselines on the dev set; write report.json/.md and a chart."""
+    from evals import harness
+
+    cats = [c.strip() for value in categories for c in value.split(",") if c.strip()]
+    chosen_baselines: list[str] = [] if "none" in baselines else list(baselines or harness.BASELINES)
+    out = out_dir or harness.DEFAULT_OUT
+    try:
+        report = harness.main(
+            suite=suite or harness.DEVSET_PATH,
+            configs=list(configs or harness.PRODUCT_CONFIGS),
+            baselines=chosen_baselines,
+            out_dir=out,
+            limit=limit,
+            categories=cats or None,
+            settings=_settings(ctx),
+            check=not no_check,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(harness.aggregate_table(report))
+    click.echo(f"\nReports: {out / 'report.md'}, {out / 'report.json'}, {out / 'metrics.png'}", err=True)
 
 
 @cli.command()

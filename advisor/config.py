@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     llm_max_retries: int = 2
     llm_tool_calling: bool = True
     llm_max_steps: int = 4
+    llm_max_tokens: int = 400
+    llm_evidence: int = 6  # passages shown to the model: small local models have small contexts
 
     # Memory
     checkpointer: str = "sqlite"  # "sqlite" | "memory" | "postgres"

@@ -76,6 +76,7 @@ class Answer:
     charts: list[Chart] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     thread_id: str | None = None
+    removed_claims: list[str] = field(default_factory=list)  # what the grounding check took out, for transparency
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

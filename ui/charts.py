@@ -15,6 +15,7 @@ from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
@@ -190,8 +191,7 @@ def build_figure(charts: Sequence[Chart]) -> Figure | None:
     if not charts:
         return None
     heights = [_height(c) for c in charts]
-    fig = Figure(figsize=(6.4, sum(heights) + 0.3), dpi=130, layout="constrained")
-    fig.get_layout_engine().set(w_pad=0.12, h_pad=0.12)  # type: ignore[union-attr]
+    fig = Figure(figsize=(6.4, sum(heights) + 0.3), dpi=130, layout=ConstrainedLayoutEngine(w_pad=0.12, h_pad=0.12))
     axes = fig.subplots(len(charts), 1, squeeze=False, height_ratios=heights)[:, 0]
     salary_axes = []
     for ax, chart in zip(axes, charts, strict=True):

@@ -37,6 +37,7 @@ NOT_COVERED_REPLY = (
     "AI-engineer job market, 32,672 job postings from 2023, 74,301 salary survey records (2020-2025) and the "
     "official BLS wage tables."
 )
+MIN_LLM_SUPPORT = 0.5  # below this share of supported claims, the offline composer answers instead
 MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
 
 
@@ -175,9 +176,15 @@ class Nodes:
                 backend = self.backend.name
             except BackendError as exc:
                 notices.append(f"The language model was unavailable ({exc}); this answer was composed offline.")
-        if grounded is None or not grounded.text:
-            if grounded is not None and not grounded.text:
-                notices.append("The language model's answer had no supported claims; this answer was composed offline.")
+        removed = list(grounded.removed) if grounded is not None else []
+        if grounded is not None and grounded.support < MIN_LLM_SUPPORT:
+            notices.append(
+                f"The language model's answer was mostly unsupported by the sources ({len(grounded.removed)} claims "
+                "removed); this answer was composed offline."
+            )
+            _emit("reset", True)
+            grounded = None
+        if grounded is None:
             lead_ids = state.get("lead_ids", [])
             lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
             comp = self.composer.compose(question, evidence, advice=state["intent"] == "advice", lead=lead)
@@ -191,7 +198,7 @@ class Nodes:
             "answer": grounded.text,
             "citations": [asdict(c) for c in grounded.citations],
             "support": grounded.support,
-            "removed_claims": grounded.removed,
+            "removed_claims": removed + grounded.removed,
             "backend": backend,
             "notices": notices,
             "timings": {**state.get("timings", {}), "synthesize_s": round(time.perf_counter() - t0, 4)},
@@ -201,7 +208,7 @@ class Nodes:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         assert self.backend is not None
-        shown = evidence[:8]
+        shown = evidence[: self.settings.llm_evidence]
         citations = [
             Citation(n, e.source, e.title, e.text[:400], round(e.score, 4), e.kind, e.locator, e.id, e.text)
             for n, e in enumerate(shown, start=1)

@@ -51,7 +51,7 @@ class OpenAICompatBackend:
             timeout=settings.llm_timeout,
             max_retries=0,  # tenacity does the retrying, so the wait is bounded and visible
             temperature=0,
-            max_tokens=400,
+            max_tokens=settings.llm_max_tokens,
         )
 
     def _retry(self):  # type: ignore[no-untyped-def]

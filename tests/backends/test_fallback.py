@@ -49,7 +49,8 @@ def test_answer_without_any_supported_claim_falls_back(advisor: Advisor, scripte
     scripted_llm.reply = "Penguins are great at salsa dancing [1]. The moon is made of cheese [2]."
     ans = _advisor(advisor, scripted_llm.base_url).ask(Q)
     assert "Penguins" not in ans.text and "47.3%" in ans.text
-    assert any("no supported claims" in n for n in ans.notices)
+    assert any("mostly unsupported" in n for n in ans.notices)
+    assert len(ans.removed_claims) == 2
 
 
 def test_model_without_tool_calls_gets_offline_routing(advisor: Advisor, scripted_llm: ScriptedOpenAI):

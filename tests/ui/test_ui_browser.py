@@ -12,10 +12,14 @@ import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from advisor import Advisor
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -32,6 +36,16 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "ui"
 AGENTS_Q = "What percent of AI engineer postings ask for AI agents?"
 SALARY_Q = "What do AI engineers earn in Germany compared with the UK?"
 SWITCH_Q = "I'm a sysadmin — how do I get into AI engineering?"
+# Records every text the newest bot message shows, so the test can see the answer grow (streaming).
+WATCH_BOT = """
+window.__botTexts = [];
+new MutationObserver(() => {
+  const bots = document.querySelectorAll('#chatbot [data-testid="bot"]');
+  const text = bots.length ? bots[bots.length - 1].innerText.trim() : "";
+  const seen = window.__botTexts;
+  if (text && seen[seen.length - 1] !== text) seen.push(text);
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
@@ -41,16 +55,17 @@ if not Path(CHROMIUM).exists():
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield b
         b.close()
 
 
-def _open(browser: object, url: str, outside: list[str]):  # type: ignore[no-untyped-def]
+def _open(browser: Browser, url: str, outside: list[str]) -> tuple[BrowserContext, Page]:
     """A fresh browser context (its own Gradio session) on the chat page, ready for input."""
-    ctx = browser.new_context(viewport={"width": 1360, "height": 1000})  # type: ignore[attr-defined]
+    ctx = browser.new_context(viewport={"width": 1360, "height": 1000})
+    ctx.add_init_script(WATCH_BOT)
     page = ctx.new_page()
     page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url))
     page.goto(url)
@@ -58,22 +73,22 @@ def _open(browser: object, url: str, outside: list[str]):  # type: ignore[no-unt
     return ctx, page
 
 
-def _ask(page: object, question: str) -> object:
+def _ask(page: Page, question: str) -> Locator:
     """Send `question`, wait for its reply to finish streaming, and return the last bot message."""
-    bots = page.locator('#chatbot [data-testid="bot"]')  # type: ignore[attr-defined]
+    bots = page.locator('#chatbot [data-testid="bot"]')
     before = bots.count()
-    box = page.locator("#question textarea")  # type: ignore[attr-defined]
+    box = page.locator("#question textarea")
     box.fill(question)
     box.press("Enter")
     expect(bots).to_have_count(before + 1, timeout=30_000)  # the first streamed words arrived
-    tracker = page.locator("#chatbot > [data-testid=status-tracker]")  # type: ignore[attr-defined]
+    tracker = page.locator("#chatbot > [data-testid=status-tracker]")
     expect(tracker).to_have_class(re.compile(r"\bhide\b"), timeout=30_000)
-    expect(page.locator("#status")).not_to_contain_text("Looking through the sources", timeout=30_000)  # type: ignore[attr-defined]
+    expect(page.locator("#status")).not_to_contain_text("Looking through the sources", timeout=30_000)
     return bots.last
 
 
-def _user_messages(page: object) -> list[str]:
-    return [t.strip() for t in page.locator('#chatbot [data-testid="user"]').all_inner_texts()]  # type: ignore[attr-defined]
+def _user_messages(page: Page) -> list[str]:
+    return [t.strip() for t in page.locator('#chatbot [data-testid="user"]').all_inner_texts()]
 
 
 def _salary_chart_rows_missing() -> str | None:
@@ -87,12 +102,14 @@ def _salary_chart_rows_missing() -> str | None:
     return None
 
 
-def test_cited_answer_streams_with_sources(browser: object, ui_url: str, advisor: Advisor) -> None:
+def test_cited_answer_streams_with_sources(browser: Browser, ui_url: str, advisor: Advisor) -> None:
     outside: list[str] = []
     ctx, page = _open(browser, ui_url, outside)
 
     bot = _ask(page, AGENTS_Q)
     expect(bot).to_contain_text("47.3%")
+    shown: list[str] = page.evaluate("window.__botTexts")
+    assert len(shown) >= 2 and shown[-1].startswith(shown[0]), f"the answer did not stream: {shown[:3]}"
     expect(page.locator("#sources")).to_contain_text("003_2a3e108b44c3953e.txt")
     expect(page.locator("#sources")).to_contain_text("[1]")
     expect(page.locator("#source-context mark").first).to_be_visible()  # the quote, highlighted in its passage
@@ -120,7 +137,7 @@ def test_cited_answer_streams_with_sources(browser: object, ui_url: str, advisor
     assert outside == [], f"the page reached outside the app: {outside[:5]}"
 
 
-def test_salary_answer_draws_a_chart(browser: object, ui_url: str) -> None:
+def test_salary_answer_draws_a_chart(browser: Browser, ui_url: str) -> None:
     outside: list[str] = []
     ctx, page = _open(browser, ui_url, outside)
     bot = _ask(page, SALARY_Q)
@@ -139,7 +156,7 @@ def test_salary_answer_draws_a_chart(browser: object, ui_url: str) -> None:
     assert outside == [], f"the page reached outside the app: {outside[:5]}"
 
 
-def test_two_browsers_keep_separate_conversations(browser: object, ui_url: str) -> None:
+def test_two_browsers_keep_separate_conversations(browser: Browser, ui_url: str) -> None:
     outside: list[str] = []
     ctx_a, page_a = _open(browser, ui_url, outside)
     ctx_b, page_b = _open(browser, ui_url, outside)

