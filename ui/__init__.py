@@ -6,7 +6,11 @@ be imported and tested without paying for the Gradio import.
 
 from __future__ import annotations
 
+import os
 from typing import Any
+
+# Before anything imports gradio: no usage analytics from an offline product (advisor.config does the same).
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 __all__ = ["build_app", "launch"]
 

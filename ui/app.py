@@ -78,6 +78,8 @@ CSS = """
 .adv-receipt { color: var(--body-text-color-subdued); font-size: 0.78rem; padding: 2px 4px; }
 .adv-bar { height: 6px; background: #e0e7ff; border-radius: 3px; margin-top: 6px; overflow: hidden; }
 .adv-bar > div { height: 100%; background: #6366f1; border-radius: 3px; transition: width .3s; }
+.adv-indeterminate > div { width: 30%; animation: adv-slide 1.4s ease-in-out infinite; }
+@keyframes adv-slide { from { margin-left: -30%; } to { margin-left: 100%; } }
 .adv-panel-title { font-weight: 650; font-size: 0.95rem; margin: 2px 0 6px; }
 .adv-empty { color: var(--body-text-color-subdued); font-size: 0.88rem; padding: 10px 4px; }
 .adv-count { font-size: 0.78rem; color: var(--body-text-color-subdued); margin: 0 0 6px 2px; }
@@ -131,6 +133,7 @@ class BuildState:
     done: int = 0
     total: int = 0
     error: str | None = None
+    elapsed: float | None = None
 
 
 class IndexBuilder:
@@ -147,6 +150,7 @@ class IndexBuilder:
         self._ready = False
         self._stage, self._done, self._total = "", 0, 0
         self._error: str | None = None
+        self._started: float | None = None
 
     def _check_ready(self) -> bool:
         if not self._ready:
@@ -165,6 +169,7 @@ class IndexBuilder:
             if self._check_ready():
                 return False
             self._error = None
+            self._started = time.monotonic()
             self._thread = threading.Thread(target=self._run, name="advisor-ingest", daemon=True)
             self._thread.start()
             return True
@@ -183,7 +188,8 @@ class IndexBuilder:
     def state(self) -> BuildState:
         running = self._thread is not None and self._thread.is_alive()
         ready = False if running else self._check_ready()
-        return BuildState(running, ready, self._stage, self._done, self._total, self._error)
+        elapsed = time.monotonic() - self._started if self._started is not None else None
+        return BuildState(running, ready, self._stage, self._done, self._total, self._error, elapsed)
 
 
 # --- handlers ------------------------------------------------------------------
@@ -249,7 +255,7 @@ def _not_ready_message(state: BuildState) -> str | None:
             "error",
         )
     if state.running:
-        return progress_html(state.stage, state.done, state.total) + notice_html(
+        return progress_html(state.stage, state.done, state.total, state.elapsed) + notice_html(
             "Your question was not sent yet — please ask again when the knowledge base is ready.", "warn"
         )
     return None
@@ -347,9 +353,10 @@ class ChatHandlers:
         """On page load: build the index if needed, showing progress instead of a frozen page."""
         self.builder.start()
         state = self.builder.state()
+        waited = state.running
         while state.running:
             yield (
-                progress_html(state.stage, state.done, state.total),
+                progress_html(state.stage, state.done, state.total, state.elapsed),
                 gr.update(interactive=False, placeholder="Preparing the knowledge base…"),
             )
             time.sleep(0.5)
@@ -360,7 +367,10 @@ class ChatHandlers:
                 gr.update(interactive=True),
             )
             return
-        yield ("", gr.update(interactive=True, placeholder=PLACEHOLDER))
+        done = (
+            notice_html(f"The knowledge base is ready ({state.elapsed or 0:.0f} s). Ask away.", "ok") if waited else ""
+        )
+        yield (done, gr.update(interactive=True, placeholder=PLACEHOLDER))
 
     @staticmethod
     def pick_example(evt: gr.SelectData) -> str:
@@ -391,7 +401,7 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
     settings = advisor.settings
     h = ChatHandlers(advisor, builder)
 
-    with gr.Blocks(title=TITLE) as demo:
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         thread = gr.State("")
         cites = gr.State([])
         gr.HTML(HEADER)

@@ -257,9 +257,18 @@ def status_html(answer: Answer) -> str:
     return "".join(parts)
 
 
-def progress_html(stage: str, done: int, total: int) -> str:
-    """The first-start banner: which ingest stage runs and how far it is, with a bar."""
-    pct = (done / total) if total else 0.0
-    step = f"{html.escape(stage)} {done:,}/{total:,}" if total else "loading the embedding model…"
-    bar = f'<div class="adv-bar"><div style="width:{pct:.0%}"></div></div>'
-    return notice_html(f"<b>Preparing the knowledge base</b> (first start only): {step}{bar}", "info")
+def progress_html(stage: str, done: int, total: int, elapsed: float | None = None) -> str:
+    """The first-start banner: which ingest stage runs, how far it is, and for how long.
+
+    Before the first batch is embedded there is no count to show, so the bar
+    slides (indeterminate) and the elapsed time keeps moving: the page must
+    never look frozen during a build that takes minutes.
+    """
+    if total:
+        step = f"{html.escape(stage)} {done:,}/{total:,}"
+        bar = f'<div class="adv-bar"><div style="width:{done / total:.0%}"></div></div>'
+    else:
+        step = "reading the corpus and embedding the first passages…"
+        bar = '<div class="adv-bar adv-indeterminate"><div></div></div>'
+    clock = f" · {elapsed:.0f} s" if elapsed is not None else ""
+    return notice_html(f"<b>Preparing the knowledge base</b> (first start only): {step}{clock}{bar}", "info")

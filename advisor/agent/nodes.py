@@ -8,6 +8,7 @@ return partial state updates; `graph.py` wires them.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -269,12 +270,16 @@ def _slot_swaps(previous: str, followup: str) -> list[tuple[str, str]]:
     old, new = extract(previous), extract(followup)
     swaps: list[tuple[str, str]] = []
     if new.countries:
+        with_the = re.search(rf"\bthe\s+{re.escape(new.country_phrases[0])}\b", followup, re.I)
+        value = f"the {new.countries[0]}" if with_the else new.countries[0]
         if old.country_phrases:
-            swaps.append((old.country_phrases[0], new.countries[0]))
+            phrase = old.country_phrases[0]
+            had_the = re.search(rf"\bthe\s+{re.escape(phrase)}\b", previous, re.I)
+            swaps.append((f"the {phrase}" if had_the else phrase, value))
         else:
-            swaps.append(("?", f" in {new.countries[0]}?"))
+            swaps.append(("?", f" in {value}?"))
     if new.role and old.role_phrase:
-        swaps.append((old.role_phrase, new.role))
+        swaps.append((old.role_phrase, new.role_phrase or new.role))
     if new.level and old.level_phrase:
         swaps.append((old.level_phrase, new.level))
     elif new.level and old.role_phrase:

@@ -78,20 +78,25 @@ class Slots:
 
 def extract(question: str) -> Slots:
     q = question.lower()
+    same = len(q) == len(question)  # lower() kept offsets: phrases can keep the user's own casing
+
+    def span(m: re.Match[str]) -> str:
+        return question[m.start() : m.end()] if same else m.group(0)
+
     slots = Slots()
     for pattern, role in ROLE_PATTERNS:
         m = re.search(pattern, q)
         if m:
-            slots.role, slots.role_phrase = role, m.group(0)
+            slots.role, slots.role_phrase = role, span(m)
             break
     found = []
     for pattern, country in COUNTRY_PATTERNS:
-        for m in re.finditer(pattern, q if country != "Germany" else q.replace("ai engineer", "")):
+        for m in re.finditer(pattern, q):
             if country == "Germany" and m.group(0) == "de" and not re.search(r"\b(in|vs|and)\s+de\b", q):
                 continue
             if country == "United States" and m.group(0) in ("us",) and not re.search(r"\b(the|in|vs)\s+us\b", q):
                 continue
-            found.append((m.start(), country, m.group(0)))
+            found.append((m.start(), country, span(m)))
             break
     # "US" in upper case in the original is the country even without "in"
     if re.search(r"\bUS\b", question) and all(c != "United States" for _, c, _ in found):
@@ -103,7 +108,7 @@ def extract(question: str) -> Slots:
     for pattern, level in LEVEL_PATTERNS:
         m = re.search(pattern, q)
         if m:
-            slots.level, slots.level_phrase = level, m.group(0)
+            slots.level, slots.level_phrase = level, span(m)
             break
     m = re.search(r"\b(\d{1,2})\+?\s*(years?|yrs?)\b", q)
     if m:

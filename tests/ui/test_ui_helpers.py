@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from advisor import Advisor, Settings
 from advisor.api import StreamEvent
 from advisor.types import Answer, Chart, Citation
-from ui.app import ChatHandlers, IndexBuilder, launch
+from ui.app import ChatHandlers, IndexBuilder, build_app, launch
 from ui.charts import build_figure
 from ui.render import (
     EMPTY_SOURCES,
@@ -32,6 +32,7 @@ from ui.render import (
     find_quote,
     normalise_history,
     picker_choices,
+    progress_html,
     sources_html,
     status_html,
 )
@@ -236,7 +237,13 @@ def test_first_start_builds_the_index_with_progress() -> None:
     assert fake.calls == [] and "not sent" in during[0][2]
     fake.release.set()
     *_, (status, box) = updates
-    assert status == "" and box["interactive"] is True and fake.index.ready
+    assert "knowledge base is ready" in status and box["interactive"] is True and fake.index.ready
+
+
+def test_build_progress_banner() -> None:
+    html = progress_html("embedding", 256, 562, 12.3)
+    assert "embedding 256/562 · 12 s" in html and "width:46%" in html
+    assert "adv-indeterminate" in progress_html("", 0, 0, 1.0)  # no count yet: a moving bar, not a frozen one
 
 
 def test_api_answer_is_plain_json_with_a_thread() -> None:
@@ -244,6 +251,14 @@ def test_api_answer_is_plain_json_with_a_thread() -> None:
     data = _handlers(fake).ask_api("What percent?")
     assert data["answer"].endswith("[1]") and data["citations"][0]["source"] == CITE.source
     assert data["thread_id"].startswith("ui-")
+
+
+def test_page_has_the_documented_ids_and_no_analytics() -> None:
+    demo = build_app(cast(Advisor, FakeAdvisor()))
+    assert demo.analytics_enabled is False
+    ids = {getattr(block, "elem_id", None) for block in demo.blocks.values()}
+    assert {"question", "chatbot", "sources", "source-picker", "source-context", "chart", "status"} <= ids
+    assert {"/ask", "/chat"} <= {f"/{d.api_name}" for d in demo.fns.values() if d.api_name}
 
 
 def test_auth_needs_both_user_and_password() -> None:

@@ -1,0 +1,61 @@
+"""Offline routing is deterministic: each intent, each slot, each follow-up rewrite is a rule to test."""
+
+import pytest
+
+from advisor.agent.intent import classify, is_followup, rewrite_followup
+from advisor.agent.nodes import _slot_swaps
+from advisor.agent.slots import extract
+
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("What does a senior ML engineer earn in Germany?", "salary"),
+        ("How much do prompt engineers get paid?", "salary"),
+        ("What do AI engineers earn in Germany compared with the UK?", "comparison"),
+        ("Data scientist vs AI engineer: what's the difference?", "comparison"),
+        ("Which skills do machine learning engineer postings ask for most?", "skills"),
+        ("What tools do employers require for data engineer jobs?", "skills"),
+        ("I'm a sysadmin, how do I get into AI engineering?", "advice"),
+        ("Should I learn LangChain to become an AI engineer?", "advice"),
+        ("What percent of AI engineer postings require generative AI skills?", "skills"),
+        ("What is an AI engineer?", "factual"),
+        ("How do I bake a lasagna?", "off_topic"),
+        ("Which stocks should I buy this year?", "off_topic"),
+        ("What are the symptoms of the flu?", "off_topic"),
+        ("¿Cuánto gana un ingeniero de IA en España?", "salary"),
+    ],
+)
+def test_intent(question, intent):
+    assert classify(question) == intent
+
+
+def test_slots():
+    s = extract("What does a senior ML engineer with 8 years earn in Germany, remote, in 2024?")
+    assert (s.role, s.level, s.years_experience, s.countries, s.year, s.remote) == (
+        "machine learning engineer", "senior", 8, ["Germany"], 2024, True)
+    both = extract("AI engineer pay in Germany vs the UK")
+    assert both.role == "AI engineer" and both.countries == ["Germany", "United Kingdom"]
+    assert extract("What do AI engineers earn in the US?").countries == ["United States"]
+    assert extract("What do we use to build RAG?").countries == []  # "us"/"we" is not a country
+
+
+@pytest.mark.parametrize(
+    "previous, followup, expected",
+    [
+        ("What do AI engineers earn in Germany?", "and in the UK?", "What do AI engineers earn in the United Kingdom?"),
+        ("What do AI engineers earn in Germany?", "what about data scientists?",
+         "What do data scientists earn in Germany?"),
+        ("What does an ML engineer earn in the US?", "and senior ones?",
+         "What does an senior ML engineer earn in the US?"),
+        ("What do AI engineers earn?", "and in Germany?", "What do AI engineers earn in Germany?"),
+    ],
+)
+def test_followups_are_rewritten_from_the_previous_question(previous, followup, expected):
+    assert is_followup(followup)
+    assert rewrite_followup(followup, previous, _slot_swaps(previous, followup)) == expected
+
+
+def test_standalone_questions_are_not_followups():
+    assert not is_followup("What skills do AI engineer postings ask for?")
+    assert not is_followup("How do I move from sysadmin into AI engineering?")
