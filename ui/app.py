@@ -10,6 +10,7 @@ shows about an answer is rendered by the pure helpers in `ui.render` and
 
 from __future__ import annotations
 
+import html
 import logging
 import threading
 import time
@@ -250,8 +251,8 @@ def _answer_panels(answer: Answer) -> tuple[Any, ...]:
 def _not_ready_message(state: BuildState) -> str | None:
     if state.error:
         return notice_html(
-            f"Building the knowledge base failed: {state.error}. Run <code>advisor ingest --rebuild</code> "
-            "and restart the server.",
+            f"Building the knowledge base failed: {html.escape(state.error)}. "
+            "Run <code>advisor ingest --rebuild</code> and restart the server.",
             "error",
         )
     if state.running:

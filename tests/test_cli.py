@@ -1,0 +1,62 @@
+"""The `advisor` command line, run in-process with click's runner on the sliced corpus."""
+
+import json
+
+from click.testing import CliRunner
+
+from advisor import Advisor
+from advisor.cli import cli
+
+
+def _run(advisor: Advisor, *args: str, input: str | None = None):
+    s = advisor.settings
+    return CliRunner().invoke(cli, ["--data-dir", str(s.data_dir), "--corpus-dir", str(s.corpus_dir), *args],
+                              input=input, catch_exceptions=False)
+
+
+def test_ask_prints_answer_then_numbered_sources(advisor: Advisor):
+    result = _run(advisor, "ask", "What percent of AI engineer postings ask for AI agents?")
+    assert result.exit_code == 0
+    answer, _, sources = result.output.partition("\nSources:\n")
+    assert "47.3%" in answer and "[1]" in answer
+    assert sources.startswith("[1] ") and "003_2a3e108b44c3953e.txt" in sources
+
+
+def test_ask_json_is_one_object_with_the_documented_fields(advisor: Advisor):
+    result = _run(advisor, "ask", "--json", "What percent of AI engineer postings ask for AI agents?")
+    data = json.loads(result.stdout)
+    assert set(data) >= {"answer", "citations", "refused", "timings"}
+    assert data["refused"] is False and "47.3%" in data["answer"]
+    c = data["citations"][0]
+    assert set(c) >= {"n", "source", "title", "quote", "score"} and isinstance(c["n"], int)
+    assert any(c["source"] == "003_2a3e108b44c3953e.txt" for c in data["citations"])
+    assert data["timings"]["total_s"] > 0
+
+
+def test_ask_bad_input_is_a_message_not_a_traceback(advisor: Advisor):
+    result = _run(advisor, "ask", "--json", "   ")
+    data = json.loads(result.stdout)
+    assert data["refused"] and "empty" in data["answer"]
+
+
+def test_second_ingest_embeds_nothing(advisor: Advisor):
+    result = _run(advisor, "ingest")
+    assert result.exit_code == 0
+    assert "Embedded 0 texts" in result.stdout and "0 added, 0 changed, 0 removed" in result.stdout
+
+
+def test_salary_and_skills_commands(advisor: Advisor):
+    sal = _run(advisor, "salary", "senior machine learning engineer", "--country", "US", "--json")
+    assert sal.exit_code == 0 and json.loads(sal.stdout)["ok"] is True
+    bad = _run(advisor, "salary", "underwater basket weaver")
+    assert bad.exit_code == 2 and "basket" in bad.output
+    sk = _run(advisor, "skills", "data analyst")  # the slice has 300 postings: enough data analysts
+    assert sk.exit_code == 0 and "sql" in sk.output
+
+
+def test_chat_resolves_a_followup(advisor: Advisor):
+    turns = "What do AI engineers earn in Germany?\nand in the UK?\n\n"
+    result = _run(advisor, "chat", "--thread", "cli-chat", input=turns)
+    assert result.exit_code == 0
+    assert result.output.count("advisor> ") >= 2
+    assert "company_location='GB'" in result.output
