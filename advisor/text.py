@@ -146,7 +146,7 @@ STOPWORDS = frozenset(
     had having like want need know tell give show please thanks thank am""".split()  # noqa: SIM905
 )
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
+_WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")  # "fastest-growing" → two words
 
 
 def content_words(text: str) -> list[str]:

@@ -464,6 +464,20 @@ class SalaryResult(BaseModel):
         return data
 
 
+def plain_subject(f: ResolvedFilters, plural: str = "s") -> str:
+    """'Senior Machine Learning Engineers in Germany (remote)': who a figure is about, in words."""
+    level = f"{f.experience_label} " if f.experience and f.experience_label else ""
+    if f.country:
+        the = "the " if f.country.name.startswith(("United", "Netherlands", "Philippines")) else ""
+        where = f" in {the}{f.country.name}"
+    else:
+        where = " (all countries)"
+    remote = "" if f.remote is None else (" (fully remote)" if f.remote else " (on-site)")
+    year = f" in {f.year}" if f.year else ""
+    text = f"{level}{f.role.label}{plural}{where}{remote}{year}"
+    return text[0].upper() + text[1:]
+
+
 def describe_filters(f: ResolvedFilters) -> str:
     parts = [f"role {f.role.label} (from '{f.role.query_text.strip()}')"]
     if f.experience:
@@ -579,10 +593,10 @@ def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
             f"including {fmt_n(dups)} exact-duplicate rows, kept" if dups else "no exact-duplicate rows"
         )
     stats.text = (
-        f"In the {SURVEY_NAME} (self-reported, work_year {stats.year_text}), {flt}: "
-        f"median {money(stats.median)}, "
-        f"25th percentile {money(stats.p25)}, 75th percentile {money(stats.p75)} {unit}; "
-        f"{fmt_n(n)} survey rows ({dup_text})."
+        f"{plain_subject(f)} reported a median salary of {money(stats.median)} "
+        f"(25th percentile {money(stats.p25)}, 75th percentile {money(stats.p75)}) "
+        f"{unit.replace(' (salary_in_usd)', '')}, "
+        f"from {fmt_n(n)} self-reported records, {stats.year_text} ({SURVEY_NAME}; {dup_text})."
     )
     return stats
 
@@ -732,10 +746,9 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         else ""
     )
     stats.text = (
-        f"In {POSTINGS_NAME} (posted pay, {stats.year_text}), {human}: median posted salary "
-        f"{fmt_money(stats.median)}, "
-        f"25th percentile {fmt_money(stats.p25)}, 75th percentile {fmt_money(stats.p75)} a year in USD; "
-        f"{fmt_n(n)} postings{hourly_text}."
+        f"{stats.year_text} job postings for {plain_subject(f)} advertised a median salary of "
+        f"{fmt_money(stats.median)} a year (25th percentile {fmt_money(stats.p25)}, "
+        f"75th percentile {fmt_money(stats.p75)}), from {fmt_n(n)} postings{hourly_text}."
     )
     return stats
 
