@@ -109,8 +109,11 @@ class Nodes:
                 chosen = None
                 notices.append(f"The language model could not choose tools ({exc}); tools were chosen offline.")
             if chosen is not None and chosen.evidence:
+                # the model's searches may miss: the question's own retrieval backs them up
+                known = {e.id for e in chosen.evidence}
+                backup = [e for e in self.toolbox.search(question, self.settings.top_k) if e.id not in known]
                 return {
-                    "evidence": [ev_to_dict(e) for e in chosen.evidence],
+                    "evidence": [ev_to_dict(e) for e in chosen.evidence + backup],
                     "tool_ids": [e.id for e in chosen.evidence if e.kind != "article"],
                     "charts": chosen.charts,
                     "notices": notices + chosen.notices,

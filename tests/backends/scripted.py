@@ -26,6 +26,7 @@ class ScriptedOpenAI:
     def __init__(self) -> None:
         self.mode = "ok"
         self.reply = "Hello."
+        self.tool_calls: list[dict] = []  # served, one per request, to requests that offer tools
         self.requests: list[dict] = []
         server = self
 
@@ -52,6 +53,14 @@ class ScriptedOpenAI:
                     self.end_headers()
                     self.wfile.write(b"<html>not json at all")
                     return
+                if body.get("tools") and server.tool_calls and not body.get("stream"):
+                    call = server.tool_calls.pop(0)
+                    message = {"role": "assistant", "content": None, "tool_calls": [
+                        {"id": f"call_{len(server.requests)}", "type": "function",
+                         "function": {"name": call["name"], "arguments": json.dumps(call["args"])}}]}
+                    self._json({"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                                "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls"}]})
+                    return
                 text = "" if mode == "empty" else server.reply
                 if body.get("stream"):
                     self.send_response(200)
@@ -64,10 +73,12 @@ class ScriptedOpenAI:
                         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.write(b"data: [DONE]\n\n")
                     return
-                payload = {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
-                           "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                                        "finish_reason": "stop"}],
-                           "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+                self._json({"id": "x", "object": "chat.completion", "created": 0, "model": "m",
+                            "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                                         "finish_reason": "stop"}],
+                            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}})
+
+            def _json(self, payload: dict) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

@@ -59,3 +59,37 @@ def test_model_without_tool_calls_gets_offline_routing(advisor: Advisor, scripte
     assert not ans.refused and "47.3%" in ans.text
     offered = {t["function"]["name"] for t in scripted_llm.requests[0]["tools"]}
     assert offered == {"search_corpus", "salary_lookup", "posting_stats"}  # the model was free to choose
+
+
+def test_model_chooses_tools_in_a_loop(advisor: Advisor, scripted_llm: ScriptedOpenAI):
+    scripted_llm.tool_calls = [
+        {"name": "salary_lookup", "args": {"role": "AI engineer", "country": "Germany"}},
+        {"name": "search_corpus", "args": {"query": "AI engineer salary Germany"}},
+    ]
+    scripted_llm.reply = "AI Engineers in Germany reported a median salary of $96,888 [1]."
+    ans = _advisor(advisor, scripted_llm.base_url, llm_tool_calling=True).ask("What do AI engineers earn in Germany?")
+    assert ans.backend == "openai" and "$96,888" in ans.text
+    assert ans.citations[0].source == "salaries_aijobs_snapshot_2025-01-19.csv"
+    assert "company_location='DE'" in ans.citations[0].locator
+    tool_turns = [r for r in scripted_llm.requests if r.get("tools")]
+    assert len(tool_turns) == 3  # two tool calls, then the model's turn without one ends the loop
+    assert any(m.get("role") == "tool" for m in tool_turns[-1]["messages"])
+
+
+def test_tool_loop_stops_at_the_step_limit(advisor: Advisor, scripted_llm: ScriptedOpenAI):
+    scripted_llm.tool_calls = [{"name": "search_corpus", "args": {"query": f"q{i}"}} for i in range(10)]
+    scripted_llm.reply = "AI Agents appear in 47.3% of all postings [1]."
+    ans = _advisor(advisor, scripted_llm.base_url, llm_tool_calling=True, llm_max_steps=3).ask(Q)
+    assert len([r for r in scripted_llm.requests if r.get("tools")]) == 3
+    assert not ans.refused
+
+
+async def _aask(adv: Advisor, q: str):
+    return await adv.aask(q)
+
+
+def test_async_variant(advisor: Advisor):
+    import asyncio
+
+    ans = asyncio.run(_aask(advisor, Q))
+    assert "47.3%" in ans.text

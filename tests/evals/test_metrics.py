@@ -329,6 +329,27 @@ def test_gold_passages_dedupes_and_marks_computed() -> None:
     assert gold_passages(facts) == [GoldPassage(F3, Q_RAG), GoldPassage(SAL, "", computed=True)]
 
 
+def test_alternate_quotes_count_as_the_same_passage() -> None:
+    """A fact an article repeats (body, table, FAQ) is retrieved by any chunk that states it verbatim."""
+    faq = "LLMs appear in 55.5%, AI Agents in 47.3%, RAG in 39.6%"
+    facts = [
+        {"source": F3, "quote": Q_AGENTS, "alt_quotes": ["| AI Agents | 47.3% |", faq]},
+        {"source": F3, "quote": Q_RAG, "alt_quotes": [faq]},
+    ]
+    gold = gold_passages(facts)
+    assert gold[0].alternates == ("| AI Agents | 47.3% |", faq)
+    assert is_relevant((F3, "table:\n| AI Agents | 47.3% | 1,967 |"), gold[0])
+    assert not is_relevant((F3, "table:\n| AI Agents | 47.3% | 1,967 |"), gold[1])
+    assert recall_at_k([(F3, f"Q. Which skills? {faq}.")], gold, 1) == 1.0
+    assert not is_relevant((F2, faq), gold[0]), "an alternate must still come from the gold source"
+    # facts sharing one quote keep only the alternates common to all of them
+    shared = gold_passages([
+        {"source": F3, "quote": Q_AGENTS, "alt_quotes": ["| AI Agents | 47.3% |", faq]},
+        {"source": F3, "quote": Q_AGENTS, "alt_quotes": [faq]},
+    ])
+    assert shared == [GoldPassage(F3, Q_AGENTS, alternates=(faq,))]
+
+
 # ------------------------------------------------------------------------------------------- answer quality
 
 
