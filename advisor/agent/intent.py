@@ -38,7 +38,7 @@ _SKILLS = re.compile(
 )
 _ADVICE = re.compile(
     r"\b(how (do|can|should) i|should i|i'?m an? |i am an? |transition\w*|switch\w*|move into|get into|"
-    r"break into|pivot\w*|become an?|roadmap|career (path|change)|where (do|should) i start|advice|"
+    r"break into|pivot\w*|become|becoming|roadmap|career (path|change)|where (do|should) i start|advice|"
     r"what should i (learn|do|study)|prepare|wie werde ich|cómo (puedo|me convierto))\b",
     re.I,
 )

@@ -17,6 +17,7 @@ from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
 from advisor.agent.compose import Composer
+from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker
 from advisor.agent.guard import check_input
 from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
@@ -89,8 +90,14 @@ class Nodes:
         standalone = question
         if previous and intent_mod.is_followup(question):
             standalone = intent_mod.rewrite_followup(question, previous, _slot_swaps(previous, question))
+        notices = list(state.get("notices", []))
+        english = to_english(standalone)
+        if english:
+            standalone = english
+            notices.append("Your question isn't in English; I searched the (English) sources with its key terms "
+                           f"translated (\"{english}\") and answer in English.")
         intent = intent_mod.classify(standalone)
-        return {"standalone": standalone, "intent": intent}
+        return {"standalone": standalone, "intent": intent, "notices": notices}
 
     # -- 3. gather -------------------------------------------------------------------
     def gather(self, state: AgentState) -> dict[str, Any]:

@@ -59,3 +59,26 @@ def test_followups_are_rewritten_from_the_previous_question(previous, followup, 
 def test_standalone_questions_are_not_followups():
     assert not is_followup("What skills do AI engineer postings ask for?")
     assert not is_followup("How do I move from sysadmin into AI engineering?")
+
+
+@pytest.mark.parametrize(
+    "question, words, intent",
+    [
+        ("¿Qué habilidades piden las ofertas de ingeniero de IA?", ["skills", "job postings", "AI engineer"], "skills"),
+        ("Wie viel verdient ein KI-Ingenieur in Deutschland?", ["earn", "AI engineer", "Germany"], "salary"),
+        ("Quelles compétences faut-il pour devenir ingénieur en IA ?", ["skills", "become", "AI engineer"], "advice"),
+        ("¿Cómo puedo convertirme en ingeniero de IA?", ["how", "become", "AI engineer"], "advice"),
+    ],
+)
+def test_non_english_questions_get_english_search_terms(question, words, intent):
+    from advisor.agent.glossary import to_english
+
+    english = to_english(question)
+    assert all(w in english for w in words)
+    assert classify(english) == intent
+
+
+def test_english_questions_are_left_alone():
+    from advisor.agent.glossary import to_english
+
+    assert to_english("What skills do AI engineer postings ask for?") == ""
