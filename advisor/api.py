@@ -20,6 +20,15 @@ from typing import Any
 from advisor.config import Settings
 from advisor.types import Answer, Chart, Citation, IndexNotReadyError
 
+MEMORY_BUSY_MESSAGE = (
+    "The conversation memory is busy (another process is writing to it), so I couldn't answer just now. "
+    "Please try again in a moment."
+)
+MEMORY_UNSAVED_NOTICE = (
+    "The conversation memory was busy (another process is writing to it), so this turn was not saved: "
+    "a follow-up may not see it."
+)
+
 
 @dataclass(frozen=True)
 class StreamEvent:
@@ -127,9 +136,10 @@ class Advisor:
         from langgraph.checkpoint.sqlite import SqliteSaver
 
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.settings.memory_path, check_same_thread=False, timeout=30)
+        busy = max(0.0, self.settings.memory_busy_timeout)
+        conn = sqlite3.connect(self.settings.memory_path, check_same_thread=False, timeout=busy)
+        conn.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=30000")
         return SqliteSaver(conn)
 
     # -- asking ----------------------------------------------------------------
@@ -149,10 +159,15 @@ class Advisor:
         thread = thread_id or f"once-{uuid.uuid4().hex}"
         config = {"configurable": {"thread_id": thread}, "recursion_limit": 25}
         final: dict[str, Any] = {}
+        unsaved = False
+        t_ready = t0
         try:
             graph = self.graph
             t_ready = time.perf_counter()
-            for mode, chunk in graph.stream(turn_input(question), config, stream_mode=["custom", "values"]):  # type: ignore[arg-type]
+            # durability="exit": one checkpoint write per turn, at its end (a turn is atomic; nothing resumes
+            # mid-turn), so a locked memory database costs one bounded wait, not one per node.
+            for mode, chunk in graph.stream(turn_input(question), config, stream_mode=["custom", "values"],  # type: ignore[arg-type]
+                                            durability="exit"):
                 if mode == "custom" and "delta" in chunk:
                     yield StreamEvent(delta=chunk["delta"])
                 elif mode == "custom" and "reset" in chunk:
@@ -163,7 +178,18 @@ class Advisor:
             answer = Answer(text=str(exc), refused=True, intent="error", thread_id=thread_id)
             yield StreamEvent(delta=answer.text, answer=answer)
             return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            # Another process holds memory.sqlite's write lock for longer than memory_busy_timeout.
+            if not final.get("answer"):
+                answer = Answer(text=MEMORY_BUSY_MESSAGE, refused=True, intent="error", thread_id=thread_id)
+                yield StreamEvent(delta=answer.text, answer=answer)
+                return
+            unsaved = True  # the answer is complete; only saving the turn failed
         answer = self._to_answer(final, thread_id)
+        if unsaved:
+            answer.notices.append(MEMORY_UNSAVED_NOTICE)
         answer.timings = {
             **{k: v for k, v in final.get("timings", {}).items()},
             "startup_s": round(t_ready - t0, 4),

@@ -42,11 +42,16 @@ def _progress_printer() -> Any:
 
 
 def _ingest(advisor: Any, rebuild: bool = False) -> Any:
+    from advisor.types import AdvisorError
+
     if rebuild:
         advisor.index.destroy()
     progress, update = _progress_printer()
-    with progress:
-        return advisor.ingest(progress=update)
+    try:
+        with progress:
+            return advisor.ingest(progress=update)
+    except AdvisorError as exc:  # e.g. a corrupt index: its message says to use --rebuild; no traceback
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group()

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     # Memory
     checkpointer: str = "sqlite"  # "sqlite" | "memory" | "postgres"
     postgres_dsn: str | None = None
+    # How long a turn waits for memory.sqlite when another process holds its write lock; then it answers unsaved.
+    memory_busy_timeout: float = 5.0
 
     # Serving
     host: str = "127.0.0.1"

@@ -78,9 +78,12 @@ class Index:
 
             chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
             if self.settings.chroma_host:
-                self._client = chromadb.HttpClient(
-                    host=self.settings.chroma_host, port=self.settings.chroma_port, settings=chroma_settings
-                )
+                try:
+                    self._client = chromadb.HttpClient(
+                        host=self.settings.chroma_host, port=self.settings.chroma_port, settings=chroma_settings
+                    )
+                except Exception as exc:  # server down or unreachable: say which server, not a traceback
+                    raise IndexNotReadyError(self._broken_message(exc)) from exc
             else:
                 self.settings.index_dir.mkdir(parents=True, exist_ok=True)
                 try:
@@ -195,16 +198,33 @@ class Index:
         os.replace(tmp, self.manifest_path)  # atomic: readers see the old or the new manifest
 
     # -- reading ---------------------------------------------------------------
+    def _check_present(self) -> None:
+        """The manifest says an index was built, so a missing local store was deleted, not never made.
+
+        Chroma would silently create an empty one, and every answer would then
+        be "the sources don't cover that" (or worse, BM25 over nothing).
+        """
+        if (not self.settings.chroma_host and self.is_ready()
+                and not (self.settings.index_dir / "chroma.sqlite3").exists()):
+            raise IndexNotReadyError(
+                f"The search index at {self.settings.index_dir} is missing (it was built, then deleted). "
+                "Rebuild it with `advisor ingest --rebuild`."
+            )
+
     def all_docs(self, name: str) -> list[Evidence]:
         """Every record of a collection (for BM25); raises a readable error if unreadable."""
+        self._check_present()
         try:
             got = self.collection(name).get(include=["documents", "metadatas"])
+        except IndexNotReadyError:
+            raise
         except Exception as exc:  # chroma raises many types for a corrupt store
             raise IndexNotReadyError(self._broken_message(exc)) from exc
         return [_to_evidence(i, t, m, 0.0) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"],
                                                               strict=True)]
 
     def query(self, name: str, vector: Iterable[float], n: int, where: dict[str, Any] | None = None) -> list[Evidence]:
+        self._check_present()
         try:
             col = self.collection(name)
             count = col.count()
@@ -214,6 +234,8 @@ class Index:
                 query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=min(n, count), where=where or None,
                 include=["documents", "metadatas", "distances"],
             )
+        except IndexNotReadyError:
+            raise
         except Exception as exc:
             raise IndexNotReadyError(self._broken_message(exc)) from exc
         return [
@@ -223,6 +245,11 @@ class Index:
         ]
 
     def _broken_message(self, exc: Exception) -> str:
+        if self.settings.chroma_host:  # nothing local to rebuild: the server is the problem
+            return (
+                f"The Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port} could not be used "
+                f"({type(exc).__name__}). Check that it is running (`chroma run --path DIR --host HOST --port PORT`)."
+            )
         return (
             f"The search index at {self.settings.index_dir} could not be read ({type(exc).__name__}). "
             "Rebuild it with `advisor ingest --rebuild`."

@@ -52,7 +52,8 @@ class _BM25:
         vocab: dict[str, int] = {}
         ids = [[vocab.setdefault(t, len(vocab)) for t in toks] for toks in corpus_tokens]
         self.vocab = vocab
-        self.model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
+        if vocab:  # bm25s cannot index an empty corpus (no articles, or none with words); search() finds nothing
+            self.model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
 
     def search(self, query: str, k: int) -> list[tuple[Evidence, float]]:
         toks = [self.vocab[t] for t in _tokenize(query) if t in self.vocab]

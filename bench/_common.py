@@ -47,7 +47,8 @@ def make_corpus_slice(dest: Path, postings: int = 300) -> Path:
     shutil.copytree(DEFAULT_CORPUS / "articles", dest / "articles")
     (dest / "data" / "postings").mkdir(parents=True)
     src = DEFAULT_CORPUS / "data" / "postings" / POSTINGS_CSV
-    with src.open(encoding="utf-8") as fh, (dest / "data" / "postings" / POSTINGS_CSV).open("w", encoding="utf-8") as out:
+    dst = dest / "data" / "postings" / POSTINGS_CSV
+    with src.open(encoding="utf-8") as fh, dst.open("w", encoding="utf-8") as out:
         for i, line in enumerate(fh):
             if i > postings:
                 break
@@ -190,8 +191,8 @@ def ensure_index(corpus: Path, data_dir: Path) -> float:
     if (data_dir / "manifest.json").exists():
         return 0.0
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "advisor", "--data-dir", str(data_dir), "--corpus-dir", str(corpus), "ingest"],
-                   cwd=REPO, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=subprocess.DEVNULL)
+    cmd = [sys.executable, "-m", "advisor", "--data-dir", str(data_dir), "--corpus-dir", str(corpus), "ingest"]
+    subprocess.run(cmd, cwd=REPO, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t0
 
 

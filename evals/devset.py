@@ -137,6 +137,12 @@ def validate_case(case: dict[str, Any], _cache: dict[str, str] | None = None) ->
             problems.append(f"{where}: quote is not a verbatim substring of {source}")
         if not str(fact.get("quote", "")).strip():
             problems.append(f"{where}: empty quote")
+        alternates = fact.get("alt_quotes", [])
+        if not isinstance(alternates, list) or not all(isinstance(a, str) and a.strip() for a in alternates):
+            problems.append(f"{where}: alt_quotes must be a list of non-empty strings")
+        elif text is not None:
+            problems += [f"{where}: alt quote is not a verbatim substring of {source}: {a[:60]!r}"
+                         for a in alternates if a not in text]
     gold_sources = case.get("gold_sources", [])
     if set(gold_sources) != sources_in_facts:
         problems.append(

@@ -107,6 +107,7 @@ class Outcome:
     seconds: float
     error: str = ""
     asked: str = ""  # the query the configuration actually answered (after rewriting, for the product)
+    tool_ids: frozenset[str] = frozenset()  # evidence computed by data tools (ranked ahead of search hits)
 
 
 def _history_user_turns(case: Mapping[str, Any]) -> list[str]:
@@ -147,14 +148,16 @@ class ProductRunner:
         values = state.values if state is not None and state.values else {}
         evidence = [Evidence(**d) for d in values.get("evidence", []) or []]
         asked = str(values.get("standalone") or case["question"])
-        return Outcome(answer, evidence, evidence, seconds, error, asked)
+        tools = frozenset(values.get("tool_ids", []) or [])
+        return Outcome(answer, evidence, evidence, seconds, error, asked, tools)
 
 
-def _baseline_query(case: Mapping[str, Any]) -> str:
-    """A memoryless baseline's query: the conversation's user turns and the question, concatenated.
+def conversation_query(case: Mapping[str, Any]) -> str:
+    """The conversation's user turns and the question, concatenated: a memoryless baseline's query, and what
+    a follow-up's answer relevance is judged against.
 
-    Why concatenate: without it "and in the UK?" retrieves nothing useful, and a baseline that cannot see
-    the topic at all would make the product's follow-up handling look better than it is.
+    Why concatenate: "and in the UK?" alone names no topic; a baseline that could not see the topic at all
+    would make the product's follow-up handling look better than it is.
     """
     return " ".join([*_history_user_turns(case), str(case["question"])])
 
@@ -194,7 +197,7 @@ class RetrievalBaseline:
         self.config = RetrievalConfig(use_bm25=not dense, use_dense=dense, dedupe=False)
 
     def run(self, case: Mapping[str, Any]) -> Outcome:
-        query = _baseline_query(case)
+        query = conversation_query(case)
         t0 = time.perf_counter()
         _ = self.advisor.graph  # builds the retriever (and the index if missing)
         ranked = self.advisor.retriever.search(query, k=RANK_DEPTH, config=self.config)
@@ -238,7 +241,7 @@ class NaiveRagBaseline:
     def run(self, case: Mapping[str, Any]) -> Outcome:
         if self._chain is None:
             self._chain = self._build()
-        query = _baseline_query(case)
+        query = conversation_query(case)
         t0 = time.perf_counter()
         out = self._chain.invoke(query)
         return Outcome(out["answer"], out["evidence"], out["evidence"], time.perf_counter() - t0, asked=query)
@@ -295,6 +298,7 @@ def prepare_case(case: Mapping[str, Any]) -> dict[str, Any]:
         fact = dict(fact)
         if not fact.get("computed") and fact.get("quote"):
             fact["quote"] = clean_markup(str(fact["quote"]))
+            fact["alt_quotes"] = [clean_markup(str(a)) for a in fact.get("alt_quotes", []) or []]
         facts.append(fact)
     return {**case, "gold_facts": facts}
 
@@ -350,6 +354,9 @@ def score_outcome(
             f"source_recall@{K}": M.source_recall_at_k(ranked, case.get("gold_sources") or [], K),
         })
     rec.update(retrieval)
+    if case.get("history") and rec.get("answer_relevance") is not None and embed_fn is not None:
+        # "and in the UK?" alone names no topic: judge relevance against the conversation's user turns.
+        rec["answer_relevance"] = M.answer_relevance(conversation_query(case), answer.text, embed_fn)
     wrongly_refused = answer.refused and not expect_refusal
     if wrongly_refused:
         rec.update(faithfulness=None, citation_recall=None, citation_precision=None)
@@ -361,17 +368,20 @@ def score_outcome(
     unsupported = [c.text for c in claims if not M.supports(c.text, used_texts, embed_fn)]
     not_recalled = [c.raw for c in claims if not M.supports(c.text, [cited.get(n, "") for n in c.citations], embed_fn)]
     missing_facts = []
-    for fact in case.get("gold_facts", []) or []:
-        if M.gold_fact_recall(answer.text, [fact], embed_fn) == 0:
-            figures = list(fact.get("figures") or [])
+    for raw_fact, fact in zip(case.get("gold_facts", []) or [], prepared.get("gold_facts", []), strict=True):
+        if M.gold_fact_recall(answer.text, [raw_fact], embed_fn) == 0:
+            figures = list(raw_fact.get("figures") or [])
             absent = [f for f in figures if not M.contains_figures(answer.text, [f])]
-            missing_facts.append({"fact": fact.get("fact", ""), "source": fact.get("source", ""),
-                                  "missing_figures": absent})
+            rank = gold_ranks(outcome.ranked, M.gold_passages([fact]))[0]
+            missing_facts.append({"fact": raw_fact.get("fact", ""), "source": raw_fact.get("source", ""),
+                                  "missing_figures": absent, "passage_rank": rank})
     ranks = gold_ranks(outcome.ranked, gold) if not expect_refusal else []
+    search_hits = [ev for ev in outcome.ranked if getattr(ev, "id", "") not in outcome.tool_ids]
+    search_ranks = gold_ranks(search_hits, gold) if not expect_refusal else []
     passages = []
-    for g, rank in zip(gold, ranks, strict=True):
+    for g, rank, search_rank in zip(gold, ranks, search_ranks, strict=True):
         passages.append({"source": g.source, "quote": g.quote, "computed": g.computed, "rank": rank,
-                         "in_index": g.computed or _quote_in_index(g, chunk_index)})
+                         "search_rank": search_rank, "in_index": g.computed or _quote_in_index(g, chunk_index)})
     return {
         **rec,
         "question": case.get("question", ""),
@@ -385,6 +395,7 @@ def score_outcome(
         "citations": [{"n": c.n, "source": c.source, "kind": c.kind, "quote": c.quote} for c in answer.citations],
         "retrieved": [_ev_dict(ev) for ev in ranked],
         "used_count": len(outcome.used),
+        "tool_items": len(outcome.tool_ids),
         "gold": passages,
         "missing_facts": missing_facts,
         "unsupported_claims": unsupported,
@@ -396,8 +407,8 @@ def _quote_in_index(gold: M.GoldPassage, chunk_index: Mapping[str, list[str]]) -
     """Whether any indexed chunk of the gold source contains the quote (None when the index was not read)."""
     if not chunk_index:
         return None
-    quote = M.normalize_text(gold.quote)
-    return any(quote in text for text in chunk_index.get(gold.source, []))
+    quotes = [M.normalize_text(q) for q in (gold.quote, *gold.alternates) if q]
+    return any(q in text for text in chunk_index.get(gold.source, []) for q in quotes)
 
 
 def indexed_passages(advisor: Advisor | None) -> list[Evidence]:
@@ -493,12 +504,18 @@ def diagnose(rec: Mapping[str, Any]) -> list[str]:
     for g in rec.get("gold", []):
         if g["rank"] is None or g["rank"] > K:
             where = "not retrieved" if g["rank"] is None else f"rank {g['rank']}"
+            if g["rank"] is not None and rec.get("tool_items") and g.get("search_rank") is not None:
+                where += f", search rank {g['search_rank']} behind {rec['tool_items']} tool items"
             what = f"{g['source']} (computed)" if g["computed"] else f"{g['source']}: \"{g['quote'][:70]}\""
             tail = " [quote not inside any indexed chunk]" if g.get("in_index") is False else ""
+            if g["computed"] and g["rank"] is None and not rec.get("tool_items"):
+                tail = f" [no data-tool result: intent {rec.get('intent')!r}]"
             reasons.append(f"retrieval miss ({where}): {what}{tail}")
     for fact in rec.get("missing_facts", []):
         figs = ", ".join(fact["missing_figures"])
-        reasons.append(f"fact missing{' (figures ' + figs + ')' if figs else ''}: {fact['fact'][:90]}")
+        rank = fact.get("passage_rank")
+        why = "its passage was not retrieved" if rank is None else f"its passage was in the evidence at rank {rank}"
+        reasons.append(f"fact missing{' (figures ' + figs + ')' if figs else ''}, {why}: {fact['fact'][:90]}")
     for claim in rec.get("unsupported_claims", [])[:2]:
         reasons.append(f"unsupported claim: {claim[:100]}")
     if rec.get("citation_precision") is not None and rec["citation_precision"] < 1:
@@ -548,11 +565,16 @@ def select_cases(
 
 
 def _git_commit() -> str:
+    """HEAD's short hash, with "+dirty" when the product's code differs from it (the run measured the tree)."""
+    cwd = Path(__file__).resolve().parent
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
-                              cwd=Path(__file__).resolve().parent).stdout.strip()
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+                              cwd=cwd).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "../advisor"], capture_output=True, text=True,
+                               timeout=5, cwd=cwd).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
+    return f"{head}+dirty" if head and dirty else head
 
 
 def _rich_progress() -> tuple[Any, ProgressFn]:
@@ -582,12 +604,15 @@ def run_eval(
     embed_fn: M.EmbedFn | None = None,
     progress: bool | ProgressFn = True,
     suite: str = "",
+    embed_cache: Path | None = None,
 ) -> Report:
     """Run `cases` through every configuration, score them, and (with `out_dir`) write the three reports.
 
     `advisor` lets a caller (the CI gate, tests) reuse an already-built product; otherwise one is made from
     `settings`. `embed_fn` defaults to the product's MiniLM model, memoised (`metrics.cached_embed_fn`).
     `progress`: True = a rich bar on stderr, a callable receives (config, done, total), False = silent.
+    `embed_cache`: an SQLite file memoising the metric embeddings across runs (embedding the answers' and
+    passages' sentences is most of the scoring time on a CPU).
     """
     from advisor.config import Settings as _Settings
 
@@ -600,7 +625,7 @@ def run_eval(
     if embed_fn is None:
         from advisor.embeddings import Embedder
 
-        embed_fn = M.cached_embed_fn(Embedder(None).encode)
+        embed_fn = M.cached_embed_fn(Embedder(embed_cache).encode)
     docs = indexed_passages(base)
     chunk_index = read_chunk_index(docs)
     report = Report(
@@ -702,7 +727,32 @@ def target_rows(report: Report, product: str = "advisor") -> list[tuple[str, str
     return rows
 
 
-def render_markdown(report: Report, chart_name: str = "metrics.png", worst: int = 10) -> str:
+def miss_breakdown(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """Why gold passages of answerable cases were not in the top k: the retriever, the tools, or the gold."""
+    out = {"gold passages": 0, f"in top {K}": 0, "not retrieved": 0, "not retrieved, computed, no tool run": 0,
+           f"search rank <= {K} but behind tool items": 0, f"ranked below {K} by search": 0,
+           "quote in no indexed chunk": 0}
+    for rec in records:
+        if rec.get("expect_refusal"):
+            continue
+        for g in rec.get("gold", []):
+            out["gold passages"] += 1
+            if g.get("in_index") is False:
+                out["quote in no indexed chunk"] += 1
+            elif g["rank"] is not None and g["rank"] <= K:
+                out[f"in top {K}"] += 1
+            elif g["rank"] is None:
+                key = "not retrieved, computed, no tool run" if g["computed"] and not rec.get("tool_items") else (
+                    "not retrieved")
+                out[key] += 1
+            elif g.get("search_rank") is not None and g["search_rank"] <= K and rec.get("tool_items"):
+                out[f"search rank <= {K} but behind tool items"] += 1
+            else:
+                out[f"ranked below {K} by search"] += 1
+    return out
+
+
+def render_markdown(report: Report, chart_name: str = "metrics.png", worst: int = 20) -> str:
     """The human report: summary table, targets, one table per metric (by category), worst product cases."""
     meta = report.meta
     out = [
@@ -745,7 +795,16 @@ def render_markdown(report: Report, chart_name: str = "metrics.png", worst: int 
             for cid, hits in agg["must_not_violations"].items():
                 out.append(f"- must-not `{cid}`: {', '.join(hits)}")
             out.append("")
-    product = next((n for n, c in report.configs.items() if c["kind"] == "product"), None)
+    products = [n for n, c in report.configs.items() if c["kind"] == "product"]
+    if products:
+        breakdowns = {n: miss_breakdown(report.configs[n]["cases"]) for n in products}
+        rows_ = list(next(iter(breakdowns.values())))
+        out += ["## Where the product's gold passages ended up", "",
+                "| gold passages (answerable cases) | " + " | ".join(products) + " |",
+                "|" + "---|" * (len(products) + 1)]
+        out += [f"| {r} | " + " | ".join(str(breakdowns[n][r]) for n in products) + " |" for r in rows_]
+        out.append("")
+    product = products[0] if products else None
     if product:
         records = sorted(report.configs[product]["cases"], key=case_health)[:worst]
         out += [f"## Worst {len(records)} `{product}` cases", ""]
@@ -778,8 +837,8 @@ def write_chart(report: Report, path: Path) -> None:
     ax.set_xticks(range(len(keys)), [LABELS[k] for k in keys], rotation=30, ha="right")
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("mean over applicable cases")
-    ax.set_title(f"advisor eval: {report.meta.get('cases')} cases")
-    ax.legend(fontsize=8, ncol=min(len(names), 4), loc="lower left")
+    ax.set_title(f"advisor eval: {report.meta.get('cases')} cases", pad=28)
+    ax.legend(fontsize=8, ncol=len(names), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -848,7 +907,8 @@ def main(
     chosen = select_cases(cases, limit=limit, categories=categories)
     if not chosen:
         raise ValueError("no case matches the filters")
-    return run_eval(chosen, settings, configs=configs, baselines=baselines, out_dir=out_dir, suite=str(suite))
+    return run_eval(chosen, settings, configs=configs, baselines=baselines, out_dir=out_dir, suite=str(suite),
+                    embed_cache=out_dir / ".metric-embeddings.sqlite")
 
 
 __all__ = [

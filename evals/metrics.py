@@ -326,7 +326,8 @@ _ABBREVIATIONS = {
     "ph.d",
     "n",
 }
-_BOUNDARY_RE = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9£$€])")
+# A citation marker after a stop ('annually." [3]. Next') is not the start of a new sentence.
+_BOUNDARY_RE = re.compile(r"[.!?][\"'”’)\]]*\s+(?!\[\^?\d)(?=[\"'“‘(\[]?[A-Z0-9£$€])")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 _SOURCES_HEADING_RE = re.compile(r"^\W*(?:sources|references|citations)\W*$", re.IGNORECASE)
 _MOVE_MARKERS_RE = re.compile(r"([.!?])((?:\s*\[\^?\d+(?:\s*[,;\-–]\s*\d+)*\])+)")
@@ -336,7 +337,7 @@ _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences: one per line at least, then at . ! ? before a capital or digit.
 
-    Decimal points ("47.3%") never split because a boundary needs whitespace after it; "e.g.", "U.S."
+    Decimal points ("47.3%") never split because a boundary needs whitespace after it; "e.g.", "(e.g.", "U.S."
     and single initials do not end sentences.
     """
     sentences: list[str] = []
@@ -346,11 +347,13 @@ def split_sentences(text: str) -> list[str]:
             continue
         start = 0
         for m in _BOUNDARY_RE.finditer(line):
-            before = line[start : m.start()].split()
-            last = before[-1].casefold().rstrip(".") if before else ""
+            before = line[start : m.start() + 1].split()
+            last = before[-1].casefold().lstrip("([{\"'“‘").rstrip(".") if before else ""
             if last in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last):
                 continue
             piece = line[start : m.end()].strip()
+            if piece.count('"') % 2 or piece.count("“") > piece.count("”"):
+                continue  # inside an open quotation: 'The article "What Is an AI Engineer? Job Market..." states'
             if piece:
                 sentences.append(piece)
             start = m.end()
@@ -648,21 +651,38 @@ def citation_texts(citations: Iterable[Citation]) -> dict[int, str]:
 
 @dataclass(frozen=True)
 class GoldPassage:
-    """A gold passage: a quote inside a source file, or (computed) a whole data file."""
+    """A gold passage: a quote inside a source file, or (computed) a whole data file.
+
+    `alternates` are other verbatim quotes of the same source that state the same fact (an article that
+    repeats "47.3%" in its body, a table and its FAQ): a chunk containing any of them is as relevant as one
+    containing `quote`, so retrieving the FAQ copy of a fact is not scored as a miss.
+    """
 
     source: str
     quote: str = ""
     computed: bool = False
+    alternates: tuple[str, ...] = ()
 
 
 def gold_passages(gold_facts: Iterable[Mapping[str, Any]]) -> list[GoldPassage]:
-    """Distinct gold passages of a case, in order of first appearance."""
+    """Distinct gold passages of a case, in order of first appearance.
+
+    Facts sharing one quote are one passage; its alternates are those common to all of those facts (an
+    alternate stating only one of the facts does not serve the passage as a whole).
+    """
     seen: dict[tuple[str, str, bool], GoldPassage] = {}
     for fact in gold_facts:
         computed = bool(fact.get("computed", False))
         quote = "" if computed else str(fact.get("quote", ""))
+        alternates = () if computed else tuple(str(a) for a in fact.get("alt_quotes", []) or [])
         key = (str(fact["source"]), normalize_text(quote), computed)
-        seen.setdefault(key, GoldPassage(str(fact["source"]), quote, computed))
+        if key in seen:
+            kept = {normalize_text(a) for a in alternates}
+            old = seen[key]
+            seen[key] = GoldPassage(old.source, old.quote, computed,
+                                    tuple(a for a in old.alternates if normalize_text(a) in kept))
+        else:
+            seen[key] = GoldPassage(str(fact["source"]), quote, computed, alternates)
     return list(seen.values())
 
 
@@ -681,13 +701,15 @@ def _basename(source: str) -> str:
 
 def is_relevant(item: Any, gold: GoldPassage) -> bool:
     """A retrieved item is relevant to a gold passage when its source is the gold file and, unless the
-    gold fact is computed from data, its text contains the quote (both sides through `normalize_text`)."""
+    gold fact is computed from data, its text contains the quote or one of its alternates (both sides
+    through `normalize_text`)."""
     source, text = _source_and_text(item)
     if _basename(source) != _basename(gold.source):
         return False
     if gold.computed or not gold.quote:
         return True
-    return normalize_text(gold.quote) in normalize_text(text)
+    norm = normalize_text(text)
+    return any(normalize_text(q) in norm for q in (gold.quote, *gold.alternates) if q)
 
 
 def _check(gold: Sequence[GoldPassage], k: int | None = None) -> None:

@@ -89,7 +89,10 @@ def render(report: dict[str, Any], scored: dict[str, list[dict[str, Any]]], k: i
             f"{_mean(art, 'harness_recall')} | {_mean(art, 'ragas_recall')} | {_mean(art, 'harness_precision')} | "
             f"{_mean(art, 'ragas_precision')} |"
         )
-    out += ["", "## Disagreements (article gold; |harness recall - RAGAS recall| >= 0.5)", ""]
+    out += ["", "## Disagreements (article gold; |harness recall - RAGAS recall| >= 0.5)", "",
+            "Harness 1 / RAGAS 0 usually means the retrieved chunk states the fact through one of the case's "
+            "`alt_quotes` (RAGAS knows one reference chunk per passage), or it is a neighbouring chunk that shares "
+            "the quote through the splitter's overlap but is under 50% similar to the reference chunk.", ""]
     for name, rows in scored.items():
         bad = [r for r in rows if not r["computed_only"] and abs(r["harness_recall"] - r["ragas_recall"]) >= 0.5]
         if not bad:

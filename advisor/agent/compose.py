@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.agent.guard import is_injected_instruction
 from advisor.embeddings import Embedder
 from advisor.text import content_words, figures, is_heading_like, split_sentences
 from advisor.types import Citation, Evidence
@@ -96,8 +97,8 @@ def candidates(evidence: list[Evidence]) -> list[Candidate]:
             header = []
             for sent in split_sentences(line):
                 sent = sent.lstrip("-•* ").strip()
-                if len(sent) < 30 or is_heading_like(sent) or _PROMO.search(sent):
-                    continue
+                if len(sent) < 30 or is_heading_like(sent) or _PROMO.search(sent) or is_injected_instruction(sent):
+                    continue  # an instruction planted in a source is not advice: never quote it
                 out.append(Candidate(sent, ev, order))
                 order += 1
     return out

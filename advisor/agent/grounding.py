@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from advisor.agent.guard import is_injected_instruction
 from advisor.embeddings import Embedder
 from advisor.text import clean_markup, content_words, figure_matches, figures, split_sentences
 from advisor.types import Citation, Evidence
@@ -139,7 +140,8 @@ class GroundedStream:
 
     def _judge(self, claim: Claim) -> str:
         self.claims += 1
-        numbers = self.checker.judge(claim, self.by_n, self.evidence)
+        # A model that obeyed an instruction planted in a source copies it, and the source "supports" it.
+        numbers = None if is_injected_instruction(claim.text) else self.checker.judge(claim, self.by_n, self.evidence)
         if numbers is None:
             self.removed.append(claim.text)
             return ""

@@ -43,6 +43,25 @@ _ABUSE = re.compile(
 )
 
 
+# Sentences in *evidence* (or in a model's answer) that address an AI instead of informing a reader: a planted
+# injection. They are never quoted as advice, whatever the question.
+_ADDRESSED_TO_AI = re.compile(
+    r"(\b(ai|a\.i\.|llms?|language models?|chat ?bots?|assistants?|gpt\w*|the model)\s+(reading|processing|"
+    r"summari[sz]ing|parsing|that reads?|who reads?)\b|"
+    r"\bnote to (the |any |all )?(ai|llms?|language models?|assistants?|models?|chat ?bots?)\b|"
+    r"\b(disregard|ignore|forget|override) (all |any |the |your |their |its )?(previous |prior |earlier |above )?"
+    r"(instructions|rules|guidelines|prompts?)\b|"
+    r"\b(reply|respond|answer) (only|just|exactly) with\b|"
+    r"\b(hidden|secret|initial|original) (instructions|prompt)\b)",
+    re.I,
+)
+
+
+def is_injected_instruction(sentence: str) -> bool:
+    """True for a sentence that instructs an AI ("ignore previous instructions", "note to the language model")."""
+    return bool(_INJECTION.search(sentence) or _ADDRESSED_TO_AI.search(sentence))
+
+
 @dataclass(frozen=True)
 class GuardResult:
     question: str  # what goes on to understanding ("" when rejected)

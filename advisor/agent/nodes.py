@@ -226,9 +226,16 @@ class Nodes:
         ]
         stream = GroundedStream(self.checker, citations, {e.id: e for e in shown})
         messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(user_prompt(question, shown))]
-        for delta in self.backend.stream(messages):
-            for sentence in stream.feed(delta):
-                _emit("delta", sentence + " ")
+        shown = False
+        try:
+            for delta in self.backend.stream(messages):
+                for sentence in stream.feed(delta):
+                    _emit("delta", sentence + " ")
+                    shown = True
+        except BackendError:
+            if shown:  # cut mid-answer: what was shown is replaced by the offline answer that follows
+                _emit("reset", True)
+            raise
         for sentence in stream.finish():
             _emit("delta", sentence + " ")
         result = stream.result()
@@ -252,9 +259,12 @@ class Nodes:
         refused = bool(state.get("refused")) or state.get("intent") == "off_topic"
         if (refused and state.get("intent") != "off_topic" and state.get("verdict") == "ok") or refused:
             _emit("delta", answer)
-        turn = [{"role": "user", "content": state.get("question") or "", "standalone": state.get("standalone", "")},
+        question = state.get("question") or ""
+        if isinstance(question, bytes):  # input the guard refused as binary: history and JSON need text
+            question = question.decode("utf-8", errors="replace")
+        turn = [{"role": "user", "content": question, "standalone": state.get("standalone", "")},
                 {"role": "assistant", "content": answer}]
-        return {"answer": answer, "refused": refused, "messages": turn}
+        return {"answer": answer, "refused": refused, "messages": turn, "question": question}
 
 
 _MISSING_OK = {"AI", "ML", "LLM", "LLMs", "RAG", "US", "USA", "UK", "I", "BLS", "MLOps", "NLP", "GenAI"}

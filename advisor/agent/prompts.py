@@ -24,11 +24,14 @@ You may call tools to gather evidence: search_corpus (articles and BLS tables), 
 postings and BLS pay figures) and posting_stats (skills in job postings). Call the tools you need, then answer."""
 
 
+MAX_EVIDENCE_CHARS = 900  # small local models have small contexts; chunks are ~900 chars anyway
+
+
 def format_evidence(evidence: list[Evidence]) -> str:
     blocks = []
     for n, ev in enumerate(evidence, start=1):
-        where = f", {ev.locator}" if ev.locator else ""
-        blocks.append(f"[{n}] ({ev.source}{where}) {ev.text}")
+        where = f", {ev.locator[:80]}" if ev.locator else ""
+        blocks.append(f"[{n}] ({ev.source}{where}) {ev.text[:MAX_EVIDENCE_CHARS]}")
     return "<evidence>\n" + "\n\n".join(blocks) + "\n</evidence>"
 
 

@@ -7,12 +7,18 @@ retried with exponential backoff by tenacity and then raised as
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from advisor.config import Settings
+
+try:  # the HTTP library openai's client is built on (its own httpx fork since openai 3)
+    import httpx2 as _http
+except ImportError:  # pragma: no cover - older openai releases use httpx itself
+    import httpx as _http  # type: ignore[no-redef]
 
 
 class BackendError(Exception):
@@ -29,6 +35,7 @@ def _retryable() -> tuple[type[BaseException], ...]:
         openai.RateLimitError,
         openai.InternalServerError,
         httpx.HTTPError,
+        _http.HTTPError,
         _MalformedOutput,
     )
 
@@ -37,10 +44,58 @@ class _MalformedOutput(Exception):
     pass
 
 
+def _carries_content(chunk: bytes) -> bool:
+    """False for bytes that are only SSE comments (": keep-alive") or blank lines."""
+    return any(line.strip() and not line.startswith(b":") for line in chunk.splitlines())
+
+
+class _ContentDeadline(_http.SyncByteStream):
+    """A response body that must deliver content at least every `idle` seconds.
+
+    httpx's read timeout restarts on every byte, so a server (or proxy) that
+    sends SSE keep-alive comments and never an answer would hold a question
+    forever. Here only content resets the clock; after `idle` seconds of
+    comments alone the read fails like a timeout, and the graph answers offline.
+    """
+
+    def __init__(self, inner: _http.SyncByteStream, idle: float, request: _http.Request) -> None:
+        self._inner = inner
+        self._idle = idle
+        self._request = request
+
+    def __iter__(self) -> Iterator[bytes]:
+        last = time.monotonic()
+        for chunk in self._inner:
+            now = time.monotonic()
+            if _carries_content(chunk):
+                last = now
+            elif now - last > self._idle:
+                raise _http.ReadTimeout(f"no content from the LLM endpoint for {self._idle:g} s",
+                                        request=self._request)
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _ContentDeadlineTransport(_http.HTTPTransport):
+    def __init__(self, idle: float) -> None:
+        super().__init__()
+        self._idle = idle
+
+    def handle_request(self, request: _http.Request) -> _http.Response:
+        response = super().handle_request(request)
+        assert isinstance(response.stream, _http.SyncByteStream)
+        return _http.Response(status_code=response.status_code, headers=response.headers,
+                              stream=_ContentDeadline(response.stream, self._idle, request),
+                              extensions=response.extensions)
+
+
 class OpenAICompatBackend:
     name = "openai"
 
     def __init__(self, settings: Settings) -> None:
+        import openai
         from langchain_openai import ChatOpenAI
 
         self.settings = settings
@@ -52,6 +107,7 @@ class OpenAICompatBackend:
             max_retries=0,  # tenacity does the retrying, so the wait is bounded and visible
             temperature=0,
             max_tokens=settings.llm_max_tokens,
+            http_client=openai.DefaultHttpxClient(transport=_ContentDeadlineTransport(settings.llm_timeout)),
         )
 
     def _retry(self):  # type: ignore[no-untyped-def]
@@ -113,7 +169,7 @@ class OpenAICompatBackend:
 def _describe(exc: BaseException) -> str:
     import openai
 
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, openai.APITimeoutError | _http.TimeoutException):
         return "the LLM endpoint timed out"
     if isinstance(exc, openai.APIConnectionError):
         return "the LLM endpoint could not be reached"

@@ -171,6 +171,22 @@ def test_split_sentences_keeps_decimals_and_abbreviations() -> None:
     ]
 
 
+
+def test_split_sentences_on_shapes_the_product_writes() -> None:
+    """Found on the full dev-set run: a '?' inside a quoted title, '(e.g.' and a marker after '."' each
+    produced a markerless fragment that was then scored as an uncited claim."""
+    title = 'The article "What Is an AI Engineer? Job Market Guide (2025)" states $138,000 for AI Engineer. [4]'
+    assert [(c.text, c.citations) for c in claim_split(title)] == [
+        ('The article "What Is an AI Engineer? Job Market Guide (2025)" states $138,000 for AI Engineer.', (4,))
+    ]
+    assert split_sentences("New hubs in Europe (e.g. Berlin) grow. Next one here.") == [
+        "New hubs in Europe (e.g. Berlin) grow.",
+        "Next one here.",
+    ]
+    quoted = 'Quote: "Mid-level engineers earn between 132,830 and 207,165 dollars a year.". [3] Next one here. [4]'
+    assert [c.citations for c in claim_split(quoted)] == [(3,), (4,)]
+    assert split_sentences('He said "it grew." Then it fell.') == ['He said "it grew."', "Then it fell."]
+
 # ---------------------------------------------------------------------------------------------- support
 
 EV_AGENTS = (

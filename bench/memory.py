@@ -1,0 +1,65 @@
+"""Memory: peak RSS of `advisor serve` and `advisor slack` under load on the FULL corpus.
+
+`bench.load` measures RSS on the small slice it uses for speed; this runs the same load driver (fewer
+conversations) against servers over the real index from `bench.ingest`, where the postings collection, the
+DuckDB store and BM25 are full size. RSS is the kernel's high-water mark (VmHWM) of the server process.
+Baseline in the same run: a process that only loads the MiniLM model and encodes one sentence, the floor for
+anything that embeds queries; the ratio is what serving (Chroma, DuckDB, LangGraph, Gradio or uvicorn and
+every cache) adds.
+
+    .venv/bin/python -m bench.memory        # after bench.ingest; ~3 min; bench/out/memory.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from typing import Any
+
+from bench._common import DEFAULT_CORPUS, REPO, write_json
+from bench.answer import BASELINE_COLD
+from bench.ingest import FULL
+from bench.load import conversations, run_gradio, run_slack
+
+RSS_PROBE = BASELINE_COLD.replace(
+    "print('ok')",
+    "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))",
+)
+
+
+def baseline_rss_mb() -> float:
+    out = subprocess.run([sys.executable, "-c", RSS_PROBE], cwd=REPO, capture_output=True, text=True, timeout=300,
+                         check=True)
+    return round(int(out.stdout.strip().splitlines()[-1]) / 1024, 1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--conversations", type=int, default=20)
+    ap.add_argument("--per", type=int, default=10, help="questions per conversation")
+    args = ap.parse_args()
+    if not (FULL / "manifest.json").exists():
+        raise SystemExit(f"no index in {FULL}: run `python -m bench.ingest` first")
+
+    res: dict[str, Any] = {"baseline_model_only_peak_rss_mb": baseline_rss_mb()}
+    for name, runner in (("gradio", run_gradio), ("slack", run_slack)):
+        for p in FULL.glob("memory.sqlite*"):
+            p.unlink()
+        r = runner(DEFAULT_CORPUS, FULL, conversations(args.conversations, args.per), 600)
+        res[name] = {k: r[k] for k in ("target", "conversations", "questions_answered", "errors", "peak_rss_mb",
+                                        "rss_start_mb", "rss_end_mb", "throughput_qps", "latency")}
+        res[name]["ratio_peak_vs_baseline"] = round(r["peak_rss_mb"] / res["baseline_model_only_peak_rss_mb"], 2)
+        res[name]["leaks"] = len(r["live_leaks"]) + len(r["memory_check"]["problems"])
+    print(f"baseline (model only): peak RSS {res['baseline_model_only_peak_rss_mb']} MB")
+    for name in ("gradio", "slack"):
+        r = res[name]
+        print(f"{r['target']}: peak RSS {r['peak_rss_mb']} MB (after start {r['rss_start_mb']} MB, at the end "
+              f"{r['rss_end_mb']} MB) = {r['ratio_peak_vs_baseline']}x baseline; {r['questions_answered']} questions "
+              f"from {r['conversations']} conversations, {r['errors']} errors, {r['leaks']} leaks, "
+              f"p50 {r['latency'].get('p50_s')} s")
+    print(f"wrote {write_json('memory.json', res)}")
+
+
+if __name__ == "__main__":
+    main()

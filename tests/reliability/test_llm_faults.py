@@ -1,0 +1,118 @@
+"""An LLM endpoint that hangs, trickles, drops the stream or talks garbage: the offline answer arrives in bounded time.
+
+The endpoint is a real local HTTP server (`faulty_llm.FaultyLLM`), so every
+failure is one the OpenAI client really meets on a socket. Tool calling is left
+on (the default), so both model calls of a turn (choosing tools, then writing
+the answer) meet the fault.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from advisor import Advisor
+from advisor.api import StreamEvent
+from tests.reliability.faulty_llm import FaultyLLM
+
+Q = "What percent of AI engineer postings ask for AI agents?"
+TIMEOUT = 0.5  # llm_timeout for these tests; worst case per turn ≈ 2 calls x 2 attempts x TIMEOUT + backoff
+BOUND_S = 15.0
+
+
+@pytest.fixture()
+def faulty() -> Iterator[FaultyLLM]:
+    server = FaultyLLM(reply="AI Agents appear in 47.3% of all postings [1].")
+    yield server
+    server.close()
+
+
+def _advisor(base: Advisor, url: str) -> Advisor:
+    return Advisor(base.settings.model_copy(update={
+        "llm_base_url": url, "llm_timeout": TIMEOUT, "llm_max_retries": 1, "checkpointer": "memory",
+    }))
+
+
+def _stream_bounded(adv: Advisor, question: str, bound: float = BOUND_S) -> tuple[list[StreamEvent], float]:
+    """Run `adv.stream` in a thread and fail (instead of hanging the suite) if it outlives `bound`."""
+    out: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            out["events"] = list(adv.stream(question))
+        except BaseException as exc:  # reported below, with the fault that caused it
+            out["error"] = exc
+
+    t0 = time.perf_counter()
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(bound)
+    elapsed = time.perf_counter() - t0
+    assert not worker.is_alive(), f"no answer within {bound} s: the fault hangs the advisor"
+    assert "error" not in out, f"the fault escaped as {out.get('error')!r}"
+    return out["events"], elapsed  # type: ignore[return-value]
+
+
+def _shown(events: list[StreamEvent]) -> str:
+    """What a streaming client displays: deltas, with everything before the last `reset` discarded."""
+    text = ""
+    for e in events:
+        if e.reset:
+            text = ""
+        text += e.delta
+    return text.strip()
+
+
+@pytest.mark.parametrize("mode", [
+    "silent",                # accepts, never answers
+    "headers_then_silence",  # 200 + SSE headers, then nothing
+    "trickle",               # SSE keep-alive comments forever: no single read ever times out
+    "drop",                  # the answer starts streaming, then the socket is cut
+    "reset",                 # connection reset before any response
+    "garbage_sse",           # an event stream of non-JSON
+    "wrong_schema",          # valid JSON, not a chat completion
+    "binary",                # random bytes labelled as JSON
+])
+def test_broken_endpoint_gives_the_offline_answer_in_bounded_time(advisor: Advisor, faulty: FaultyLLM, mode: str):
+    faulty.mode = mode
+    events, elapsed = _stream_bounded(_advisor(advisor, faulty.base_url), Q)
+    answer = events[-1].answer
+    assert answer is not None and not answer.refused
+    assert answer.backend == "offline" and "47.3%" in answer.text
+    assert any("composed offline" in n for n in answer.notices), answer.notices
+    assert elapsed < BOUND_S
+    # A streaming client ends up showing exactly the final answer: text shown before a cut is withdrawn.
+    assert _shown(events) == answer.text.strip()
+    assert faulty.requests, "the endpoint was never called"
+
+
+def test_cut_stream_withdraws_what_was_already_shown(advisor: Advisor, faulty: FaultyLLM):
+    faulty.mode = "drop"
+    events, _ = _stream_bounded(_advisor(advisor, faulty.base_url), Q)
+    before_reset = [e.delta for e in events[: next(i for i, e in enumerate(events) if e.reset)]]
+    assert "".join(before_reset).strip(), "the model's first sentence was streamed before the cut"
+    assert any(e.reset for e in events)
+    assert any("unavailable" in n for n in events[-1].answer.notices)
+
+
+def test_healthy_endpoint_still_answers_through_the_guarded_transport(advisor: Advisor, faulty: FaultyLLM):
+    """The content-deadline transport must not slow down or break a good stream."""
+    faulty.mode = "ok"
+    events, elapsed = _stream_bounded(_advisor(advisor, faulty.base_url), Q)
+    answer = events[-1].answer
+    assert answer.backend == "openai" and "47.3%" in answer.text
+    assert elapsed < 5
+
+
+def test_endpoint_recovering_after_a_hang_is_used_again(advisor: Advisor, faulty: FaultyLLM):
+    """One bad turn does not poison the backend: the next turn uses the model again."""
+    adv = _advisor(advisor, faulty.base_url)
+    faulty.mode = "trickle"
+    first, _ = _stream_bounded(adv, Q)
+    assert first[-1].answer.backend == "offline"
+    faulty.mode = "ok"
+    second, _ = _stream_bounded(adv, Q)
+    assert second[-1].answer.backend == "openai"
