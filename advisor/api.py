@@ -52,6 +52,7 @@ class Advisor:
         self._graph: Any = None
         self._index: Any = None
         self._embedder: Any = None
+        self._postgres_cm: Any = None  # keeps the Postgres checkpointer's connection open (see _checkpointer)
         self.on_ingest_progress: Callable[[str, int, int], None] | None = None
 
     # -- components ----------------------------------------------------------
@@ -130,7 +131,10 @@ class Advisor:
 
             if not self.settings.postgres_dsn:
                 raise ValueError("ADVISOR_POSTGRES_DSN must be set when ADVISOR_CHECKPOINTER=postgres")
-            saver = PostgresSaver.from_conn_string(self.settings.postgres_dsn).__enter__()
+            # from_conn_string is a context manager around the connection: keep it referenced, or garbage
+            # collection closes it (and the connection with it) as soon as this method returns.
+            self._postgres_cm = PostgresSaver.from_conn_string(self.settings.postgres_dsn)
+            saver = self._postgres_cm.__enter__()
             saver.setup()
             return saver
         from langgraph.checkpoint.sqlite import SqliteSaver

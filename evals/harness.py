@@ -99,7 +99,8 @@ ProgressFn = Callable[[str, int, int], None]
 
 @dataclass
 class Outcome:
-    """The answer, the ranked retrieved list (retrieval metrics) and the evidence the answer used (grounding)."""
+    """The answer, the retriever's ranked list (retrieval metrics), the evidence the answer used (grounding) and
+    the data-tool results (not ranked by retrieval; they serve computed gold facts)."""
 
     answer: Answer
     ranked: list[Evidence]
@@ -107,7 +108,7 @@ class Outcome:
     seconds: float
     error: str = ""
     asked: str = ""  # the query the configuration actually answered (after rewriting, for the product)
-    tool_ids: frozenset[str] = frozenset()  # evidence computed by data tools (ranked ahead of search hits)
+    tools: list[Evidence] = field(default_factory=list)
 
 
 def _history_user_turns(case: Mapping[str, Any]) -> list[str]:
@@ -148,8 +149,19 @@ class ProductRunner:
         values = state.values if state is not None and state.values else {}
         evidence = [Evidence(**d) for d in values.get("evidence", []) or []]
         asked = str(values.get("standalone") or case["question"])
-        tools = frozenset(values.get("tool_ids", []) or [])
-        return Outcome(answer, evidence, evidence, seconds, error, asked, tools)
+        # Retrieval is scored on the retriever's own ranking ("retrieved_ids" when the product records it, else
+        # the evidence minus the tool results). Tool results are listed first in "evidence" (up to ~30 salary
+        # and figure rows), which would push every passage out of the top k; they are kept apart and only
+        # serve computed gold facts (see `ranked_for_scoring`).
+        order = {i: n for n, i in enumerate(values.get("retrieved_ids", []) or [])}
+        if order:
+            ranked = sorted((e for e in evidence if e.id in order), key=lambda e: order[e.id])
+        else:
+            tool_ids = set(values.get("tool_ids", []) or [])
+            ranked = [e for e in evidence if e.id not in tool_ids]
+        in_ranking = {e.id for e in ranked}
+        tools = [e for e in evidence if e.id not in in_ranking]
+        return Outcome(answer, ranked, evidence, seconds, error, asked, tools)
 
 
 def conversation_query(case: Mapping[str, Any]) -> str:
@@ -327,13 +339,29 @@ def gold_ranks(ranked: Sequence[Any], gold: Sequence[M.GoldPassage]) -> list[int
     return ranks
 
 
+def ranked_for_scoring(outcome: Outcome, gold: Sequence[M.GoldPassage]) -> list[Any]:
+    """The retriever's ranking, preceded by one data-tool result per computed gold passage it serves.
+
+    Why: a computed (CSV) fact is "retrieved" when a tool result with its source is in the evidence (the tools
+    run on the question, not on the ranking), so it counts as a hit at the top, like a perfect retriever
+    would place it; tool results that serve no gold passage are left out, so they cannot crowd passages out.
+    """
+    served: list[Any] = []
+    for g in gold:
+        if g.computed and not any(M.is_relevant(it, g) for it in served):
+            hit = next((t for t in outcome.tools if M.is_relevant(t, g)), None)
+            if hit is not None:
+                served.append(hit)
+    return [*served, *outcome.ranked]
+
+
 def score_outcome(
     case: Mapping[str, Any], outcome: Outcome, embed_fn: M.EmbedFn | None, chunk_index: Mapping[str, list[str]]
 ) -> dict[str, Any]:
     """Every metric for one case and one configuration's outcome, plus the diagnostics a human needs.
 
     `score_case` does grounding and quality over the evidence the answer used; retrieval metrics are then
-    recomputed over the ranked list (top 5 for recall/precision/nDCG, top 10 for MRR). An answer that
+    recomputed over `ranked_for_scoring` (top 5 for recall/precision/nDCG, top 10 for MRR). An answer that
     refuses a case that should be answered makes no claims about the question: its grounding metrics are
     None, and the failure shows in refusal correctness and gold-fact recall (0).
     """
@@ -342,7 +370,8 @@ def score_outcome(
     rec = M.score_case(prepared, answer, outcome.used, embed_fn, k=K)
     expect_refusal = bool(case.get("expect_refusal"))
     gold = M.gold_passages(prepared.get("gold_facts", []))
-    ranked = outcome.ranked[:RANK_DEPTH]
+    full_ranking = ranked_for_scoring(outcome, gold)
+    ranked = full_ranking[:RANK_DEPTH]
     retrieval: dict[str, Any] = {f"recall@{K}": None, f"precision@{K}": None, "mrr": None, f"ndcg@{K}": None,
                                  f"source_recall@{K}": None}
     if gold and not expect_refusal:
@@ -372,16 +401,14 @@ def score_outcome(
         if M.gold_fact_recall(answer.text, [raw_fact], embed_fn) == 0:
             figures = list(raw_fact.get("figures") or [])
             absent = [f for f in figures if not M.contains_figures(answer.text, [f])]
-            rank = gold_ranks(outcome.ranked, M.gold_passages([fact]))[0]
+            rank = gold_ranks(full_ranking, M.gold_passages([fact]))[0]
             missing_facts.append({"fact": raw_fact.get("fact", ""), "source": raw_fact.get("source", ""),
                                   "missing_figures": absent, "passage_rank": rank})
-    ranks = gold_ranks(outcome.ranked, gold) if not expect_refusal else []
-    search_hits = [ev for ev in outcome.ranked if getattr(ev, "id", "") not in outcome.tool_ids]
-    search_ranks = gold_ranks(search_hits, gold) if not expect_refusal else []
+    ranks = gold_ranks(full_ranking, gold) if not expect_refusal else []
     passages = []
-    for g, rank, search_rank in zip(gold, ranks, search_ranks, strict=True):
+    for g, rank in zip(gold, ranks, strict=True):
         passages.append({"source": g.source, "quote": g.quote, "computed": g.computed, "rank": rank,
-                         "search_rank": search_rank, "in_index": g.computed or _quote_in_index(g, chunk_index)})
+                         "in_index": g.computed or _quote_in_index(g, chunk_index)})
     return {
         **rec,
         "question": case.get("question", ""),
@@ -395,7 +422,8 @@ def score_outcome(
         "citations": [{"n": c.n, "source": c.source, "kind": c.kind, "quote": c.quote} for c in answer.citations],
         "retrieved": [_ev_dict(ev) for ev in ranked],
         "used_count": len(outcome.used),
-        "tool_items": len(outcome.tool_ids),
+        "tool_items": len(outcome.tools),
+        "tool_sources": sorted({t.source for t in outcome.tools}),
         "gold": passages,
         "missing_facts": missing_facts,
         "unsupported_claims": unsupported,
@@ -504,12 +532,11 @@ def diagnose(rec: Mapping[str, Any]) -> list[str]:
     for g in rec.get("gold", []):
         if g["rank"] is None or g["rank"] > K:
             where = "not retrieved" if g["rank"] is None else f"rank {g['rank']}"
-            if g["rank"] is not None and rec.get("tool_items") and g.get("search_rank") is not None:
-                where += f", search rank {g['search_rank']} behind {rec['tool_items']} tool items"
             what = f"{g['source']} (computed)" if g["computed"] else f"{g['source']}: \"{g['quote'][:70]}\""
             tail = " [quote not inside any indexed chunk]" if g.get("in_index") is False else ""
-            if g["computed"] and g["rank"] is None and not rec.get("tool_items"):
-                tail = f" [no data-tool result: intent {rec.get('intent')!r}]"
+            if g["computed"] and g["rank"] is None:
+                tools = ", ".join(rec.get("tool_sources", [])) or "none"
+                tail = f" [no data-tool result from this file: intent {rec.get('intent')!r}, tool sources: {tools}]"
             reasons.append(f"retrieval miss ({where}): {what}{tail}")
     for fact in rec.get("missing_facts", []):
         figs = ", ".join(fact["missing_figures"])
@@ -729,8 +756,8 @@ def target_rows(report: Report, product: str = "advisor") -> list[tuple[str, str
 
 def miss_breakdown(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     """Why gold passages of answerable cases were not in the top k: the retriever, the tools, or the gold."""
-    out = {"gold passages": 0, f"in top {K}": 0, "not retrieved": 0, "not retrieved, computed, no tool run": 0,
-           f"search rank <= {K} but behind tool items": 0, f"ranked below {K} by search": 0,
+    out = {"gold passages": 0, f"in top {K}": 0, f"ranked {K + 1}-{RANK_DEPTH}": 0,
+           f"article passage not in the top {RANK_DEPTH}": 0, "computed, no tool result from its file": 0,
            "quote in no indexed chunk": 0}
     for rec in records:
         if rec.get("expect_refusal"):
@@ -741,14 +768,12 @@ def miss_breakdown(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:
                 out["quote in no indexed chunk"] += 1
             elif g["rank"] is not None and g["rank"] <= K:
                 out[f"in top {K}"] += 1
-            elif g["rank"] is None:
-                key = "not retrieved, computed, no tool run" if g["computed"] and not rec.get("tool_items") else (
-                    "not retrieved")
-                out[key] += 1
-            elif g.get("search_rank") is not None and g["search_rank"] <= K and rec.get("tool_items"):
-                out[f"search rank <= {K} but behind tool items"] += 1
+            elif g["computed"] and g["rank"] is None:
+                out["computed, no tool result from its file"] += 1
+            elif g["rank"] is not None and g["rank"] <= RANK_DEPTH:
+                out[f"ranked {K + 1}-{RANK_DEPTH}"] += 1
             else:
-                out[f"ranked below {K} by search"] += 1
+                out[f"article passage not in the top {RANK_DEPTH}"] += 1
     return out
 
 

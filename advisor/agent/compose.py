@@ -64,8 +64,8 @@ class Composition:
 
 def _table_row_to_sentence(header: list[str], row: str) -> str:
     cells = [c.strip() for c in row.strip().strip("|").split("|")]
-    if len(cells) != len(header):
-        return ""
+    if len(cells) != len(header) or any(len(c) > 60 for c in cells):
+        return ""  # a prose table (long cells) reads badly as a sentence; numeric tables read well
     return "; ".join(f"{h}: {c}" for h, c in zip(header, cells, strict=True) if c) + "."
 
 
@@ -138,6 +138,8 @@ class Composer:
             bonus = 0.0
             if wants_number and figures(c.text):
                 bonus += 0.08
+            if len(c.text) < 60 and c.evidence.kind not in TOOL_KINDS:
+                bonus -= 0.05  # "AI engineering is an interdisciplinary field." says little
             # a tool result was computed for exactly this question; a passage's relevance carries its heading
             prior = 0.75 if c.evidence.kind in TOOL_KINDS else c.evidence.score
             scores.append(0.45 * float(d) + 0.27 * lex + 0.25 * prior + bonus)
@@ -149,6 +151,7 @@ class Composer:
         evidence: list[Evidence],
         advice: bool = False,
         lead: list[Evidence] | None = None,
+        also: list[str] | None = None,
     ) -> Composition:
         """Pick, order and cite sentences.
 
@@ -160,6 +163,8 @@ class Composer:
         lead_ids = {e.id for e in lead}
         cands = candidates([e for e in evidence if e.id not in lead_ids])
         scores = self.score(question, cands)
+        for extra in also or []:  # advice: the person's background is a second question worth answering
+            scores = np.maximum(scores, self.score(extra, cands) - 0.03)
         best = float(scores.max()) if len(scores) else 0.0
         chosen: list[Candidate] = [Candidate(e.text.strip(), e, 0) for e in lead]
         if not chosen and best < self.min_score:

@@ -27,7 +27,9 @@ _OFF_TOPIC = re.compile(
     re.I,
 )
 _SALARY = re.compile(
-    r"\b(salar\w*|earn\w*|pay|pays|paid|compensation|comp|wages?|income|make a year|how much (do|does|can|will)|"
+    r"\b(salar\w*|earn\w*|pay|pays|paid|paying|compensation|comp|wages?|income|"
+    r"(do|does|can|could|will|would)\b[\w\s-]{0,40}\bmake|making per|"
+    r"how much (do|does|can|will)|well[- ]paid|"
     r"gehalt|verdien\w*|sueldo|salario|ganan?|rémunération)\b",
     re.I,
 )
@@ -57,10 +59,22 @@ class Understanding:
     rewritten: bool = False
 
 
+_SKILL_NAMES = re.compile(
+    r"\b(python|sql|r|java|scala|c\+\+|rust|go|docker|kubernetes|aws|azure|gcp|spark|hadoop|kafka|airflow|"
+    r"tableau|power bi|excel|pytorch|tensorflow|scikit-learn|pandas|numpy|snowflake|databricks|git|linux|"
+    r"langchain|llms?|rag|mlops|terraform|nosql|mongodb|postgresql)\b",
+    re.I,
+)
+_POSTINGS = re.compile(r"\b(postings?|jobs?|job ads?|listings?|openings|roles?|employers?|descriptions?)\b", re.I)
+_HOW_OFTEN = re.compile(r"\b(how often|how many|percent\w*|share|mention\w*|expect\w*|show up|ask(s|ing)? for|"
+                        r"requir\w*|in demand|demand)\b", re.I)
+
+
 def classify(question: str) -> str:
     q = question.lower()
-    on_domain = bool(_DOMAIN.search(q))
-    if _OFF_TOPIC.search(q) and not (on_domain and re.search(r"\b(salar|career|job|engineer|skill)", q)):
+    domain_hits = len(_DOMAIN.findall(q))
+    on_domain = domain_hits > 0
+    if _OFF_TOPIC.search(q) and domain_hits < 2:
         return "off_topic"
     if _COMPARISON.search(q) and (_SALARY.search(q) or re.search(r"\b(vs|versus|compared|between)\b", q)):
         return "comparison"
@@ -68,7 +82,7 @@ def classify(question: str) -> str:
         return "salary"
     if _ADVICE.search(q):
         return "advice"
-    if _SKILLS.search(q) and re.search(r"\b(postings?|jobs?|employers?|ads?|listings?|roles?)\b", q):
+    if _POSTINGS.search(q) and (_SKILLS.search(q) or (_SKILL_NAMES.search(q) and _HOW_OFTEN.search(q))):
         return "skills"
     if not on_domain:
         return "off_topic_candidate"  # decided after retrieval: weak evidence → decline

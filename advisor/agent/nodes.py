@@ -39,6 +39,19 @@ NOT_COVERED_REPLY = (
     "AI-engineer job market, 32,672 job postings from 2023, 74,301 salary survey records (2020-2025) and the "
     "official BLS wage tables."
 )
+# Advice depends on where the person starts: their background names the passages worth reading.
+BACKGROUND_QUERIES = [
+    (r"sys ?admins?|system administrat|devops|infrastructure|\bit (support|professional|background)|network engineer",
+     "IT professionals in infrastructure moving into AI engineering, MLOps and LLM operations: pathway and projects"),
+    (r"project manag|product manag|business analys|non-?technical|barely code|don'?t code",
+     "IT professionals in project management and business analysis moving into AI work"),
+    (r"data analyst|excel|\bbi\b|business intelligence",
+     "data analysts moving toward AI engineering: learn Python, machine learning and build projects"),
+    (r"software (engineer|developer)|web developer|backend|frontend|programmer",
+     "software engineers transitioning into AI engineering: skills to add"),
+    (r"student|graduat|new grad|no experience|entry",
+     "entry-level AI engineer roles: degrees, portfolios and projects"),
+]
 MIN_LLM_SUPPORT = 0.5  # below this share of supported claims, the offline composer answers instead
 MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
 
@@ -121,6 +134,7 @@ class Nodes:
                 backup = [e for e in self.toolbox.search(question, self.settings.top_k) if e.id not in known]
                 return {
                     "evidence": [ev_to_dict(e) for e in chosen.evidence + backup],
+                    "retrieved_ids": [e.id for e in chosen.evidence + backup if e.kind in ("article", "bls")],
                     "tool_ids": [e.id for e in chosen.evidence if e.kind != "article"],
                     "charts": chosen.charts,
                     "notices": notices + chosen.notices,
@@ -144,6 +158,7 @@ class Nodes:
             notices += outcome.notices
         queries = [question]
         if intent == "advice":
+            queries += [q for pattern, q in BACKGROUND_QUERIES if re.search(pattern, question, re.I)][:1]
             queries += [
                 "skills and hands-on projects needed to become an AI engineer",
                 "how to transition into AI engineering from an IT career",
@@ -158,6 +173,7 @@ class Nodes:
         return {
             "intent": intent,
             "evidence": [ev_to_dict(e) for e in tool_evidence + evidence],
+            "retrieved_ids": [e.id for e in evidence],
             "tool_ids": [e.id for e in tool_evidence],
             "lead_ids": lead,
             "charts": charts,
@@ -198,7 +214,9 @@ class Nodes:
         if grounded is None:
             lead_ids = state.get("lead_ids", [])
             lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
-            comp = self.composer.compose(question, evidence, advice=state["intent"] == "advice", lead=lead)
+            advice = state["intent"] == "advice"
+            also = [q for pattern, q in BACKGROUND_QUERIES if re.search(pattern, question, re.I)][:1] if advice else []
+            comp = self.composer.compose(question, evidence, advice=advice, lead=lead, also=also)
             if comp.refused:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "notices": notices}
             stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})

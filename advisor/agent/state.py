@@ -17,6 +17,7 @@ class AgentState(TypedDict, total=False):
     verdict: str  # input guard verdict
     notices: list[str]
     evidence: list[dict[str, Any]]  # Evidence as dicts, in citation-candidate order
+    retrieved_ids: list[str]  # the hybrid retriever's ranking (passages only): what retrieval metrics score
     tool_ids: list[str]  # ids of evidence computed by the data tools for this question
     lead_ids: list[str]  # headline statistics the offline answer opens with
     charts: list[dict[str, Any]]
@@ -38,6 +39,7 @@ def turn_input(question: str) -> dict[str, Any]:
         "verdict": "",
         "notices": [],
         "evidence": [],
+        "retrieved_ids": [],
         "tool_ids": [],
         "lead_ids": [],
         "charts": [],

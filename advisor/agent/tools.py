@@ -8,6 +8,7 @@ the rest of the answer still comes from the articles.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,16 @@ from advisor.agent.slots import Slots
 from advisor.config import Settings
 from advisor.retrieval import Retriever
 from advisor.types import Evidence
+
+_SKILL_LIST = re.compile(
+    r"\b(which|what|top|most|main|key|common)\b[^?]*\b(skills?|tools|technolog\w*|languages|stack)\b|"
+    r"\b(skills?|tools|technolog\w*)\b[^?]*\b(most|top|common|in demand|requested)\b",
+    re.I,
+)
+
+
+def _asks_for_skill_list(question: str) -> bool:
+    return bool(_SKILL_LIST.search(question))
 
 
 @dataclass
@@ -73,15 +84,24 @@ class Toolbox:
                 out.charts.append({"kind": "salary_ranges", "title": f"Salary ranges — {role}{where}", "rows": rows})
         return out
 
+    def named_skill(self, question: str) -> str | None:
+        """The first skill of the postings' own vocabulary that the question names ("python", "power bi")."""
+        q = f" {question.lower()} "
+        for skill in self.store.skill_vocabulary():
+            if len(skill) > 1 and re.search(rf"(?<![\w+#]){re.escape(skill)}(?![\w+#])", q):
+                return skill
+        return None
+
     def skills(self, question: str, slots: Slots) -> ToolOutcome:
         """Top skills of the role's postings as one citable sentence, plus the tool's own evidence."""
         from advisor.tools.skills import PostingQuery, posting_stats
 
         out = ToolOutcome()
         role = slots.role or "machine learning engineer"
+        skill = self.named_skill(question) or slots.skill
         try:
             query = PostingQuery(role=role, country=slots.countries[0] if slots.countries else None,
-                                 experience=slots.level_phrase, remote=slots.remote, skill=slots.skill, examples=3)
+                                 experience=slots.level_phrase, remote=slots.remote, skill=skill, examples=3)
         except ValueError as exc:
             out.notices.append(f"Posting statistics: {exc}")
             return out
@@ -91,6 +111,8 @@ class Toolbox:
         if not result.ok:
             return out
         evidence = result.evidence()
+        if result.focus is not None and result.focus.evidence_id:
+            out.lead.append(result.focus.evidence_id)  # "how often do postings ask for SQL?": that share first
         if result.skills:
             top = ", ".join(f"{s.skill} ({s.share_text})" for s in result.skills[:8])
             summary = next((e for e in evidence if e.id == result.summary_evidence_id), None)
@@ -103,7 +125,8 @@ class Toolbox:
                 kind="posting_stats",
                 locator=result.filter,
             ))
-            out.lead.append(out.evidence[-1].id)
+            if _asks_for_skill_list(question):  # "which skills...?" — not "what share ask for AI agents?"
+                out.lead.append(out.evidence[-1].id)
         out.evidence += evidence
         rows = result.chart_rows()
         if rows:

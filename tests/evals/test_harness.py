@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from advisor import Advisor
+from advisor import Advisor, Settings
 from advisor.types import Answer, Citation, Evidence
 from evals import harness
 from evals.devset import load_devset
@@ -118,3 +118,50 @@ def test_gate_failures_and_unknown_config() -> None:
         "faithfulness: 0.9 < 0.95", "mrr: None < 0.1"]
     with pytest.raises(ValueError, match="unknown configuration"):
         harness.make_runners(None, ["nope"], [])  # type: ignore[arg-type]
+
+
+def test_advisor_eval_cli(settings: Settings, advisor: Advisor, tmp_path: Path) -> None:
+    """`advisor eval` end to end on one case: options parsed, reports written, aggregate table printed."""
+    from click.testing import CliRunner
+
+    from advisor.cli import cli
+
+    result = CliRunner().invoke(cli, [
+        "--data-dir", str(settings.data_dir), "--corpus-dir", str(settings.corpus_dir), "eval",
+        "--config", "advisor", "--baseline", "none", "--categories", "factual", "--limit", "1", "--no-check",
+        "--out", str(tmp_path),
+    ])
+    assert result.exit_code == 0, result.output
+    assert "| advisor |" in result.output and "recall@5" in result.output
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert list(data["configs"]) == ["advisor"] and list(data["cases"]) == ["fact-001"]
+    bad = CliRunner().invoke(cli, ["--data-dir", str(settings.data_dir), "eval", "--config", "nope", "--no-check"])
+    assert bad.exit_code != 0 and "unknown configuration" in bad.output
+
+
+def test_tool_results_serve_computed_gold_without_crowding_the_ranking() -> None:
+    """Only a tool result that serves a computed gold passage enters the scored ranking, ahead of the search
+    hits; the other tool rows (a salary answer carries ~30) never push passages out of the top k."""
+    sal = "salaries_aijobs_snapshot_2025-01-19.csv"
+    case = {
+        "id": "t-2", "category": "salary", "question": "What do AI engineers make?",
+        "gold_facts": [
+            {"fact": "median $166,000", "figures": ["$166,000"], "source": sal, "quote": "job_title == 'AI Engineer'",
+             "computed": True},
+            {"fact": "Senior pay", "figures": [], "source": "a.txt", "quote": "senior engineers earn more"},
+        ],
+        "gold_sources": [sal, "a.txt"], "expect_refusal": False, "must_not": [],
+    }
+    noise = [Evidence(f"f{i}", f"The article states ${i},000.", "b.txt", "B", "article_figure") for i in range(30)]
+    survey = Evidence("s1", "AI Engineers: median $166,000.", sal, "survey", "salary_data")
+    passage = Evidence("p1", "In short, senior engineers earn more.", "a.txt", "A", "article")
+    outcome = harness.Outcome(Answer("median $166,000 [1]."), [passage], [*noise, survey, passage], 0.1,
+                              tools=[*noise, survey])
+    gold = harness.M.gold_passages(case["gold_facts"])
+    assert [e.id for e in harness.ranked_for_scoring(outcome, gold)] == ["s1", "p1"]
+    rec = harness.score_outcome(case, outcome, None, {})
+    assert rec[f"recall@{harness.K}"] == 1.0 and rec["mrr"] == 1.0 and [g["rank"] for g in rec["gold"]] == [1, 2]
+    no_tool = harness.Outcome(outcome.answer, [passage], [passage], 0.1)
+    rec = harness.score_outcome(case, no_tool, None, {})
+    assert rec[f"recall@{harness.K}"] == 0.5
+    assert any("no data-tool result from this file" in r for r in harness.diagnose(rec))

@@ -183,13 +183,13 @@ def test_two_instances_share_one_sqlite_memory_concurrently(advisor: Advisor):
         tid = f"multi-{country}-{uuid.uuid4().hex}"
         try:
             answers = [adv.ask(q, thread_id=tid) for q in (f"What do AI engineers earn in {country}?",
-                                                           "And for senior ones?", "And junior ones?")]
+                                                           "And for senior ones?")]
             assert all(MEMORY_UNSAVED_NOTICE not in a.notices for a in answers)
             results[tid] = [a.question for a in answers]
         except BaseException as exc:  # collected and re-raised in the test thread
             errors.append(exc)
 
-    countries = ["Germany", "France", "Canada", "India", "Spain", "Poland"]
+    countries = ["Germany", "France", "Canada", "India"]
     workers = [threading.Thread(target=converse, args=(one if i % 2 else two, c)) for i, c in enumerate(countries)]
     for w in workers:
         w.start()
@@ -201,4 +201,4 @@ def test_two_instances_share_one_sqlite_memory_concurrently(advisor: Advisor):
         country = tid.split("-")[1]
         assert all(country in q for q in questions), questions
         saved = [m["content"] for m in one.history(tid) if m["role"] == "user"]
-        assert len(saved) == 3
+        assert len(saved) == 2
