@@ -55,11 +55,23 @@ class _BM25:
         if vocab:  # bm25s cannot index an empty corpus (no articles, or none with words); search() finds nothing
             self.model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
 
-    def search(self, query: str, k: int) -> list[tuple[Evidence, float]]:
+    def _scores(self, query: str) -> np.ndarray | None:
         toks = [self.vocab[t] for t in _tokenize(query) if t in self.vocab]
         if not toks or not self.docs:
+            return None
+        return self.model.get_scores(toks)
+
+    def scores_for(self, query: str, ids: list[str]) -> dict[str, float]:
+        scores = self._scores(query)
+        if scores is None:
+            return {}
+        wanted = set(ids)
+        return {d.id: float(scores[i]) for i, d in enumerate(self.docs) if d.id in wanted}
+
+    def search(self, query: str, k: int) -> list[tuple[Evidence, float]]:
+        scores = self._scores(query)
+        if scores is None:
             return []
-        scores = self.model.get_scores(toks)
         order = np.argsort(-scores)[:k]
         return [(self.docs[i], float(scores[i])) for i in order if scores[i] > 0]
 
@@ -102,22 +114,31 @@ class Retriever:
         """Top-k evidence; `score` is the dense cosine (comparable across queries), rank is by RRF."""
         cfg = config or self.config
         qvec = self.embedder.encode_one(query)
-        ranked: list[list[Evidence]] = []
         dense: list[Evidence] = []
+        keyword: list[tuple[Evidence, float]] = []
         if cfg.use_dense:
             dense = self.index.query(collection, qvec, cfg.candidates, where)
-            ranked.append(dense)
         if cfg.use_bm25 and collection == PASSAGES:  # postings: dense + filters; BM25 over 32k adds little
-            hits = [d for d, _ in self.bm25(collection).search(query, cfg.candidates * 2)]
-            ranked.append([d for d in hits if _matches(d, where)][: cfg.candidates])
+            keyword = [(d, s) for d, s in self.bm25(collection).search(query, cfg.candidates * 2) if _matches(d, where)]
+            keyword = keyword[: cfg.candidates]
+        by_id: dict[str, Evidence] = {e.id: e for e in dense}
+        for d, _ in keyword:
+            by_id.setdefault(d.id, d)
+        cos = self._cosines(qvec, list(by_id.values()), dense)
+        # Both rankings cover the union of candidates, so a passage one method finds and the other merely
+        # ranks low still gets credit from both: a rare exact term ("Anthropic") can then win.
+        ranked: list[list[str]] = []
+        if cfg.use_dense:
+            ranked.append(sorted(by_id, key=lambda i: -cos[i]))
+        if keyword:
+            kw = dict((d.id, s) for d, s in keyword)
+            full = self.bm25(collection).scores_for(query, list(by_id))
+            ranked.append(sorted(by_id, key=lambda i: -kw.get(i, full.get(i, 0.0))))
         fused: dict[str, float] = {}
-        by_id: dict[str, Evidence] = {}
         for lst in ranked:
-            for rank, ev in enumerate(lst):
-                fused[ev.id] = fused.get(ev.id, 0.0) + 1.0 / (cfg.rrf_k + rank + 1)
-                by_id.setdefault(ev.id, ev)
+            for rank, id_ in enumerate(lst):
+                fused[id_] = fused.get(id_, 0.0) + 1.0 / (cfg.rrf_k + rank + 1)
         order = sorted(fused, key=lambda i: -fused[i])
-        cos = self._cosines(qvec, [by_id[i] for i in order], dense)
         out: list[Evidence] = []
         for i in order:
             ev = by_id[i]

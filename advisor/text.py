@@ -143,7 +143,8 @@ STOPWORDS = frozenset(
     those what which who whom how why when where do does did can could should would will shall may might must
     i me my we our you your he she they them their there here about into over under than then so such not no
     yes if but also just more most much many some any all each other own same very too s t don get got have has
-    had having like want need know tell give show please thanks thank am""".split()  # noqa: SIM905
+    had having like want need know tell give show please thanks thank am come comes up really actually even
+    just lot lots kind sort thing things way ways go going""".split()  # noqa: SIM905
 )
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")  # "fastest-growing" → two words

@@ -24,7 +24,7 @@ from advisor.types import Citation, Evidence
 
 _QUANTITY = re.compile(
     r"\b(how much|how many|percent|percentage|share|salary|salaries|earn|pay|paid|median|average|wage|"
-    r"compensation|growth|grow\w*|fast|rate|number|figures?|statistics?|stats|data)\b",
+    r"compensation|growth|grow\w*|fast|rate|mostly|majority|most common|how common|number|figures?|statistics?|stats|data)\b",
     re.I,
 )
 _ACTION = re.compile(
@@ -44,6 +44,15 @@ _STEM = re.compile(r"(ing|ers|er|es|s|ed)$")
 
 def _stem(word: str) -> str:
     return _STEM.sub("", word) if len(word) > 4 else word
+
+
+_COMMON_CAPS = {"ai", "ml", "i", "us", "uk", "usa", "llm", "llms", "what", "which", "how", "is", "are", "do", "does"}
+
+
+def _proper_names(question: str) -> set[str]:
+    """Capitalised words after the first one ("OpenAI", "Anthropic", "LangGraph"), lower-cased."""
+    words = re.findall(r"\b[A-Z][A-Za-z0-9+#.]+", question)[1:] if question else []
+    return {w.lower().rstrip(".") for w in words if w.lower() not in _COMMON_CAPS}
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,7 @@ class Composer:
         weights = {_stem(w): v for w, v in self._weights(raw_q).items()}
         total = sum(weights.values()) or 1.0
         wants_number = bool(_QUANTITY.search(question))
+        names = _proper_names(question)
         scores = []
         for c, d in zip(cands, dense, strict=True):
             swords = {_stem(w) for w in content_words(c.text)}
@@ -138,6 +148,9 @@ class Composer:
             bonus = 0.0
             if wants_number and figures(c.text):
                 bonus += 0.08
+            if names:  # "OpenAI, Anthropic?": a sentence naming them is very likely the answer
+                lowered = c.text.lower()
+                bonus += min(0.2, 0.1 * sum(1 for n in names if n in lowered))
             if len(c.text) < 60 and c.evidence.kind not in TOOL_KINDS:
                 bonus -= 0.05  # "AI engineering is an interdisciplinary field." says little
             # a tool result was computed for exactly this question; a passage's relevance carries its heading
