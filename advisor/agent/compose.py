@@ -24,7 +24,8 @@ from advisor.types import Citation, Evidence
 
 _QUANTITY = re.compile(
     r"\b(how much|how many|percent|percentage|share|salary|salaries|earn|pay|paid|median|average|wage|"
-    r"compensation|growth|grow\w*|fast|rate|mostly|majority|most common|how common|number|figures?|statistics?|stats|data)\b",
+    r"compensation|growth|grow\w*|fast|rate|mostly|majority|most common|how common|number|figures?|"
+    r"statistics?|stats|data)\b",
     re.I,
 )
 _ACTION = re.compile(
