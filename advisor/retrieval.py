@@ -36,8 +36,14 @@ class RetrievalConfig:
                    dedupe=s.dedupe, rrf_k=s.rrf_k)
 
 
+_EXPAND = {"ml": ["machine", "learning"], "llm": ["language", "model"], "llms": ["language", "models"],
+           "genai": ["generative"], "mle": ["machine", "learning", "engineer"]}
+
+
 def _tokenize(text: str) -> list[str]:
-    return content_words(text)
+    """Content words, with the field's abbreviations spelled out so "ML" finds "machine learning"."""
+    words = content_words(text)
+    return words + [x for w in words for x in _EXPAND.get(w, [])]
 
 
 class _BM25:

@@ -38,7 +38,10 @@ _FABRICATE = re.compile(
 _ABUSE = re.compile(
     r"\b(you('| a)?re (an? )?(idiot|stupid|moron|useless piece)|fuck (you|off)|kill yourself|"
     r"(write|compose|make).{0,30}(insult|harass|threat|bully).{0,30}|"
-    r"(idiots?|stupid|worthless) (women|men|people from|immigrants|indians|[a-z]+s) (can'?t|are))",
+    r"(idiots?|stupid|worthless) (women|men|people from|immigrants|indians|[a-z]+s) (can'?t|are)|"
+    r"(women|men|girls|blacks|whites|asians|indians|immigrants|foreigners|old people|gays?|muslims|jews)\b"
+    r".{0,20}\b(can'?t|cannot|shouldn'?t) (code|program|be engineers?|do (math|engineering))|"
+    r"(telling|tell) (her|him|them) (she|he|they)('s| is| are) (too )?(stupid|dumb|worthless|useless))",
     re.I,
 )
 
@@ -68,6 +71,25 @@ class GuardResult:
     verdict: str  # "ok" | "empty" | "binary" | "injection" | "fabrication" | "abuse"
     message: str = ""  # the reply when rejected
     truncated: bool = False
+    injection_removed: bool = False  # instructions aimed at the assistant were dropped from the question
+
+
+_INJECTION_TAIL = re.compile(
+    r"\b(system override|developer mode|you are now|ignore (all |any |the )?(previous|prior|above)|disregard|"
+    r"reveal|print your|new instructions?|drop the citations)\b",
+    re.I,
+)
+_QUESTION_WORD = re.compile(r"\b(what|which|how|who|where|when|why|is|are|do|does|can|should)\b", re.I)
+
+
+def _without_injection(text: str) -> str:
+    """The part of a message before an injected instruction, if it is a real question on its own."""
+    m = _INJECTION_TAIL.search(text)
+    head = text[: m.start()].strip() if m else ""
+    head = re.sub(r"[\s:;,-]+$", "", head)
+    if len(head.split()) >= 5 and "?" in head and _QUESTION_WORD.search(head) and not _INJECTION.search(head):
+        return head[: head.rfind("?") + 1]
+    return ""
 
 
 def check_input(raw: str | bytes | None, max_chars: int = MAX_CHARS) -> GuardResult:
@@ -91,6 +113,9 @@ def check_input(raw: str | bytes | None, max_chars: int = MAX_CHARS) -> GuardRes
         text = text[text.find(" ") + 1 :] if " " in text else text
         truncated = True
     if _INJECTION.search(raw if len(raw) < 200_000 else raw[:200_000]):
+        rest = _without_injection(text)
+        if rest:  # a real question with an injection attached: answer the question, ignore the rest
+            return GuardResult(rest, "ok", truncated=truncated, injection_removed=True)
         return GuardResult(
             "", "injection",
             "I can't share or change my instructions. I answer questions about AI-engineering careers from my "

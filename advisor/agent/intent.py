@@ -52,6 +52,9 @@ _FOLLOWUP = re.compile(
 )
 
 
+_ANAPHORA = re.compile(r"\b(it|that|this|those|these|they|them|ones|there|the same)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Understanding:
     intent: str  # factual | salary | skills | advice | comparison | off_topic
@@ -91,6 +94,8 @@ def classify(question: str) -> str:
 
 def is_followup(question: str) -> bool:
     words = question.split()
+    if len(words) <= 10 and _ANAPHORA.search(question):
+        return True  # "Was it lower the year before?", "How long does that usually take?"
     question_word = re.search(r"\b(what|how|why|which|who|when)\b", question, re.I)
     short_without_question_word = len(words) <= 4 and not question_word
     return bool(_FOLLOWUP.search(question.strip())) or short_without_question_word

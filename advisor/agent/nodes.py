@@ -86,6 +86,9 @@ class Nodes:
             intent = {"injection": "abuse", "abuse": "abuse", "fabrication": "abuse"}.get(result.verdict, "empty")
             return {"verdict": result.verdict, "answer": result.message, "refused": True, "intent": intent}
         notices = []
+        if result.injection_removed:
+            notices.append("Your message contained instructions addressed to me; I ignored them and answered the "
+                           "question.")
         if result.truncated:
             notices.append(
                 f"Your message was over {self.settings.max_question_chars:,} characters; I answered the question "
@@ -189,7 +192,7 @@ class Nodes:
         tool_evidence = [e for e in evidence if e.id in set(state.get("tool_ids", []))]
         notices = list(state.get("notices", []))
         missing = _missing_entities(question, evidence)
-        if missing and not tool_evidence:
+        if missing:
             return {"answer": NOT_COVERED_REPLY.replace("cover that", f"cover {missing}"), "refused": True,
                     "citations": []}
         best = max((e.score for e in evidence if e not in tool_evidence), default=0.0)
@@ -288,10 +291,31 @@ class Nodes:
 _MISSING_OK = {"AI", "ML", "LLM", "LLMs", "RAG", "US", "USA", "UK", "I", "BLS", "MLOps", "NLP", "GenAI"}
 
 
+LATEST_SOURCE_YEAR = 2026  # the newest article; nothing here forecasts beyond it
+_PROPER_OK = {"ai", "ml", "llm", "llms", "rag", "us", "usa", "uk", "i", "bls", "mlops", "nlp", "genai", "ok", "okay",
+              "what", "which", "how", "is", "are", "do", "does", "can", "should", "and", "the", "a", "an", "in",
+              "senior", "junior", "python", "sql"}
+
+
 def _missing_entities(question: str, evidence: list[Evidence]) -> str:
-    """A country the question names that no evidence mentions: answering anyway would mislead."""
+    """Something the question names that no evidence mentions: answering anyway would mislead.
+
+    A country, a future year, or a proper name ("Zurich", "H-1B", "Google"
+    when no passage says it): the sources may be on the topic in general, but
+    a general answer to a specific question reads as if it were specific.
+    """
     slots = extract(question)
     text = " ".join(e.text + " " + e.title for e in evidence).lower()
+    years = [int(y) for y in re.findall(r"\b(20[3-9]\d)\b", question)]
+    if years and max(years) > LATEST_SOURCE_YEAR:
+        return f"{max(years)} (the newest source is from {LATEST_SOURCE_YEAR}; none forecasts that far)"
+    for name in re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][\w-]*[A-Za-z0-9])", question.strip()):
+        if name.lower() in _PROPER_OK or name.lower() in text:
+            continue
+        if any(name.lower() in (c.lower(), p.lower()) for c, p in zip(slots.countries, slots.country_phrases,
+                                                                      strict=True)):
+            continue  # countries are checked below, with their aliases
+        return name
     for country, phrase in zip(slots.countries, slots.country_phrases, strict=True):
         aliases = {country.lower(), phrase.lower()}
         if country == "United States":

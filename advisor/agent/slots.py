@@ -18,7 +18,7 @@ ROLE_PATTERNS: list[tuple[str, str]] = [
     (r"\b(ai|a\.i\.)\s+(researchers?|research scientists?)\b|\bresearch scientists?\b", "research scientist"),
     (r"\b(ml|machine[- ]learning)\s*(eng|engineers?|engineering)\b|\bmle\b|\bml eng\b", "machine learning engineer"),
     (r"\bdata scien(tists?|ce)\b", "data scientist"),
-    (r"\bdata engineers?\b", "data engineer"),
+    (r"\bdata engineer(s|ing)?\b", "data engineer"),
     (r"\bdata analysts?\b", "data analyst"),
     (r"\bbusiness analysts?\b", "business analyst"),
     (r"\bsoftware (engineers?|developers?)\b", "software engineer"),

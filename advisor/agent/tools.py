@@ -25,6 +25,25 @@ _SKILL_LIST = re.compile(
 )
 
 
+_ROLE_NOUN = re.compile(
+    r"\b((?:[A-Za-z0-9/+-]+\s){0,3}(?:managers?|engineers?|scientists?|specialists?|analysts?|developers?|"
+    r"architects?|researchers?|consultants?|designers?|owners?|leads?|administrators?))\b",
+    re.I,
+)
+_LEADING_NOISE = re.compile(r"^(?:(?:what|how|do|does|did|are|is|an?|the|for|of|much|well|paid|make|get|"
+                            r"earn|typical|typically|average|senior|junior)\s+)+", re.I)
+
+
+def _role_phrase(question: str) -> str:
+    """'How well paid are AI product managers?' → 'AI product managers': the words naming a role we don't know."""
+    m = _ROLE_NOUN.search(question)
+    if not m:
+        return ""
+    phrase = _LEADING_NOISE.sub("", m.group(1)).strip()
+    phrase = re.sub(r"s$", "", phrase)  # survey titles are singular: "AI Product Manager"
+    return phrase if len(phrase.split()) >= 2 else ""
+
+
 def _asks_for_skill_list(question: str) -> bool:
     return bool(_SKILL_LIST.search(question))
 
@@ -61,7 +80,9 @@ class Toolbox:
         from advisor.tools.salary import SalaryQuery, salary_lookup
 
         out = ToolOutcome()
-        role = slots.role or "AI engineer"
+        # No role we recognise: let the tool's normaliser read the question itself; an unknown role then yields
+        # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
+        role = slots.role or _role_phrase(question) or question
         countries: list[str | None] = list(slots.countries) or [None]
         for country in countries[:3]:
             try:
@@ -81,7 +102,8 @@ class Toolbox:
             rows = result.chart_rows()
             if rows:
                 where = f", {country}" if country else ""
-                out.charts.append({"kind": "salary_ranges", "title": f"Salary ranges — {role}{where}", "rows": rows})
+                label = result.filters.role.label if result.filters else role
+                out.charts.append({"kind": "salary_ranges", "title": f"Salary ranges — {label}{where}", "rows": rows})
         return out
 
     def named_skill(self, question: str) -> str | None:
