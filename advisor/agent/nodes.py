@@ -17,7 +17,7 @@ from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
 from advisor.agent.compose import Composer
-from advisor.agent.glossary import to_english
+from advisor.agent.glossary import looks_foreign, to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker
 from advisor.agent.guard import check_input
 from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
@@ -297,6 +297,17 @@ _PROPER_OK = {"ai", "ml", "llm", "llms", "rag", "us", "usa", "uk", "i", "bls", "
               "senior", "junior", "python", "sql"}
 
 
+def _specific_names(question: str) -> list[str]:
+    """Names that make a question specific: "OpenAI", "H-1B", or a capitalised word after at/in/for ("at Google",
+    "in Zurich"). Plain capitalised words (sentence starts, German nouns, "Excel") don't count."""
+    if looks_foreign(question):
+        return []
+    names = [w for w in re.findall(r"\b([A-Za-z][\w-]*[A-Za-z0-9])\b", question)
+             if (re.search(r"\d|-", w) and re.search(r"[A-Z]", w)) or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", w)]
+    names += re.findall(r"\b(?:at|in|for|from|near)\s+([A-Z][a-z]{2,})\b", question)
+    return names
+
+
 def _missing_entities(question: str, evidence: list[Evidence]) -> str:
     """Something the question names that no evidence mentions: answering anyway would mislead.
 
@@ -309,7 +320,7 @@ def _missing_entities(question: str, evidence: list[Evidence]) -> str:
     years = [int(y) for y in re.findall(r"\b(20[3-9]\d)\b", question)]
     if years and max(years) > LATEST_SOURCE_YEAR:
         return f"{max(years)} (the newest source is from {LATEST_SOURCE_YEAR}; none forecasts that far)"
-    for name in re.findall(r"(?<!^)(?<![.?!]\s)\b([A-Z][\w-]*[A-Za-z0-9])", question.strip()):
+    for name in _specific_names(question):
         if name.lower() in _PROPER_OK or name.lower() in text:
             continue
         if any(name.lower() in (c.lower(), p.lower()) for c, p in zip(slots.countries, slots.country_phrases,
