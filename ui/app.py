@@ -40,6 +40,9 @@ from ui.render import (
 )
 
 log = logging.getLogger(__name__)
+# The offline composer produces a whole answer in milliseconds; sentences are shown one by one so the page reads
+# like a stream (and a slow LLM's sentences arrive at their own pace anyway).
+STREAM_PACING_S = 0.04
 
 TITLE = "AI Career Advisor"
 EXAMPLES = [
@@ -300,12 +303,15 @@ class ChatHandlers:
         text, answer = "", None
         try:
             for event in self.advisor.stream(message, thread_id=thread_id):
+                if event.reset:  # the model's draft failed the grounding check: the offline answer follows
+                    text = ""
                 if event.delta:
                     text += event.delta
                     if msgs[-1]["role"] != "assistant":
                         msgs.append({"role": "assistant", "content": ""})
                     msgs[-1]["content"] = text
                     yield (_snapshot(msgs), *_skip(8))
+                    time.sleep(STREAM_PACING_S)
                 if event.answer is not None:
                     answer = event.answer
         except Exception as exc:  # the page must say what happened, never hang or show a traceback

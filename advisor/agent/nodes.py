@@ -223,8 +223,9 @@ class Nodes:
             if comp.refused:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "notices": notices}
             stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
-            for sentence in stream.feed(comp.text) + stream.finish():
-                _emit("delta", sentence + " ")
+            for line in [*re.split(r"(?<=\])\s+", comp.text), ""]:  # one composed sentence at a time
+                for sentence in stream.feed(line + " ") if line else stream.finish():
+                    _emit("delta", sentence + " ")
             grounded = stream.result()
         return {
             "answer": grounded.text,

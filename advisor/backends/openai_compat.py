@@ -107,6 +107,10 @@ class OpenAICompatBackend:
             max_retries=0,  # tenacity does the retrying, so the wait is bounded and visible
             temperature=0,
             max_tokens=settings.llm_max_tokens,
+            # langchain-openai sends the limit as `max_completion_tokens`, which OpenAI-compatible servers such as
+            # llama.cpp ignore: a small model then generates until its context is full. Send both names there.
+            extra_body=None if "api.openai.com" in (settings.llm_base_url or "") else {
+                "max_tokens": settings.llm_max_tokens},
             http_client=openai.DefaultHttpxClient(transport=_ContentDeadlineTransport(settings.llm_timeout)),
         )
 

@@ -116,3 +116,12 @@ def test_endpoint_recovering_after_a_hang_is_used_again(advisor: Advisor, faulty
     faulty.mode = "ok"
     second, _ = _stream_bounded(adv, Q)
     assert second[-1].answer.backend == "openai"
+
+
+def test_local_endpoint_is_sent_a_token_limit_it_understands(advisor: Advisor, faulty: FaultyLLM):
+    """llama.cpp's server ignores `max_completion_tokens` and would generate until its context is full."""
+    faulty.mode = "ok"
+    adv = _advisor(advisor, faulty.base_url)
+    _stream_bounded(adv, Q)
+    assert faulty.requests
+    assert all(r.get("max_tokens") == adv.settings.llm_max_tokens for r in faulty.requests)
