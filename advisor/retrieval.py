@@ -53,6 +53,7 @@ class _BM25:
         import bm25s
 
         self.docs = docs
+        self.position = {d.id: n for n, d in enumerate(docs)}  # id → row of the score array, for the union ranking
         self.model = bm25s.BM25()
         corpus_tokens = [_tokenize(d.text + " " + d.title) for d in docs]
         vocab: dict[str, int] = {}
@@ -71,8 +72,7 @@ class _BM25:
         scores = self._scores(query)
         if scores is None:
             return {}
-        wanted = set(ids)
-        return {d.id: float(scores[i]) for i, d in enumerate(self.docs) if d.id in wanted}
+        return {i: float(scores[self.position[i]]) for i in ids if i in self.position}
 
     def search(self, query: str, k: int) -> list[tuple[Evidence, float]]:
         scores = self._scores(query)
