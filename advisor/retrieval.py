@@ -146,9 +146,10 @@ class Retriever:
                 fused[id_] = fused.get(id_, 0.0) + 1.0 / (cfg.rrf_k + rank + 1)
         order = sorted(fused, key=lambda i: -fused[i])
         out: list[Evidence] = []
+        words: dict[str, set[str]] = {}  # each text split once: dedupe compares every candidate with every kept one
         for i in order:
             ev = by_id[i]
-            if cfg.dedupe and any(_near_duplicate(ev.text, o.text) for o in out):
+            if cfg.dedupe and any(_near_duplicate(ev.text, o.text, words) for o in out):
                 continue
             meta = dict(ev.metadata, rrf=round(fused[i], 5))
             out.append(Evidence(ev.id, ev.text, ev.source, ev.title, ev.kind, cos[i], ev.locator, meta))
@@ -192,9 +193,17 @@ def _matches(ev: Evidence, where: dict[str, Any] | None) -> bool:
 _WS = re.compile(r"\s+")
 
 
-def _near_duplicate(a: str, b: str) -> bool:
+def _word_set(text: str, cache: dict[str, set[str]] | None) -> set[str]:
+    if cache is None:
+        return set(_WS.split(text.lower()))
+    if text not in cache:
+        cache[text] = set(_WS.split(text.lower()))
+    return cache[text]
+
+
+def _near_duplicate(a: str, b: str, cache: dict[str, set[str]] | None = None) -> bool:
     """Chunks that share most of their words (splitter overlap, repeated tables)."""
-    wa, wb = set(_WS.split(a.lower())), set(_WS.split(b.lower()))
+    wa, wb = _word_set(a, cache), _word_set(b, cache)
     if not wa or not wb:
         return False
     return len(wa & wb) / min(len(wa), len(wb)) > 0.8

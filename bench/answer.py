@@ -1,14 +1,17 @@
 """Answer latency: end-to-end offline `Advisor.ask` on the real corpus, and cold start in a fresh process.
 
-* **Warm.** After a warm-up on other questions (model, graph, BM25, DuckDB store loaded), each of 20 realistic
-  questions is asked once as a *new* question (its sentences may not be cached yet) and then again (a repeat,
-  as when many people ask the popular questions). Baseline in the same run: hybrid retrieval alone
-  (`Retriever.search`) for the same questions, the floor of any retrieval-augmented answer; the ratio is what
-  understanding, the data tools, composing and the grounding check add on top. Target: p50 < 1 s.
+* **Warm.** In a copy of the real index whose vector cache is reset to what ingest left (chunk vectors only),
+  and after a warm-up on other questions (model, graph, BM25, DuckDB store loaded), each of 20 realistic
+  questions is asked once as a *new* question (its vector and its candidate sentences' vectors are not cached
+  yet) and then twice more (a repeat, as when many people ask the popular questions). Baseline in the same
+  run: hybrid retrieval alone (`Retriever.search`) for the same questions, the floor of any retrieval-augmented
+  answer; the ratio is what understanding, the data tools, composing and the grounding check add on top.
+  Target: p50 < 1 s.
 * **Cold.** `python -m advisor ask ...` in a subprocess, from process start to the answer on stdout (imports,
-  model load, graph build, store open, first answer), three times. Baseline in the same run: a subprocess that
-  only imports sentence-transformers, loads the same MiniLM model and encodes one sentence, the floor for any
-  process that embeds a query.
+  model load, graph build, store open, first answer), three times, each with a question never asked before
+  (a repeated question can be answered from the vector cache without loading the model at all). Baseline in
+  the same run: a subprocess that only imports sentence-transformers, loads the same MiniLM model and encodes
+  one sentence, the floor for any process that embeds a query.
 
     .venv/bin/python -m bench.answer            # after bench.ingest (uses .bench-data/full); bench/out/answer.json
 """
@@ -16,6 +19,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from advisor import Advisor, Settings
-from bench._common import REPO, summary, write_json
-from bench.ingest import FULL
+from bench._common import BENCH_DATA, REPO, summary, write_json
+from bench.ingest import FULL, SNAPSHOT
 
 WARMUP = [
     "What do data engineers earn in Canada?",
@@ -70,14 +74,30 @@ def _timed(fn: Any) -> float:
     return time.perf_counter() - t0
 
 
+def run_dir(source: Path) -> Path:
+    """A copy of the real index with the vector cache as ingest left it (see bench.ingest SNAPSHOT)."""
+    dest = BENCH_DATA / "answer-run"
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(source / "chroma", dest / "chroma")
+    for name in ("manifest.json", "store.duckdb"):
+        if (source / name).exists():
+            shutil.copy(source / name, dest / name)
+    cache = SNAPSHOT if SNAPSHOT.exists() else source / "embeddings.sqlite"
+    if cache != SNAPSHOT:
+        print("note: no post-ingest cache snapshot (run bench.ingest); 'new' questions may be cached already")
+    shutil.copy(cache, dest / "embeddings.sqlite")
+    return dest
+
+
 def cold_runs(data_dir: Path, n: int) -> dict[str, Any]:
-    env_cmd = [sys.executable, "-m", "advisor", "--data-dir", str(data_dir), "ask", QUESTIONS[0]]
     advisor_s, baseline_s = [], []
     for _ in range(n):
+        question = f"{QUESTIONS[0]} (asked at {time.time_ns()})"  # never seen: the model must be loaded
+        cmd = [sys.executable, "-m", "advisor", "--data-dir", str(data_dir), "ask", question]
         t0 = time.perf_counter()
-        out = subprocess.run(env_cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+        out = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
         advisor_s.append(time.perf_counter() - t0)
-        assert out.returncode == 0 and "47.3%" in out.stdout, out.stderr[-1000:]
+        assert out.returncode == 0 and out.stdout.strip(), out.stderr[-1000:]
         t0 = time.perf_counter()
         base = subprocess.run([sys.executable, "-c", BASELINE_COLD], cwd=REPO, capture_output=True, text=True,
                               timeout=300)
@@ -98,17 +118,18 @@ def main() -> None:
     ap.add_argument("--cold", type=int, default=3, help="cold-start runs")
     args = ap.parse_args()
 
-    settings = Settings(data_dir=args.data_dir, checkpointer="memory")
-    adv = Advisor(settings)
-    if not adv.index.is_ready():
+    if not (args.data_dir / "manifest.json").exists():
         raise SystemExit(f"no index in {args.data_dir}: run `python -m bench.ingest` first")
+    data_dir = run_dir(args.data_dir)
+    settings = Settings(data_dir=data_dir, checkpointer="memory")
+    adv = Advisor(settings)
     t0 = time.perf_counter()
     for q in WARMUP:
         adv.ask(q)
     warmup_s = time.perf_counter() - t0
 
     first = [_timed(lambda q=q: adv.ask(q, thread_id=uuid.uuid4().hex)) for q in QUESTIONS]
-    repeat = [_timed(lambda q=q: adv.ask(q, thread_id=uuid.uuid4().hex)) for q in QUESTIONS for _ in range(2)]
+    repeat = [_timed(lambda q=q: adv.ask(q, thread_id=uuid.uuid4().hex)) for _ in range(2) for q in QUESTIONS]
     retrieval = [_timed(lambda q=q: adv.retriever.search(q, settings.top_k)) for q in QUESTIONS for _ in range(3)]
     res: dict[str, Any] = {
         "warmup_s": round(warmup_s, 2),
@@ -121,7 +142,7 @@ def main() -> None:
     res["ratio_ask_repeat_vs_retrieval_p50"] = round(res["ask_repeat_s"]["p50_s"]
                                                       / res["baseline_retrieval_s"]["p50_s"], 1)
     res["target_p50_below_1s"] = res["ask_new_question_s"]["p50_s"] < 1.0
-    res["cold_start"] = cold_runs(args.data_dir, args.cold)
+    res["cold_start"] = cold_runs(data_dir, args.cold)
 
     n, r, b, c = res["ask_new_question_s"], res["ask_repeat_s"], res["baseline_retrieval_s"], res["cold_start"]
     print(f"warm-up ({len(WARMUP)} questions, loads everything): {res['warmup_s']} s")

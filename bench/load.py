@@ -117,6 +117,11 @@ def foreign_countries(text: str, own: str) -> set[str]:
     return {c for c in extract(text).countries if c in CANONICAL} - {own}
 
 
+def _warmup_question() -> str:
+    """Never asked before, so the server must load the model: its RSS then includes it, whatever the cache holds."""
+    return f"What percent of AI engineer postings ask for AI agents? (load test {uuid.uuid4().hex[:8]})"
+
+
 def _run_all(convs: list[Conversation], one: Callable[[Conversation, float], None], deadline: float) -> float:
     """Run every conversation in its own thread (all at once); returns the wall time."""
     t0 = time.perf_counter()
@@ -173,7 +178,7 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
         sampler = RssSampler(server.pid).start()
         warm = Client(url, verbose=False, analytics_enabled=False)
         t0 = time.perf_counter()
-        warm.predict("What percent of AI engineer postings ask for AI agents?", "", api_name="/ask")
+        warm.predict(_warmup_question(), "", api_name="/ask")
         first_answer = time.perf_counter() - t0
         clients = {c.index: Client(url, verbose=False, analytics_enabled=False) for c in convs}
 
@@ -262,7 +267,7 @@ def run_slack(corpus: Path, data_dir: Path, convs: list[Conversation], max_secon
 
         t0 = time.perf_counter()
         warm_channel = "CWARM"
-        send("What percent of AI engineer postings ask for AI agents?", warm_channel, "UWARM", None)
+        send(_warmup_question(), warm_channel, "UWARM", None)
         if wait_update(warm_channel, 1, 120) is None:
             raise RuntimeError(f"warm-up question not answered:\n{server.tail()}")
         first_answer = time.perf_counter() - t0

@@ -223,8 +223,8 @@ class Nodes:
             if comp.refused:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "notices": notices}
             stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
-            for line in [*re.split(r"(?<=\])\s+", comp.text), ""]:  # one composed sentence at a time
-                for sentence in stream.feed(line + " ") if line else stream.finish():
+            for line in re.split(r"(?<=\])\s+", comp.text):  # each composed line is one whole claim
+                for sentence in stream.feed(line + " ") + stream.finish():
                     _emit("delta", sentence + " ")
             grounded = stream.result()
         return {

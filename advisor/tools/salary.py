@@ -746,7 +746,7 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         else ""
     )
     stats.text = (
-        f"{stats.year_text} job postings for {plain_subject(f)} advertised a median salary of "
+        f"Job postings from {stats.year_text} for {plain_subject(f)} advertised a median salary of "
         f"{fmt_money(stats.median)} a year (25th percentile {fmt_money(stats.p25)}, "
         f"75th percentile {fmt_money(stats.p75)}), from {fmt_n(n)} postings{hourly_text}."
     )
