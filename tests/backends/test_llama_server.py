@@ -8,7 +8,6 @@ test and killed mid-conversation to prove the fallback.
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 import time
@@ -45,7 +44,7 @@ def llama_server() -> Iterator[tuple[subprocess.Popen, str]]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "2048", "--n_threads", str(os.cpu_count() or 2)],
+         "--n_ctx", "2048", "--n_threads", "1"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/v1"
