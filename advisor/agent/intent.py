@@ -69,6 +69,7 @@ _SKILL_NAMES = re.compile(
     re.I,
 )
 _POSTINGS = re.compile(r"\b(postings?|jobs?|job ads?|listings?|openings|roles?|employers?|descriptions?)\b", re.I)
+_USED = re.compile(r"\b(used|use|uses|using|needed|popular|relevant|worth learning|useful)\b", re.I)
 _HOW_OFTEN = re.compile(r"\b(how often|how many|percent\w*|share|mention\w*|expect\w*|show up|ask(s|ing)? for|"
                         r"requir\w*|in demand|demand)\b", re.I)
 
@@ -85,7 +86,8 @@ def classify(question: str) -> str:
         return "salary"
     if _ADVICE.search(q):
         return "advice"
-    if _POSTINGS.search(q) and (_SKILLS.search(q) or (_SKILL_NAMES.search(q) and _HOW_OFTEN.search(q))):
+    names_skill = _SKILL_NAMES.search(q) and (_HOW_OFTEN.search(q) or _USED.search(q))
+    if _POSTINGS.search(q) and (_SKILLS.search(q) or names_skill):
         return "skills"
     if not on_domain:
         return "off_topic_candidate"  # decided after retrieval: weak evidence → decline

@@ -110,6 +110,17 @@ def _blocks(text: str) -> list[tuple[str, str, str]]:
     return [b for b in out if b[2].strip()]
 
 
+_URL = re.compile(r"https?://|www\.")
+
+
+def is_reference_list(piece: str) -> bool:
+    """A bibliography ("External Sources: - [1] <https://…>"): links, no claims. Indexed, it would be retrieved
+    for any question sharing a word with a URL and quoted as if it said something."""
+    lines = [ln for ln in piece.splitlines() if ln.strip()]
+    linked = sum(1 for ln in lines if _URL.search(ln))
+    return linked >= 2 and linked * 2 >= len(lines)
+
+
 def chunk_article(text: str, meta: ArticleMeta) -> list[Doc]:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
@@ -125,7 +136,7 @@ def chunk_article(text: str, meta: ArticleMeta) -> list[Doc]:
         pieces = [body] if kind == "table" and len(body) <= MAX_TABLE_CHARS else splitter.split_text(body)
         for piece in pieces:
             piece = piece.strip()
-            if len(piece) < 25:
+            if len(piece) < 25 or is_reference_list(piece):
                 continue
             body_text = f"{heading}\n{piece}" if heading else piece
             docs.append(

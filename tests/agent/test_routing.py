@@ -19,6 +19,7 @@ from advisor.agent.slots import extract
         ("I'm a sysadmin, how do I get into AI engineering?", "advice"),
         ("Should I learn LangChain to become an AI engineer?", "advice"),
         ("What percent of AI engineer postings require generative AI skills?", "skills"),
+        ("Is Rust used in AI engineering jobs?", "skills"),
         ("What is an AI engineer?", "factual"),
         ("How do I bake a lasagna?", "off_topic"),
         ("Which stocks should I buy this year?", "off_topic"),

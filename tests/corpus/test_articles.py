@@ -50,6 +50,14 @@ def test_advertising_is_not_indexed():
     assert "AI-generated content may contain errors" not in text
 
 
+def test_reference_lists_are_not_indexed_but_prose_with_a_link_is():
+    docs = load_articles(ARTICLES)
+    assert not any("<https://www.axios.com/2025/01/07/ai-jobs-on-the-rise" in d.text for d in docs)
+    assert not any(d.locator == "External Sources" for d in docs)
+    prose = "Findings\nLinkedIn ranked AI Engineer #1 (see https://example.org/report) among US job titles in 2025."
+    assert chunk_article(prose, ArticleMeta("x.txt", "X", None, "2026"))
+
+
 def test_overlap_between_consecutive_prose_chunks():
     long = "Heading One\n" + " ".join(f"Sentence number {i} talks about AI engineering careers." for i in range(60))
     docs = chunk_article(long, ArticleMeta("x.txt", "X", None, "2026"))

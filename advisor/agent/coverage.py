@@ -1,0 +1,164 @@
+"""Do the sources hold what the question asks for? Checked before any answer is composed.
+
+Retrieval always returns *something*: for "How many hours a week do AI engineers work?" it finds passages
+about AI engineers, and an extractive answer built from them would read as an answer while saying nothing
+about hours. These checks look for what makes the question specific (a name, a country, a future year, the
+quantity asked for) in the evidence, and name what is missing so the reply can say "the sources don't cover
+X" instead of guessing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection
+
+from advisor.agent.glossary import looks_foreign
+from advisor.agent.slots import extract
+from advisor.text import content_words, figures, split_sentences
+from advisor.types import Evidence
+
+LATEST_SOURCE_YEAR = 2026  # the newest article; nothing here forecasts beyond it
+_PROPER_OK = {"ai", "ml", "llm", "llms", "rag", "us", "usa", "uk", "i", "bls", "mlops", "nlp", "genai", "ok", "okay",
+              "what", "which", "how", "is", "are", "do", "does", "can", "should", "and", "the", "a", "an", "in",
+              "senior", "junior", "python", "sql"}
+
+# "How many <unit>": a quantity the answer must state in that unit. A passage about AI engineers with no
+# figure in hours does not answer "how many hours".
+_UNITS = ("hour", "day", "week", "month", "minute", "interview", "round", "application", "vacation", "holiday")
+_HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+(?:\w+\s+){0,2}?(" + "|".join(_UNITS) + r")s?\b", re.I)
+_HOW_MANY = re.compile(r"\bhow (many|much|big|large)\b|\bwhat (number|size)\b|\bheadcount\b", re.I)
+# A headcount about a named organisation ("How many AI engineers does OpenAI employ?") needs a figure said
+# about that organisation's staff: "OpenAI appears in 19.5% of postings" is about postings, not its staff.
+_HEADCOUNT = re.compile(
+    r"\b(employ(s|ed)?|employees|hire[sd]?|hiring|headcount|staff|workforce|team|work(s)? (at|for))\b", re.I
+)
+
+
+def specific_names(question: str) -> list[str]:
+    """Names that make a question specific: "OpenAI", "H-1B", or a capitalised word after at/in/for ("at Google",
+    "in Zurich"). Plain capitalised words (sentence starts, German nouns, "Excel") don't count."""
+    if looks_foreign(question):
+        return []
+    names = [w for w in re.findall(r"\b([A-Za-z][\w-]*[A-Za-z0-9])\b", question)
+             if (re.search(r"\d|-", w) and re.search(r"[A-Z]", w)) or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", w)]
+    names += re.findall(r"\b(?:at|in|for|from|near)\s+([A-Z][a-z]{2,})\b", question)
+    return names
+
+
+def missing_entities(question: str, evidence: list[Evidence]) -> str:
+    """Something the question names that no evidence mentions: answering anyway would mislead.
+
+    A country, a future year, or a proper name ("Zurich", "H-1B", "Google"
+    when no passage says it): the sources may be on the topic in general, but
+    a general answer to a specific question reads as if it were specific.
+    """
+    slots = extract(question)
+    text = " ".join(e.text + " " + e.title for e in evidence).lower()
+    years = [int(y) for y in re.findall(r"\b(20[3-9]\d)\b", question)]
+    if years and max(years) > LATEST_SOURCE_YEAR:
+        return f"{max(years)} (the newest source is from {LATEST_SOURCE_YEAR}; none forecasts that far)"
+    for name in specific_names(question):
+        if name.lower() in _PROPER_OK or name.lower() in text:
+            continue
+        if any(name.lower() in (c.lower(), p.lower()) for c, p in zip(slots.countries, slots.country_phrases,
+                                                                      strict=True)):
+            continue  # countries are checked below, with their aliases
+        return name
+    for country, phrase in zip(slots.countries, slots.country_phrases, strict=True):
+        aliases = {country.lower(), phrase.lower()}
+        if country == "United States":
+            aliases |= {"us", "u.s.", "united states", "american"}
+        if country == "United Kingdom":
+            aliases |= {"uk", "united kingdom", "britain"}
+        if not any(f" {a}" in f" {text}" for a in aliases):
+            return country
+    return ""
+
+
+def _figure_sentences(evidence: list[Evidence]) -> list[str]:
+    """Sentences of the evidence that state a figure, lower-cased (tool results count: they are all figures)."""
+    out: list[str] = []
+    for e in evidence:
+        out += [s.lower() for s in split_sentences(e.text) if figures(s)]
+    return out
+
+
+def missing_quantity(question: str, evidence: list[Evidence]) -> str:
+    """The quantity a "how many …" question asks for, when no figure in the evidence is about it.
+
+    Two shapes are checked, both cheap and explainable:
+    - a unit ("how many hours …"): some figure-bearing sentence must name the unit;
+    - a headcount at a named organisation ("How many AI engineers does OpenAI employ?"): some figure-bearing
+      sentence must name the organisation *and* its staff, so "OpenAI appears in 19.5% of postings" does not
+      pass for a headcount.
+    """
+    if looks_foreign(question) or not _HOW_MANY.search(question):
+        return ""
+    sentences = _figure_sentences(evidence)
+    unit = _HOW_MANY_UNIT.search(question)
+    if unit:
+        word = unit.group(1).lower()
+        if not any(re.search(rf"\b{word}", s) for s in sentences):
+            return f"a figure in {word}s"
+    # any capitalised word after the first names an organisation here ("does Google employ")
+    names = [n for n in dict.fromkeys(specific_names(question) + re.findall(r"(?<!^)\b[A-Z][A-Za-z0-9]+", question))
+             if n.lower() not in _PROPER_OK]
+    if names and _HEADCOUNT.search(question):
+        about = [s for s in sentences if all(n.lower() in s for n in names)]
+        if not any(_HEADCOUNT.search(s) for s in about):
+            return f"that figure for {' and '.join(names)}"
+    return ""
+
+
+# Words a career question uses that say nothing about its topic: they need not appear in the sources.
+_TOPIC_NEUTRAL = frozenset({
+    "ai", "engineer", "engineers", "engineering", "machine", "learning", "ml", "job", "jobs", "role", "roles",
+    "career", "careers", "work", "working", "people", "person", "someone", "typical", "typically", "usually",
+    "average", "best", "good", "great", "bad", "better", "worse", "biggest", "hey", "hi", "hello", "quick",
+    "question", "q", "ok", "okay", "thanks", "cheers", "honestly", "basically", "currently", "nowadays", "today",
+    "days", "year", "years", "right", "now", "real", "realistic", "normal", "common", "usual", "pretty", "quite",
+    "still", "ever", "anyone", "everyone", "something", "anything"
+})
+# Verb and adverb forms ("popped", "overblown", "honestly"): how the question is phrased, rarely what it is about.
+_PHRASING = re.compile(r"(ed|ly|ing|own|en)$")
+
+
+def _known(word: str, vocabulary: Collection[str]) -> bool:
+    """In the sources' vocabulary, allowing inflection ("sponsor" ~ "sponsorship") and typos ("skils")."""
+    if word in vocabulary or len(word) < 4:
+        return True
+    if len(word) >= 5 and any(v.startswith(word[:-1]) for v in vocabulary):
+        return True
+    return bool(difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.85))
+
+
+def missing_topic(question: str, vocabulary: Collection[str]) -> str:
+    """The question's topic words, when at least half of them occur nowhere in the sources.
+
+    Retrieval always finds *something* about AI engineers, so "What is the dress code for AI engineers?" would
+    get an answer about skills. A word the sources never use ("dress", "laptop", "recession") is a topic they
+    can't speak to. Half, not any: everyday words ("hype", "popped up") are missing too, and a question is
+    only uncovered when its missing words are most of what it asks about (half, when they look like nouns).
+    """
+    if looks_foreign(question) or not vocabulary:
+        return ""
+    words = [w for w in dict.fromkeys(content_words(question)) if w not in _TOPIC_NEUTRAL and not w.isdigit()]
+    missing = [w for w in words if not _known(w, vocabulary)]
+    half = len(missing) * 2 == len(words) and not any(_PHRASING.search(w) for w in missing)
+    if missing and (len(missing) * 2 > len(words) or half):
+        shown = ", ".join(f'"{w}"' for w in missing[:3])
+        return f"that (nothing in them mentions {shown})"
+    return ""
+
+
+def uncovered(
+    question: str, evidence: list[Evidence], vocabulary: Collection[str] = (), check_topic: bool = False
+) -> str:
+    """What the question asks about that the evidence doesn't hold ("" when it seems covered).
+
+    `check_topic` is for questions answered from passages alone (factual, comparison): advice describes the
+    person ("I'm a sysadmin"), and the data tools answer salary and skills questions from their own tables.
+    """
+    return (missing_entities(question, evidence) or missing_quantity(question, evidence)
+            or (missing_topic(question, vocabulary) if check_topic else ""))

@@ -1,0 +1,105 @@
+"""Questions the sources can't answer get "the sources don't cover X", not an answer about something nearby."""
+
+import pytest
+
+from advisor.agent.coverage import missing_entities, missing_quantity, missing_topic, uncovered
+from advisor.types import Evidence
+
+
+def ev(text: str, kind: str = "article") -> Evidence:
+    return Evidence(id=f"e{abs(hash(text))}", text=text, source="003_x.txt", title="t", kind=kind, score=0.6)
+
+
+PLATFORMS = ev("Of the orchestration platforms, OpenAI appears in 19.5% of postings, Anthropic / Claude in 9.6%.")
+HIRING = ev("Microsoft announced it recruited 24 AI experts from Google, and its AI team grew to 1,200 staff.")
+WEEKLY = ev("Most AI engineers report working 45 hours a week during product launches.")
+
+
+@pytest.mark.parametrize(
+    "question, evidence, expected",
+    [
+        ("How many hours a week do AI engineers usually work?", [PLATFORMS], "a figure in hours"),
+        ("How many hours a week do AI engineers usually work?", [WEEKLY], ""),
+        ("How many interviews does a typical hiring process have?", [PLATFORMS], "a figure in interviews"),
+        ("How many AI engineers does OpenAI employ right now?", [PLATFORMS], "that figure for OpenAI"),
+        ("How many people does Google employ in AI?", [PLATFORMS], "that figure for Google"),
+        ("How many staff does Microsoft have on its AI team?", [HIRING], ""),
+        ("How many postings mention OpenAI?", [PLATFORMS], ""),  # a share of postings is what is asked
+        ("What percent of postings mention OpenAI?", [PLATFORMS], ""),
+    ],
+)
+def test_missing_quantity(question, evidence, expected):
+    assert missing_quantity(question, evidence) == expected
+
+
+def test_names_and_countries_the_evidence_never_mentions():
+    assert missing_entities("How much does an AI engineer at Google in Zurich make?", [PLATFORMS]) == "Google"
+    assert missing_entities("What will AI engineer salaries look like in 2030?", [PLATFORMS]).startswith("2030")
+    assert missing_entities("What do AI engineers earn in Nigeria?", [PLATFORMS]) == "Nigeria"
+    assert missing_entities("Which platforms do postings mention besides OpenAI?", [PLATFORMS]) == ""
+
+
+@pytest.fixture(scope="module")
+def vocabulary(advisor):
+    """The words of the indexed passages (the five articles and the BLS table), as the advisor checks them."""
+    assert advisor.graph is not None  # building the graph builds the retriever
+    return advisor.retriever.idf()
+
+
+@pytest.mark.parametrize(
+    "question, missing",
+    [
+        ("What is the dress code for AI engineers?", ['"dress"']),
+        ("What's the best laptop for machine learning?", ['"laptop"']),
+        ("Are AI engineer jobs recession-proof?", ['"recession"', '"proof"']),
+        ("How many AI engineers are women?", ['"women"']),
+    ],
+)
+def test_topics_the_sources_never_mention(vocabulary, question, missing):
+    reply = missing_topic(question, vocabulary)
+    assert reply.startswith("that (nothing in them mentions")
+    assert all(m in reply for m in missing)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is AI now in most job postings, or is that overblown?",  # phrasing words are missing, not the topic
+        "What new AI job titles have popped up in the last couple of years?",
+        "Which companies sponsor visas for AI engineers?",  # "sponsor" ~ "sponsorship"
+        "What skils do AI enginers need for coding?",  # typos
+        "hey there! quick q: do AI engineers get equity?",
+        "Do I need a degree to become an AI engineer?",
+        "Wie viel verdient ein KI-Ingenieur?",  # other languages go through the glossary, not this check
+    ],
+)
+def test_covered_topics_are_not_refused(vocabulary, question):
+    assert missing_topic(question, vocabulary) == ""
+
+
+def test_topic_check_is_only_for_passage_answers():
+    """Advice describes the person and the data tools answer from their own tables: no topic check there."""
+    q = "I'm a sysadmin, how do I get into AI engineering?"
+    assert uncovered(q, [PLATFORMS], {"engineering"}, check_topic=True) != ""
+    assert uncovered(q, [PLATFORMS], {"engineering"}, check_topic=False) == ""
+
+
+@pytest.mark.parametrize(
+    "question, says",
+    [
+        ("How many hours a week do AI engineers usually work?", "hours"),
+        ("How many AI engineers does OpenAI employ right now?", "OpenAI"),
+        ("What is the dress code for AI engineers?", "dress"),
+    ],
+)
+def test_the_advisor_declines_and_names_what_is_missing(advisor, question, says):
+    answer = advisor.ask(question)
+    assert answer.refused
+    assert "don't cover" in answer.text and says in answer.text
+    assert not answer.citations
+
+
+def test_the_advisor_still_answers_nearby_covered_questions(advisor):
+    answer = advisor.ask("What percent of AI engineer postings mention OpenAI?")
+    assert not answer.refused
+    assert "19.5%" in answer.text
