@@ -76,7 +76,9 @@ _HOW_OFTEN = re.compile(r"\b(how often|how many|percent\w*|share|mention\w*|expe
 
 def classify(question: str) -> str:
     q = question.lower()
-    domain_hits = len(_DOMAIN.findall(q))
+    # a named tool counts as on-domain ("Is LangChain worth learning?"); "go" and "r" are words before they are skills
+    tools_named = [m for m in _SKILL_NAMES.findall(q) if m.lower() not in ("go", "r")]
+    domain_hits = len(_DOMAIN.findall(q)) + len(tools_named)
     on_domain = domain_hits > 0
     if _OFF_TOPIC.search(q) and domain_hits < 2:
         return "off_topic"
@@ -87,7 +89,7 @@ def classify(question: str) -> str:
     if _ADVICE.search(q):
         return "advice"
     names_skill = _SKILL_NAMES.search(q) and (_HOW_OFTEN.search(q) or _USED.search(q))
-    if _POSTINGS.search(q) and (_SKILLS.search(q) or names_skill):
+    if (_POSTINGS.search(q) and (_SKILLS.search(q) or names_skill)) or (names_skill and _USED.search(q)):
         return "skills"
     if not on_domain:
         return "off_topic_candidate"  # decided after retrieval: weak evidence → decline

@@ -172,6 +172,10 @@ class Nodes:
             for ev in self.toolbox.search(q, self.settings.top_k):
                 if all(ev.id != e.id for e in evidence):
                     evidence.append(ev)
+        if any(e.kind == "bls" for e in tool_evidence):
+            # the salary tool already picked the BLS occupation for the role asked about; other BLS rows that
+            # retrieval found ("Database Administrators" for a data-scientist question) would answer another role
+            evidence = [e for e in evidence if e.kind != "bls"]
         best = max((e.score for e in evidence), default=0.0)
         if intent == "off_topic_candidate":
             intent = "factual" if best >= MIN_RELEVANCE + 0.07 else "off_topic"

@@ -70,9 +70,12 @@ class Slots:
     country_phrases: list[str] = field(default_factory=list)
     level: str | None = None
     level_phrase: str | None = None
+    levels: list[str] = field(default_factory=list)  # every level named, in order: "junior vs senior"
+    level_phrases: list[str] = field(default_factory=list)
     years_experience: int | None = None
     year: int | None = None
     remote: bool | None = None
+    remote_contrast: bool = False  # "do remote jobs pay less?": remote against on-site, side by side
     skill: str | None = None
 
 
@@ -105,11 +108,12 @@ def extract(question: str) -> Slots:
         if country not in slots.countries:
             slots.countries.append(country)
             slots.country_phrases.append(phrase)
-    for pattern, level in LEVEL_PATTERNS:
-        m = re.search(pattern, q)
-        if m:
-            slots.level, slots.level_phrase = level, span(m)
-            break
+    named = sorted((m.start(), level, span(m)) for pattern, level in LEVEL_PATTERNS if (m := re.search(pattern, q)))
+    if named:
+        first = min(named, key=lambda x: [lv for _, lv in LEVEL_PATTERNS].index(x[1]))
+        slots.level, slots.level_phrase = first[1], first[2]
+        slots.levels = [lv for _, lv, _ in named]
+        slots.level_phrases = [ph for _, _, ph in named]
     m = re.search(r"\b(\d{1,2})\+?\s*(years?|yrs?)\b", q)
     if m:
         slots.years_experience = int(m.group(1))
@@ -118,6 +122,9 @@ def extract(question: str) -> Slots:
         slots.year = int(m.group(1))
     if re.search(r"\bremote(ly)?\b|work from home|wfh", q):
         slots.remote = True
+        slots.remote_contrast = bool(re.search(
+            r"\b(less|more|lower|higher|than|vs\.?|versus|compare\w*|difference|premium|penalty|on-?site|in[- ]office|"
+            r"office)\b", q))
     m = re.search(r"\b(with|without|knowing|know)\s+([a-z0-9+#.]+(?:\s[a-z0-9+#.]+)?)\s*(skills?)?\b", q)
     if m and m.group(2) not in ("the", "a", "an", "my", "no"):
         slots.skill = m.group(2).split()[0]

@@ -76,34 +76,55 @@ class Toolbox:
         return self.retriever.search(query, k=k)
 
     def salary(self, question: str, slots: Slots) -> ToolOutcome:
-        """One lookup per country named (a comparison names two), each source side by side."""
+        """One lookup per thing compared, each source side by side.
+
+        A comparison names two countries ("Germany compared with the UK"), two levels ("junior vs senior") or
+        remote against on-site ("do remote jobs pay less?"): each side gets its own lookup, so the answer puts
+        the two medians next to each other instead of answering for one side only.
+        """
         from advisor.tools.salary import SalaryQuery, salary_lookup
 
         out = ToolOutcome()
         # No role we recognise: let the tool's normaliser read the question itself; an unknown role then yields
         # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
         role = slots.role or _role_phrase(question) or question
-        countries: list[str | None] = list(slots.countries) or [None]
-        for country in countries[:3]:
+        country0 = slots.countries[0] if slots.countries else None
+        sides: list[tuple[str | None, str | None, bool | None]]
+        if len(slots.countries) >= 2:
+            sides = [(c, slots.level_phrase, slots.remote) for c in slots.countries[:3]]
+        elif len(slots.levels) >= 2:
+            sides = [(country0, lv, slots.remote) for lv in slots.level_phrases[:3]]
+        elif slots.remote_contrast:
+            sides = [(country0, slots.level_phrase, True), (country0, slots.level_phrase, False)]
+        else:
+            sides = [(country0, slots.level_phrase, slots.remote)]
+        official_first = bool(re.search(r"\b(bls|official|government|oews)\b", question, re.I))
+        seen: set[str] = set()
+        for country, level, remote in sides:
             try:
-                query = SalaryQuery(role=role, country=country, experience=slots.level_phrase,
-                                    years_experience=slots.years_experience, year=slots.year, remote=slots.remote)
+                query = SalaryQuery(role=role, country=country, experience=level,
+                                    years_experience=slots.years_experience, year=slots.year, remote=remote)
             except ValueError as exc:  # pydantic: a filter the schema rejects
                 out.notices.append(f"Salary lookup: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}")
                 continue
             result = salary_lookup(query, self.store)
-            if result.message:
+            if result.message and result.message not in out.notices:
                 out.notices.append(result.message)
             if not result.ok:
                 continue
-            evidence = [e for e in result.evidence() if e.kind != "posting"]
+            evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen]
+            seen |= {e.id for e in evidence}
             out.evidence += evidence
-            out.lead += [e.id for e in evidence if e.kind in ("salary_data", "bls")][:2]
+            headline = [e for e in evidence if e.kind in ("salary_data", "bls")]
+            if official_first:
+                headline.sort(key=lambda e: e.kind != "bls")
+            out.lead += [e.id for e in headline][: 2 if len(sides) == 1 else 1]
             rows = result.chart_rows()
             if rows:
-                where = f", {country}" if country else ""
                 label = result.filters.role.label if result.filters else role
-                out.charts.append({"kind": "salary_ranges", "title": f"Salary ranges — {label}{where}", "rows": rows})
+                where = ", ".join(x for x in (country, level, {True: "remote", False: "on-site"}.get(remote)) if x)
+                out.charts.append({"kind": "salary_ranges", "title": f"Salary ranges — {label}"
+                                   + (f", {where}" if where else ""), "rows": rows})
         return out
 
     def named_skill(self, question: str) -> str | None:

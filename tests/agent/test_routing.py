@@ -20,6 +20,7 @@ from advisor.agent.slots import extract
         ("Should I learn LangChain to become an AI engineer?", "advice"),
         ("What percent of AI engineer postings require generative AI skills?", "skills"),
         ("Is Rust used in AI engineering jobs?", "skills"),
+        ("Is LangChain worth learning?", "skills"),
         ("What is an AI engineer?", "factual"),
         ("How do I bake a lasagna?", "off_topic"),
         ("Which stocks should I buy this year?", "off_topic"),
@@ -39,6 +40,15 @@ def test_slots():
     assert both.role == "AI engineer" and both.countries == ["Germany", "United Kingdom"]
     assert extract("What do AI engineers earn in the US?").countries == ["United States"]
     assert extract("What do we use to build RAG?").countries == []  # "us"/"we" is not a country
+
+
+def test_slots_for_comparisons_within_one_role():
+    levels = extract("What is the salary difference between junior and senior data scientists?")
+    assert levels.levels == ["junior", "senior"] and levels.level == "junior"
+    assert extract("Senior vs junior ML engineer pay").levels == ["senior", "junior"]
+    assert extract("Do remote data engineer jobs pay less?").remote_contrast
+    assert not extract("What do remote data engineers earn?").remote_contrast
+    assert extract("What do remote data engineers earn?").remote is True
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,44 @@
+"""A comparison answers both sides: two levels, remote against on-site, and the BLS first when asked for."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from advisor.config import DEFAULT_CORPUS
+
+SALARIES = DEFAULT_CORPUS / "data" / "salaries" / "salaries_aijobs_snapshot_2025-01-19.csv"
+
+
+@pytest.fixture(scope="module")
+def survey() -> pd.DataFrame:
+    return pd.read_csv(SALARIES)
+
+
+def _median(df: pd.DataFrame) -> str:
+    return f"${df['salary_in_usd'].median():,.0f}"
+
+
+def test_junior_and_senior_are_looked_up_side_by_side(advisor, survey):
+    answer = advisor.ask("What is the salary difference between junior and senior data scientists?")
+    assert not answer.refused
+    ds = survey[survey["job_title"] == "Data Scientist"]
+    junior, senior = _median(ds[ds["experience_level"] == "EN"]), _median(ds[ds["experience_level"] == "SE"])
+    lead = " ".join(c.quote for c in answer.citations[:2])
+    assert junior in lead and senior in lead, lead
+    assert answer.text.index(junior) < answer.text.index(senior)  # in the order the question names them
+
+
+def test_remote_is_compared_with_on_site(advisor, survey):
+    answer = advisor.ask("Do remote data engineer jobs pay less?")
+    de = survey[survey["job_title"] == "Data Engineer"]
+    remote, on_site = _median(de[de["remote_ratio"] == 100]), _median(de[de["remote_ratio"] == 0])
+    assert remote in answer.text and on_site in answer.text
+    assert re.search(r"\(fully remote\).*\(on-site\)", answer.text, re.S)
+
+
+def test_bls_leads_when_the_question_asks_for_it(advisor):
+    answer = advisor.ask("How much does a data scientist make in the US according to BLS?")
+    assert answer.citations[0].kind == "bls" and "Data Scientists" in answer.citations[0].quote
+    # the tool chose the BLS occupation; other BLS rows found by retrieval are about other roles
+    assert not any(c.kind == "bls" and "Data Scientists" not in c.quote for c in answer.citations)
