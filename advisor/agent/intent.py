@@ -96,6 +96,18 @@ def classify(question: str) -> str:
     return "factual"
 
 
+_CONDITIONS = re.compile(
+    r"\b(remote|work from home|wfh|degrees?|diploma|health insurance|insurance|full[- ]time|part[- ]time|"
+    r"contract(or)? (jobs?|roles?|postings?)|schedule)\b",
+    re.I,
+)
+
+
+def asks_posting_conditions(question: str) -> bool:
+    """'How many data jobs offer remote work?', 'Do AI engineer postings still require a degree?'"""
+    return bool(_CONDITIONS.search(question) and _POSTINGS.search(question))
+
+
 def is_followup(question: str) -> bool:
     words = question.split()
     if len(words) <= 10 and _ANAPHORA.search(question):

@@ -149,6 +149,8 @@ class Nodes:
             tools.append(self.toolbox.salary)
         if intent == "skills":
             tools.append(self.toolbox.skills)
+        if intent not in ("salary", "comparison", "advice") and intent_mod.asks_posting_conditions(question):
+            tools.insert(0, self.toolbox.conditions)  # "how many data jobs are remote?": the count leads
         for tool in tools:
             try:
                 outcome = tool(question, slots)

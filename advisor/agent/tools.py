@@ -127,6 +127,27 @@ class Toolbox:
                                    + (f", {where}" if where else ""), "rows": rows})
         return out
 
+    def conditions(self, question: str, slots: Slots) -> ToolOutcome:
+        """Remote, degree, health-insurance and full-time shares of the postings, for the role or all data jobs."""
+        from advisor.tools.conditions import PostingConditionsQuery, posting_conditions
+
+        out = ToolOutcome()
+        try:
+            query = PostingConditionsQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
+                                           experience=slots.level_phrase if slots.role else None)
+        except ValueError as exc:
+            out.notices.append(f"Posting conditions: {exc}")
+            return out
+        result = posting_conditions(query, self.store)
+        if result.message:
+            out.notices.append(result.message)
+        out.evidence += result.evidence()
+        out.lead += [e.id for e in out.evidence]
+        if result.ok:
+            out.charts.append({"kind": "skill_shares", "title": f"Posting conditions — {result.filter_text} (2023)",
+                               "rows": result.chart_rows()})
+        return out
+
     def named_skill(self, question: str) -> str | None:
         """The first skill of the postings' own vocabulary that the question names ("python", "power bi")."""
         q = f" {question.lower()} "
@@ -178,10 +199,11 @@ class Toolbox:
 
     # -- LLM tool calling -------------------------------------------------------------
     def langchain_tools(self) -> list[Any]:
-        """The three tools as LangChain tools; each returns (text for the model, evidence artifact)."""
+        """The data tools and corpus search as LangChain tools; each returns (text for the model, evidence artifact)."""
         from langchain_core.tools import StructuredTool
         from pydantic import BaseModel, Field
 
+        from advisor.tools.conditions import make_conditions_tool
         from advisor.tools.salary import make_salary_tool
         from advisor.tools.skills import make_posting_stats_tool
 
@@ -197,7 +219,8 @@ class Toolbox:
             description="Search five articles on the AI-engineer job market and the BLS wage tables.",
             response_format="content_and_artifact",
         )
-        return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store)]
+        return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store),
+                make_conditions_tool(self.store)]
 
     def llm_gather(self, backend: Any, question: str, max_steps: int) -> ToolOutcome | None:
         """Let the model choose tools in a loop (at most `max_steps` model turns).

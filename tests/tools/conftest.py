@@ -6,6 +6,7 @@ pandas, independently of DuckDB, and compared with the tools' output exactly.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pandas as pd
@@ -44,3 +45,24 @@ def postings_df(store_settings: Settings) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def bls_df(store_settings: Settings) -> pd.DataFrame:
     return pd.read_csv(store_settings.bls_csv, keep_default_na=False, dtype=str)
+
+
+@pytest.fixture(scope="session")
+def posts(postings_df: pd.DataFrame) -> pd.DataFrame:
+    """Postings with yearly pay, skill sets and the country re-derived as the store does (the Sudan artifact)."""
+    df = postings_df.copy()
+    df["yearly"] = [
+        float(h) * 2080 if rate == "hour" else float(y)
+        for rate, y, h in zip(df["salary_rate"], df["salary_year_avg"], df["salary_hour_avg"], strict=True)
+    ]
+    df["skill_set"] = [set(ast.literal_eval(s)) if s else set() for s in df["job_skills"]]
+    sudan = df["job_country"] == "Sudan"
+    loc = df["job_location"].str.replace(r"\s*\(\+\d+ others?\)\s*$", "", regex=True).str.strip()
+    us_place = (
+        loc.str.contains(r", [A-Z]{2}$")
+        | (loc == "United States")
+        | (~loc.str.contains(",") & (loc != "") & (loc != "Anywhere"))
+    )
+    df["country"] = df["job_country"].where(~sudan, None)
+    df.loc[sudan & us_place, "country"] = "United States"
+    return df

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from collections import Counter
@@ -21,26 +20,6 @@ from advisor.tools.skills import (
 )
 
 POST_FILE = "data_jobs_2023_with_salary.csv"
-
-
-@pytest.fixture(scope="module")
-def posts(postings_df: pd.DataFrame) -> pd.DataFrame:
-    df = postings_df.copy()
-    df["yearly"] = [
-        float(h) * 2080 if rate == "hour" else float(y)
-        for rate, y, h in zip(df["salary_rate"], df["salary_year_avg"], df["salary_hour_avg"], strict=True)
-    ]
-    df["skill_set"] = [set(ast.literal_eval(s)) if s else set() for s in df["job_skills"]]
-    sudan = df["job_country"] == "Sudan"
-    loc = df["job_location"].str.replace(r"\s*\(\+\d+ others?\)\s*$", "", regex=True).str.strip()
-    us_place = (
-        loc.str.contains(r", [A-Z]{2}$")
-        | (loc == "United States")
-        | (~loc.str.contains(",") & (loc != "") & (loc != "Anywhere"))
-    )
-    df["country"] = df["job_country"].where(~sudan, None)
-    df.loc[sudan & us_place, "country"] = "United States"
-    return df
 
 
 def _expected(sub: pd.DataFrame, top_k: int) -> list[tuple[str, int]]:

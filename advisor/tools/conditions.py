@@ -1,0 +1,167 @@
+"""posting_conditions: what share of 2023 postings are remote, skip the degree, mention health insurance.
+
+Why: "How many data jobs offer remote work?" and "Do AI jobs still require a degree?" have exact answers in
+the postings (`job_work_from_home`, `job_no_degree_mention`, `job_health_insurance`, `job_schedule_type`),
+and an article's general remark is a worse answer than a count. Every share is
+
+    share = postings with the flag / postings matching the filter
+
+over all matching postings (no salary needed), for one role or, when none is named, for every data job in
+the file. The flags are the publisher's keyword matches on the posting text, so "no degree mention" means
+the posting does not mention one, not that the employer waives it: the evidence says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from advisor.data.normalize import NormalizationError, resolve_country
+from advisor.data.store import Store
+from advisor.tools.salary import (
+    POSTINGS_NAME,
+    evidence_id,
+    fmt_n,
+    fmt_pct,
+    postings_filter,
+    resolve_filters,
+    sql_quote,
+)
+from advisor.types import Evidence
+
+FLAG_NOTE = (
+    "The flags are the publisher's keyword matches on each posting's text: 'no degree mention' means the "
+    "posting does not mention a degree, not that the employer waives one."
+)
+
+
+class PostingConditionsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str | None = Field(default=None, description="Role, e.g. 'data engineer'; empty = all data jobs.")
+    country: str | None = Field(default=None, description="Country name or ISO code, e.g. 'Germany'.")
+    experience: str | None = Field(default=None, description="Level, e.g. 'senior' (needs a role).")
+    min_n: int = Field(default=10, ge=1, description="Below this many postings, shares are withheld.")
+
+
+class ConditionShare(BaseModel):
+    flag: str  # remote | no_degree_mention | health_insurance | full_time
+    label: str
+    count: int
+    share: float
+
+
+class PostingConditionsResult(BaseModel):
+    query: PostingConditionsQuery
+    ok: bool
+    message: str = ""
+    dataset: str = ""
+    filter: str = ""
+    filter_text: str = ""
+    population: int = 0
+    shares: list[ConditionShare] = Field(default_factory=list)
+    schedule_types: list[tuple[str, int]] = Field(default_factory=list)
+    text: str = ""
+    evidence_id: str = ""
+
+    def evidence(self) -> list[Evidence]:
+        if not self.ok:
+            return []
+        return [Evidence(id=self.evidence_id, text=self.text, source=self.dataset, title=POSTINGS_NAME,
+                         kind="posting_stats", locator=self.filter, metadata={"n": self.population})]
+
+    def chart_rows(self) -> list[dict[str, Any]]:
+        """Rows in the skill-share chart's shape (label, share, count, n): the UI draws them as bars."""
+        return [{"source": self.dataset, "label": s.label, "share": s.share, "count": s.count, "n": self.population}
+                for s in self.shares]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+_FLAGS = [
+    ("remote", "remote (work from home)", "remote"),
+    ("no_degree_mention", "no degree mentioned", "job_no_degree_mention"),
+    ("health_insurance", "health insurance mentioned", "job_health_insurance"),
+    ("full_time", "full-time", "job_schedule_type ILIKE '%full-time%'"),
+]
+
+
+def _population(store: Store, query: PostingConditionsQuery) -> tuple[str, str, str]:
+    """(SQL condition, exact filter, plain words) for the query; raises NormalizationError on bad input."""
+    if query.role:
+        f = resolve_filters(store, query.role, country=query.country, experience=query.experience)
+        pf = postings_filter(store, f)
+        if pf is None:
+            raise NormalizationError(f"The postings have no class or title pattern for {f.role.label}.")
+        return pf[0], pf[1], pf[2]
+    if query.experience:
+        raise NormalizationError("An experience level needs a role: postings are classed by title.")
+    if query.country:
+        c = resolve_country(query.country)
+        return (f"country_iso2 = {sql_quote(c.iso2)}", f"country='{c.iso2}'",
+                f"all data-job postings in {c.name} (country derived from job_location where job_country is "
+                "unreliable)")
+    return "TRUE", "all rows", "all data-job postings"
+
+
+def posting_conditions(query: PostingConditionsQuery, store: Store) -> PostingConditionsResult:
+    """Shares of remote, no-degree-mention, health-insurance and full-time postings. Never raises for bad input."""
+    file = store.postings_file
+    try:
+        cond, flt, human = _population(store, query)
+    except NormalizationError as exc:
+        return PostingConditionsResult(query=query, ok=False, message=exc.message, dataset=file)
+    counts = ", ".join(f"count(*) FILTER (WHERE {sql})" for _, _, sql in _FLAGS)
+    row = store.fetchone(f"SELECT count(*), {counts} FROM postings WHERE {cond}")
+    assert row is not None
+    population = int(row[0])
+    result = PostingConditionsResult(query=query, ok=True, dataset=file, filter=flt, filter_text=human,
+                                     population=population,
+                                     evidence_id=evidence_id(file, f"{flt}, conditions"))
+    if population < query.min_n:
+        result.ok = False
+        result.message = (f"Only {fmt_n(population)} postings match {human}; shares are withheld below the "
+                          f"minimum of {fmt_n(query.min_n)}.")
+        return result
+    for (flag, label, _), count in zip(_FLAGS, row[1:], strict=True):
+        result.shares.append(ConditionShare(flag=flag, label=label, count=int(count),
+                                            share=int(count) / population))
+    result.schedule_types = [(str(s), int(n)) for s, n in store.fetchall(
+        f"SELECT coalesce(job_schedule_type, 'not given') AS s, count(*) AS n FROM postings WHERE {cond} "
+        "GROUP BY s ORDER BY n DESC, s LIMIT 3")]
+    by = {s.flag: s for s in result.shares}
+
+    def part(flag: str, words: str) -> str:
+        s = by[flag]
+        return f"{s.count:,} ({fmt_pct(s.share)}) {words}"
+
+    result.text = (
+        f"In {POSTINGS_NAME} ({human}, {fmt_n(population)} postings): "
+        f"{part('remote', 'were marked work from home')}, "
+        f"{part('no_degree_mention', 'did not mention a degree')}, "
+        f"{part('health_insurance', 'mentioned health insurance')} and "
+        f"{part('full_time', 'were full-time')}."
+    )
+    return result
+
+
+def make_conditions_tool(store: Store | None = None) -> Any:
+    """`posting_conditions` as a LangChain StructuredTool returning (text, result)."""
+    from langchain_core.tools import StructuredTool
+
+    def _run(**kwargs: Any) -> tuple[str, PostingConditionsResult]:
+        from advisor.data.store import open_store
+
+        result = posting_conditions(PostingConditionsQuery(**kwargs), store or open_store())
+        return (result.text or result.message, result)
+
+    return StructuredTool.from_function(
+        func=_run,
+        name="posting_conditions",
+        description="Share of 2023 data-job postings that are remote, don't mention a degree, mention health "
+        "insurance, or are full-time; for one role or all data jobs, optionally one country.",
+        args_schema=PostingConditionsQuery,
+        response_format="content_and_artifact",
+    )

@@ -1,0 +1,82 @@
+"""posting_conditions against pandas on the real postings CSV: every count and share must match exactly."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from advisor.data.store import Store
+from advisor.tools.conditions import PostingConditionsQuery, make_conditions_tool, posting_conditions
+from advisor.tools.salary import fmt_n, fmt_pct
+
+
+def _expected(sub: pd.DataFrame) -> dict[str, int]:
+    return {
+        "remote": int((sub.job_work_from_home == "True").sum()),
+        "no_degree_mention": int((sub.job_no_degree_mention == "True").sum()),
+        "health_insurance": int((sub.job_health_insurance == "True").sum()),
+        "full_time": int(sub.job_schedule_type.str.contains("full-time", case=False).sum()),
+    }
+
+
+@pytest.mark.parametrize(
+    "query, select",
+    [
+        (PostingConditionsQuery(), lambda p: p),
+        (PostingConditionsQuery(role="data engineer"),
+         lambda p: p[p.job_title_short.isin(["Data Engineer", "Senior Data Engineer"])]),
+        (PostingConditionsQuery(role="data analyst", country="United States"),
+         lambda p: p[p.job_title_short.isin(["Data Analyst", "Senior Data Analyst"]) & (p.country == "United States")]),
+        (PostingConditionsQuery(country="Germany"), lambda p: p[p.country == "Germany"]),
+    ],
+)
+def test_shares_match_pandas(store: Store, posts: pd.DataFrame, query, select) -> None:
+    sub = select(posts)
+    result = posting_conditions(query, store)
+    assert result.ok and result.population == len(sub)
+    expected = _expected(sub)
+    assert {s.flag: s.count for s in result.shares} == expected
+    for s in result.shares:
+        assert s.share == s.count / len(sub)
+        assert f"{s.count:,} ({fmt_pct(s.share)})" in result.text
+    assert fmt_n(len(sub)) in result.text
+    top = sub.job_schedule_type.replace("", "not given").value_counts()
+    assert result.schedule_types[0] == (top.index[0], int(top.iloc[0]))
+
+
+def test_evidence_cites_the_file_and_filter(store: Store) -> None:
+    result = posting_conditions(PostingConditionsQuery(role="data scientist"), store)
+    (ev,) = result.evidence()
+    assert ev.source == "data_jobs_2023_with_salary.csv" and ev.kind == "posting_stats"
+    assert "job_title_short IN" in ev.locator and "2023 data-job postings" in ev.text
+    json.dumps(result.to_dict())
+    assert result.chart_rows()[0]["label"] == "remote (work from home)"
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        (PostingConditionsQuery(role="AI engineer", country="Nigeria"), "withheld below the minimum"),
+        (PostingConditionsQuery(experience="senior"), "needs a role"),
+        (PostingConditionsQuery(country="Atlantis"), "Atlantis"),
+        (PostingConditionsQuery(role="underwater basket weaver"), "basket"),
+    ],
+)
+def test_bad_filters_get_a_message_not_an_exception(store: Store, query, message) -> None:
+    result = posting_conditions(query, store)
+    assert not result.ok and message.lower() in result.message.lower()
+    assert result.evidence() == []
+
+
+def test_langchain_tool(store: Store) -> None:
+    text, result = make_conditions_tool(store).func(role="data engineer")
+    assert result.ok and text == result.text
+
+
+def test_the_advisor_leads_with_the_count(advisor) -> None:
+    answer = advisor.ask("How many data jobs in 2023 offered remote work?")
+    assert not answer.refused
+    assert answer.citations[0].source == "data_jobs_2023_with_salary.csv"
+    assert "were marked work from home" in answer.citations[0].quote
