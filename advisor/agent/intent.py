@@ -103,6 +103,19 @@ _CONDITIONS = re.compile(
 )
 
 
+_RANKING = re.compile(
+    r"\b(highest|best|top|most|lowest|least|worst)[- ](paying|paid|pay)\b|"
+    r"\b(which|what)\b[^?]{0,40}\b(roles?|jobs?|titles?|positions?|careers?)\b[^?]{0,30}\b(pays?|earns?)\b"
+    r"[^?]{0,10}\b(the )?(most|best|least|highest|lowest)\b",
+    re.I,
+)
+
+
+def asks_role_ranking(question: str) -> bool:
+    """'What are the highest-paying data jobs?', 'Which roles pay the most in Germany?'"""
+    return bool(_RANKING.search(question))
+
+
 def asks_posting_conditions(question: str) -> bool:
     """'How many data jobs offer remote work?', 'Do AI engineer postings still require a degree?'"""
     return bool(_CONDITIONS.search(question) and _POSTINGS.search(question))

@@ -145,7 +145,9 @@ class Nodes:
                     "timings": {**state.get("timings", {}), "gather_s": round(time.perf_counter() - t0, 4)},
                 }
         tools = []
-        if intent in ("salary", "comparison") and (intent == "salary" or intent_mod._SALARY.search(question)):
+        if intent_mod.asks_role_ranking(question) and not slots.role:
+            tools.append(self.toolbox.ranking)  # "which roles pay the most?": no role to look up, rank them all
+        elif intent in ("salary", "comparison") and (intent == "salary" or intent_mod._SALARY.search(question)):
             tools.append(self.toolbox.salary)
         if intent == "skills":
             tools.append(self.toolbox.skills)

@@ -127,6 +127,30 @@ class Toolbox:
                                    + (f", {where}" if where else ""), "rows": rows})
         return out
 
+    def ranking(self, question: str, slots: Slots) -> ToolOutcome:
+        """Job titles ranked by median pay, per source: for questions that name no role but ask which pays most."""
+        from advisor.tools.ranking import RoleRankingQuery, rank_roles
+
+        out = ToolOutcome()
+        lowest = bool(re.search(r"\b(lowest|least|worst)\b", question, re.I))
+        try:
+            query = RoleRankingQuery(country=slots.countries[0] if slots.countries else None,
+                                     experience=slots.level, year=slots.year, remote=slots.remote,
+                                     order="lowest" if lowest else "highest")
+        except ValueError as exc:
+            out.notices.append(f"Role ranking: {exc}")
+            return out
+        result = rank_roles(query, self.store)
+        if result.message:
+            out.notices.append(result.message)
+        out.evidence += result.evidence()
+        out.lead += [e.id for e in out.evidence]
+        rows = result.chart_rows()
+        if rows:
+            out.charts.append({"kind": "salary_ranges", "title": f"{'Lowest' if lowest else 'Highest'}-paying roles"
+                               + (f", {slots.countries[0]}" if slots.countries else ""), "rows": rows})
+        return out
+
     def conditions(self, question: str, slots: Slots) -> ToolOutcome:
         """Remote, degree, health-insurance and full-time shares of the postings, for the role or all data jobs."""
         from advisor.tools.conditions import PostingConditionsQuery, posting_conditions
@@ -204,6 +228,7 @@ class Toolbox:
         from pydantic import BaseModel, Field
 
         from advisor.tools.conditions import make_conditions_tool
+        from advisor.tools.ranking import make_ranking_tool
         from advisor.tools.salary import make_salary_tool
         from advisor.tools.skills import make_posting_stats_tool
 
@@ -220,7 +245,7 @@ class Toolbox:
             response_format="content_and_artifact",
         )
         return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store),
-                make_conditions_tool(self.store)]
+                make_conditions_tool(self.store), make_ranking_tool(self.store)]
 
     def llm_gather(self, backend: Any, question: str, max_steps: int) -> ToolOutcome | None:
         """Let the model choose tools in a loop (at most `max_steps` model turns).

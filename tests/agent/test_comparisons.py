@@ -42,3 +42,33 @@ def test_bls_leads_when_the_question_asks_for_it(advisor):
     assert answer.citations[0].kind == "bls" and "Data Scientists" in answer.citations[0].quote
     # the tool chose the BLS occupation; other BLS rows found by retrieval are about other roles
     assert not any(c.kind == "bls" and "Data Scientists" not in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question, ranks",
+    [
+        ("What are the highest paying data jobs?", True),
+        ("Which roles pay the most in Germany?", True),
+        ("What are the lowest paid jobs in data?", True),
+        ("Which senior roles are the best paid in the US?", True),
+        ("What does a data scientist earn in Germany?", False),
+        ("Which skills are most in demand?", False),
+    ],
+)
+def test_ranking_questions_are_recognised(question, ranks):
+    from advisor.agent.intent import asks_role_ranking
+
+    assert asks_role_ranking(question) is ranks
+
+
+def test_which_roles_pay_most_is_answered_with_a_ranking_per_source(advisor, survey):
+    answer = advisor.ask("Which roles pay the most in the US?")
+    assert not answer.refused
+    first = answer.citations[0]
+    assert first.kind == "salary_data" and first.source == SALARIES.name
+    assert first.quote.startswith("Highest-paying roles in the aijobs.net salary survey (United States")
+    us = survey[survey["company_location"] == "US"]
+    sizes = us.groupby("job_title")["salary_in_usd"].agg(["median", "size"])
+    top = sizes[sizes["size"] >= 30].sort_values(["median", "size"], ascending=[False, False]).index[0]
+    assert f"{top} {_median(us[us['job_title'] == top])}" in first.quote
+    assert any(c.kind == "salary_ranges" for c in answer.charts)
