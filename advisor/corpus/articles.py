@@ -51,6 +51,12 @@ class ArticleMeta:
         m = re.match(r"(\d{4})", self.date or "")
         return int(m.group(1)) if m else None
 
+    @property
+    def cited_as(self) -> str:
+        """'Title (Publisher, 2025-11-25)': every citation of a passage says who published it and when."""
+        byline = ", ".join(x for x in (self.publisher, self.date) if x)
+        return f"{self.title} ({byline})" if byline else self.title
+
 
 def load_article_meta(articles_dir: Path) -> dict[str, ArticleMeta]:
     """Metadata from `articles.json`; an article without an entry is titled by its first line."""
@@ -145,7 +151,7 @@ def chunk_article(text: str, meta: ArticleMeta) -> list[Doc]:
                     text=body_text,
                     kind="article",
                     source=meta.file,
-                    title=meta.title,
+                    title=meta.cited_as,
                     locator=heading,
                     metadata={
                         "section": heading,

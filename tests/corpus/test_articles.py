@@ -11,7 +11,11 @@ def test_every_article_has_metadata_and_chunks():
     assert len(meta) == 5
     docs = load_articles(ARTICLES)
     assert {d.source for d in docs} == set(meta)
-    assert all(d.title == meta[d.source].title for d in docs)
+    assert all(d.title == meta[d.source].cited_as for d in docs)
+    # citations name the publisher and date: "never a figure without its source and year"
+    by_file = {d.source: d.title for d in docs}
+    assert by_file["002_214ed8fdc024dfea.txt"].endswith("(IntuitionLabs.ai, 2025-11-25)")
+    assert by_file["000_cae7c680ce1796fc.txt"].endswith("(2026)")
 
 
 def test_ids_are_stable_and_unique():
