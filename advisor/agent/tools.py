@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.agent.intent import _SKILL_NAMES
 from advisor.agent.slots import Slots
 from advisor.config import Settings
 from advisor.retrieval import Retriever
@@ -213,7 +214,14 @@ class Toolbox:
                 kind="posting_stats",
                 locator=result.filter,
             ))
-            if _asks_for_skill_list(question):  # "which skills...?" — not "what share ask for AI agents?"
+            mentioned = [m.lower() for m in _SKILL_NAMES.findall(question) if m.lower() not in ("go", "r")]
+            unknown = [m for m in mentioned if m != skill and m.rstrip("s") != skill]
+            if unknown and not skill:
+                # "what share need RAG skills?": the 2023 skill lists don't have it; the articles' figure answers
+                out.notices.append(f"The 2023 postings' skill lists don't include {', '.join(unknown)}; the "
+                                   "figures for it come from the articles.")
+                out.evidence.pop()  # the role's top-skills list answers another question ("which skills?")
+            elif _asks_for_skill_list(question):  # "which skills...?" — not "what share ask for AI agents?"
                 out.lead.append(out.evidence[-1].id)
         out.evidence += evidence
         rows = result.chart_rows()

@@ -1,4 +1,5 @@
-"""A comparison answers both sides: two levels, remote against on-site, and the BLS first when asked for."""
+"""Questions the data tools answer: comparisons answer both sides (two levels, remote against on-site), BLS
+leads when asked for, "which roles pay most" is a ranking, and a skill the postings lack is left to the articles."""
 
 import re
 
@@ -72,3 +73,11 @@ def test_which_roles_pay_most_is_answered_with_a_ranking_per_source(advisor, sur
     top = sizes[sizes["size"] >= 30].sort_values(["median", "size"], ascending=[False, False]).index[0]
     assert f"{top} {_median(us[us['job_title'] == top])}" in first.quote
     assert any(c.kind == "salary_ranges" for c in answer.charts)
+
+
+def test_a_skill_the_postings_do_not_list_is_answered_from_the_articles(advisor):
+    answer = advisor.ask("What share of data scientist postings need RAG skills?")
+    assert not answer.refused
+    assert any("don't include rag" in n for n in answer.notices)
+    assert "the most requested skills were" not in answer.citations[0].quote  # no generic top-skills lead
+    assert any(c.kind == "article" and "RAG" in c.quote for c in answer.citations)
