@@ -77,3 +77,12 @@ def test_answer_serialises_to_the_documented_json(advisor: Advisor):
     data = advisor.ask("What percent of AI engineer postings ask for AI agents?").to_dict()
     assert set(data) >= {"answer", "citations", "refused", "timings"}
     assert {"n", "source", "title", "quote", "score"} <= set(data["citations"][0])
+
+
+def test_greetings_get_a_short_how_to_not_a_refusal_message(advisor):
+    hello = advisor.ask("hi")
+    assert hello.intent == "greeting" and "career advisor" in hello.text and not hello.citations
+    thread = "greeting-thread"
+    first = advisor.ask("What does a data scientist earn in the UK?", thread_id=thread)
+    thanks = advisor.ask("thanks!", thread_id=thread)  # not rewritten into a follow-up of the salary question
+    assert not first.refused and thanks.text.startswith("You're welcome")

@@ -233,7 +233,7 @@ REFUSAL_REASONS: dict[str, str] = {
 def status_html(answer: Answer) -> str:
     """What the status area says after an answer: refusals, backend notices, and a short receipt."""
     parts: list[str] = []
-    if answer.refused:
+    if answer.refused and answer.intent != "greeting":  # a greeting declines nothing: no warning for "hi"
         reason = REFUSAL_REASONS.get(
             answer.intent, "The sources don't cover this well enough to answer, so the advisor didn't guess."
         )

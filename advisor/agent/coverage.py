@@ -58,9 +58,10 @@ def missing_entities(question: str, evidence: list[Evidence]) -> str:
     years = [int(y) for y in re.findall(r"\b(20[3-9]\d)\b", question)]
     if years and max(years) > LATEST_SOURCE_YEAR:
         return f"{max(years)} (the newest source is from {LATEST_SOURCE_YEAR}; none forecasts that far)"
+    cities = {c.lower() for c in slots.cities}
     for name in specific_names(question):
-        if name.lower() in _PROPER_OK or name.lower() in text:
-            continue
+        if name.lower() in _PROPER_OK or name.lower() in text or name.lower() in cities:
+            continue  # a city stands for its country, which is checked below
         if any(name.lower() in (c.lower(), p.lower()) for c, p in zip(slots.countries, slots.country_phrases,
                                                                       strict=True)):
             continue  # countries are checked below, with their aliases

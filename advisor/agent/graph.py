@@ -19,7 +19,7 @@ def _after_guard(state: AgentState) -> str:
 
 
 def _after_understand(state: AgentState) -> str:
-    return "respond" if state.get("intent") == "off_topic" else "gather"
+    return "respond" if state.get("intent") in ("off_topic", "greeting") else "gather"
 
 
 def _after_gather(state: AgentState) -> str:

@@ -74,7 +74,21 @@ _HOW_OFTEN = re.compile(r"\b(how often|how many|percent\w*|share|mention\w*|expe
                         r"requir\w*|in demand|demand)\b", re.I)
 
 
+_GREETING = re.compile(
+    r"^\s*(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|thanks?( you)?( so much| a lot)?|thx|ty|cheers|"
+    r"ok(ay)?|cool|great|bye|goodbye)( there)?[\s!.,:)]*$",
+    re.I,
+)
+
+
+def is_greeting(question: str) -> bool:
+    """'hi', 'thanks!': small talk with no question in it."""
+    return bool(_GREETING.match(question))
+
+
 def classify(question: str) -> str:
+    if is_greeting(question):
+        return "greeting"
     q = question.lower()
     # a named tool counts as on-domain ("Is LangChain worth learning?"); "go" and "r" are words before they are skills
     tools_named = [m for m in _SKILL_NAMES.findall(q) if m.lower() not in ("go", "r")]

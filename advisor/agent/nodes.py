@@ -24,7 +24,7 @@ from advisor.agent.guard import check_input
 from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
 from advisor.agent.slots import extract
 from advisor.agent.state import AgentState
-from advisor.agent.tools import Toolbox
+from advisor.agent.tools import Toolbox, asks_for_skill_list
 from advisor.backends.openai_compat import BackendError, OpenAICompatBackend
 from advisor.config import Settings
 from advisor.types import Citation, Evidence
@@ -35,6 +35,12 @@ OFF_TOPIC_REPLY = (
     "I'm a career advisor for AI engineering, so I can't help with that. Ask me about AI roles, the skills "
     "employers ask for, salaries, or how to move into the field."
 )
+GREETING_REPLY = (
+    "Hi! I'm a career advisor for people moving into AI engineering. Ask me what AI and data roles pay (by country "
+    "and level), which skills job postings ask for, or how to move into the field from your background; every "
+    "answer cites its sources."
+)
+THANKS_REPLY = "You're welcome! Ask me anything else about AI roles, pay, skills or how to move into the field."
 NOT_COVERED_REPLY = (
     "The sources I have don't cover that, so I won't guess. I can answer from five recent articles on the "
     "AI-engineer job market, 32,672 job postings from 2023, 74,301 salary survey records (2020-2025) and the "
@@ -105,7 +111,7 @@ class Nodes:
             None,
         )
         standalone = question
-        if previous and intent_mod.is_followup(question):
+        if previous and intent_mod.is_followup(question) and not intent_mod.is_greeting(question):
             standalone = intent_mod.rewrite_followup(question, previous, _slot_swaps(previous, question))
         notices = list(state.get("notices", []))
         english = to_english(standalone)
@@ -149,8 +155,8 @@ class Nodes:
             tools.append(self.toolbox.ranking)  # "which roles pay the most?": no role to look up, rank them all
         elif intent in ("salary", "comparison") and (intent == "salary" or intent_mod._SALARY.search(question)):
             tools.append(self.toolbox.salary)
-        if intent == "skills":
-            tools.append(self.toolbox.skills)
+        if intent == "skills" or (intent in ("salary", "comparison") and asks_for_skill_list(question)):
+            tools.append(self.toolbox.skills)  # "what do they earn and what skills do they need?": both parts
         if intent not in ("salary", "comparison", "advice") and intent_mod.asks_posting_conditions(question):
             tools.insert(0, self.toolbox.conditions)  # "how many data jobs are remote?": the count leads
         for tool in tools:
@@ -289,7 +295,10 @@ class Nodes:
         answer = state.get("answer", "")
         if state.get("intent") == "off_topic":
             answer = OFF_TOPIC_REPLY
-        refused = bool(state.get("refused")) or state.get("intent") == "off_topic"
+        if state.get("intent") == "greeting":  # no question, so nothing from the sources: a short how-to instead
+            thanks = re.search(r"\b(thank|thanks|thx|ty|cheers)\b", str(state.get("question") or ""), re.I)
+            answer = THANKS_REPLY if thanks else GREETING_REPLY
+        refused = bool(state.get("refused")) or state.get("intent") in ("off_topic", "greeting")
         if (refused and state.get("intent") != "off_topic" and state.get("verdict") == "ok") or refused:
             _emit("delta", answer)
         question = state.get("question") or ""

@@ -54,6 +54,23 @@ COUNTRY_PATTERNS: list[tuple[str, str]] = [
     (r"\b(china|chinese)\b", "China"),
 ]
 
+# Cities people name for a market: the data has countries only, so a city stands for its country (and the
+# answer says the figures are national).
+CITY_PATTERNS: list[tuple[str, str]] = [
+    (r"\b(london|manchester|edinburgh|cambridge uk)\b", "United Kingdom"),
+    (r"\b(berlin|munich|münchen|hamburg|frankfurt|cologne)\b", "Germany"),
+    (r"\b(paris|lyon)\b", "France"),
+    (r"\b(amsterdam|rotterdam|eindhoven)\b", "Netherlands"),
+    (r"\b(madrid|barcelona)\b", "Spain"),
+    (r"\b(dublin)\b", "Ireland"),
+    (r"\b(warsaw|krakow|kraków)\b", "Poland"),
+    (r"\b(toronto|vancouver|montreal|montréal)\b", "Canada"),
+    (r"\b(bangalore|bengaluru|hyderabad|mumbai|delhi|pune|chennai)\b", "India"),
+    (r"\b(sydney|melbourne)\b", "Australia"),
+    (r"\b(new york( city)?|nyc|san francisco|sf|bay area|silicon valley|seattle|austin|boston|chicago|"
+     r"los angeles|denver|atlanta)\b", "United States"),
+]
+
 LEVEL_PATTERNS: list[tuple[str, str]] = [
     (r"\b(junior|jr\.?|entry[- ]level|graduate|new grad|beginner|einsteiger)\b", "junior"),
     (r"\b(mid[- ]level|mid|intermediate)\b", "mid"),
@@ -68,6 +85,7 @@ class Slots:
     role_phrase: str | None = None  # the words in the question, for rewriting follow-ups
     countries: list[str] = field(default_factory=list)
     country_phrases: list[str] = field(default_factory=list)
+    cities: list[str] = field(default_factory=list)  # as written ("London"); each one's country is in `countries`
     level: str | None = None
     level_phrase: str | None = None
     levels: list[str] = field(default_factory=list)  # every level named, in order: "junior vs senior"
@@ -101,6 +119,12 @@ def extract(question: str) -> Slots:
                 continue
             found.append((m.start(), country, span(m)))
             break
+    for pattern, country in CITY_PATTERNS:
+        m = re.search(pattern, q)
+        if m:
+            slots.cities.append(span(m))
+            if all(c != country for _, c, _ in found):
+                found.append((m.start(), country, span(m)))
     # "US" in upper case in the original is the country even without "in"
     if re.search(r"\bUS\b", question) and all(c != "United States" for _, c, _ in found):
         found.append((question.index("US"), "United States", "us"))

@@ -45,7 +45,7 @@ def _role_phrase(question: str) -> str:
     return phrase if len(phrase.split()) >= 2 else ""
 
 
-def _asks_for_skill_list(question: str) -> bool:
+def asks_for_skill_list(question: str) -> bool:
     return bool(_SKILL_LIST.search(question))
 
 
@@ -99,6 +99,9 @@ class Toolbox:
             sides = [(country0, slots.level_phrase, True), (country0, slots.level_phrase, False)]
         else:
             sides = [(country0, slots.level_phrase, slots.remote)]
+        if slots.cities:
+            out.notices.append(f"The salary data has countries, not cities: the figures for {', '.join(slots.cities)} "
+                               "are for the whole country.")
         official_first = bool(re.search(r"\b(bls|official|government|oews)\b", question, re.I))
         seen: set[str] = set()
         for country, level, remote in sides:
@@ -221,7 +224,7 @@ class Toolbox:
                 out.notices.append(f"The 2023 postings' skill lists don't include {', '.join(unknown)}; the "
                                    "figures for it come from the articles.")
                 out.evidence.pop()  # the role's top-skills list answers another question ("which skills?")
-            elif _asks_for_skill_list(question):  # "which skills...?" — not "what share ask for AI agents?"
+            elif asks_for_skill_list(question):  # "which skills...?" — not "what share ask for AI agents?"
                 out.lead.append(out.evidence[-1].id)
         out.evidence += evidence
         rows = result.chart_rows()

@@ -81,3 +81,18 @@ def test_a_skill_the_postings_do_not_list_is_answered_from_the_articles(advisor)
     assert any("don't include rag" in n for n in answer.notices)
     assert "the most requested skills were" not in answer.citations[0].quote  # no generic top-skills lead
     assert any(c.kind == "article" and "RAG" in c.quote for c in answer.citations)
+
+
+def test_a_city_is_answered_for_its_country_and_says_so(advisor, survey):
+    answer = advisor.ask("What do machine learning engineers earn in London?")
+    assert not answer.refused
+    uk = survey[(survey["job_title"] == "Machine Learning Engineer") & (survey["company_location"] == "GB")]
+    assert _median(uk) in answer.text and "United Kingdom" in answer.text
+    assert any("countries, not cities" in n and "London" in n for n in answer.notices)
+
+
+def test_a_two_part_question_gets_both_parts(advisor):
+    answer = advisor.ask("What is the median salary of a data scientist and what skills do they need?")
+    kinds = [c.kind for c in answer.citations]
+    assert "salary_data" in kinds
+    assert any(c.kind == "posting_stats" and "most requested skills" in c.quote for c in answer.citations)

@@ -21,6 +21,9 @@ from advisor.agent.slots import extract
         ("What percent of AI engineer postings require generative AI skills?", "skills"),
         ("Is Rust used in AI engineering jobs?", "skills"),
         ("Is LangChain worth learning?", "skills"),
+        ("hi", "greeting"),
+        ("Thanks so much!", "greeting"),
+        ("hi, what do AI engineers earn?", "salary"),
         ("What is an AI engineer?", "factual"),
         ("How do I bake a lasagna?", "off_topic"),
         ("Which stocks should I buy this year?", "off_topic"),
@@ -40,6 +43,14 @@ def test_slots():
     assert both.role == "AI engineer" and both.countries == ["Germany", "United Kingdom"]
     assert extract("What do AI engineers earn in the US?").countries == ["United States"]
     assert extract("What do we use to build RAG?").countries == []  # "us"/"we" is not a country
+
+
+def test_cities_stand_for_their_country():
+    london = extract("whats the pay for ml engineers in london")
+    assert london.countries == ["United Kingdom"] and london.cities == ["london"]
+    both = extract("What do data scientists earn in Berlin compared with Paris?")
+    assert both.countries == ["Germany", "France"] and both.cities == ["Berlin", "Paris"]
+    assert extract("AI jobs in the UK, London especially").countries == ["United Kingdom"]  # counted once
 
 
 def test_slots_for_comparisons_within_one_role():
