@@ -211,6 +211,60 @@ def skills(ctx: click.Context, role: tuple[str, ...], country: str | None, remot
 
 
 @cli.command()
+@click.option("--country", default=None, help="Country name or code (US, GB, Germany...).")
+@click.option("--level", "experience", default=None, help="junior, mid, senior, lead, or '8 years'.")
+@click.option("--year", type=int, default=None)
+@click.option("--remote/--no-remote", default=None)
+@click.option("--lowest", is_flag=True, help="Lowest-paying first.")
+@click.option("--top", type=click.IntRange(1, 25), default=10)
+@click.option("--min-n", type=click.IntRange(10, None), default=30, help="Only titles with at least this many rows.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def rank(ctx: click.Context, country: str | None, experience: str | None, year: int | None, remote: bool | None,
+         lowest: bool, top: int, min_n: int, as_json: bool) -> None:
+    """Job titles ranked by median salary, per source (survey, 2023 postings), never mixed."""
+    from advisor.data.store import open_store
+    from advisor.tools.ranking import RoleRankingQuery, format_role_ranking, rank_roles
+    from advisor.types import AdvisorError
+
+    try:
+        query = RoleRankingQuery(country=country, experience=experience, year=year, remote=remote, top=top,
+                                 min_n=min_n, order="lowest" if lowest else "highest")
+        result = rank_roles(query, open_store(_settings(ctx)))
+    except (AdvisorError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else format_role_ranking(result))
+    if not result.ok:
+        ctx.exit(2)
+
+
+@cli.command()
+@click.argument("role", nargs=-1)
+@click.option("--country", default=None)
+@click.option("--level", "experience", default=None, help="junior, mid, senior, lead (needs a role).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def conditions(ctx: click.Context, role: tuple[str, ...], country: str | None, experience: str | None,
+               as_json: bool) -> None:
+    """Share of 2023 postings that are remote, mention no degree, mention health insurance, are full-time.
+
+    ROLE is optional: without it, all data-job postings.
+    """
+    from advisor.data.store import open_store
+    from advisor.tools.conditions import PostingConditionsQuery, posting_conditions
+    from advisor.types import AdvisorError
+
+    try:
+        query = PostingConditionsQuery(role=" ".join(role) or None, country=country, experience=experience)
+        result = posting_conditions(query, open_store(_settings(ctx)))
+    except (AdvisorError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else (result.text or result.message))
+    if not result.ok:
+        ctx.exit(2)
+
+
+@cli.command()
 @click.option("--mode", type=click.Choice(["http", "socket"]), default=None,
               help="Events API over HTTP (signing secret) or Socket Mode (app token) (ADVISOR_SLACK_MODE).")
 @click.option("--host", default=None, help="HTTP mode: interface to listen on (ADVISOR_SLACK_HOST).")

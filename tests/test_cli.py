@@ -54,6 +54,21 @@ def test_salary_and_skills_commands(advisor: Advisor):
     assert sk.exit_code == 0 and "sql" in sk.output
 
 
+def test_rank_and_conditions_commands(advisor: Advisor):
+    ranked = _run(advisor, "rank", "--country", "US", "--json")
+    data = json.loads(ranked.stdout)
+    assert ranked.exit_code == 0 and data["ok"] is True
+    survey = next(s for s in data["sources"] if s["source"] == "survey")
+    medians = [r["median"] for r in survey["rows"]]
+    assert medians == sorted(medians, reverse=True) and len(medians) == 10
+    lowest = _run(advisor, "rank", "--lowest", "--top", "3")
+    assert lowest.exit_code == 0 and "lowest median first" in lowest.output
+    assert _run(advisor, "rank", "--country", "Atlantis").exit_code == 2
+    cond = _run(advisor, "conditions")  # all data jobs in the slice's 300 postings
+    assert cond.exit_code == 0 and "were marked work from home" in cond.output and "n=300 postings" in cond.output
+    assert _run(advisor, "conditions", "--level", "senior").exit_code == 2  # a level needs a role
+
+
 def test_chat_resolves_a_followup(advisor: Advisor):
     turns = "What do AI engineers earn in Germany?\nand in the UK?\n\n"
     result = _run(advisor, "chat", "--thread", "cli-chat", input=turns)
