@@ -40,6 +40,7 @@ _PROMO = re.compile(
 )
 TOOL_KINDS = ("salary_data", "posting_stats", "article_figure")
 MAX_TOOL_SENTENCES = 4
+PARAPHRASE = 0.86  # cosine above which two sentences say the same thing
 _STEM = re.compile(r"(ing|ers|er|es|s|ed)$")
 
 
@@ -112,6 +113,16 @@ def candidates(evidence: list[Evidence]) -> list[Candidate]:
                 out.append(Candidate(sent, ev, order))
                 order += 1
     return out
+
+
+def _redundant(new: str, chosen: str, cosine: float) -> bool:
+    """`new` says nothing `chosen` didn't: a paraphrase, or a restatement whose figures were all given already
+    (an article's summary and its FAQ both list "LLMs 55.5%, AI Agents 47.3%, ..."). A sentence that adds a
+    figure is kept even when it repeats others: that figure may be what was asked."""
+    if cosine > PARAPHRASE:
+        return True
+    fn = figures(new)
+    return bool(fn) and cosine >= 0.55 and fn <= figures(chosen)
 
 
 class Composer:
@@ -193,7 +204,7 @@ class Composer:
             c = cands[i]
             if advice and not _ACTION.search(c.text) and scores[i] < best - 0.05:
                 continue
-            if any(float(vecs[i] @ vecs[j]) > 0.86 for j in chosen_idx):
+            if any(_redundant(c.text, cands[j].text, float(vecs[i] @ vecs[j])) for j in chosen_idx):
                 continue  # says the same as one already chosen
             tools_used = len(lead) + sum(cands[j].evidence.kind in TOOL_KINDS for j in chosen_idx)
             if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
