@@ -4,7 +4,8 @@ from advisor.agent.compose import _redundant
 
 FAQ = ("LLMs appear in 55.5% of AI Engineer postings, AI Agents in 47.3%, Generative AI (general) in 40.6%, "
        "RAG (Retrieval-Augmented Generation) in 39.6%, and Prompt Engineering in 27.8%.")
-SUMMARY = "LLMs lead the new-wave stack at 55.5%, followed by AI Agents (47.3%), Generative AI (40.6%), and RAG (39.6%)."
+SUMMARY = ("LLMs lead the new-wave stack at 55.5%, followed by AI Agents (47.3%), Generative AI (40.6%), "
+           "and RAG (39.6%).")
 
 
 def test_a_restatement_with_no_new_figure_is_redundant():
