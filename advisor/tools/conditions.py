@@ -148,20 +148,12 @@ def posting_conditions(query: PostingConditionsQuery, store: Store) -> PostingCo
 
 
 def make_conditions_tool(store: Store | None = None) -> Any:
-    """`posting_conditions` as a LangChain StructuredTool returning (text, result)."""
-    from langchain_core.tools import StructuredTool
+    """`posting_conditions` as a LangChain tool returning (text, PostingConditionsResult)."""
+    from advisor.tools.interface import data_tool
 
-    def _run(**kwargs: Any) -> tuple[str, PostingConditionsResult]:
-        from advisor.data.store import open_store
-
-        result = posting_conditions(PostingConditionsQuery(**kwargs), store or open_store())
-        return (result.text or result.message, result)
-
-    return StructuredTool.from_function(
-        func=_run,
-        name="posting_conditions",
-        description="Share of 2023 data-job postings that are remote, don't mention a degree, mention health "
-        "insurance, or are full-time; for one role or all data jobs, optionally one country.",
-        args_schema=PostingConditionsQuery,
-        response_format="content_and_artifact",
+    return data_tool(
+        "posting_conditions",
+        "Share of 2023 data-job postings that are remote, don't mention a degree, mention health insurance, or are "
+        "full-time; for one role or all data jobs, optionally one country.",
+        PostingConditionsQuery, posting_conditions, lambda r: r.text or r.message, store,
     )

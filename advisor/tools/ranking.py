@@ -41,6 +41,7 @@ from advisor.data.normalize import (
     resolve_country,
 )
 from advisor.data.store import HOURS_PER_YEAR, Store
+from advisor.tools.interface import result_dict
 from advisor.tools.salary import (
     POSTINGS_NAME,
     SENIOR_TITLE_REGEX,
@@ -229,21 +230,7 @@ class RoleRankingResult(BaseModel):
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json")
-        data["summary_lines"] = self.summary_lines
-        data["chart_rows"] = self.chart_rows()
-        data["evidence"] = [
-            {
-                "id": e.id,
-                "kind": e.kind,
-                "source": e.source,
-                "title": e.title,
-                "locator": e.locator,
-                "text": e.text,
-            }
-            for e in self.evidence()
-        ]
-        return data
+        return result_dict(self)
 
 
 # ---------------------------------------------------------------------------
@@ -659,46 +646,16 @@ def format_role_ranking(result: RoleRankingResult) -> str:
 
 
 def make_ranking_tool(store: Store | None = None) -> Any:
-    """A LangChain StructuredTool (args_schema=RoleRankingQuery) returning (text, RoleRankingResult).
+    """`rank_roles` as a LangChain tool returning (text table, RoleRankingResult)."""
+    from advisor.tools.interface import data_tool
 
-    `response_format="content_and_artifact"`: the model sees the text table; the
-    agent gets the RoleRankingResult as the artifact to collect Evidence from.
-    Returns None if langchain_core is not installed.
-    """
-    try:
-        from langchain_core.tools import StructuredTool
-    except ImportError:  # pragma: no cover - optional dependency
-        return None
-
-    def _run(**kwargs: Any) -> tuple[str, RoleRankingResult]:
-        from advisor.data.store import open_store
-
-        result = rank_roles(RoleRankingQuery(**kwargs), store or open_store())
-        return format_role_ranking(result), result
-
-    return StructuredTool.from_function(
-        func=_run,
-        name="rank_roles",
-        description=(
-            "Data/AI job titles ranked by median annual salary in USD (highest or lowest first), separately in "
-            "the aijobs.net survey and 2023 job postings, optionally for one country, level, year or remote; "
-            "each title with n, quartiles and years. Use for 'which roles pay the most'."
-        ),
-        args_schema=RoleRankingQuery,
-        response_format="content_and_artifact",
+    return data_tool(
+        "rank_roles",
+        "Data/AI job titles ranked by median annual salary in USD (highest or lowest first), separately in the "
+        "aijobs.net survey and 2023 job postings, optionally for one country, level, year or remote; each title "
+        "with n, quartiles and years. Use for 'which roles pay the most'.",
+        RoleRankingQuery, rank_roles, format_role_ranking, store,
     )
-
-
-rank_roles_tool: Any  # the StructuredTool, built lazily by __getattr__ below
-
-
-def __getattr__(name: str) -> Any:
-    """`rank_roles_tool` is built on first use so importing this module stays cheap (no langchain)."""
-    if name == "rank_roles_tool":
-        tool = make_ranking_tool()
-        globals()[name] = tool
-        return tool
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
@@ -709,5 +666,4 @@ __all__ = [
     "format_role_ranking",
     "make_ranking_tool",
     "rank_roles",
-    "rank_roles_tool",
 ]

@@ -36,6 +36,7 @@ from advisor.data.normalize import (
     resolve_country,
 )
 from advisor.data.store import HOURS_PER_YEAR, Store
+from advisor.tools.interface import result_dict
 from advisor.types import Evidence
 
 SourceName = Literal["survey", "postings", "bls", "articles"]
@@ -447,21 +448,7 @@ class SalaryResult(BaseModel):
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json")
-        data["summary_lines"] = self.summary_lines
-        data["chart_rows"] = self.chart_rows()
-        data["evidence"] = [
-            {
-                "id": e.id,
-                "kind": e.kind,
-                "source": e.source,
-                "title": e.title,
-                "locator": e.locator,
-                "text": e.text,
-            }
-            for e in self.evidence()
-        ]
-        return data
+        return result_dict(self)
 
 
 def plain_subject(f: ResolvedFilters, plural: str = "s") -> str:
@@ -1010,45 +997,15 @@ def _mapping_line(role: RoleMapping) -> str:
 
 
 def make_salary_tool(store: Store | None = None) -> Any:
-    """A LangChain StructuredTool (args_schema=SalaryQuery) returning (text, SalaryResult).
+    """`salary_lookup` as a LangChain tool returning (text table, SalaryResult)."""
+    from advisor.tools.interface import data_tool
 
-    `response_format="content_and_artifact"`: the model sees the text table; the
-    agent gets the SalaryResult as the artifact to collect Evidence from.
-    Returns None if langchain_core is not installed.
-    """
-    try:
-        from langchain_core.tools import StructuredTool
-    except ImportError:  # pragma: no cover - optional dependency
-        return None
-
-    def _run(**kwargs: Any) -> tuple[str, SalaryResult]:
-        from advisor.data.store import open_store
-
-        result = salary_lookup(SalaryQuery(**kwargs), store or open_store())
-        return format_salary_result(result), result
-
-    return StructuredTool.from_function(
-        func=_run,
-        name="salary_lookup",
-        description=(
-            "Salary figures for an AI/data role from the aijobs.net survey, 2023 job postings, BLS OEWS and "
-            "the corpus articles, each with n, years and exact filter. Never averages across sources."
-        ),
-        args_schema=SalaryQuery,
-        response_format="content_and_artifact",
+    return data_tool(
+        "salary_lookup",
+        "Salary figures for an AI/data role from the aijobs.net survey, 2023 job postings, BLS OEWS and the corpus "
+        "articles, each with n, years and exact filter. Never averages across sources.",
+        SalaryQuery, salary_lookup, format_salary_result, store,
     )
-
-
-salary_lookup_tool: Any  # the StructuredTool, built lazily by __getattr__ below
-
-
-def __getattr__(name: str) -> Any:
-    """`salary_lookup_tool` is built on first use so importing this module stays cheap (no langchain)."""
-    if name == "salary_lookup_tool":
-        tool = make_salary_tool()
-        globals()[name] = tool
-        return tool
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
@@ -1065,5 +1022,4 @@ __all__ = [
     "make_salary_tool",
     "resolve_filters",
     "salary_lookup",
-    "salary_lookup_tool",
 ]

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.data.normalize import NormalizationError, norm_text
 from advisor.data.store import HOURS_PER_YEAR, Store
+from advisor.tools.interface import result_dict
 from advisor.tools.salary import (
     POSTINGS_NAME,
     ResolvedFilters,
@@ -240,21 +241,7 @@ class PostingStatsResult(BaseModel):
         ]
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json")
-        data["summary_lines"] = self.summary_lines
-        data["chart_rows"] = self.chart_rows()
-        data["evidence"] = [
-            {
-                "id": e.id,
-                "kind": e.kind,
-                "source": e.source,
-                "title": e.title,
-                "locator": e.locator,
-                "text": e.text,
-            }
-            for e in self.evidence()
-        ]
-        return data
+        return result_dict(self)
 
 
 def resolve_skill(store: Store, skill: str) -> str:
@@ -561,40 +548,15 @@ def format_posting_stats(result: PostingStatsResult) -> str:
 
 
 def make_posting_stats_tool(store: Store | None = None) -> Any:
-    """A LangChain StructuredTool (args_schema=PostingQuery) returning (text, PostingStatsResult)."""
-    try:
-        from langchain_core.tools import StructuredTool
-    except ImportError:  # pragma: no cover - optional dependency
-        return None
+    """`posting_stats` as a LangChain tool returning (text, PostingStatsResult)."""
+    from advisor.tools.interface import data_tool
 
-    def _run(**kwargs: Any) -> tuple[str, PostingStatsResult]:
-        from advisor.data.store import open_store
-
-        result = posting_stats(PostingQuery(**kwargs), store or open_store())
-        return format_posting_stats(result), result
-
-    return StructuredTool.from_function(
-        func=_run,
-        name="posting_stats",
-        description=(
-            "Skills that 2023 data-job postings for a role list (share of postings), posted pay with vs "
-            "without a skill, and example postings, each with n and the exact filter."
-        ),
-        args_schema=PostingQuery,
-        response_format="content_and_artifact",
+    return data_tool(
+        "posting_stats",
+        "Skills that 2023 data-job postings for a role list (share of postings), posted pay with vs without a "
+        "skill, and example postings, each with n and the exact filter.",
+        PostingQuery, posting_stats, format_posting_stats, store,
     )
-
-
-posting_stats_tool: Any  # the StructuredTool, built lazily by __getattr__ below
-
-
-def __getattr__(name: str) -> Any:
-    """`posting_stats_tool` is built on first use so importing this module stays cheap (no langchain)."""
-    if name == "posting_stats_tool":
-        tool = make_posting_stats_tool()
-        globals()[name] = tool
-        return tool
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
@@ -605,6 +567,5 @@ __all__ = [
     "format_posting_stats",
     "make_posting_stats_tool",
     "posting_stats",
-    "posting_stats_tool",
     "resolve_skill",
 ]

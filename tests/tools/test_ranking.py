@@ -321,6 +321,3 @@ def test_format_and_langchain_tool(store: Store) -> None:
     msg = tool.invoke({"name": "rank_roles", "args": {"country": "Germany", "top": 3}, "id": "1", "type": "tool_call"})
     assert isinstance(msg.artifact, RoleRankingResult) and msg.artifact.ok
     assert "Data Scientist" in msg.content
-    from advisor.tools.ranking import rank_roles_tool
-
-    assert rank_roles_tool.name == "rank_roles"

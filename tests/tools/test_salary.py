@@ -345,6 +345,3 @@ def test_langchain_tool(store: Store) -> None:
     )
     assert "Data Engineer" in msg.content
     assert isinstance(msg.artifact, SalaryResult) and msg.artifact.ok
-    from advisor.tools.salary import salary_lookup_tool
-
-    assert salary_lookup_tool.name == "salary_lookup"

@@ -188,6 +188,3 @@ def test_langchain_tool(store: Store) -> None:
         }
     )
     assert "python" in msg.content and isinstance(msg.artifact, PostingStatsResult)
-    from advisor.tools.skills import posting_stats_tool
-
-    assert posting_stats_tool.name == "posting_stats"
