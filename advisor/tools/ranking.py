@@ -52,6 +52,7 @@ from advisor.tools.salary import (
     fmt_n,
     sql_list,
     sql_quote,
+    survey_filter,
     year_span,
 )
 from advisor.types import Evidence
@@ -358,20 +359,7 @@ def _ranking_sentence(
 
 def _survey_ranking(store: Store, f: _Filters, query: RoleRankingQuery) -> SourceRanking:
     file = store.salaries_file
-    conds: list[str] = []
-    shown: list[str] = []
-    if f.country:
-        conds.append(f"company_location = {sql_quote(f.country.iso2)}")
-        shown.append(f"company_location='{f.country.iso2}'")
-    if f.experience:
-        conds.append(f"experience_level = {sql_quote(f.experience)}")
-        shown.append(f"experience_level='{f.experience}'")
-    if f.remote is not None:
-        conds.append("remote_ratio = 100" if f.remote else "remote_ratio = 0")
-        shown.append("remote_ratio=100" if f.remote else "remote_ratio=0")
-    if f.year:
-        conds.append(f"work_year = {int(f.year)}")
-        shown.append(f"work_year={int(f.year)}")
+    conds, shown = survey_filter(f)
     shown.append("duplicates=kept")
     flt = ", ".join(shown) + "; " + _order_clause(query).format(col="job_title", value="salary_in_usd")
     base: dict[str, Any] = {

@@ -485,6 +485,25 @@ def describe_filters(f: ResolvedFilters) -> str:
 # ---------------------------------------------------------------------------
 
 
+def survey_filter(f: Any) -> tuple[list[str], list[str]]:
+    """Country, level, remote and year of `f` as SQL conditions on `salaries` and as the filter shown to people."""
+    conds: list[str] = []
+    shown: list[str] = []
+    if f.country:
+        conds.append(f"company_location = {sql_quote(f.country.iso2)}")
+        shown.append(f"company_location='{f.country.iso2}'")
+    if f.experience:
+        conds.append(f"experience_level = {sql_quote(f.experience)}")
+        shown.append(f"experience_level='{f.experience}'")
+    if f.remote is not None:
+        conds.append("remote_ratio = 100" if f.remote else "remote_ratio = 0")
+        shown.append("remote_ratio=100" if f.remote else "remote_ratio=0")
+    if f.year:
+        conds.append(f"work_year = {int(f.year)}")
+        shown.append(f"work_year={int(f.year)}")
+    return conds, shown
+
+
 def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     file = store.salaries_file
     cur = f.currency
@@ -505,18 +524,9 @@ def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     titles = f.role.salary_titles
     conds.append(f"job_title IN {sql_list(titles)}")
     shown.append("job_title=" + (sql_quote(titles[0]) if len(titles) == 1 else "IN " + sql_list(titles)))
-    if f.country:
-        conds.append(f"company_location = {sql_quote(f.country.iso2)}")
-        shown.append(f"company_location='{f.country.iso2}'")
-    if f.experience:
-        conds.append(f"experience_level = {sql_quote(f.experience)}")
-        shown.append(f"experience_level='{f.experience}'")
-    if f.remote is not None:
-        conds.append("remote_ratio = 100" if f.remote else "remote_ratio = 0")
-        shown.append("remote_ratio=100" if f.remote else "remote_ratio=0")
-    if f.year:
-        conds.append(f"work_year = {int(f.year)}")
-        shown.append(f"work_year={int(f.year)}")
+    survey_conds, survey_shown = survey_filter(f)
+    conds += survey_conds
+    shown += survey_shown
     if cur == "USD":
         value = "salary_in_usd"
         pay_basis = "salary_in_usd (yearly; non-USD salaries converted by the publisher at yearly average FX)"
