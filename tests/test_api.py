@@ -86,3 +86,7 @@ def test_greetings_get_a_short_how_to_not_a_refusal_message(advisor):
     first = advisor.ask("What does a data scientist earn in the UK?", thread_id=thread)
     thanks = advisor.ask("thanks!", thread_id=thread)  # not rewritten into a follow-up of the salary question
     assert not first.refused and thanks.text.startswith("You're welcome")
+    follow = advisor.ask("Great, thanks! And in Germany?", thread_id=thread)  # small talk stripped, then resolved
+    assert not follow.refused and "Germany" in follow.text
+    after = advisor.ask("and in France?", thread_id=thread)  # refers to the last real question, not to "thanks!"
+    assert not after.refused and "France" in after.text

@@ -30,9 +30,11 @@ _HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+(?:\w+\s+){0,2}?(" + "|".joi
 _HOW_MANY = re.compile(r"\bhow (many|much|big|large)\b|\bwhat (number|size)\b|\bheadcount\b", re.I)
 # A headcount about a named organisation ("How many AI engineers does OpenAI employ?") needs a figure said
 # about that organisation's staff: "OpenAI appears in 19.5% of postings" is about postings, not its staff.
-_HEADCOUNT = re.compile(
-    r"\b(employ(s|ed)?|employees|hire[sd]?|hiring|headcount|staff|workforce|team|work(s)? (at|for))\b", re.I
-)
+_HEADCOUNT = re.compile(r"\b(employ(s|ed)?|employees|headcount|staff|workforce)\b", re.I)
+# "How much per month does a data scientist earn?" asks for pay (the tools give it per year), not for a count of
+# months; and "how much would I earn at Microsoft" is a salary question, not a headcount.
+_PAY = re.compile(r"\b(earn\w*|make|makes|paid|pay|pays|salar\w*|wages?|compensation|income)\b", re.I)
+_TIME_UNITS = ("hour", "day", "week", "month")
 
 
 def specific_names(question: str) -> list[str]:
@@ -98,14 +100,15 @@ def missing_quantity(question: str, evidence: list[Evidence]) -> str:
         return ""
     sentences = _figure_sentences(evidence)
     unit = _HOW_MANY_UNIT.search(question)
-    if unit:
+    pay = bool(_PAY.search(question))
+    if unit and not (pay and unit.group(1).lower() in _TIME_UNITS):
         word = unit.group(1).lower()
-        if not any(re.search(rf"\b{word}", s) for s in sentences):
+        if not any(re.search(rf"\b{word}s?\b", s) for s in sentences):
             return f"a figure in {word}s"
     # any capitalised word after the first names an organisation here ("does Google employ")
     names = [n for n in dict.fromkeys(specific_names(question) + re.findall(r"(?<!^)\b[A-Z][A-Za-z0-9]+", question))
              if n.lower() not in _PROPER_OK]
-    if names and _HEADCOUNT.search(question):
+    if names and _HEADCOUNT.search(question) and not pay:
         about = [s for s in sentences if all(n.lower() in s for n in names)]
         if not any(_HEADCOUNT.search(s) for s in about):
             return f"that figure for {' and '.join(names)}"

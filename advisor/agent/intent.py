@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 _DOMAIN = re.compile(
     r"\b(ai|a\.i\.|ml|llms?|machine learning|data (scien|engineer|analy)\w*|engineer\w*|career\w*|jobs?|"
-    r"roles?|hiring|hire|recruit\w*|postings?|salar\w*|pay|paid|earn\w*|wage\w*|compensation|skills?|"
+    r"roles?|hiring|hired?|recruit\w*|postings?|salar\w*|pay|paid|earn\w*|wage\w*|compensation|skills?|"
     r"interview\w*|resume|cv|portfolio|prompt|rag|agents?|mlops|python|sql|cloud|degree|bootcamp|"
     r"certific\w*|employ\w*|work|remote|senior|junior|entry.level|sysadmin|developer|programm\w*|"
     r"software|tech\w*|gehalt|verdien\w*|sueldo|salario|ingenier\w*|empleo|trabajo|kenntnisse|"
@@ -69,21 +69,33 @@ _SKILL_NAMES = re.compile(
     re.I,
 )
 _POSTINGS = re.compile(r"\b(postings?|jobs?|job ads?|listings?|openings|roles?|employers?|descriptions?)\b", re.I)
+_ROLE_SKILLS = re.compile(
+    r"\b(which|what|top|main|key)\b[^?]{0,20}\bskills?\b[^?]{0,30}\b(engineers?|scientists?|analysts?|developers?|"
+    r"architects?)\b[^?]{0,20}\b(need|use|have|require)",
+    re.I,
+)
 _USED = re.compile(r"\b(used|use|uses|using|needed|popular|relevant|worth learning|useful)\b", re.I)
 _HOW_OFTEN = re.compile(r"\b(how often|how many|percent\w*|share|mention\w*|expect\w*|show up|ask(s|ing)? for|"
                         r"requir\w*|in demand|demand)\b", re.I)
 
 
-_GREETING = re.compile(
-    r"^\s*(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|thanks?( you)?( so much| a lot)?|thx|ty|cheers|"
-    r"ok(ay)?|cool|great|bye|goodbye)( there)?[\s!.,:)]*$",
-    re.I,
-)
+_GREETING_WORD = (r"(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|thanks?|thank you|thx|ty|cheers|many|"
+                  r"very|much|so|a lot|ok(ay)?|cool|great|perfect|nice|awesome|bye|goodbye|there)")
+_GREETING = re.compile(rf"^\s*{_GREETING_WORD}([\s!.,:;)?-]+{_GREETING_WORD})*[\s!.,:;)?-]*$", re.I)
+_LEADING_GREETING = re.compile(rf"^\s*{_GREETING_WORD}([\s,]+{_GREETING_WORD})*[\s!.,:;-]+(?=\S)", re.I)
 
 
 def is_greeting(question: str) -> bool:
-    """'hi', 'thanks!': small talk with no question in it."""
+    """'hi', 'thanks!', 'great, thank you very much': small talk with no question in it."""
     return bool(_GREETING.match(question))
+
+
+def strip_greeting(question: str) -> str:
+    """'Thanks! What about in Germany?' → 'What about in Germany?': the question without its small talk."""
+    if is_greeting(question):
+        return question
+    rest = _LEADING_GREETING.sub("", question, count=1)
+    return rest if rest.strip() else question
 
 
 def classify(question: str) -> str:
@@ -103,7 +115,8 @@ def classify(question: str) -> str:
     if _ADVICE.search(q):
         return "advice"
     names_skill = _SKILL_NAMES.search(q) and (_HOW_OFTEN.search(q) or _USED.search(q))
-    if (_POSTINGS.search(q) and (_SKILLS.search(q) or names_skill)) or (names_skill and _USED.search(q)):
+    role_skills = _ROLE_SKILLS.search(q)  # "Which skills do data engineers need?"
+    if (_POSTINGS.search(q) and (_SKILLS.search(q) or names_skill)) or (names_skill and _USED.search(q)) or role_skills:
         return "skills"
     if not on_domain:
         return "off_topic_candidate"  # decided after retrieval: weak evidence → decline
@@ -118,7 +131,7 @@ _CONDITIONS = re.compile(
 
 
 _RANKING = re.compile(
-    r"\b(highest|best|top|most|lowest|least|worst)[- ](paying|paid|pay)\b|"
+    r"\b(highest|best|top|most|lowest|least|worst)[- ](paying|paid|pay|salar\w*|compensat\w*)\b|"
     r"\b(which|what)\b[^?]{0,40}\b(roles?|jobs?|titles?|positions?|careers?)\b[^?]{0,30}\b(pays?|earns?)\b"
     r"[^?]{0,10}\b(the )?(most|best|least|highest|lowest)\b",
     re.I,
@@ -126,8 +139,8 @@ _RANKING = re.compile(
 
 
 def asks_role_ranking(question: str) -> bool:
-    """'What are the highest-paying data jobs?', 'Which roles pay the most in Germany?'"""
-    return bool(_RANKING.search(question))
+    """'What are the highest-paying data jobs?', 'Which roles pay the most in Germany?' (not "top-paying skills")"""
+    return bool(_RANKING.search(question)) and not re.search(r"\bskills?\b", question, re.I)
 
 
 def asks_posting_conditions(question: str) -> bool:

@@ -105,9 +105,11 @@ class Nodes:
 
     # -- 2. understand -------------------------------------------------------------
     def understand(self, state: AgentState) -> dict[str, Any]:
-        question = state["question"]
+        question = intent_mod.strip_greeting(state["question"])  # "Thanks! And in Germany?" → "And in Germany?"
+        # the question a follow-up refers to: the last real one ("thanks!" in between refers to nothing)
         previous = next(
-            (m.get("standalone") or m["content"] for m in reversed(state.get("messages", [])) if m["role"] == "user"),
+            (q for m in reversed(state.get("messages", [])) if m["role"] == "user"
+             and not intent_mod.is_greeting(q := m.get("standalone") or m["content"])),
             None,
         )
         standalone = question
@@ -211,10 +213,10 @@ class Nodes:
         missing = uncovered(question, evidence, vocabulary, check_topic=state["intent"] in ("factual", "comparison"))
         if missing:
             return {"answer": NOT_COVERED_REPLY.replace("cover that", f"cover {missing}"), "refused": True,
-                    "citations": []}
+                    "citations": [], "charts": []}
         best = max((e.score for e in evidence if e not in tool_evidence), default=0.0)
         if not tool_evidence and best < MIN_RELEVANCE:
-            return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": []}
+            return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": []}
         backend = "offline"
         grounded = None
         if self.backend is not None:
@@ -238,7 +240,8 @@ class Nodes:
             also = [q for pattern, q in BACKGROUND_QUERIES if re.search(pattern, question, re.I)][:1] if advice else []
             comp = self.composer.compose(question, evidence, advice=advice, lead=lead, also=also)
             if comp.refused:
-                return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "notices": notices}
+                return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],
+                        "notices": notices}
             stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
             for line in re.split(r"(?<=\])\s+", comp.text):  # each composed line is one whole claim
                 for sentence in stream.feed(line + " ") + stream.finish():
@@ -287,7 +290,7 @@ class Nodes:
         if state.get("refused"):
             return {}
         if not state.get("answer", "").strip() or not state.get("citations"):
-            return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "support": 0.0}
+            return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [], "support": 0.0}
         return {}
 
     # -- 6. respond --------------------------------------------------------------------
@@ -324,8 +327,9 @@ def _slot_swaps(previous: str, followup: str) -> list[tuple[str, str]]:
             swaps.append(("?", f" in {value}?"))
     if new.role and old.role_phrase:
         swaps.append((old.role_phrase, new.role_phrase or new.role))
+    level = " vs ".join(new.level_phrases) if len(new.level_phrases) > 1 else new.level  # "what about mid vs senior?"
     if new.level and old.level_phrase:
-        swaps.append((old.level_phrase, new.level))
+        swaps.append((old.level_phrase, level))
     elif new.level and old.role_phrase:
-        swaps.append((old.role_phrase, f"{new.level} {old.role_phrase}"))
+        swaps.append((old.role_phrase, f"{level} {old.role_phrase}"))
     return swaps

@@ -72,11 +72,14 @@ CITY_PATTERNS: list[tuple[str, str]] = [
 ]
 
 LEVEL_PATTERNS: list[tuple[str, str]] = [
-    (r"\b(junior|jr\.?|entry[- ]level|graduate|new grad|beginner|einsteiger)\b", "junior"),
-    (r"\b(mid[- ]level|mid|intermediate)\b", "mid"),
-    (r"\b(senior|sr\.?|experienced)\b", "senior"),
-    (r"\b(lead|principal|staff|director|head of|executive)\b", "lead"),
+    (r"\b(juniors?|jr\.?|entry[- ]level|(new|recent) grad(uate)?s?|beginners?|interns?|einsteiger)\b", "junior"),
+    (r"\b(mid[- ]level|mid(?!-\d)|intermediate)\b", "mid"),
+    (r"\b(seniors?|sr\.?|experienced)\b", "senior"),
+    (r"\b(leads?|principal|staff|directors?|head of|executives?)\b", "lead"),
 ]
+
+
+_CONTRAST = re.compile(r"\b(vs\.?|versus|compared?|comparison|than|between|difference|or)\b")
 
 
 @dataclass
@@ -86,6 +89,7 @@ class Slots:
     countries: list[str] = field(default_factory=list)
     country_phrases: list[str] = field(default_factory=list)
     cities: list[str] = field(default_factory=list)  # as written ("London"); each one's country is in `countries`
+    city_countries: list[str] = field(default_factory=list)  # the country of each city, in the same order
     level: str | None = None
     level_phrase: str | None = None
     levels: list[str] = field(default_factory=list)  # every level named, in order: "junior vs senior"
@@ -119,12 +123,13 @@ def extract(question: str) -> Slots:
                 continue
             found.append((m.start(), country, span(m)))
             break
-    for pattern, country in CITY_PATTERNS:
-        m = re.search(pattern, q)
-        if m:
-            slots.cities.append(span(m))
-            if all(c != country for _, c, _ in found):
-                found.append((m.start(), country, span(m)))
+    cities = sorted((m.start(), country, span(m)) for pattern, country in CITY_PATTERNS
+                    for m in re.finditer(pattern, q))
+    for start, country, phrase in cities:
+        slots.cities.append(phrase)
+        slots.city_countries.append(country)
+        if all(c != country for _, c, _ in found):
+            found.append((start, country, phrase))
     # "US" in upper case in the original is the country even without "in"
     if re.search(r"\bUS\b", question) and all(c != "United States" for _, c, _ in found):
         found.append((question.index("US"), "United States", "us"))
@@ -136,8 +141,11 @@ def extract(question: str) -> Slots:
     if named:
         first = min(named, key=lambda x: [lv for _, lv in LEVEL_PATTERNS].index(x[1]))
         slots.level, slots.level_phrase = first[1], first[2]
-        slots.levels = [lv for _, lv, _ in named]
-        slots.level_phrases = [ph for _, _, ph in named]
+        if len(named) == 1 or _CONTRAST.search(q):  # "senior ML engineers who lead a team" is one level
+            slots.levels = [lv for _, lv, _ in named]
+            slots.level_phrases = [ph for _, _, ph in named]
+        else:
+            slots.levels, slots.level_phrases = [first[1]], [first[2]]
     m = re.search(r"\b(\d{1,2})\+?\s*(years?|yrs?)\b", q)
     if m:
         slots.years_experience = int(m.group(1))

@@ -45,6 +45,20 @@ def _role_phrase(question: str) -> str:
     return phrase if len(phrase.split()) >= 2 else ""
 
 
+def _city_notice(slots: Slots) -> str:
+    """What a city in the question means for the figures: the data has countries only."""
+    by_country: dict[str, list[str]] = {}
+    for city, country in zip(slots.cities, slots.city_countries, strict=True):
+        by_country.setdefault(country, []).append(city)
+    parts = []
+    for country, cities in by_country.items():
+        if len(cities) > 1:
+            parts.append(f"{' and '.join(cities)} can't be told apart (both are {country})")
+        else:
+            parts.append(f"the figures for {cities[0]} are for {country} as a whole")
+    return "The salary data has countries, not cities: " + "; ".join(parts) + "."
+
+
 def asks_for_skill_list(question: str) -> bool:
     return bool(_SKILL_LIST.search(question))
 
@@ -99,9 +113,6 @@ class Toolbox:
             sides = [(country0, slots.level_phrase, True), (country0, slots.level_phrase, False)]
         else:
             sides = [(country0, slots.level_phrase, slots.remote)]
-        if slots.cities:
-            out.notices.append(f"The salary data has countries, not cities: the figures for {', '.join(slots.cities)} "
-                               "are for the whole country.")
         official_first = bool(re.search(r"\b(bls|official|government|oews)\b", question, re.I))
         seen: set[str] = set()
         for country, level, remote in sides:
@@ -112,6 +123,11 @@ class Toolbox:
                 out.notices.append(f"Salary lookup: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}")
                 continue
             result = salary_lookup(query, self.store)
+            if role == question and not result.ok and result.filters is None:
+                # no role in the question: say so, instead of quoting the whole question back as an unknown role
+                out.notices.append("Salary figures need a role (e.g. 'data engineer', 'ML engineer'); the question "
+                                   "names none the salary data knows.")
+                break
             if result.message and result.message not in out.notices:
                 out.notices.append(result.message)
             if not result.ok:
@@ -129,6 +145,8 @@ class Toolbox:
                 where = ", ".join(x for x in (country, level, {True: "remote", False: "on-site"}.get(remote)) if x)
                 out.charts.append({"kind": "salary_ranges", "title": f"Salary ranges — {label}"
                                    + (f", {where}" if where else ""), "rows": rows})
+        if slots.cities and out.evidence:
+            out.notices.append(_city_notice(slots))
         return out
 
     def ranking(self, question: str, slots: Slots) -> ToolOutcome:
@@ -137,10 +155,13 @@ class Toolbox:
 
         out = ToolOutcome()
         lowest = bool(re.search(r"\b(lowest|least|worst)\b", question, re.I))
+        top = re.search(r"\btop\s+(\d{1,2})\b", question, re.I)
+        experience = slots.level or (f"{slots.years_experience} years" if slots.years_experience else None)
         try:
             query = RoleRankingQuery(country=slots.countries[0] if slots.countries else None,
-                                     experience=slots.level, year=slots.year, remote=slots.remote,
-                                     order="lowest" if lowest else "highest")
+                                     experience=experience, year=slots.year, remote=slots.remote,
+                                     order="lowest" if lowest else "highest",
+                                     top=min(25, max(1, int(top.group(1)))) if top else 10)
         except ValueError as exc:
             out.notices.append(f"Role ranking: {exc}")
             return out
@@ -166,9 +187,14 @@ class Toolbox:
         except ValueError as exc:
             out.notices.append(f"Posting conditions: {exc}")
             return out
+        if slots.level and not slots.role:
+            out.notices.append("Postings are classed by job title, so a level needs a role (e.g. 'junior data "
+                               "analyst'); these shares are for all levels.")
         result = posting_conditions(query, self.store)
         if result.message:
             out.notices.append(result.message)
+        if re.search(r"insurance|benefit", question, re.I):
+            out.notices += result.notes
         out.evidence += result.evidence()
         out.lead += [e.id for e in out.evidence]
         if result.ok:
@@ -306,7 +332,7 @@ class Toolbox:
                 out.notices.append(artifact.message)
             rows = artifact.chart_rows() if hasattr(artifact, "chart_rows") else []
             if rows:
-                kind = "salary_ranges" if type(artifact).__name__ == "SalaryResult" else "skill_shares"
+                kind = "salary_ranges" if any("median" in r for r in rows) else "skill_shares"
                 out.charts.append({"kind": kind, "title": "From the data tools", "rows": rows})
         known = {e.id for e in out.evidence}
         out.evidence += [e for e in new if e.id not in known]

@@ -116,14 +116,18 @@ def _blocks(text: str) -> list[tuple[str, str, str]]:
     return [b for b in out if b[2].strip()]
 
 
-_URL = re.compile(r"https?://|www\.")
+def _mostly_link(line: str) -> bool:
+    """A line whose text is mostly a URL ("- [23] <https://…>"), not a claim with an inline source."""
+    urls = sum(len(m.group(0)) for m in re.finditer(r"<?(https?://|www\.)\S+", line))
+    return urls > 0 and urls >= 0.6 * len(line.strip())
 
 
 def is_reference_list(piece: str) -> bool:
     """A bibliography ("External Sources: - [1] <https://…>"): links, no claims. Indexed, it would be retrieved
-    for any question sharing a word with a URL and quoted as if it said something."""
+    for any question sharing a word with a URL and quoted as if it said something. A claim that cites a link
+    inline ("Seattle had 1,472 posted AI jobs (www.axios.com)") is kept."""
     lines = [ln for ln in piece.splitlines() if ln.strip()]
-    linked = sum(1 for ln in lines if _URL.search(ln))
+    linked = sum(1 for ln in lines if _mostly_link(ln))
     return linked >= 2 and linked * 2 >= len(lines)
 
 

@@ -50,6 +50,7 @@ class ConditionShare(BaseModel):
     label: str
     count: int
     share: float
+    of: int  # the denominator: all matching postings, or the US ones for health insurance
 
 
 class PostingConditionsResult(BaseModel):
@@ -62,6 +63,7 @@ class PostingConditionsResult(BaseModel):
     population: int = 0
     shares: list[ConditionShare] = Field(default_factory=list)
     schedule_types: list[tuple[str, int]] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
     text: str = ""
     evidence_id: str = ""
 
@@ -73,7 +75,7 @@ class PostingConditionsResult(BaseModel):
 
     def chart_rows(self) -> list[dict[str, Any]]:
         """Rows in the skill-share chart's shape (label, share, count, n): the UI draws them as bars."""
-        return [{"source": self.dataset, "label": s.label, "share": s.share, "count": s.count, "n": self.population}
+        return [{"source": self.dataset, "label": s.label, "share": s.share, "count": s.count, "n": s.of}
                 for s in self.shares]
 
     def to_dict(self) -> dict[str, Any]:
@@ -83,7 +85,7 @@ class PostingConditionsResult(BaseModel):
 _FLAGS = [
     ("remote", "remote (work from home)", "remote"),
     ("no_degree_mention", "no degree mentioned", "job_no_degree_mention"),
-    ("health_insurance", "health insurance mentioned", "job_health_insurance"),
+    ("health_insurance", "health insurance mentioned", "job_health_insurance AND country_iso2 = 'US'"),
     ("full_time", "full-time", "job_schedule_type ILIKE '%full-time%'"),
 ]
 
@@ -114,9 +116,10 @@ def posting_conditions(query: PostingConditionsQuery, store: Store) -> PostingCo
     except NormalizationError as exc:
         return PostingConditionsResult(query=query, ok=False, message=exc.message, dataset=file)
     counts = ", ".join(f"count(*) FILTER (WHERE {sql})" for _, _, sql in _FLAGS)
-    row = store.fetchone(f"SELECT count(*), {counts} FROM postings WHERE {cond}")
+    row = store.fetchone(f"SELECT count(*), count(*) FILTER (WHERE country_iso2 = 'US'), {counts} "
+                         f"FROM postings WHERE {cond}")
     assert row is not None
-    population = int(row[0])
+    population, us_rows = int(row[0]), int(row[1])
     result = PostingConditionsResult(query=query, ok=True, dataset=file, filter=flt, filter_text=human,
                                      population=population,
                                      evidence_id=evidence_id(file, f"{flt}, conditions"))
@@ -125,25 +128,35 @@ def posting_conditions(query: PostingConditionsQuery, store: Store) -> PostingCo
         result.message = (f"Only {fmt_n(population)} postings match {human}; shares are withheld below the "
                           f"minimum of {fmt_n(query.min_n)}.")
         return result
-    for (flag, label, _), count in zip(_FLAGS, row[1:], strict=True):
-        result.shares.append(ConditionShare(flag=flag, label=label, count=int(count),
-                                            share=int(count) / population))
+    for (flag, label, _), count in zip(_FLAGS, row[2:], strict=True):
+        if flag == "health_insurance":
+            # the publisher sets this flag on US postings only (India 0 of 589, UK 0 of 285): a share over other
+            # countries' postings would read as "no employer there mentions it"
+            if us_rows < query.min_n:
+                result.notes.append("Health insurance is flagged on US postings only; none or too few here.")
+                continue
+            result.shares.append(ConditionShare(flag=flag, label=f"{label} (US postings)", count=int(count),
+                                                share=int(count) / us_rows, of=us_rows))
+            continue
+        result.shares.append(ConditionShare(flag=flag, label=label, count=int(count), share=int(count) / population,
+                                            of=population))
     result.schedule_types = [(str(s), int(n)) for s, n in store.fetchall(
-        f"SELECT coalesce(job_schedule_type, 'not given') AS s, count(*) AS n FROM postings WHERE {cond} "
-        "GROUP BY s ORDER BY n DESC, s LIMIT 3")]
+        f"SELECT coalesce(nullif(job_schedule_type, ''), 'not given') AS s, count(*) AS n FROM postings "
+        f"WHERE {cond} GROUP BY s ORDER BY n DESC, s LIMIT 3")]
     by = {s.flag: s for s in result.shares}
 
     def part(flag: str, words: str) -> str:
         s = by[flag]
         return f"{s.count:,} ({fmt_pct(s.share)}) {words}"
 
-    result.text = (
-        f"In {POSTINGS_NAME} ({human}, {fmt_n(population)} postings): "
-        f"{part('remote', 'were marked work from home')}, "
-        f"{part('no_degree_mention', 'did not mention a degree')}, "
-        f"{part('health_insurance', 'mentioned health insurance')} and "
-        f"{part('full_time', 'were full-time')}."
-    )
+    parts = [part("remote", "were marked work from home"), part("no_degree_mention", "did not mention a degree"),
+             part("full_time", "were full-time")]
+    if "health_insurance" in by:
+        parts.append(part("health_insurance", f"of the {by['health_insurance'].of:,} US postings mentioned health "
+                                              "insurance (a flag set on US postings only)"))
+    schedules = ", ".join(f"{name} {n:,}" for name, n in result.schedule_types)
+    result.text = (f"In {POSTINGS_NAME} ({human}, {fmt_n(population)} postings): " + ", ".join(parts[:-1])
+                   + f" and {parts[-1]}; most common schedule types: {schedules}.")
     return result
 
 

@@ -25,6 +25,9 @@ WEEKLY = ev("Most AI engineers report working 45 hours a week during product lau
         ("How many people does Google employ in AI?", [PLATFORMS], "that figure for Google"),
         ("How many staff does Microsoft have on its AI team?", [HIRING], ""),
         ("How many postings mention OpenAI?", [PLATFORMS], ""),  # a share of postings is what is asked
+        ("How much per month does a data scientist earn in India?", [PLATFORMS], ""),  # pay, not a count of months
+        ("How much would I earn if I work for Microsoft as a Data Scientist?", [PLATFORMS], ""),  # not a headcount
+        ("How many interviews does InterviewStack run?", [PLATFORMS], "a figure in interviews"),
         ("What percent of postings mention OpenAI?", [PLATFORMS], ""),
     ],
 )

@@ -96,3 +96,13 @@ def test_a_two_part_question_gets_both_parts(advisor):
     kinds = [c.kind for c in answer.citations]
     assert "salary_data" in kinds
     assert any(c.kind == "posting_stats" and "most requested skills" in c.quote for c in answer.citations)
+
+
+def test_two_cities_in_one_country_are_said_to_be_inseparable(advisor):
+    answer = advisor.ask("What do data engineers earn in Munich compared to Berlin?")
+    assert any("Munich and Berlin can't be told apart" in n for n in answer.notices)
+
+
+def test_a_refusal_shows_no_chart(advisor):
+    answer = advisor.ask("How much does an AI engineer at Google in Zurich make?")
+    assert answer.refused and answer.charts == []

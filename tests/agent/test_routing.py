@@ -23,6 +23,10 @@ from advisor.agent.slots import extract
         ("Is LangChain worth learning?", "skills"),
         ("hi", "greeting"),
         ("Thanks so much!", "greeting"),
+        ("great, thank you very much", "greeting"),
+        ("hello?", "greeting"),
+        ("Which skills do data engineers need?", "skills"),
+        ("Is Kaggle useful for getting hired?", "factual"),
         ("hi, what do AI engineers earn?", "salary"),
         ("What is an AI engineer?", "factual"),
         ("How do I bake a lasagna?", "off_topic"),
@@ -45,12 +49,47 @@ def test_slots():
     assert extract("What do we use to build RAG?").countries == []  # "us"/"we" is not a country
 
 
+def test_small_talk_is_stripped_from_a_question():
+    from advisor.agent.intent import strip_greeting
+
+    assert strip_greeting("Thanks! What about in Germany?") == "What about in Germany?"
+    assert strip_greeting("hi, what do AI engineers earn?") == "what do AI engineers earn?"
+    assert strip_greeting("thanks!") == "thanks!"
+    assert strip_greeting("Hiring managers want what?") == "Hiring managers want what?"
+
+
+@pytest.mark.parametrize(
+    "question, ranks",
+    [
+        ("Which data job has the highest salary?", True),
+        ("top 5 highest paying AI jobs", True),
+        ("What are the top paying skills?", False),
+    ],
+)
+def test_ranking_phrasings(question, ranks):
+    from advisor.agent.intent import asks_role_ranking
+
+    assert asks_role_ranking(question) is ranks
+
+
+def test_levels_in_plural_and_words_that_only_look_like_levels():
+    assert extract("What role pays the most for juniors?").level == "junior"
+    assert extract("starting salary for new grads in data science").level == "junior"
+    assert extract("and for seniors?").level == "senior"
+    one = extract("How much do senior ML engineers who lead a team earn?")
+    assert one.level == "senior" and one.levels == ["senior"]  # no "vs": one level, not a comparison
+    assert extract("What do data scientists with a graduate degree earn?").level is None
+    assert extract("data engineer salaries in mid-2024").level is None
+
+
 def test_cities_stand_for_their_country():
     london = extract("whats the pay for ml engineers in london")
     assert london.countries == ["United Kingdom"] and london.cities == ["london"]
     both = extract("What do data scientists earn in Berlin compared with Paris?")
     assert both.countries == ["Germany", "France"] and both.cities == ["Berlin", "Paris"]
     assert extract("AI jobs in the UK, London especially").countries == ["United Kingdom"]  # counted once
+    two = extract("Do ML engineers in SF earn more than in Seattle?")
+    assert two.countries == ["United States"] and two.cities == ["SF", "Seattle"]
 
 
 def test_slots_for_comparisons_within_one_role():

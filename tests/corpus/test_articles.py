@@ -58,6 +58,8 @@ def test_reference_lists_are_not_indexed_but_prose_with_a_link_is():
     docs = load_articles(ARTICLES)
     assert not any("<https://www.axios.com/2025/01/07/ai-jobs-on-the-rise" in d.text for d in docs)
     assert not any(d.locator == "External Sources" for d in docs)
+    # a claim that cites its link inline is content, not a bibliography
+    assert any("Seattle had 1,472 posted AI jobs" in d.text for d in docs)
     prose = "Findings\nLinkedIn ranked AI Engineer #1 (see https://example.org/report) among US job titles in 2025."
     assert chunk_article(prose, ArticleMeta("x.txt", "X", None, "2026"))
 

@@ -12,13 +12,17 @@ from advisor.tools.conditions import PostingConditionsQuery, make_conditions_too
 from advisor.tools.salary import fmt_n, fmt_pct
 
 
-def _expected(sub: pd.DataFrame) -> dict[str, int]:
-    return {
-        "remote": int((sub.job_work_from_home == "True").sum()),
-        "no_degree_mention": int((sub.job_no_degree_mention == "True").sum()),
-        "health_insurance": int((sub.job_health_insurance == "True").sum()),
-        "full_time": int(sub.job_schedule_type.str.contains("full-time", case=False).sum()),
+def _expected(sub: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """(count, denominator) per flag; health insurance is over the US postings only (the flag's only market)."""
+    us = sub[sub.country == "United States"]
+    out = {
+        "remote": (int((sub.job_work_from_home == "True").sum()), len(sub)),
+        "no_degree_mention": (int((sub.job_no_degree_mention == "True").sum()), len(sub)),
+        "full_time": (int(sub.job_schedule_type.str.contains("full-time", case=False).sum()), len(sub)),
     }
+    if len(us) >= 10:
+        out["health_insurance"] = (int((us.job_health_insurance == "True").sum()), len(us))
+    return out
 
 
 @pytest.mark.parametrize(
@@ -37,13 +41,16 @@ def test_shares_match_pandas(store: Store, posts: pd.DataFrame, query, select) -
     result = posting_conditions(query, store)
     assert result.ok and result.population == len(sub)
     expected = _expected(sub)
-    assert {s.flag: s.count for s in result.shares} == expected
+    assert {s.flag: (s.count, s.of) for s in result.shares} == expected
     for s in result.shares:
-        assert s.share == s.count / len(sub)
+        assert s.share == s.count / s.of
         assert f"{s.count:,} ({fmt_pct(s.share)})" in result.text
     assert fmt_n(len(sub)) in result.text
     top = sub.job_schedule_type.replace("", "not given").value_counts()
     assert result.schedule_types[0] == (top.index[0], int(top.iloc[0]))
+    assert f"{top.index[0]} {int(top.iloc[0]):,}" in result.text
+    if "health_insurance" not in expected:  # Germany: no share over postings the flag never applies to
+        assert "health insurance" not in result.text and "US postings only" in result.notes[0]
 
 
 def test_evidence_cites_the_file_and_filter(store: Store) -> None:
