@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from advisor.agent.glossary import looks_foreign
 from advisor.agent.slots import extract
@@ -140,27 +140,52 @@ def _known(word: str, vocabulary: Collection[str]) -> bool:
     return bool(difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.85))
 
 
-def missing_topic(question: str, vocabulary: Collection[str]) -> str:
+def missing_topic(
+    question: str, vocabulary: Collection[str], near: Callable[[list[str]], float] | None = None
+) -> str:
     """The question's topic words, when at least half of them occur nowhere in the sources.
 
     Retrieval always finds *something* about AI engineers, so "What is the dress code for AI engineers?" would
     get an answer about skills. A word the sources never use ("dress", "laptop", "recession") is a topic they
     can't speak to. Half, not any: everyday words ("hype", "popped up") are missing too, and a question is
     only uncovered when its missing words are most of what it asks about (half, when they look like nouns).
+
+    `near(phrases)` is the best similarity of any phrase to the evidence: a missing word with the word before it
+    ("career ladder") can still be paraphrased there ("Career Trajectories and Advancement Paths", 0.65, where
+    "dress code", "laptop" or "notice period" reach 0.2 at most). Such a topic is covered.
     """
     if looks_foreign(question) or len(vocabulary) < MIN_VOCABULARY:
         return ""
     words = [w for w in dict.fromkeys(content_words(question)) if w not in _TOPIC_NEUTRAL and not w.isdigit()]
     missing = [w for w in words if not _known(w, vocabulary)]
     half = len(missing) * 2 == len(words) and not any(_PHRASING.search(w) for w in missing)
-    if missing and (len(missing) * 2 > len(words) or half):
-        shown = ", ".join(f'"{w}"' for w in missing[:3])
-        return f"that (nothing in them mentions {shown})"
-    return ""
+    if not missing or not (len(missing) * 2 > len(words) or half):
+        return ""
+    if near is not None and near(_phrases(question, missing)) >= PARAPHRASED:
+        return ""
+    shown = ", ".join(f'"{w}"' for w in missing[:3])
+    return f"that (nothing in them mentions {shown})"
+
+
+PARAPHRASED = 0.45  # phrase-to-sentence cosine above which the sources say the missing words in other words
+
+
+def _phrases(question: str, missing: list[str]) -> list[str]:
+    """Each missing word alone and with the word before it ("ladder", "career ladder")."""
+    tokens = re.findall(r"[a-z0-9][a-z0-9+#-]*", question.lower())
+    out: list[str] = []
+    for w in missing:
+        out.append(w)
+        out += [f"{tokens[i - 1]} {w}" for i, t in enumerate(tokens) if t == w and i > 0]
+    return out
 
 
 def uncovered(
-    question: str, evidence: list[Evidence], vocabulary: Collection[str] = (), check_topic: bool = False
+    question: str,
+    evidence: list[Evidence],
+    vocabulary: Collection[str] = (),
+    check_topic: bool = False,
+    near: Callable[[list[str]], float] | None = None,
 ) -> str:
     """What the question asks about that the evidence doesn't hold ("" when it seems covered).
 
@@ -168,4 +193,4 @@ def uncovered(
     person ("I'm a sysadmin"), and the data tools answer salary and skills questions from their own tables.
     """
     return (missing_entities(question, evidence) or missing_quantity(question, evidence)
-            or (missing_topic(question, vocabulary) if check_topic else ""))
+            or (missing_topic(question, vocabulary, near) if check_topic else ""))

@@ -27,6 +27,7 @@ from advisor.agent.state import AgentState
 from advisor.agent.tools import Toolbox, asks_for_skill_list
 from advisor.backends.openai_compat import BackendError, OpenAICompatBackend
 from advisor.config import Settings
+from advisor.text import split_sentences
 from advisor.types import Citation, Evidence
 
 log = logging.getLogger(__name__)
@@ -210,7 +211,8 @@ class Nodes:
         tool_evidence = [e for e in evidence if e.id in set(state.get("tool_ids", []))]
         notices = list(state.get("notices", []))
         vocabulary = self.toolbox.retriever.idf() if not tool_evidence else ()
-        missing = uncovered(question, evidence, vocabulary, check_topic=state["intent"] in ("factual", "comparison"))
+        missing = uncovered(question, evidence, vocabulary, check_topic=state["intent"] in ("factual", "comparison"),
+                            near=lambda phrases: self._nearest(phrases, evidence))
         if missing:
             return {"answer": NOT_COVERED_REPLY.replace("cover that", f"cover {missing}"), "refused": True,
                     "citations": [], "charts": []}
@@ -256,6 +258,14 @@ class Nodes:
             "notices": notices,
             "timings": {**state.get("timings", {}), "synthesize_s": round(time.perf_counter() - t0, 4)},
         }
+
+    def _nearest(self, phrases: list[str], evidence: list[Evidence]) -> float:
+        """Best cosine between any phrase and any sentence of the evidence (sentence vectors are cached)."""
+        sentences = [s for e in evidence for s in split_sentences(e.text) if len(s) > 20]
+        if not phrases or not sentences:
+            return 0.0
+        embedder = self.composer.embedder
+        return float((embedder.encode(phrases) @ embedder.encode(sentences).T).max())
 
     def _llm_answer(self, question: str, evidence: list[Evidence]):  # type: ignore[no-untyped-def]
         from langchain_core.messages import HumanMessage, SystemMessage

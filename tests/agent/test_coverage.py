@@ -87,6 +87,18 @@ def test_topic_check_is_only_for_passage_answers(vocabulary):
     assert uncovered(q, [PLATFORMS], vocabulary, check_topic=False) == ""
 
 
+def test_a_missing_word_the_sources_paraphrase_is_covered(vocabulary):
+    q = "What is the career ladder for AI engineers?"
+    assert missing_topic(q, vocabulary) != ""  # "ladder" occurs nowhere...
+    assert missing_topic(q, vocabulary, near=lambda phrases: 0.65 if "career ladder" in phrases else 0.1) == ""
+    assert missing_topic("What is the dress code for AI engineers?", vocabulary, near=lambda phrases: 0.19) != ""
+
+
+def test_the_advisor_answers_a_paraphrased_topic_and_declines_an_absent_one(advisor):
+    assert not advisor.ask("What is the career ladder for AI engineers?").refused  # "Career Trajectories ..."
+    assert advisor.ask("What is the typical notice period for AI engineers?").refused
+
+
 def test_a_tiny_corpus_is_not_evidence_of_absence():
     """Three indexed passages lack most words; their vocabulary can't tell a covered topic from an uncovered one."""
     assert missing_topic("What is the dress code for AI engineers?", {"python", "sql", "skills"}) == ""

@@ -106,3 +106,18 @@ def test_two_cities_in_one_country_are_said_to_be_inseparable(advisor):
 def test_a_refusal_shows_no_chart(advisor):
     answer = advisor.ask("How much does an AI engineer at Google in Zurich make?")
     assert answer.refused and answer.charts == []
+
+
+def test_a_skill_with_no_role_is_compared_across_the_main_roles(advisor):
+    import ast
+
+    posts = pd.read_csv(advisor.settings.postings_csv, keep_default_na=False, dtype=str)
+    analysts = posts[posts.job_title_short.isin(["Data Analyst", "Senior Data Analyst"])]
+    with_excel = sum("excel" in (ast.literal_eval(s) if s else []) for s in analysts.job_skills)
+    answer = advisor.ask("Is Excel useful for a career in data?")
+    first = answer.citations[0]
+    assert first.kind == "posting_stats" and "Data Analyst" in first.quote
+    assert f"'excel' is listed in n={with_excel:,} of n={len(analysts):,} postings" in first.quote
+    roles = [c.quote for c in answer.citations if c.kind == "posting_stats"]
+    assert any("Data Scientist" in q for q in roles) and any("Data Engineer" in q for q in roles)
+    assert answer.charts and answer.charts[0].kind == "skill_shares"
