@@ -157,6 +157,8 @@ class Nodes:
         if intent_mod.asks_role_ranking(question) and not slots.role:
             tools.append(self.toolbox.ranking)  # "which roles pay the most?": no role to look up, rank them all
         elif intent in ("salary", "comparison") and (intent == "salary" or intent_mod._SALARY.search(question)):
+            if slots.company:
+                tools.append(self.toolbox.company)  # "What does Meta pay data scientists?": its postings lead
             tools.append(self.toolbox.salary)
         if intent == "skills" or (intent in ("salary", "comparison") and asks_for_skill_list(question)):
             tools.append(self.toolbox.skills)  # "what do they earn and what skills do they need?": both parts

@@ -79,6 +79,12 @@ LEVEL_PATTERNS: list[tuple[str, str]] = [
 ]
 
 
+# Employers people ask about by name; others are found as a capitalised name after "at", "for", "from"...
+KNOWN_COMPANIES = ("google", "meta", "amazon", "microsoft", "apple", "netflix", "openai", "anthropic", "nvidia",
+                   "tiktok", "ibm", "oracle", "salesforce", "uber", "airbnb", "capital one", "deloitte", "accenture")
+_COMPANY_AFTER = re.compile(r"\b(?:at|for|from|by|join|joining)\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})")
+_NOT_COMPANIES = {"ai", "ml", "llm", "llms", "rag", "us", "usa", "uk", "i", "bls", "faang", "big", "a", "an", "the",
+                  "data", "senior", "junior", "machine", "mlops", "python", "sql", "genai", "nlp", "it"}
 _CONTRAST = re.compile(r"\b(vs\.?|versus|compared?|comparison|than|between|difference|or)\b")
 
 
@@ -98,6 +104,7 @@ class Slots:
     year: int | None = None
     remote: bool | None = None
     remote_contrast: bool = False  # "do remote jobs pay less?": remote against on-site, side by side
+    company: str | None = None  # an employer named ("at Meta"): only the postings name employers
     skill: str | None = None
 
 
@@ -146,6 +153,7 @@ def extract(question: str) -> Slots:
             slots.level_phrases = [ph for _, _, ph in named]
         else:
             slots.levels, slots.level_phrases = [first[1]], [first[2]]
+    slots.company = _company(question, q, slots)
     m = re.search(r"\b(\d{1,2})\+?\s*(years?|yrs?)\b", q)
     if m:
         slots.years_experience = int(m.group(1))
@@ -161,3 +169,21 @@ def extract(question: str) -> Slots:
     if m and m.group(2) not in ("the", "a", "an", "my", "no"):
         slots.skill = m.group(2).split()[0]
     return slots
+
+
+def _company(question: str, q: str, slots: Slots) -> str | None:
+    """An employer the question names: a well-known one in any casing, or a capitalised name after at/for/from."""
+    for name in KNOWN_COMPANIES:
+        m = re.search(rf"\b{re.escape(name)}\b", q)
+        if m:
+            return question[m.start():m.end()] if len(q) == len(question) else name
+    taken = {p.lower() for p in slots.country_phrases} | {c.lower() for c in slots.countries + slots.cities}
+    for m in _COMPANY_AFTER.finditer(question):
+        words = m.group(1).split()
+        while words and (words[-1].lower() in _NOT_COMPANIES or words[-1].lower() in taken):
+            words.pop()
+        name = " ".join(words)
+        if name and name.lower() not in _NOT_COMPANIES and name.lower() not in taken and not any(
+                re.search(p, name.lower()) for p, _ in ROLE_PATTERNS):
+            return name
+    return None

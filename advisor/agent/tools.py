@@ -153,6 +153,25 @@ class Toolbox:
             out.notices.append(_city_notice(slots))
         return out
 
+    def company(self, question: str, slots: Slots) -> ToolOutcome:
+        """Posted pay at the employer the question names; the only source with employers is the postings."""
+        from advisor.tools.company import CompanyPayQuery, company_pay
+
+        out = ToolOutcome()
+        if not slots.company:
+            return out
+        result = company_pay(CompanyPayQuery(company=slots.company, role=slots.role), self.store)
+        if result.message:
+            out.notices.append(result.message)
+        if result.ok:
+            out.evidence += result.evidence()
+            out.lead += [e.id for e in out.evidence]
+            out.charts.append({"kind": "salary_ranges", "title": f"Posted pay — {result.filter_text}",
+                               "rows": result.chart_rows()})
+            out.notices.append(f"Only the 2023 postings name employers: the other figures are for all employers, "
+                               f"not {slots.company}.")
+        return out
+
     def ranking(self, question: str, slots: Slots) -> ToolOutcome:
         """Job titles ranked by median pay, per source: for questions that name no role but ask which pays most."""
         from advisor.tools.ranking import RoleRankingQuery, rank_roles
@@ -299,6 +318,7 @@ class Toolbox:
         from langchain_core.tools import StructuredTool
         from pydantic import BaseModel, Field
 
+        from advisor.tools.company import make_company_tool
         from advisor.tools.conditions import make_conditions_tool
         from advisor.tools.ranking import make_ranking_tool
         from advisor.tools.salary import make_salary_tool
@@ -317,7 +337,7 @@ class Toolbox:
             response_format="content_and_artifact",
         )
         return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store),
-                make_conditions_tool(self.store), make_ranking_tool(self.store)]
+                make_conditions_tool(self.store), make_ranking_tool(self.store), make_company_tool(self.store)]
 
     def llm_gather(self, backend: Any, question: str, max_steps: int) -> ToolOutcome | None:
         """Let the model choose tools in a loop (at most `max_steps` model turns).

@@ -121,3 +121,9 @@ def test_a_skill_with_no_role_is_compared_across_the_main_roles(advisor):
     roles = [c.quote for c in answer.citations if c.kind == "posting_stats"]
     assert any("Data Scientist" in q for q in roles) and any("Data Engineer" in q for q in roles)
     assert answer.charts and answer.charts[0].kind == "skill_shares"
+
+
+def test_an_employer_with_too_few_postings_is_declined_with_the_reason(advisor):
+    answer = advisor.ask("What do data scientists earn at Google?")
+    assert answer.refused and "Google" in answer.text
+    assert any("no employer field" in n for n in answer.notices)

@@ -82,6 +82,16 @@ def test_levels_in_plural_and_words_that_only_look_like_levels():
     assert extract("data engineer salaries in mid-2024").level is None
 
 
+def test_employers_named_in_a_question():
+    assert extract("What does Meta pay data scientists?").company == "Meta"
+    assert extract("salary for data engineers at Capital One").company == "Capital One"
+    assert extract("what do ML engineers make at amazon").company == "amazon"
+    assert extract("How much does an AI engineer at Google in Zurich make?").company == "Google"
+    assert extract("What do AI engineers earn in Germany?").company is None
+    assert extract("What skills are needed for AI engineers?").company is None
+    assert extract("Is there a job for Data Scientists in Berlin?").company is None  # a role, not an employer
+
+
 def test_cities_stand_for_their_country():
     london = extract("whats the pay for ml engineers in london")
     assert london.countries == ["United Kingdom"] and london.cities == ["london"]

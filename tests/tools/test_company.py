@@ -1,0 +1,63 @@
+"""company_pay against pandas on the real postings: matched employer names, n and quartiles must agree exactly."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from advisor.data.store import Store
+from advisor.tools.company import CompanyPayQuery, company_pay, make_company_tool
+from advisor.tools.salary import fmt_money, fmt_n
+
+
+def _starts(posts: pd.DataFrame, company: str) -> pd.Series:
+    return posts.company_name.str.match(rf"(?i){company}(\b|$)")
+
+
+@pytest.mark.parametrize(
+    "query, select",
+    [
+        (CompanyPayQuery(company="Meta"), lambda p: p),
+        (CompanyPayQuery(company="Amazon", role="data engineer"),
+         lambda p: p[p.job_title_short.isin(["Data Engineer", "Senior Data Engineer"])]),
+        (CompanyPayQuery(company="capital one", role="data scientist"),
+         lambda p: p[p.job_title_short.isin(["Data Scientist", "Senior Data Scientist"])]),
+    ],
+)
+def test_pay_matches_pandas(store: Store, posts: pd.DataFrame, query, select) -> None:
+    sub = select(posts)
+    sub = sub[_starts(sub, query.company)]
+    result = company_pay(query, store)
+    assert result.ok and result.n == len(sub)
+    q = sub["yearly"].quantile([0.25, 0.5, 0.75]).tolist()
+    assert [result.p25, result.median, result.p75] == pytest.approx(q)
+    assert set(result.matched_names) == set(sub.company_name.value_counts().index[:8])
+    assert fmt_money(result.median) in result.text and fmt_n(len(sub)) in result.text
+    (ev,) = result.evidence()
+    assert ev.source == "data_jobs_2023_with_salary.csv" and "company_name ~*" in ev.locator
+    json.dumps(result.to_dict())
+
+
+def test_few_postings_are_withheld_with_the_names_found(store: Store, posts: pd.DataFrame) -> None:
+    result = company_pay(CompanyPayQuery(company="Google"), store)
+    n = int(_starts(posts, "Google").sum())
+    assert 0 < n < 10 and not result.ok
+    assert f"Only {fmt_n(n)}" in result.message and "Google LLC" in result.message
+    assert "no employer field" in result.message and result.evidence() == []
+
+
+def test_a_prefix_match_is_shown_not_hidden(store: Store) -> None:
+    result = company_pay(CompanyPayQuery(company="Apple"), store)
+    assert "Apple Bank for Savings" in result.matched_names  # visible in the evidence text, so it can be judged
+
+
+def test_bad_role_is_a_message(store: Store) -> None:
+    result = company_pay(CompanyPayQuery(company="Meta", role="underwater basket weaver"), store)
+    assert not result.ok and "basket" in result.message.lower()
+
+
+def test_langchain_tool(store: Store) -> None:
+    text, result = make_company_tool(store).func(company="Meta")
+    assert result.ok and text == result.text
