@@ -27,7 +27,7 @@ from advisor.agent.state import AgentState
 from advisor.agent.tools import Toolbox, asks_for_skill_list
 from advisor.backends.openai_compat import BackendError, OpenAICompatBackend
 from advisor.config import Settings
-from advisor.text import split_sentences
+from advisor.text import content_words, split_sentences
 from advisor.types import Citation, Evidence
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ BACKGROUND_QUERIES = [
 ]
 MIN_LLM_SUPPORT = 0.5  # below this share of supported claims, the offline composer answers instead
 MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
+RARE_IDF = 2.8  # a word in at most ~1 passage in 16: specific enough to say what a question is about
 
 
 def ev_to_dict(ev: Evidence) -> dict[str, Any]:
@@ -192,8 +193,10 @@ class Nodes:
             # retrieval found ("Database Administrators" for a data-scientist question) would answer another role
             evidence = [e for e in evidence if e.kind != "bls"]
         best = max((e.score for e in evidence), default=0.0)
-        if intent == "off_topic_candidate":
-            intent = "factual" if best >= MIN_RELEVANCE + 0.07 else "off_topic"
+        if intent == "off_topic_candidate":  # no career word: on topic if the sources match it well or by name
+            on_topic = best >= MIN_RELEVANCE + 0.07 or (best >= MIN_RELEVANCE - 0.1
+                                                        and self._shares_rare_term(question, evidence))
+            intent = "factual" if on_topic else "off_topic"
         return {
             "intent": intent,
             "evidence": [ev_to_dict(e) for e in tool_evidence + evidence],
@@ -219,7 +222,8 @@ class Nodes:
             return {"answer": NOT_COVERED_REPLY.replace("cover that", f"cover {missing}"), "refused": True,
                     "citations": [], "charts": []}
         best = max((e.score for e in evidence if e not in tool_evidence), default=0.0)
-        if not tool_evidence and best < MIN_RELEVANCE:
+        if not tool_evidence and best < MIN_RELEVANCE and not (
+                best >= MIN_RELEVANCE - 0.1 and self._shares_rare_term(question, evidence)):
             return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": []}
         backend = "offline"
         grounded = None
@@ -260,6 +264,14 @@ class Nodes:
             "notices": notices,
             "timings": {**state.get("timings", {}), "synthesize_s": round(time.perf_counter() - t0, 4)},
         }
+
+    def _shares_rare_term(self, question: str, evidence: list[Evidence]) -> bool:
+        """A rare word of the question ("RAG", "LangGraph") is in the evidence: on topic even when the embedder,
+        which knows few acronyms and product names, scores the passages low."""
+        idf = self.toolbox.retriever.idf()
+        text = " ".join(e.text.lower() for e in evidence)
+        return any(idf.get(w, 0.0) >= RARE_IDF and re.search(rf"\b{re.escape(w)}\b", text)
+                   for w in content_words(question))
 
     def _nearest(self, phrases: list[str], evidence: list[Evidence]) -> float:
         """Best cosine between any phrase and any sentence of the evidence (sentence vectors are cached)."""
