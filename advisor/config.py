@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     use_bm25: bool = True
     use_dense: bool = True
     dedupe: bool = True
-    rrf_k: int = 60
+    # RRF's constant: 60 is the paper's value for long TREC lists; over ~50 candidates a smaller k lets the
+    # top ranks count more. Measured on the dev set (evals/README.md): k=20 recall@5 0.851 vs 0.819 at k=60.
+    rrf_k: int = 20
     hnsw_search_ef: int = 200
     include_postings: bool = True  # embed the 32,672 postings (3 min on 2 cores)
 

@@ -27,7 +27,7 @@ class RetrievalConfig:
     use_bm25: bool = True
     use_dense: bool = True
     dedupe: bool = True
-    rrf_k: int = 60
+    rrf_k: int = 20
     candidates: int = 24
 
     @classmethod
