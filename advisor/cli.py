@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,21 @@ def chat(ctx: click.Context, thread_id: str | None) -> None:
             click.echo(final.sources_markdown())
 
 
+def _run_data_tool(ctx: click.Context, make_query: Callable[[], Any], compute: Callable[[Any, Any], Any],
+                   render: Callable[[Any], str], as_json: bool) -> None:
+    """Run one data tool for a CLI command: bad input is a message, `--json` the result, exit 2 on a refusal."""
+    from advisor.data.store import open_store
+    from advisor.types import AdvisorError
+
+    try:
+        result = compute(make_query(), open_store(_settings(ctx)))
+    except (AdvisorError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else render(result))
+    if not result.ok:
+        ctx.exit(2)
+
+
 @cli.command()
 @click.argument("role", nargs=-1, required=True)
 @click.option("--country", default=None, help="Country name or code (US, GB, Germany...).")
@@ -171,19 +187,11 @@ def chat(ctx: click.Context, thread_id: str | None) -> None:
 def salary(ctx: click.Context, role: tuple[str, ...], country: str | None, experience: str | None, year: int | None,
            remote: bool | None, currency: str, dedupe: bool, as_json: bool) -> None:
     """Salary percentiles for ROLE, per source (survey, postings, BLS, articles), side by side."""
-    from advisor.data.store import open_store
     from advisor.tools.salary import SalaryQuery, format_salary_result, salary_lookup
-    from advisor.types import AdvisorError
 
-    try:
-        query = SalaryQuery(role=" ".join(role), country=country, experience=experience, year=year, remote=remote,
-                            currency=currency, dedupe=dedupe)
-        result = salary_lookup(query, open_store(_settings(ctx)))
-    except (AdvisorError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else format_salary_result(result))
-    if not result.ok:
-        ctx.exit(2)
+    _run_data_tool(ctx, lambda: SalaryQuery(role=" ".join(role), country=country, experience=experience, year=year,
+                                            remote=remote, currency=currency, dedupe=dedupe),
+                   salary_lookup, format_salary_result, as_json)
 
 
 @cli.command()
@@ -196,18 +204,10 @@ def salary(ctx: click.Context, role: tuple[str, ...], country: str | None, exper
 def skills(ctx: click.Context, role: tuple[str, ...], country: str | None, remote: bool | None, skill: str | None,
            as_json: bool) -> None:
     """Most requested skills in ROLE postings (2023), with shares and pay with/without a skill."""
-    from advisor.data.store import open_store
     from advisor.tools.skills import PostingQuery, format_posting_stats, posting_stats
-    from advisor.types import AdvisorError
 
-    try:
-        query = PostingQuery(role=" ".join(role), country=country, remote=remote, skill=skill)
-        result = posting_stats(query, open_store(_settings(ctx)))
-    except (AdvisorError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else format_posting_stats(result))
-    if not result.ok:
-        ctx.exit(2)
+    _run_data_tool(ctx, lambda: PostingQuery(role=" ".join(role), country=country, remote=remote, skill=skill),
+                   posting_stats, format_posting_stats, as_json)
 
 
 @cli.command()
@@ -223,19 +223,11 @@ def skills(ctx: click.Context, role: tuple[str, ...], country: str | None, remot
 def rank(ctx: click.Context, country: str | None, experience: str | None, year: int | None, remote: bool | None,
          lowest: bool, top: int, min_n: int, as_json: bool) -> None:
     """Job titles ranked by median salary, per source (survey, 2023 postings), never mixed."""
-    from advisor.data.store import open_store
     from advisor.tools.ranking import RoleRankingQuery, format_role_ranking, rank_roles
-    from advisor.types import AdvisorError
 
-    try:
-        query = RoleRankingQuery(country=country, experience=experience, year=year, remote=remote, top=top,
-                                 min_n=min_n, order="lowest" if lowest else "highest")
-        result = rank_roles(query, open_store(_settings(ctx)))
-    except (AdvisorError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else format_role_ranking(result))
-    if not result.ok:
-        ctx.exit(2)
+    _run_data_tool(ctx, lambda: RoleRankingQuery(country=country, experience=experience, year=year, remote=remote,
+                                                 top=top, min_n=min_n, order="lowest" if lowest else "highest"),
+                   rank_roles, format_role_ranking, as_json)
 
 
 @cli.command()
@@ -250,18 +242,11 @@ def conditions(ctx: click.Context, role: tuple[str, ...], country: str | None, e
 
     ROLE is optional: without it, all data-job postings.
     """
-    from advisor.data.store import open_store
     from advisor.tools.conditions import PostingConditionsQuery, posting_conditions
-    from advisor.types import AdvisorError
 
-    try:
-        query = PostingConditionsQuery(role=" ".join(role) or None, country=country, experience=experience)
-        result = posting_conditions(query, open_store(_settings(ctx)))
-    except (AdvisorError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else (result.text or result.message))
-    if not result.ok:
-        ctx.exit(2)
+    _run_data_tool(ctx, lambda: PostingConditionsQuery(role=" ".join(role) or None, country=country,
+                                                       experience=experience),
+                   posting_conditions, lambda r: r.text or r.message, as_json)
 
 
 @cli.command()

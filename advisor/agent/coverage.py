@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Collection
 
 from advisor.agent.glossary import looks_foreign
+from advisor.agent.intent import asks_about_pay
 from advisor.agent.slots import extract
 from advisor.text import content_words, figures, split_sentences
 from advisor.types import Evidence
@@ -31,9 +32,6 @@ _HOW_MANY = re.compile(r"\bhow (many|much|big|large)\b|\bwhat (number|size)\b|\b
 # A headcount about a named organisation ("How many AI engineers does OpenAI employ?") needs a figure said
 # about that organisation's staff: "OpenAI appears in 19.5% of postings" is about postings, not its staff.
 _HEADCOUNT = re.compile(r"\b(employ(s|ed)?|employees|headcount|staff|workforce)\b", re.I)
-# "How much per month does a data scientist earn?" asks for pay (the tools give it per year), not for a count of
-# months; and "how much would I earn at Microsoft" is a salary question, not a headcount.
-_PAY = re.compile(r"\b(earn\w*|make|makes|paid|pay|pays|salar\w*|wages?|compensation|income)\b", re.I)
 _TIME_UNITS = ("hour", "day", "week", "month")
 
 
@@ -100,7 +98,9 @@ def missing_quantity(question: str, evidence: list[Evidence]) -> str:
         return ""
     sentences = _figure_sentences(evidence)
     unit = _HOW_MANY_UNIT.search(question)
-    pay = bool(_PAY.search(question))
+    # "How much per month does a data scientist earn?" asks for pay (the tools give it per year), not for a count
+    # of months; and "how much would I earn at Microsoft" is a salary question, not a headcount.
+    pay = asks_about_pay(question)
     if unit and not (pay and unit.group(1).lower() in _TIME_UNITS):
         word = unit.group(1).lower()
         if not any(re.search(rf"\b{word}s?\b", s) for s in sentences):

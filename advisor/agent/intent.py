@@ -98,19 +98,27 @@ def strip_greeting(question: str) -> str:
     return rest if rest.strip() else question
 
 
+def named_tools(question: str) -> list[str]:
+    """Skills and tools the question names, lower-cased; "go" and "r" are words before they are skills."""
+    return [m.lower() for m in _SKILL_NAMES.findall(question) if m.lower() not in ("go", "r")]
+
+
+def asks_about_pay(question: str) -> bool:
+    """'What do they earn?', 'How much a month do analysts make?', 'Gehalt?'"""
+    return bool(_SALARY.search(question))
+
+
 def classify(question: str) -> str:
     if is_greeting(question):
         return "greeting"
     q = question.lower()
-    # a named tool counts as on-domain ("Is LangChain worth learning?"); "go" and "r" are words before they are skills
-    tools_named = [m for m in _SKILL_NAMES.findall(q) if m.lower() not in ("go", "r")]
-    domain_hits = len(_DOMAIN.findall(q)) + len(tools_named)
+    domain_hits = len(_DOMAIN.findall(q)) + len(named_tools(q))  # "Is LangChain worth learning?" is on-domain
     on_domain = domain_hits > 0
     if _OFF_TOPIC.search(q) and domain_hits < 2:
         return "off_topic"
-    if _COMPARISON.search(q) and (_SALARY.search(q) or re.search(r"\b(vs|versus|compared|between)\b", q)):
+    if _COMPARISON.search(q) and (asks_about_pay(q) or re.search(r"\b(vs|versus|compared|between)\b", q)):
         return "comparison"
-    if _SALARY.search(q):
+    if asks_about_pay(q):
         return "salary"
     if _ADVICE.search(q):
         return "advice"

@@ -157,7 +157,7 @@ class Nodes:
         tools = []
         if intent_mod.asks_role_ranking(question) and not slots.role:
             tools.append(self.toolbox.ranking)  # "which roles pay the most?": no role to look up, rank them all
-        elif intent in ("salary", "comparison") and (intent == "salary" or intent_mod._SALARY.search(question)):
+        elif intent in ("salary", "comparison") and (intent == "salary" or intent_mod.asks_about_pay(question)):
             if slots.company:
                 tools.append(self.toolbox.company)  # "What does Meta pay data scientists?": its postings lead
             tools.append(self.toolbox.salary)

@@ -7,6 +7,7 @@ those words onto dataset titles and codes is `advisor.data.normalize`'s job.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ROLE_PATTERNS: list[tuple[str, str]] = [
@@ -144,16 +145,18 @@ def extract(question: str) -> Slots:
         if country not in slots.countries:
             slots.countries.append(country)
             slots.country_phrases.append(phrase)
-    named = sorted((m.start(), level, span(m)) for pattern, level in LEVEL_PATTERNS if (m := re.search(pattern, q)))
+    # the first level in LEVEL_PATTERNS' order is the level; all of them, in the question's order, are compared
+    by_pattern = [(m.start(), level, span(m)) for pattern, level in LEVEL_PATTERNS if (m := re.search(pattern, q))]
+    named = sorted(by_pattern)
     if named:
-        first = min(named, key=lambda x: [lv for _, lv in LEVEL_PATTERNS].index(x[1]))
+        first = by_pattern[0]
         slots.level, slots.level_phrase = first[1], first[2]
         if len(named) == 1 or _CONTRAST.search(q):  # "senior ML engineers who lead a team" is one level
             slots.levels = [lv for _, lv, _ in named]
             slots.level_phrases = [ph for _, _, ph in named]
         else:
             slots.levels, slots.level_phrases = [first[1]], [first[2]]
-    slots.company = _company(question, q, slots)
+    slots.company = _company(question, q, slots, span)
     m = re.search(r"\b(\d{1,2})\+?\s*(years?|yrs?)\b", q)
     if m:
         slots.years_experience = int(m.group(1))
@@ -171,12 +174,12 @@ def extract(question: str) -> Slots:
     return slots
 
 
-def _company(question: str, q: str, slots: Slots) -> str | None:
+def _company(question: str, q: str, slots: Slots, span: Callable[[re.Match[str]], str]) -> str | None:
     """An employer the question names: a well-known one in any casing, or a capitalised name after at/for/from."""
     for name in KNOWN_COMPANIES:
         m = re.search(rf"\b{re.escape(name)}\b", q)
         if m:
-            return question[m.start():m.end()] if len(q) == len(question) else name
+            return span(m)
     taken = {p.lower() for p in slots.country_phrases} | {c.lower() for c in slots.countries + slots.cities}
     for m in _COMPANY_AFTER.finditer(question):
         words = m.group(1).split()

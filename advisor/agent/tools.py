@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.agent.intent import _SKILL_NAMES
+from advisor.agent.intent import named_tools
 from advisor.agent.slots import Slots
 from advisor.config import Settings
 from advisor.retrieval import Retriever
@@ -285,7 +285,13 @@ class Toolbox:
         evidence = result.evidence()
         if result.focus is not None and result.focus.evidence_id:
             out.lead.append(result.focus.evidence_id)  # "how often do postings ask for SQL?": that share first
-        if result.skills:
+        # "what share need RAG skills?": a skill the 2023 skill lists don't have is answered by the articles, and
+        # the role's top-skills list would answer another question ("which skills?")
+        unknown = [] if skill else named_tools(question)
+        if unknown:
+            out.notices.append(f"The 2023 postings' skill lists don't include {', '.join(unknown)}; the figures "
+                               "for it come from the articles.")
+        if result.skills and not unknown:
             top = ", ".join(f"{s.skill} ({s.share_text})" for s in result.skills[:8])
             summary = next((e for e in evidence if e.id == result.summary_evidence_id), None)
             out.evidence.append(Evidence(
@@ -297,14 +303,7 @@ class Toolbox:
                 kind="posting_stats",
                 locator=result.filter,
             ))
-            mentioned = [m.lower() for m in _SKILL_NAMES.findall(question) if m.lower() not in ("go", "r")]
-            unknown = [m for m in mentioned if m != skill and m.rstrip("s") != skill]
-            if unknown and not skill:
-                # "what share need RAG skills?": the 2023 skill lists don't have it; the articles' figure answers
-                out.notices.append(f"The 2023 postings' skill lists don't include {', '.join(unknown)}; the "
-                                   "figures for it come from the articles.")
-                out.evidence.pop()  # the role's top-skills list answers another question ("which skills?")
-            elif asks_for_skill_list(question):  # "which skills...?" — not "what share ask for AI agents?"
+            if asks_for_skill_list(question):  # "which skills...?" — not "what share ask for AI agents?"
                 out.lead.append(out.evidence[-1].id)
         out.evidence += evidence
         rows = result.chart_rows()

@@ -50,6 +50,7 @@ from advisor.tools.salary import (
     evidence_id,
     fmt_money,
     fmt_n,
+    postings_scope,
     sql_list,
     sql_quote,
     survey_filter,
@@ -357,6 +358,15 @@ def _ranking_sentence(
 # ---------------------------------------------------------------------------
 
 
+def _outside_years(base: dict[str, Any], f: _Filters, years: tuple[int, ...], what: str) -> SourceRanking | None:
+    """A 'not applicable' ranking when the year asked for is outside what the source covers."""
+    if not f.year or f.year in years:
+        return None
+    return SourceRanking(**base, status="not_applicable",
+                         message=f"The {what} cover{'s' if what == 'survey' else ''} "
+                                 f"{year_span(min(years), max(years))} only.")
+
+
 def _survey_ranking(store: Store, f: _Filters, query: RoleRankingQuery) -> SourceRanking:
     file = store.salaries_file
     conds, shown = survey_filter(f)
@@ -371,13 +381,9 @@ def _survey_ranking(store: Store, f: _Filters, query: RoleRankingQuery) -> Sourc
         "order": query.order,
         "min_n": query.min_n,
     }
-    years = store.survey_years()
-    if f.year and f.year not in years:
-        return SourceRanking(
-            **base,
-            status="not_applicable",
-            message=f"The survey covers {year_span(min(years), max(years))} only.",
-        )
+    outside = _outside_years(base, f, store.survey_years(), "survey")
+    if outside is not None:
+        return outside
     where = f"WHERE {' AND '.join(conds)}" if conds else ""
     raw = store.fetchall(
         "SELECT job_title, count(*), quantile_cont(CAST(salary_in_usd AS DOUBLE), [0.25, 0.5, 0.75]), "
@@ -426,17 +432,9 @@ def _postings_level_condition(store: Store, level: str | None) -> tuple[str, str
 def _postings_ranking(store: Store, f: _Filters, query: RoleRankingQuery) -> SourceRanking:
     file = store.postings_file
     level_cond, level_shown, basis_sql, notes = _postings_level_condition(store, f.experience)
-    conds = [level_cond] if level_cond else []
-    shown = [level_shown] if level_shown else []
-    if f.country:
-        conds.append(f"country_iso2 = {sql_quote(f.country.iso2)}")
-        shown.append(f"country='{f.country.iso2}'")
-    if f.remote is not None:
-        conds.append(f"remote = {'true' if f.remote else 'false'}")
-        shown.append(f"job_work_from_home={f.remote}")
-    if f.year:
-        conds.append(f"posted_year = {int(f.year)}")
-        shown.append(f"posted_year={int(f.year)}")
+    scope_conds, scope_shown, _ = postings_scope(f)
+    conds = ([level_cond] if level_cond else []) + scope_conds
+    shown = ([level_shown] if level_shown else []) + scope_shown
     order = _order_clause(query).format(col="job_title_short", value="yearly salary (hourly x 2080)")
     flt = (", ".join(shown) + "; " if shown else "all postings; ") + order
     base: dict[str, Any] = {
@@ -448,13 +446,9 @@ def _postings_ranking(store: Store, f: _Filters, query: RoleRankingQuery) -> Sou
         "order": query.order,
         "min_n": query.min_n,
     }
-    years = store.postings_years()
-    if f.year and f.year not in years:
-        return SourceRanking(
-            **base,
-            status="not_applicable",
-            message=f"The postings cover {year_span(min(years), max(years))} only.",
-        )
+    outside = _outside_years(base, f, store.postings_years(), "postings")
+    if outside is not None:
+        return outside
     where = f"WHERE {' AND '.join(conds)}" if conds else ""
     raw = store.fetchall(
         f"SELECT job_title_short, {basis_sql} AS basis, count(*), "

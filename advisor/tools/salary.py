@@ -656,13 +656,19 @@ def postings_filter(store: Store, f: ResolvedFilters) -> tuple[str, str, str, li
     if rc is None:
         return None
     cond, shown, human, notes = rc
-    conds, parts, words = [cond], [shown], [human]
+    conds, parts, words = postings_scope(f)
+    return " AND ".join([cond, *conds]), ", ".join([shown, *parts]), ", ".join([human, *words]), notes
+
+
+def postings_scope(f: Any) -> tuple[list[str], list[str], list[str]]:
+    """Country, remote and year of `f` on `postings`: SQL conditions, the exact filter shown, and plain words."""
+    conds: list[str] = []
+    parts: list[str] = []
+    words: list[str] = []
     if f.country:
         conds.append(f"country_iso2 = {sql_quote(f.country.iso2)}")
         parts.append(f"country='{f.country.iso2}'")
-        words.append(
-            f"in {f.country.name} (country derived from job_location where job_country is unreliable)"
-        )
+        words.append(f"in {f.country.name} (country derived from job_location where job_country is unreliable)")
     if f.remote is not None:
         conds.append(f"remote = {'true' if f.remote else 'false'}")
         parts.append(f"job_work_from_home={f.remote}")
@@ -671,7 +677,7 @@ def postings_filter(store: Store, f: ResolvedFilters) -> tuple[str, str, str, li
         conds.append(f"posted_year = {int(f.year)}")
         parts.append(f"posted_year={int(f.year)}")
         words.append(f"posted in {int(f.year)}")
-    return " AND ".join(conds), ", ".join(parts), ", ".join(words), notes
+    return conds, parts, words
 
 
 def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:

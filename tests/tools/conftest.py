@@ -48,14 +48,24 @@ def bls_df(store_settings: Settings) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
+def sal(salaries_df: pd.DataFrame) -> pd.DataFrame:
+    """Survey rows with `is_dup`: an exact duplicate of an earlier row (the store keeps and counts them)."""
+    df = salaries_df.copy()
+    df["is_dup"] = df.duplicated(keep="first")
+    return df
+
+
+@pytest.fixture(scope="session")
 def posts(postings_df: pd.DataFrame) -> pd.DataFrame:
-    """Postings with yearly pay, skill sets and the country re-derived as the store does (the Sudan artifact)."""
+    """Postings with yearly pay, skill sets, year and the country re-derived as the store does (the Sudan artifact),
+    written independently of the store."""
     df = postings_df.copy()
     df["yearly"] = [
         float(h) * 2080 if rate == "hour" else float(y)
         for rate, y, h in zip(df["salary_rate"], df["salary_year_avg"], df["salary_hour_avg"], strict=True)
     ]
     df["skill_set"] = [set(ast.literal_eval(s)) if s else set() for s in df["job_skills"]]
+    df["year"] = pd.to_datetime(df["job_posted_date"]).dt.year
     sudan = df["job_country"] == "Sudan"
     loc = df["job_location"].str.replace(r"\s*\(\+\d+ others?\)\s*$", "", regex=True).str.strip()
     us_place = (

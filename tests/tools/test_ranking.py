@@ -30,30 +30,9 @@ Mask = Callable[[pd.DataFrame], pd.Series]
 
 
 @pytest.fixture(scope="module")
-def survey_rows(salaries_df: pd.DataFrame) -> pd.DataFrame:
-    df = salaries_df.copy()
-    df["is_dup"] = df.duplicated(keep="first")
-    return df
-
-
-@pytest.fixture(scope="module")
-def posting_rows(postings_df: pd.DataFrame) -> pd.DataFrame:
-    """Postings with the documented derivations (yearly pay, country, year), written independently of the store."""
-    df = postings_df.copy()
-    df["yearly"] = [
-        float(h) * 2080 if rate == "hour" else float(y)
-        for rate, y, h in zip(df["salary_rate"], df["salary_year_avg"], df["salary_hour_avg"], strict=True)
-    ]
-    df["year"] = pd.to_datetime(df["job_posted_date"]).dt.year
-    loc = df["job_location"].str.replace(r"\s*\(\+\d+ others?\)\s*$", "", regex=True).str.strip()
-    sudan = df["job_country"] == "Sudan"
-    us_place = (
-        loc.str.contains(r", [A-Z]{2}$")
-        | (loc == "United States")
-        | (~loc.str.contains(",") & (loc != "") & (loc != "Anywhere"))
-    )
-    df["country"] = df["job_country"].where(~sudan, None)
-    df.loc[sudan & us_place, "country"] = "United States"
+def posting_rows(posts: pd.DataFrame) -> pd.DataFrame:
+    """The shared postings plus salary_lookup's level mapping, written independently of the store."""
+    df = posts.copy()
     classes = set(df["job_title_short"])
     seniors = {c for c in classes if c.startswith("Senior ")}
     no_senior = {c for c in classes - seniors if f"Senior {c}" not in seniors}
@@ -121,11 +100,11 @@ SURVEY_CASES: list[tuple[RoleRankingQuery, Mask]] = [
 
 
 @pytest.mark.parametrize(("query", "mask"), SURVEY_CASES)
-def test_survey_ranking_matches_pandas(store: Store, survey_rows: pd.DataFrame, query: RoleRankingQuery, mask) -> None:
+def test_survey_ranking_matches_pandas(store: Store, sal: pd.DataFrame, query: RoleRankingQuery, mask) -> None:
     result = rank_roles(query, store)
     assert result.ok
     s = _source(result, "survey")
-    sub = survey_rows[mask(survey_rows)]
+    sub = sal[mask(sal)]
     exp = expected(sub, "job_title", "salary_in_usd", "work_year", min_n=query.min_n, order=query.order)
     check(s, exp, query.top)
     assert s.rows_matched == len(sub) and s.titles_matched == sub.job_title.nunique()
@@ -191,8 +170,8 @@ def test_agrees_with_salary_lookup(store: Store) -> None:
     assert (r.median, r.n) == (s.median, s.n)
 
 
-def test_min_n_respected(store: Store, survey_rows: pd.DataFrame) -> None:
-    counts = survey_rows.groupby("job_title").size()
+def test_min_n_respected(store: Store, sal: pd.DataFrame) -> None:
+    counts = sal.groupby("job_title").size()
     result = rank_roles(RoleRankingQuery(min_n=1000, top=25), store)
     s = _source(result, "survey")
     assert s.titles_qualifying == int((counts >= 1000).sum())
@@ -221,9 +200,9 @@ def test_order_lowest(store: Store) -> None:
     assert [r.title for r in _source(low, "postings").rows] == [r.title for r in _source(high, "postings").rows][::-1]
 
 
-def test_country_with_too_few_records(store: Store, survey_rows: pd.DataFrame) -> None:
+def test_country_with_too_few_records(store: Store, sal: pd.DataFrame) -> None:
     result = rank_roles(RoleRankingQuery(country="Greece"), store)
-    gr = survey_rows[survey_rows.company_location == "GR"]
+    gr = sal[sal.company_location == "GR"]
     assert len(gr) > 0 and gr.groupby("job_title").size().max() < 30
     assert not result.ok
     assert result.message and result.message.startswith("No job title can be ranked for these filters (minimum n=30)")

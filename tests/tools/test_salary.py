@@ -25,33 +25,6 @@ BLS_FILE = "oews_national_selected_2023_2024.csv"
 QS = [0.25, 0.5, 0.75]
 
 
-@pytest.fixture(scope="module")
-def sal(salaries_df: pd.DataFrame) -> pd.DataFrame:
-    df = salaries_df.copy()
-    df["is_dup"] = df.duplicated(keep="first")
-    return df
-
-
-@pytest.fixture(scope="module")
-def posts(postings_df: pd.DataFrame) -> pd.DataFrame:
-    """Postings with the documented derivations, written independently of the store."""
-    df = postings_df.copy()
-    df["yearly"] = [
-        float(h) * 2080 if rate == "hour" else float(y)
-        for rate, y, h in zip(df["salary_rate"], df["salary_year_avg"], df["salary_hour_avg"], strict=True)
-    ]
-    loc = df["job_location"].str.replace(r"\s*\(\+\d+ others?\)\s*$", "", regex=True).str.strip()
-    sudan = df["job_country"] == "Sudan"
-    us_place = (
-        loc.str.contains(r", [A-Z]{2}$")
-        | (loc == "United States")
-        | (~loc.str.contains(",") & (loc != "") & (loc != "Anywhere"))
-    )
-    df["country"] = df["job_country"].where(~sudan, None)
-    df.loc[sudan & us_place, "country"] = "United States"
-    return df
-
-
 def _source(result: SalaryResult, name: str, code: str | None = None):
     for s in result.sources:
         if s.source == name and (code is None or s.occ_code == code):
