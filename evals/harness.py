@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 import subprocess
 import time
@@ -57,9 +58,24 @@ PRODUCT_CONFIGS: dict[str, dict[str, Any]] = {
     "advisor-nodedupe": {"dedupe": False},
 }
 BASELINES = ("dense-only", "bm25-only", "naive-rag")
+# Configurations that need an OpenAI-compatible endpoint (`settings.llm_base_url`, `--llm-url` or `--local-llm`).
+# They join the default run only when one is given: the product with its LLM backend (same grounding check),
+# and the textbook LangChain RAG chain with that LLM writing the answer and nothing checking it.
+LLM_PRODUCT_CONFIGS: dict[str, dict[str, Any]] = {"advisor-llm": {}}
+LLM_BASELINES = ("naive-rag-llm",)
 EXTRACTIVE_PASSAGES = 3  # "top-3 passages concatenated"
 NAIVE_RAG_K = 4  # naive LangChain RAG: top-4 dense chunks
 NAIVE_RAG_SENTENCES = 2  # first sentences taken from each chunk
+# LangChain's stock RAG prompt (hub "rlm/rag-prompt"), asked to cite its numbered context.
+NAIVE_RAG_PROMPT = (
+    "You are an assistant for question-answering tasks. Use the following pieces of retrieved context to answer "
+    "the question. Cite the context you use as [1], [2] and so on. If you don't know the answer, just say that you "
+    "don't know. Use three sentences maximum and keep the answer concise.\n\n"
+    "Question: {question}\n\nContext:\n{context}\n\nAnswer:"
+)
+# How a generative baseline's "I don't know" is read as a refusal (it has no refusal mechanism of its own).
+_DONT_KNOW = re.compile(r"\b(i (do not|don't|dont) know|(is|are) not (mentioned|provided|given|stated) in the "
+                        r"(context|sources|passages)|cannot answer|can't answer)\b", re.I)
 
 # Aggregate metrics, in report order: (key in the per-case record, label, group).
 METRICS: tuple[tuple[str, str, str], ...] = (
@@ -259,7 +275,73 @@ class NaiveRagBaseline:
         return Outcome(out["answer"], out["evidence"], out["evidence"], time.perf_counter() - t0, asked=query)
 
 
-Runner = ProductRunner | RetrievalBaseline | NaiveRagBaseline
+class NaiveRagLLMBaseline:
+    """`naive-rag-llm`: the same LangChain chain, but an LLM writes the answer from the top-4 chunks.
+
+    Why: an extractive baseline copies its evidence, so it is faithful by construction and "the product is more
+    faithful than a naive RAG" could never be measured. This is the chain people actually ship first (retriever |
+    prompt | ChatOpenAI | parser) with no refusal logic and no grounding check; its faithfulness is what an
+    unchecked model says about the same passages. An "I don't know" counts as a refusal.
+    """
+
+    kind = "baseline"
+
+    def __init__(self, name: str, advisor: Advisor, settings: Settings) -> None:
+        if not settings.llm_base_url:
+            raise ValueError(f"{name} needs an LLM endpoint: --llm-url URL or --local-llm")
+        self.name = name
+        self.advisor = advisor
+        self.settings = settings
+        self._chain: Any = None
+
+    def _build(self) -> Any:
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.prompts import PromptTemplate
+        from langchain_core.runnables import RunnableLambda, RunnableParallel, RunnablePassthrough
+        from langchain_openai import ChatOpenAI
+
+        from advisor.index import PASSAGES
+
+        advisor, s = self.advisor, self.settings
+        llm = ChatOpenAI(base_url=s.llm_base_url, model=s.llm_model, api_key=s.llm_api_key or "not-needed",
+                         temperature=0, max_tokens=s.llm_max_tokens, timeout=s.llm_timeout,
+                         max_retries=s.llm_max_retries)
+
+        def retrieve(query: str) -> list[Evidence]:
+            return advisor.index.query(PASSAGES, advisor.embedder.encode_one(query), NAIVE_RAG_K)
+
+        def context(evidence: list[Evidence]) -> str:
+            return "\n\n".join(f"[{n}] {e.text}" for n, e in enumerate(evidence, start=1))
+
+        generate = (
+            RunnableLambda(lambda x: {"question": x["question"], "context": context(x["evidence"])})
+            | PromptTemplate.from_template(NAIVE_RAG_PROMPT) | llm | StrOutputParser()
+        )
+        return RunnableParallel(evidence=RunnableLambda(retrieve), question=RunnablePassthrough()).assign(
+            text=generate)
+
+    def run(self, case: Mapping[str, Any]) -> Outcome:
+        from advisor.types import Answer, Citation
+
+        if self._chain is None:
+            self._chain = self._build()
+        query = conversation_query(case)
+        t0 = time.perf_counter()
+        try:
+            out = self._chain.invoke(query)
+        except Exception as exc:  # the endpoint is outside our code: record the failure, keep scoring the rest
+            answer = Answer(text="", refused=False, intent="baseline", backend="baseline")
+            return Outcome(answer, [], [], time.perf_counter() - t0, f"{type(exc).__name__}: {exc}", query)
+        evidence: list[Evidence] = out["evidence"]
+        citations = [Citation(n, e.source, e.title, e.text[:300], round(e.score, 4), e.kind, e.locator, e.id, e.text)
+                     for n, e in enumerate(evidence, start=1)]
+        text = str(out["text"]).strip()
+        answer = Answer(text=text, citations=citations, refused=bool(_DONT_KNOW.search(text)), intent="baseline",
+                        backend="baseline")
+        return Outcome(answer, evidence, evidence, time.perf_counter() - t0, asked=query)
+
+
+Runner = ProductRunner | RetrievalBaseline | NaiveRagBaseline | NaiveRagLLMBaseline
 
 
 def make_runners(
@@ -275,20 +357,42 @@ def make_runners(
     """
     from advisor.api import Advisor
 
-    unknown = [c for c in configs if c not in PRODUCT_CONFIGS] + [b for b in baselines if b not in BASELINES]
+    known = [*PRODUCT_CONFIGS, *LLM_PRODUCT_CONFIGS, *BASELINES, *LLM_BASELINES]
+    unknown = [c for c in configs if c not in PRODUCT_CONFIGS and c not in LLM_PRODUCT_CONFIGS]
+    unknown += [b for b in baselines if b not in BASELINES and b not in LLM_BASELINES]
     if unknown:
-        raise ValueError(f"unknown configuration(s) {unknown}; known: {[*PRODUCT_CONFIGS, *BASELINES]}")
-    base = advisor or Advisor(settings.model_copy(update={"checkpointer": "memory"}))
+        raise ValueError(f"unknown configuration(s) {unknown}; known: {known}")
+    needs_llm = [n for n in [*configs, *baselines] if n in LLM_PRODUCT_CONFIGS or n in LLM_BASELINES]
+    if needs_llm and not settings.llm_base_url:
+        raise ValueError(f"{', '.join(needs_llm)} need(s) an LLM endpoint: --llm-url URL or --local-llm")
+    # The offline configurations stay offline even when the caller's settings name an endpoint.
+    offline = {"checkpointer": "memory", "llm_base_url": None}
+    base = advisor or Advisor(settings.model_copy(update=offline))
     runners: list[Runner] = []
     for name in configs:
         if name == "advisor":
             runners.append(ProductRunner(name, base))
+        elif name in LLM_PRODUCT_CONFIGS:
+            update = {"checkpointer": "memory", **LLM_PRODUCT_CONFIGS[name]}
+            runners.append(ProductRunner(name, Advisor(settings.model_copy(update=update))))
         else:
-            update = {"checkpointer": "memory", **PRODUCT_CONFIGS[name]}
+            update = {**offline, **PRODUCT_CONFIGS[name]}
             runners.append(ProductRunner(name, Advisor(base.settings.model_copy(update=update))))
     for name in baselines:
-        runners.append(NaiveRagBaseline(name, base) if name == "naive-rag" else RetrievalBaseline(name, base))
+        if name == "naive-rag":
+            runners.append(NaiveRagBaseline(name, base))
+        elif name in LLM_BASELINES:
+            runners.append(NaiveRagLLMBaseline(name, base, settings))
+        else:
+            runners.append(RetrievalBaseline(name, base))
     return runners
+
+
+def default_configs(settings: Settings) -> tuple[list[str], list[str]]:
+    """Every configuration this run can serve: the LLM ones join when an endpoint is configured."""
+    llm = bool(settings.llm_base_url)
+    return ([*PRODUCT_CONFIGS, *(LLM_PRODUCT_CONFIGS if llm else ())],
+            [*BASELINES, *(LLM_BASELINES if llm else ())])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -915,15 +1019,22 @@ def gate_failures(aggregate_: Mapping[str, Any], thresholds: Mapping[str, float]
 
 def main(
     suite: Path = DEVSET_PATH,
-    configs: Sequence[str] = tuple(PRODUCT_CONFIGS),
-    baselines: Sequence[str] = BASELINES,
+    configs: Sequence[str] | None = None,
+    baselines: Sequence[str] | None = None,
     out_dir: Path = DEFAULT_OUT,
     limit: int | None = None,
     categories: Sequence[str] | None = None,
     settings: Settings | None = None,
     check: bool = True,
+    local_llm: bool = False,
 ) -> Report:
-    """What `advisor eval` runs: load and check the suite, run, write the reports."""
+    """What `advisor eval` runs: load and check the suite, run, write the reports.
+
+    `configs` / `baselines` None = every one this run can serve (`default_configs`). `local_llm` starts
+    llama.cpp serving SmolLM2 on 127.0.0.1 for the run and points the LLM configurations at it.
+    """
+    from advisor.config import Settings as _Settings
+
     cases = load_devset(suite)
     if check:
         problems = check_suite(cases, suite)
@@ -932,12 +1043,29 @@ def main(
     chosen = select_cases(cases, limit=limit, categories=categories)
     if not chosen:
         raise ValueError("no case matches the filters")
-    return run_eval(chosen, settings, configs=configs, baselines=baselines, out_dir=out_dir, suite=str(suite),
-                    embed_cache=out_dir / ".metric-embeddings.sqlite")
+    settings = settings or _Settings()
+
+    def run(s: Settings) -> Report:
+        default_c, default_b = default_configs(s)
+        return run_eval(chosen, s, configs=default_c if configs is None else configs,
+                        baselines=default_b if baselines is None else baselines, out_dir=out_dir,
+                        suite=str(suite), embed_cache=out_dir / ".metric-embeddings.sqlite")
+
+    if not local_llm:
+        return run(settings)
+    from evals import local_llm as local
+
+    try:
+        with local.serve() as (url, _):
+            return run(settings.model_copy(update={"llm_base_url": url, **local.SMOLLM2_SETTINGS}))
+    except local.LocalLLMUnavailable as exc:
+        raise ValueError(str(exc)) from exc
 
 
 __all__ = [
     "BASELINES",
+    "LLM_BASELINES",
+    "LLM_PRODUCT_CONFIGS",
     "METRICS",
     "PRODUCT_CONFIGS",
     "TARGETS",
@@ -947,6 +1075,7 @@ __all__ = [
     "aggregate",
     "aggregate_table",
     "ci_subset_ids",
+    "default_configs",
     "gate_failures",
     "load_thresholds",
     "main",

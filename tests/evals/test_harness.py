@@ -165,3 +165,52 @@ def test_tool_results_serve_computed_gold_without_crowding_the_ranking() -> None
     rec = harness.score_outcome(case, no_tool, None, {})
     assert rec[f"recall@{harness.K}"] == 0.5
     assert any("no data-tool result from this file" in r for r in harness.diagnose(rec))
+
+
+def test_llm_configurations_need_an_endpoint(advisor: Advisor) -> None:
+    """advisor-llm and naive-rag-llm only run against an endpoint; the default run includes them only then."""
+    for configs, baselines in ((["advisor-llm"], []), ([], ["naive-rag-llm"])):
+        with pytest.raises(ValueError, match="LLM endpoint"):
+            harness.make_runners(advisor.settings, configs, baselines, advisor)
+    assert harness.default_configs(advisor.settings) == (list(harness.PRODUCT_CONFIGS), list(harness.BASELINES))
+    configs, baselines = harness.default_configs(advisor.settings.model_copy(update={"llm_base_url": "http://x/v1"}))
+    assert "advisor-llm" in configs and "naive-rag-llm" in baselines
+
+
+@pytest.fixture()
+def scripted_llm() -> Any:
+    from tests.backends.scripted import ScriptedOpenAI
+
+    server = ScriptedOpenAI()
+    yield server
+    server.close()
+
+
+def test_naive_rag_llm_is_scored_on_what_the_model_wrote(advisor: Advisor, scripted_llm: Any) -> None:
+    """The generative baseline's answer is the endpoint's text, scored like any other: an invented figure is an
+    unsupported claim, "I don't know" is a refusal, and a failing endpoint is a recorded error, not a crash."""
+    case = harness.select_cases(load_devset(), ids=["fact-001"])
+    settings = advisor.settings.model_copy(update={"llm_base_url": scripted_llm.base_url, "llm_model": "m",
+                                                   "llm_max_retries": 0, "llm_timeout": 10.0})
+
+    def run() -> dict[str, Any]:
+        rep = harness.run_eval(case, settings, advisor=advisor, configs=[], baselines=["naive-rag-llm"],
+                               out_dir=None, progress=False)
+        return rep.configs["naive-rag-llm"]["cases"][0]
+
+    scripted_llm.reply = ("AI Agents appear in 47.3% of all AI Engineer postings [1]. "
+                          "Every AI engineer is paid a signing bonus of $512,000 [2].")
+    rec = run()
+    assert rec["answer"] == scripted_llm.reply and rec["refused"] is False and not rec["error"]
+    assert rec["faithfulness"] == 0.5, rec["unsupported_claims"]
+    assert any("$512,000" in c for c in rec["unsupported_claims"])
+    prompt = scripted_llm.requests[-1]["messages"][-1]["content"]
+    assert "Question: What percent of AI engineer postings ask for AI agents?" in prompt
+    assert "[1] " in prompt and "[4] " in prompt, "the top-4 chunks are numbered in the prompt"
+
+    scripted_llm.reply = "I don't know, it is not mentioned in the context."
+    assert run()["refused"] is True
+
+    scripted_llm.mode = "500"
+    rec = run()
+    assert "500" in rec["error"] and rec["answer"] == "" and rec["faithfulness"] is None
