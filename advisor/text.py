@@ -16,6 +16,7 @@ _CITE_MARKUP = [
     re.compile(r"\s*\^\{\(\[\d+\]\(#\)\)\}\s*\[([^\]]+)\]\(#\)\)?"),  # ^{([4](#))} [www.x.com](#))
     re.compile(r"\s*\(\^\[\d+\]\s*([^)\s]+)\)"),  # (^[7] www.techtarget.com)
     re.compile(r"\s*\^\[\d+\]\s*([^)\s]+)\)?"),  # ^[7] www.techtarget.com)
+    re.compile(r"\s*⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾\s*(www\.[^)\s]+\)?)?"),  # ⁽²⁷⁾ www.axios.com)
 ]
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -27,6 +28,7 @@ def clean_markup(text: str) -> str:
     for pattern in _CITE_MARKUP:
         text = pattern.sub("", text)
     text = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    text = text.replace("**", "")  # an unpaired "Regional Job Counts:**" left by the pass above
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\u2013", "-").replace("\u2014", " - ")
     text = _SPACES.sub(" ", text)
@@ -42,7 +44,8 @@ def normalize_question(text: str) -> str:
 
 # --- sentences -------------------------------------------------------------
 
-_ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|U\.S|Dr|Mr|Ms|Inc|approx|No)\.$", re.IGNORECASE)
+# Abbreviations a sentence does not end with (pysbd breaks "Approx. (USD)"); "etc." and "U.S." often do end one.
+_ABBREV = re.compile(r"\b(e\.g|i\.e|vs|Dr|Mr|Ms|approx|No)\.$", re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -60,7 +63,11 @@ def split_sentences(text: str) -> list[str]:
         if line.startswith("|") or len(line) < 40:
             out.append(line)
             continue
-        out.extend(s.strip() for s in _segmenter().segment(line) if s.strip())
+        for sent in (s.strip() for s in _segmenter().segment(line)):
+            if sent and out and _ABBREV.search(out[-1]) and not out[-1].startswith("|"):
+                out[-1] = f"{out[-1]} {sent}"  # "Approx. (USD): ~$79,000" is one sentence
+            elif sent:
+                out.append(sent)
     return out
 
 

@@ -73,6 +73,16 @@ class Composition:
     used: list[tuple[str, Evidence]]  # (sentence, evidence) pairs actually shown
 
 
+_QUOTE_SUFFIX = re.compile(r'\.\s*Quote: "(.*?)\.?"\s*$', re.S)
+
+
+def _tool_sentence(ev: Evidence) -> str:
+    """A tool result as one sentence. An article figure keeps its verbatim quote (it often holds the other end
+    of a range) inside the same sentence: as a sentence of its own, "Quote: ...", it read as a repetition."""
+    text = _QUOTE_SUFFIX.sub(r'; in its words, "\1".', ev.text) if ev.kind == "article_figure" else ev.text
+    return text.strip()
+
+
 def _table_row_to_sentence(header: list[str], row: str) -> str:
     cells = [c.strip() for c in row.strip().strip("|").split("|")]
     if len(cells) != len(header) or any(len(c) > 60 for c in cells):
@@ -85,7 +95,7 @@ def candidates(evidence: list[Evidence]) -> list[Candidate]:
     out: list[Candidate] = []
     for ev in evidence:
         if ev.kind in ("salary_data", "posting_stats", "bls", "article_figure", "posting"):
-            out.append(Candidate(ev.text.strip(), ev, 0))
+            out.append(Candidate(_tool_sentence(ev), ev, 0))
             continue
         body = ev.text
         if ev.locator and body.startswith(ev.locator):
@@ -191,7 +201,7 @@ class Composer:
         for extra in also or []:  # advice: the person's background is a second question worth answering
             scores = np.maximum(scores, self.score(extra, cands) - 0.03)
         best = float(scores.max()) if len(scores) else 0.0
-        chosen: list[Candidate] = [Candidate(e.text.strip(), e, 0) for e in lead]
+        chosen: list[Candidate] = [Candidate(_tool_sentence(e), e, 0) for e in lead]
         if not chosen and best < self.min_score:
             return Composition("", [], True, best, [])
         limit = self.max_sentences + (2 if advice else 0)

@@ -35,11 +35,20 @@ _HEADCOUNT = re.compile(r"\b(employ(s|ed)?|employees|headcount|staff|workforce)\
 _TIME_UNITS = ("hour", "day", "week", "month")
 
 
+# "I want to switch by 2028": a plan with a date, not a question about 2028 (that one is still answered today)
+_PERSONAL_DEADLINE = re.compile(r"\b(i|i'm|i am|my|me)\b.*\b(by|before|until|within)\s+(the end of\s+)?20\d\d\b",
+                                re.I)
+# The asker's own background ("I'm a frontend dev (React, TypeScript)"): names there describe the person, and
+# an answer need not mention them.
+_ABOUT_ME = re.compile(r"\b(i'm|i am|i've|i have|i know|i use)\b[^.?!;]*", re.I)
+
+
 def specific_names(question: str) -> list[str]:
     """Names that make a question specific: "OpenAI", "H-1B", or a capitalised word after at/in/for ("at Google",
     "in Zurich"). Plain capitalised words (sentence starts, German nouns, "Excel") don't count."""
     if looks_foreign(question):
         return []
+    question = _ABOUT_ME.sub(" ", question)
     names = [w for w in re.findall(r"\b([A-Za-z][\w-]*[A-Za-z0-9])\b", question)
              if (re.search(r"\d|-", w) and re.search(r"[A-Z]", w)) or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", w)]
     names += re.findall(r"\b(?:at|in|for|from|near)\s+([A-Z][a-z]{2,})\b", question)
@@ -55,8 +64,8 @@ def missing_entities(question: str, evidence: list[Evidence]) -> str:
     """
     slots = extract(question)
     text = " ".join(e.text + " " + e.title for e in evidence).lower()
-    years = [int(y) for y in re.findall(r"\b(20[3-9]\d)\b", question)]
-    if years and max(years) > LATEST_SOURCE_YEAR:
+    years = [int(y) for y in re.findall(r"\b(20[2-9]\d)\b", question)]
+    if years and max(years) > LATEST_SOURCE_YEAR and not _PERSONAL_DEADLINE.search(question):
         return f"{max(years)} (the newest source is from {LATEST_SOURCE_YEAR}; none forecasts that far)"
     cities = {c.lower() for c in slots.cities}
     for name in specific_names(question):
@@ -128,7 +137,7 @@ _TOPIC_NEUTRAL = frozenset({
 # missing from them says little about whether the topic is covered. The five articles have about 3,300.
 MIN_VOCABULARY = 1000
 # Verb and adverb forms ("popped", "overblown", "honestly"): how the question is phrased, rarely what it is about.
-_PHRASING = re.compile(r"(ed|ly|ing|own|en)$")
+_PHRASING = re.compile(r"(ed|ly|ing|own|(?<!m)en)$")  # not "women"
 
 
 def _known(word: str, vocabulary: Collection[str]) -> bool:
@@ -189,8 +198,9 @@ def uncovered(
 ) -> str:
     """What the question asks about that the evidence doesn't hold ("" when it seems covered).
 
-    `check_topic` is for questions answered from passages alone (factual, comparison): advice describes the
-    person ("I'm a sysadmin"), and the data tools answer salary and skills questions from their own tables.
+    `check_topic` is for factual, comparison and salary questions (the vocabulary then includes the words of the
+    tool results, so a role only the salary data knows is covered): advice describes the person ("I'm a
+    sysadmin"), and skill names are the postings' own vocabulary.
     """
     return (missing_entities(question, evidence) or missing_quantity(question, evidence)
             or (missing_topic(question, vocabulary, near) if check_topic else ""))

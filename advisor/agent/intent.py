@@ -156,13 +156,27 @@ def asks_posting_conditions(question: str) -> bool:
     return bool(_CONDITIONS.search(question) and _POSTINGS.search(question))
 
 
+# "Is it worth getting a PhD?": an "it" that points at nothing said before
+_DUMMY_IT = re.compile(r"\b(is|was|isn't) it (worth|possible|true|hard|easy|too late|realistic|necessary|better|"
+                       r"normal|common|smart|wise|a good idea)\b|\bit (depends|takes|pays to)\b", re.I)
+
+
 def is_followup(question: str) -> bool:
+    from advisor.agent.slots import extract
+
     words = question.split()
-    if len(words) <= 10 and _ANAPHORA.search(question):
+    if _FOLLOWUP.search(question.strip()):
+        return True  # "and in the UK?", "what about data engineers?"
+    if len(words) <= 10 and _ANAPHORA.search(_DUMMY_IT.sub(" ", question)):
         return True  # "Was it lower the year before?", "How long does that usually take?"
     question_word = re.search(r"\b(what|how|why|which|who|when)\b", question, re.I)
-    short_without_question_word = len(words) <= 4 and not question_word
-    return bool(_FOLLOWUP.search(question.strip())) or short_without_question_word
+    if len(words) > 4 or question_word:
+        return False
+    # a terse query that names a role and what about it ("ml engineer salary uk") stands on its own
+    slots = extract(question)
+    complete = slots.role and (slots.countries or asks_about_pay(question) or named_tools(question)
+                               or _SKILLS.search(question))
+    return not complete
 
 
 def rewrite_followup(question: str, previous: str | None, replace_terms: list[tuple[str, str]]) -> str:

@@ -161,7 +161,11 @@ class Nodes:
             if slots.company:
                 tools.append(self.toolbox.company)  # "What does Meta pay data scientists?": its postings lead
             tools.append(self.toolbox.salary)
-        if intent == "skills" or (intent in ("salary", "comparison") and asks_for_skill_list(question)):
+        pay_with_skill = self.toolbox.salary in tools and slots.role and (slots.skill or self.toolbox.named_skill(
+            question))  # "How much does Spark add to data engineer salaries?": pay with and without it
+        if pay_with_skill:
+            tools.insert(0, self.toolbox.skills)  # the skill's pay difference is the answer: it leads
+        elif intent == "skills" or (intent in ("salary", "comparison") and asks_for_skill_list(question)):
             tools.append(self.toolbox.skills)  # "what do they earn and what skills do they need?": both parts
         if intent not in ("salary", "comparison", "advice") and intent_mod.asks_posting_conditions(question):
             tools.insert(0, self.toolbox.conditions)  # "how many data jobs are remote?": the count leads
@@ -215,8 +219,11 @@ class Nodes:
         evidence = [ev_from_dict(d) for d in state.get("evidence", [])]
         tool_evidence = [e for e in evidence if e.id in set(state.get("tool_ids", []))]
         notices = list(state.get("notices", []))
-        vocabulary = self.toolbox.retriever.idf() if not tool_evidence else ()
-        missing = uncovered(question, evidence, vocabulary, check_topic=state["intent"] in ("factual", "comparison"),
+        # The words the sources use: the articles', plus those of the tool results computed for this question
+        # ("Statisticians ... reported"), so "paid parental leave" is declined and a role only the data knows is not.
+        vocabulary = set(self.toolbox.retriever.idf()) | {w for e in tool_evidence for w in content_words(e.text)}
+        missing = uncovered(question, evidence, vocabulary,
+                            check_topic=state["intent"] in ("factual", "comparison", "salary"),
                             near=lambda phrases: self._nearest(phrases, evidence))
         if missing:
             return {"answer": NOT_COVERED_REPLY.replace("cover that", f"cover {missing}"), "refused": True,

@@ -93,6 +93,8 @@ _CONTRAST = re.compile(r"\b(vs\.?|versus|compared?|comparison|than|between|diffe
 class Slots:
     role: str | None = None
     role_phrase: str | None = None  # the words in the question, for rewriting follow-ups
+    roles: list[str] = field(default_factory=list)  # two or more roles contrasted, in the question's order
+    role_phrases: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     country_phrases: list[str] = field(default_factory=list)
     cities: list[str] = field(default_factory=list)  # as written ("London"); each one's country is in `countries`
@@ -117,11 +119,21 @@ def extract(question: str) -> Slots:
         return question[m.start() : m.end()] if same else m.group(0)
 
     slots = Slots()
+    # The role is the first in ROLE_PATTERNS' order ("I'm a data analyst, how do I become an AI engineer?" asks
+    # about the AI engineer); every role named, in the question's order, is compared ("data engineer or ML
+    # engineer: which pays more?"). A span taken by an earlier pattern ("MLOps engineer") is not matched again.
+    named_roles: list[tuple[int, int, str, str]] = []
     for pattern, role in ROLE_PATTERNS:
-        m = re.search(pattern, q)
-        if m:
-            slots.role, slots.role_phrase = role, span(m)
-            break
+        for m in re.finditer(pattern, q):
+            if not any(m.start() < end and start < m.end() for start, end, _, _ in named_roles):
+                named_roles.append((m.start(), m.end(), role, span(m)))
+                break
+    if named_roles:
+        slots.role, slots.role_phrase = named_roles[0][2], named_roles[0][3]
+        in_order = sorted(named_roles)
+        if len({r for _, _, r, _ in in_order}) >= 2 and _CONTRAST.search(q):
+            slots.roles = [r for _, _, r, _ in in_order]
+            slots.role_phrases = [ph for _, _, _, ph in in_order]
     found = []
     for pattern, country in COUNTRY_PATTERNS:
         for m in re.finditer(pattern, q):

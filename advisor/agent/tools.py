@@ -97,9 +97,10 @@ class Toolbox:
     def salary(self, question: str, slots: Slots) -> ToolOutcome:
         """One lookup per thing compared, each source side by side.
 
-        A comparison names two countries ("Germany compared with the UK"), two levels ("junior vs senior") or
-        remote against on-site ("do remote jobs pay less?"): each side gets its own lookup, so the answer puts
-        the two medians next to each other instead of answering for one side only.
+        A comparison names two roles ("data engineer or ML engineer?"), two countries ("Germany compared with the
+        UK"), two levels ("junior vs senior") or remote against on-site ("do remote jobs pay less?"): each side
+        gets its own lookup, so the answer puts the two medians next to each other instead of answering for one
+        side only.
         """
         from advisor.tools.salary import SalaryQuery, salary_lookup
 
@@ -108,18 +109,20 @@ class Toolbox:
         # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
         role = slots.role or _role_phrase(question) or question
         country0 = slots.countries[0] if slots.countries else None
-        sides: list[tuple[str | None, str | None, bool | None]]
-        if len(slots.countries) >= 2:
-            sides = [(c, slots.level_phrase, slots.remote) for c in slots.countries[:3]]
+        sides: list[tuple[str, str | None, str | None, bool | None]]
+        if len(slots.roles) >= 2:
+            sides = [(r, country0, slots.level_phrase, slots.remote) for r in slots.roles[:3]]
+        elif len(slots.countries) >= 2:
+            sides = [(role, c, slots.level_phrase, slots.remote) for c in slots.countries[:3]]
         elif len(slots.levels) >= 2:
-            sides = [(country0, lv, slots.remote) for lv in slots.level_phrases[:3]]
+            sides = [(role, country0, lv, slots.remote) for lv in slots.level_phrases[:3]]
         elif slots.remote_contrast:
-            sides = [(country0, slots.level_phrase, True), (country0, slots.level_phrase, False)]
+            sides = [(role, country0, slots.level_phrase, True), (role, country0, slots.level_phrase, False)]
         else:
-            sides = [(country0, slots.level_phrase, slots.remote)]
+            sides = [(role, country0, slots.level_phrase, slots.remote)]
         official_first = bool(re.search(r"\b(bls|official|government|oews)\b", question, re.I))
         seen: set[str] = set()
-        for country, level, remote in sides:
+        for role, country, level, remote in sides:
             try:
                 query = SalaryQuery(role=role, country=country, experience=level,
                                     years_experience=slots.years_experience, year=slots.year, remote=remote)

@@ -1112,8 +1112,9 @@ def parse_level(value: str) -> str:
     if v.upper() in EXPERIENCE_LABELS:
         return v.upper()
     t = norm_text(v)
+    singular = re.sub(r"s\b", "", t)  # "directors", "seniors", "leads"
     for word, code in _LEVEL_WORDS:
-        if _contains_phrase(t, word):
+        if _contains_phrase(t, word) or _contains_phrase(singular, word):
             return code
     raise NormalizationError(
         f"Unknown experience level '{v}'. Use EN (junior/entry), MI (mid), SE (senior) or "

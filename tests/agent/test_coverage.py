@@ -123,3 +123,17 @@ def test_the_advisor_still_answers_nearby_covered_questions(advisor):
     answer = advisor.ask("What percent of AI engineer postings mention OpenAI?")
     assert not answer.refused
     assert "19.5%" in answer.text
+
+
+def test_years_after_the_newest_source_are_declined_but_a_personal_deadline_is_not():
+    assert missing_entities("What will AI engineer salaries be in 2027?", []).startswith("2027")
+    assert missing_entities("ML engineer demand in 2028?", []).startswith("2028")
+    assert missing_entities("I want to become an AI engineer by 2028, what should I learn?", []) == ""
+    assert missing_entities("What do AI engineers earn in 2026?", [ev("AI engineers earn $140,000 in 2026.")]) == ""
+
+
+def test_names_in_the_askers_own_background_are_not_required():
+    from advisor.agent.coverage import specific_names
+
+    assert specific_names("I'm a frontend dev (React, TypeScript). How do I pivot into AI engineering?") == []
+    assert specific_names("I'm a backend dev. Does OpenAI hire juniors?") == ["OpenAI"]

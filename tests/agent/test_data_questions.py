@@ -127,3 +127,27 @@ def test_an_employer_with_too_few_postings_is_declined_with_the_reason(advisor):
     answer = advisor.ask("What do data scientists earn at Google?")
     assert answer.refused and "Google" in answer.text
     assert any("no employer field" in n for n in answer.notices)
+
+
+def test_two_roles_are_looked_up_side_by_side(advisor):
+    answer = advisor.ask("Which pays more in the US, data engineer or machine learning engineer?")
+    assert not answer.refused
+    lead = [c.quote for c in answer.citations[:2]]
+    assert lead[0].startswith("Data Engineers in the United States"), lead
+    assert lead[1].startswith("Machine Learning Engineers in the United States"), lead
+
+
+def test_pay_with_and_without_a_named_skill_leads(advisor):
+    answer = advisor.ask("How much does knowing Spark add to data engineer salaries?")
+    first = answer.citations[0]
+    assert first.kind == "posting_stats" and "'spark' is listed in" in first.context, first
+    assert re.search(r"\$[\d,]+ with 'spark' \(n=[\d,]+\) vs \$[\d,]+ without it", answer.text), answer.text
+
+
+def test_an_article_figure_is_one_sentence_with_its_quote(advisor):
+    """The figure's sentence carries its verbatim quote (often the other end of a range) inside it, not as a
+    second cited "Quote: ..." sentence that repeats every figure."""
+    answer = advisor.ask("Is prompt engineer actually a well-paid job?")
+    assert 'Quote: "' not in answer.text
+    figure = next(c for c in answer.citations if c.kind == "article_figure")
+    assert f'in its words, "{figure.context.split("Quote: ")[1].strip().strip(chr(34)).rstrip(".")}"' in answer.text

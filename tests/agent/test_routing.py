@@ -153,3 +153,20 @@ def test_english_questions_are_left_alone():
     from advisor.agent.glossary import to_english
 
     assert to_english("What skills do AI engineer postings ask for?") == ""
+
+
+def test_roles_compared_are_kept_in_the_question_order():
+    assert extract("Which pays more in the US, data engineer or machine learning engineer?").roles == [
+        "data engineer", "machine learning engineer"]
+    assert extract("AI engineer vs data scientist salary US").roles == ["AI engineer", "data scientist"]
+    target = extract("I'm a data analyst, how do I become an AI engineer?")
+    assert target.role == "AI engineer" and target.roles == [], "the person's background is not compared"
+    assert extract("What does a senior MLOps engineer earn?").roles == []  # one span, one role
+
+
+def test_terse_complete_queries_and_a_dummy_it_are_not_followups():
+    assert not is_followup("ml engineer salary uk")  # names a role and what about it
+    assert not is_followup("data scientist skills")
+    assert not is_followup("Is it worth getting a PhD?")  # "it" points at nothing said before
+    assert is_followup("senior?") and is_followup("Germany?") and is_followup("data engineers?")
+    assert is_followup("Was it lower the year before?")

@@ -219,3 +219,8 @@ def test_curated_mappings_exist_in_the_data(
         assert set(spec.bls_codes) <= codes, spec.key
         if spec.postings_title_regex:
             re.compile(spec.postings_title_regex)
+
+
+@pytest.mark.parametrize("text, code", [("directors", "EX"), ("seniors", "SE"), ("juniors", "EN"), ("leads", "EX")])
+def test_levels_in_the_plural(text: str, code: str) -> None:
+    assert parse_level(text) == code
