@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from advisor.agent.guard import is_injected_instruction
+from advisor.agent.intent import asks_duration
 from advisor.embeddings import Embedder
 from advisor.text import content_words, figures, is_heading_like, split_sentences
 from advisor.types import Citation, Evidence
@@ -73,6 +74,8 @@ class Composition:
     used: list[tuple[str, Evidence]]  # (sentence, evidence) pairs actually shown
 
 
+_DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|eight|nine|ten|twelve|eighteen|several|a few)"
+                       r"(\s*(to|-|or)\s*\w+)?\s+(months?|years?|weeks?)\b", re.I)
 _QUOTE_SUFFIX = re.compile(r'\.\s*Quote: "(.*?)\.?"\s*$', re.S)
 
 
@@ -116,8 +119,11 @@ def candidates(evidence: list[Evidence]) -> list[Candidate]:
                     order += 1
                 continue
             header = []
-            for sent in split_sentences(line):
-                sent = sent.lstrip("-•* ").strip()
+            sentences = [x.lstrip("-•* ").strip() for x in split_sentences(line)]
+            for k, sent in enumerate(sentences):
+                if k and (len(sentences[k - 1]) < 30 or is_heading_like(sentences[k - 1])):
+                    # "LLM Operations Engineer. Manages the infrastructure ...": the term is the subject
+                    sent = f"{sentences[k - 1].rstrip('.:')}: {sent}"
                 if len(sent) < 30 or is_heading_like(sent) or _PROMO.search(sent) or is_injected_instruction(sent):
                     continue  # an instruction planted in a source is not advice: never quote it
                 out.append(Candidate(sent, ev, order))
@@ -162,6 +168,7 @@ class Composer:
         weights = {_stem(w): v for w, v in self._weights(raw_q).items()}
         total = sum(weights.values()) or 1.0
         wants_number = bool(_QUANTITY.search(question))
+        wants_duration = asks_duration(question)
         names = _proper_names(question)
         scores = []
         for c, d in zip(cands, dense, strict=True):
@@ -170,6 +177,8 @@ class Composer:
             bonus = 0.0
             if wants_number and figures(c.text):
                 bonus += 0.08
+            if wants_duration and _DURATION.search(c.text):
+                bonus += 0.1  # "three to six months" answers "how long"; it is not a figure to `figures()`
             if names:  # "OpenAI, Anthropic?": a sentence naming them is very likely the answer
                 lowered = c.text.lower()
                 bonus += min(0.2, 0.1 * sum(1 for n in names if n in lowered))

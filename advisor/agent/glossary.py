@@ -17,6 +17,11 @@ _PHRASES: list[tuple[str, str]] = [
     (r"(ki|ai)[- ]?ingenieur(in|e|innen)?", "AI engineer"),
     (r"engenheir[oa]s? de (ia|inteligência artificial)", "AI engineer"),
     (r"ingegner[ei] (di |dell')?(ia|intelligenza artificiale)", "AI engineer"),
+    (r"ingenier[oa]s? (de|en) (machine learning|aprendizaje automático|ml)", "machine learning engineer"),
+    (r"ingénieurs? (en|de) (machine learning|apprentissage automatique|ml)", "machine learning engineer"),
+    (r"(ml|machine[- ]learning)[- ]ingenieur(in|e|innen)?", "machine learning engineer"),
+    (r"ingenier[oa]s? de datos|ingénieurs? (de|en) données|dateningenieur(in|e)?", "data engineer"),
+    (r"analistas? de datos|analystes? de données|datenanalyst(in|en)?", "data analyst"),
     (r"cient[ií]fic[oa]s? de datos", "data scientist"),
     (r"data[- ]scientists?", "data scientist"),
     (r"aprendizaje automático|apprentissage automatique|maschinelles lernen|aprendizado de máquina",
@@ -47,7 +52,8 @@ _PHRASES: list[tuple[str, str]] = [
 ]
 _COMPILED = [(re.compile(p, re.I), en) for p, en in _PHRASES]
 _FOREIGN_HINT = re.compile(
-    r"[¿¡ñãõçàâêîôûäöüß]|\b(qué|cómo|cuánto|wie|welche|quelles?|combien|quanto|para|pour|für|und|les|las|los|der|die|das)\b",
+    r"[¿¡ñãõçàâêîôûäöüß]|\b(qué|cómo|cuánto|wie|welche|quel|quelles?|combien|quanto|para|pour|für|und|les|las|los|"
+    r"der|die|das|d'une?|est|ist|eine?|salaire|sueldo|gehalt)\b",
     re.I,
 )
 

@@ -52,7 +52,9 @@ _FOLLOWUP = re.compile(
 )
 
 
-_ANAPHORA = re.compile(r"\b(it|that|this|those|these|they|them|ones|there|the same)\b", re.I)
+_ANAPHORA = re.compile(r"\b(it|that|this|those|these|they|them|ones|there|the same|"
+                       r"the (switch|move|transition|pivot|change))\b|^\W*(ok(ay)?\W+)?(so\W+)?which (should|would|"
+                       r"do|is|are|one|of)\b", re.I)  # "how long would the switch take?", "so which should I learn?"
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,14 @@ def strip_greeting(question: str) -> str:
 def named_tools(question: str) -> list[str]:
     """Skills and tools the question names, lower-cased; "go" and "r" are words before they are skills."""
     return [m.lower() for m in _SKILL_NAMES.findall(question) if m.lower() not in ("go", "r")]
+
+
+_HOW_LONG = re.compile(r"\bhow (long|many (months|years|weeks))\b|\bhow much time\b|\btime(line|frame)\b", re.I)
+
+
+def asks_duration(question: str) -> bool:
+    """'How long does the switch take?': the answer is a span of time (months, years)."""
+    return bool(_HOW_LONG.search(question))
 
 
 def asks_about_pay(question: str) -> bool:

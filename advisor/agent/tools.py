@@ -164,11 +164,11 @@ class Toolbox:
         if not slots.company:
             return out
         result = company_pay(CompanyPayQuery(company=slots.company, role=slots.role), self.store)
-        if result.message:
+        out.evidence += result.evidence()  # the employer's figures, or how few of its postings there are
+        out.lead += [e.id for e in out.evidence]
+        if result.message and not out.evidence:
             out.notices.append(result.message)
         if result.ok:
-            out.evidence += result.evidence()
-            out.lead += [e.id for e in out.evidence]
             out.charts.append({"kind": "salary_ranges", "title": f"Posted pay — {result.filter_text}",
                                "rows": result.chart_rows()})
             out.notices.append(f"Only the 2023 postings name employers: the other figures are for all employers, "

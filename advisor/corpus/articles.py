@@ -18,6 +18,7 @@ from advisor.corpus.docs import Doc
 from advisor.text import clean_markup
 
 CHUNK_CHARS = 900
+_BROKEN_SENTENCE = re.compile(r"(?m)^(.{60,}[a-z,])[ \t]*\n\s*\n\s*(?=[a-z])")  # prose, not a list of tags
 OVERLAP_CHARS = 150
 MAX_TABLE_CHARS = 1600
 
@@ -136,6 +137,9 @@ def chunk_article(text: str, meta: ArticleMeta) -> list[Doc]:
 
     if meta.exclude_from and meta.exclude_from in text:
         text = text[: text.index(meta.exclude_from)]
+    # 002 breaks a sentence across paragraphs ("... plus knowledge of\n\nmodel deployment, ..."): a paragraph
+    # that ends mid-sentence continues in the next one when that one starts in lower case
+    text = _BROKEN_SENTENCE.sub(r"\1 ", text)
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=CHUNK_CHARS, chunk_overlap=OVERLAP_CHARS, separators=["\n\n", "\n", ". ", "; ", ", ", " "],
         keep_separator="end",

@@ -55,7 +55,12 @@ class CompanyPayResult(BaseModel):
 
     def evidence(self) -> list[Evidence]:
         if not self.ok:
-            return []
+            # "Only n=0 postings from Google match": a count from the data, said in the answer (not only in a
+            # notice) so that the all-employer figures after it are not read as Google's
+            if not self.evidence_id:
+                return []
+            return [Evidence(id=self.evidence_id, text=self.message, source=self.dataset, title=POSTINGS_NAME,
+                             kind="posting_stats", locator=self.filter, metadata={"n": self.n})]
         return [Evidence(id=self.evidence_id, text=self.text, source=self.dataset, title=POSTINGS_NAME,
                          kind="salary_data", locator=self.filter, metadata={"n": self.n})]
 
@@ -104,8 +109,10 @@ def company_pay(query: CompanyPayQuery, store: Store) -> CompanyPayResult:
     if n < query.min_n:
         result.ok = False
         found = f" ({', '.join(names)})" if names else ""
-        result.message = (f"Only {fmt_n(n)} {POSTINGS_NAME} match {words}{found}; figures are withheld below "
-                          f"the minimum of {fmt_n(query.min_n)}. The salary survey and BLS have no employer field.")
+        how_many = f"No {POSTINGS_NAME} match" if n == 0 else f"Only {fmt_n(n)} {POSTINGS_NAME} match"
+        result.message = (f"{how_many} {words}{found}; figures are withheld below the minimum of "
+                          f"{fmt_n(query.min_n)}. The salary survey and BLS have no employer field, so the "
+                          f"figures here are for all employers.")
         return result
     result.p25, result.median, result.p75 = (float(x) for x in row[2])
     hourly_text = f"; {fmt_n(hourly)} hourly rates converted at {HOURS_PER_YEAR:,} hours a year" if hourly else ""

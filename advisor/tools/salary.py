@@ -46,6 +46,7 @@ Status = Literal["ok", "too_few", "empty", "not_applicable", "unavailable"]
 SURVEY_NAME = "aijobs.net salary survey"
 POSTINGS_NAME = "2023 data-job postings"
 BLS_NAME = "BLS OEWS national wage estimates"
+NON_SENIOR_NOTE = "Postings cannot separate entry from mid level; the non-senior class is used."
 
 # Title words that mark a posting as senior/lead when the classifier has no "Senior ..." class.
 SENIOR_TITLE_REGEX = r"\b(senior|sr|lead|principal|staff|head|director)\b"
@@ -629,7 +630,7 @@ def postings_role_condition(store: Store, f: ResolvedFilters) -> tuple[str, str,
             shown = "job_title_short IN " + sql_list(titles)
             human = " or ".join(titles) + " postings"
             if junior:
-                notes.append("Postings cannot separate entry from mid level; the non-senior class is used.")
+                notes.append(NON_SENIOR_NOTE)
     elif role.postings_title_regex:
         rx = role.postings_title_regex
         cond = f"regexp_matches(job_title, {sql_quote(rx)}, 'i')"
@@ -748,8 +749,12 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         if hourly
         else ""
     )
+    subject = plain_subject(f)
+    if NON_SENIOR_NOTE in notes:  # the postings have no level field: say whom the figure is really about
+        subject = plain_subject(f.model_copy(update={"experience": None})) + " with non-senior titles (entry and " \
+            "mid level together: postings can't tell them apart)"
     stats.text = (
-        f"Job postings from {stats.year_text} for {plain_subject(f)} advertised a median salary of "
+        f"Job postings from {stats.year_text} for {subject} advertised a median salary of "
         f"{fmt_money(stats.median)} a year (25th percentile {fmt_money(stats.p25)}, "
         f"75th percentile {fmt_money(stats.p75)}), from {fmt_n(n)} postings{hourly_text}."
     )
@@ -864,8 +869,10 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
             return fmt_money(x)
 
         emp_text = f"; estimated employment {emp:,}" if emp else ""
+        # BLS has no AI-engineer or data-analyst occupation: a stand-in says so where the figure is read
+        proxy = f", the nearest BLS occupation to {f.role.label}s" if f.role.bls_note else ""
         st.text = (
-            f"{BLS_NAME} ({period}), {code} {title} (US, all industries; wage and salary workers, "
+            f"{BLS_NAME} ({period}), {code} {title}{proxy} (US, all industries; wage and salary workers, "
             f"excluding the self-employed, bonuses and stock): median annual wage {money(med, 'a_median')}, "
             f"25th percentile {money(p25, 'a_pct25')}, 75th percentile {money(p75, 'a_pct75')}{emp_text}."
         )

@@ -23,3 +23,31 @@ def test_unrelated_sentences_sharing_a_figure_are_kept():
 def test_paraphrases_without_figures():
     assert _redundant("AI engineers deploy models.", "AI engineers put models into production.", 0.9)
     assert not _redundant("AI engineers deploy models.", "Data scientists analyse data.", 0.5)
+
+
+def test_a_short_term_before_its_definition_is_kept_as_its_subject():
+    """000 lists new roles as "LLM Operations Engineer. Manages the infrastructure ...": the name alone is too
+    short to quote and the definition alone doesn't say what it defines."""
+    from advisor.agent.compose import candidates
+    from advisor.types import Evidence
+
+    ev = Evidence("p1", "The Roles That Did Not Exist Two Years Ago\nLLM Operations Engineer. Manages the "
+                  "infrastructure behind large language model deployments. Borrows from DevOps but is specific to "
+                  "AI systems.", "000_x.txt", "t", "article", locator="The Roles That Did Not Exist Two Years Ago")
+    texts = [c.text for c in candidates([ev])]
+    assert texts[0] == "LLM Operations Engineer: Manages the infrastructure behind large language model deployments."
+    assert texts[1] == "Borrows from DevOps but is specific to AI systems."
+    assert len(texts) == 2
+
+
+def test_an_article_figure_quote_stays_in_its_sentence():
+    from advisor.agent.compose import candidates
+    from advisor.types import Evidence
+
+    ev = Evidence("f1", 'The article "T" (000_x.txt) states $90,000 for Prompt Engineer (US, 2026): low end. '
+                  'Quote: "Salaries range from $90,000 for junior profiles to over $175,000 at frontier AI companies."',
+                  "000_x.txt", "T", "article_figure")
+    (only,) = candidates([ev])
+    assert only.text == ('The article "T" (000_x.txt) states $90,000 for Prompt Engineer (US, 2026): low end; in its '
+                         'words, "Salaries range from $90,000 for junior profiles to over $175,000 at frontier AI '
+                         'companies".')

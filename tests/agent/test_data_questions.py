@@ -123,10 +123,14 @@ def test_a_skill_with_no_role_is_compared_across_the_main_roles(advisor):
     assert answer.charts and answer.charts[0].kind == "skill_shares"
 
 
-def test_an_employer_with_too_few_postings_is_declined_with_the_reason(advisor):
+def test_an_employer_with_too_few_postings_says_so_before_any_figure(advisor):
+    """The answer opens with how few of the employer's postings there are (a cited count from the postings),
+    so the all-employer figures after it are not read as Google's."""
     answer = advisor.ask("What do data scientists earn at Google?")
-    assert answer.refused and "Google" in answer.text
-    assert any("no employer field" in n for n in answer.notices)
+    first = answer.citations[0]
+    assert first.kind == "posting_stats" and first.source.endswith(".csv")
+    assert re.match(r"(No|Only n=\d+) 2023 data-job postings match Data Scientist .* from Google", answer.text)
+    assert "figures here are for all employers" in answer.text.split("[2]")[0]
 
 
 def test_two_roles_are_looked_up_side_by_side(advisor):

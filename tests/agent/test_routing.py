@@ -139,6 +139,10 @@ def test_standalone_questions_are_not_followups():
         ("Wie viel verdient ein KI-Ingenieur in Deutschland?", ["earn", "AI engineer", "Germany"], "salary"),
         ("Quelles compétences faut-il pour devenir ingénieur en IA ?", ["skills", "become", "AI engineer"], "advice"),
         ("¿Cómo puedo convertirme en ingeniero de IA?", ["how", "become", "AI engineer"], "advice"),
+        ("¿Cuánto gana un ingeniero de machine learning en España?", ["earn", "machine learning engineer", "Spain"],
+         "salary"),
+        ("Quel est le salaire d'un data scientist en France ?", ["salary", "data scientist", "France"], "salary"),
+        ("¿Qué piden las ofertas de analista de datos?", ["ask for", "job postings", "data analyst"], "skills"),
     ],
 )
 def test_non_english_questions_get_english_search_terms(question, words, intent):
@@ -170,3 +174,5 @@ def test_terse_complete_queries_and_a_dummy_it_are_not_followups():
     assert not is_followup("Is it worth getting a PhD?")  # "it" points at nothing said before
     assert is_followup("senior?") and is_followup("Germany?") and is_followup("data engineers?")
     assert is_followup("Was it lower the year before?")
+    assert is_followup("how long would the switch take?") and is_followup("ok so which should I learn first?")
+    assert not is_followup("Which roles pay the most?")

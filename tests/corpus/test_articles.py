@@ -79,3 +79,10 @@ def test_unknown_article_gets_a_title_from_its_first_line(tmp_path: Path):
     meta = load_article_meta(tmp_path)
     assert meta["new.txt"].title == "My New Article"
     assert load_articles(tmp_path)[0].metadata["role"] == "Prompt Engineer"
+
+
+def test_a_sentence_broken_across_paragraphs_is_joined_but_a_tag_list_is_not():
+    docs = load_articles(DEFAULT_CORPUS / "articles")
+    text = " ".join(d.text for d in docs if d.source.startswith("002"))
+    assert "plus knowledge of model deployment, containerization" in text
+    assert "ai engineer artificial intelligence" not in text.lower(), "the article's tag list stays lines apart"

@@ -45,7 +45,14 @@ def test_few_postings_are_withheld_with_the_names_found(store: Store, posts: pd.
     n = int(_starts(posts, "Google").sum())
     assert 0 < n < 10 and not result.ok
     assert f"Only {fmt_n(n)}" in result.message and "Google LLC" in result.message
-    assert "no employer field" in result.message and result.evidence() == []
+    assert "no employer field" in result.message
+    (ev,) = result.evidence()  # the count is said in the answer, with its source, not only in a notice
+    assert ev.kind == "posting_stats" and ev.text == result.message and ev.source.endswith(".csv")
+
+
+def test_no_postings_from_an_employer_is_said_plainly(store: Store) -> None:
+    result = company_pay(CompanyPayQuery(company="Nonexistent Widgets Corp"), store)
+    assert not result.ok and result.message.startswith("No 2023 data-job postings match")
 
 
 def test_a_prefix_match_is_shown_not_hidden(store: Store) -> None:
@@ -55,7 +62,7 @@ def test_a_prefix_match_is_shown_not_hidden(store: Store) -> None:
 
 def test_bad_role_is_a_message(store: Store) -> None:
     result = company_pay(CompanyPayQuery(company="Meta", role="underwater basket weaver"), store)
-    assert not result.ok and "basket" in result.message.lower()
+    assert not result.ok and "basket" in result.message.lower() and result.evidence() == []
 
 
 def test_langchain_tool(store: Store) -> None:

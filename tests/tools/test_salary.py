@@ -318,3 +318,18 @@ def test_langchain_tool(store: Store) -> None:
     )
     assert "Data Engineer" in msg.content
     assert isinstance(msg.artifact, SalaryResult) and msg.artifact.ok
+
+
+def test_stand_in_figures_say_what_they_stand_in_for(store: Store) -> None:
+    """BLS has no data-analyst occupation and the postings have no level field: the sentence a person reads
+    says so, instead of labelling a Data Scientists row or all non-senior postings as the thing asked for."""
+    analysts = salary_lookup(SalaryQuery(role="data analyst", country="US"), store)
+    assert "15-2051 Data Scientists, the nearest BLS occupation to Data Analysts (US" in _source(
+        analysts, "bls", "15-2051").text
+    scientists = salary_lookup(SalaryQuery(role="data scientist", country="US"), store)
+    assert "nearest" not in _source(scientists, "bls", "15-2051").text  # the real occupation
+    junior = salary_lookup(SalaryQuery(role="machine learning engineer", experience="junior"), store)
+    text = _source(junior, "postings").text
+    assert "Machine Learning Engineers (all countries) with non-senior titles (entry and mid level together" in text
+    assert "junior" not in text.lower()
+    assert _source(junior, "survey").text.startswith("Entry-level / junior Machine Learning Engineers")
