@@ -818,6 +818,7 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
     year = f.year or max(years)
     rows = store.fetchall(
         "SELECT occ_code, occ_title, reference_period, reference_year, tot_emp, a_pct25, a_median, a_pct75, "
+        "a_pct10, a_pct90, "
         f"topcoded FROM bls WHERE occ_code IN {sql_list(list(codes))} AND reference_year = ? "
         "ORDER BY occ_code",
         [year],
@@ -838,7 +839,7 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
                 )
             )
             continue
-        _, title, period, ref_year, emp, p25, med, p75, topcoded = r
+        _, title, period, ref_year, emp, p25, med, p75, p10, p90, topcoded = r
         notes = ["BLS: wage and salary workers only; excludes the self-employed, bonuses and stock."]
         if f.experience or f.remote is not None:
             notes.append(
@@ -874,7 +875,8 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
         st.text = (
             f"{BLS_NAME} ({period}), {code} {title}{proxy} (US, all industries; wage and salary workers, "
             f"excluding the self-employed, bonuses and stock): median annual wage {money(med, 'a_median')}, "
-            f"25th percentile {money(p25, 'a_pct25')}, 75th percentile {money(p75, 'a_pct75')}{emp_text}."
+            f"25th percentile {money(p25, 'a_pct25')}, 75th percentile {money(p75, 'a_pct75')}, "
+            f"10th-90th percentile {money(p10, 'a_pct10')}-{money(p90, 'a_pct90')}{emp_text}."
         )
         out.append(st)
     return out

@@ -171,6 +171,7 @@ def test_bls_rows(store: Store, bls_df: pd.DataFrame) -> None:
         assert (s.p25, s.median, s.p75) == (float(src.a_pct25), float(src.a_median), float(src.a_pct75))
         assert s.employment == int(src.tot_emp) and s.n is None
         assert fmt_money(s.median) in s.text and f"{s.employment:,}" in s.text
+        assert f"10th-90th percentile {fmt_money(src.a_pct10)}-{fmt_money(src.a_pct90)}" in s.text
     assert "$112,590" in _source(result, "bls", "15-2051").text
     older = salary_lookup(SalaryQuery(role="data scientist", year=2023), store)
     assert _source(older, "bls", "15-2051").median == 108020
