@@ -19,6 +19,7 @@ import numpy as np
 
 from advisor.agent.guard import is_injected_instruction
 from advisor.agent.intent import asks_duration
+from advisor.agent.slots import roles_named
 from advisor.embeddings import Embedder
 from advisor.text import content_words, figures, is_heading_like, split_sentences
 from advisor.types import Citation, Evidence
@@ -131,6 +132,13 @@ def candidates(evidence: list[Evidence]) -> list[Candidate]:
     return out
 
 
+def _about_other_roles(c: Candidate, role: str) -> bool:
+    """The sentence's figures are about roles it names (or, naming none, its passage names), none of them `role`:
+    "Yet within it, there is already a $62,400 salary split" is about the AI Engineer title of its passage."""
+    named = roles_named(c.text) or roles_named(c.evidence.text)
+    return bool(named) and role not in named
+
+
 def _redundant(new: str, chosen: str, cosine: float) -> bool:
     """`new` says nothing `chosen` didn't: a paraphrase, or a restatement whose figures were all given already
     (an article's summary and its FAQ both list "LLMs 55.5%, AI Agents 47.3%, ..."). A sentence that adds a
@@ -196,6 +204,7 @@ class Composer:
         advice: bool = False,
         lead: list[Evidence] | None = None,
         also: list[str] | None = None,
+        role: str | None = None,
     ) -> Composition:
         """Pick, order and cite sentences.
 
@@ -225,6 +234,8 @@ class Composer:
                 continue
             if any(_redundant(c.text, cands[j].text, float(vecs[i] @ vecs[j])) for j in chosen_idx):
                 continue  # says the same as one already chosen
+            if role and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, role):
+                continue  # "the AI Engineer title spans a $62,400 gap" is no figure for an ML engineer
             tools_used = len(lead) + sum(cands[j].evidence.kind in TOOL_KINDS for j in chosen_idx)
             if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
                 continue

@@ -256,7 +256,10 @@ class Nodes:
             lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
             advice = state["intent"] == "advice"
             also = [q for pattern, q in BACKGROUND_QUERIES if re.search(pattern, question, re.I)][:1] if advice else []
-            comp = self.composer.compose(question, evidence, advice=advice, lead=lead, also=also)
+            # a pay answer for one role: passage figures about other roles are not filler for it
+            slots = extract(question)
+            role = slots.role if state["intent"] == "salary" and lead and not slots.roles else None
+            comp = self.composer.compose(question, evidence, advice=advice, lead=lead, also=also, role=role)
             if comp.refused:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],
                         "notices": notices}

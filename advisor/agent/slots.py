@@ -111,6 +111,23 @@ class Slots:
     skill: str | None = None
 
 
+def _role_matches(q: str) -> list[tuple[int, int, str]]:
+    """(start, end, role) of each role named in lower-cased `q`, in ROLE_PATTERNS' order; a span taken by an
+    earlier pattern ("MLOps engineer") is not read again by a later one ("ML engineer")."""
+    found: list[tuple[int, int, str]] = []
+    for pattern, role in ROLE_PATTERNS:
+        for m in re.finditer(pattern, q):
+            if not any(m.start() < end and start < m.end() for start, end, _ in found):
+                found.append((m.start(), m.end(), role))
+                break
+    return found
+
+
+def roles_named(text: str) -> list[str]:
+    """Every role a text names, in ROLE_PATTERNS' order."""
+    return [role for _, _, role in _role_matches(text.lower())]
+
+
 def extract(question: str) -> Slots:
     q = question.lower()
     same = len(q) == len(question)  # lower() kept offsets: phrases can keep the user's own casing
@@ -122,12 +139,8 @@ def extract(question: str) -> Slots:
     # The role is the first in ROLE_PATTERNS' order ("I'm a data analyst, how do I become an AI engineer?" asks
     # about the AI engineer); every role named, in the question's order, is compared ("data engineer or ML
     # engineer: which pays more?"). A span taken by an earlier pattern ("MLOps engineer") is not matched again.
-    named_roles: list[tuple[int, int, str, str]] = []
-    for pattern, role in ROLE_PATTERNS:
-        for m in re.finditer(pattern, q):
-            if not any(m.start() < end and start < m.end() for start, end, _, _ in named_roles):
-                named_roles.append((m.start(), m.end(), role, span(m)))
-                break
+    named_roles = [(start, end, role, question[start:end] if same else q[start:end])
+                   for start, end, role in _role_matches(q)]
     if named_roles:
         slots.role, slots.role_phrase = named_roles[0][2], named_roles[0][3]
         in_order = sorted(named_roles)

@@ -51,3 +51,16 @@ def test_an_article_figure_quote_stays_in_its_sentence():
     assert only.text == ('The article "T" (000_x.txt) states $90,000 for Prompt Engineer (US, 2026): low end; in its '
                          'words, "Salaries range from $90,000 for junior profiles to over $175,000 at frontier AI '
                          'companies".')
+
+
+def test_a_pay_answer_for_one_role_skips_figures_about_other_roles():
+    from advisor.agent.compose import Candidate, _about_other_roles
+    from advisor.types import Evidence
+
+    ai = Evidence("p", "A $62K Gap Has Already Opened Inside the AI Engineer Title\nYet within it, there is already a "
+                  "$62,400 salary split.", "003_x.txt", "t", "article")
+    split = Candidate("Yet within it, there is already a $62,400 salary split.", ai, 0)
+    assert _about_other_roles(split, "machine learning engineer")  # its passage is about AI engineers
+    assert not _about_other_roles(split, "AI engineer")
+    ml = Candidate("ML engineers earn a median of $150,000.", ai, 1)
+    assert not _about_other_roles(ml, "machine learning engineer")  # the sentence names the role itself
