@@ -16,8 +16,16 @@ _CITE_MARKUP = [
     re.compile(r"\s*\^\{\(\[\d+\]\(#\)\)\}\s*\[([^\]]+)\]\(#\)\)?"),  # ^{([4](#))} [www.x.com](#))
     re.compile(r"\s*\(\^\[\d+\]\s*([^)\s]+)\)"),  # (^[7] www.techtarget.com)
     re.compile(r"\s*\^\[\d+\]\s*([^)\s]+)\)?"),  # ^[7] www.techtarget.com)
-    re.compile(r"\s*⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾\s*(www\.[^)\s]+\)?)?"),  # ⁽²⁷⁾ www.axios.com)
 ]
+# "⁽²⁷⁾ www.axios.com)": 002's superscript citations; the ")" closes them unless a "(" of the sentence is open
+_SUPERSCRIPT_CITE = re.compile(r"\s*⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾\s*(?:[\w-]+(?:\.[\w-]+)+[^)\s]*(\))?)?")
+
+
+def _drop_superscript_cite(m: re.Match[str]) -> str:
+    if not m.group(1):
+        return ""
+    line = m.string[m.string.rfind("\n", 0, m.start()) + 1 : m.start()]
+    return ")" if line.count("(") > line.count(")") else ""
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
@@ -27,6 +35,7 @@ def clean_markup(text: str) -> str:
     text = text.replace("\\$", "$").replace("\\_", "_").replace("\\*", "*")
     for pattern in _CITE_MARKUP:
         text = pattern.sub("", text)
+    text = _SUPERSCRIPT_CITE.sub(_drop_superscript_cite, text)
     text = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
     text = text.replace("**", "")  # an unpaired "Regional Job Counts:**" left by the pass above
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
@@ -64,8 +73,8 @@ def split_sentences(text: str) -> list[str]:
             out.append(line)
             continue
         for sent in (s.strip() for s in _segmenter().segment(line)):
-            if sent and out and _ABBREV.search(out[-1]) and not out[-1].startswith("|"):
-                out[-1] = f"{out[-1]} {sent}"  # "Approx. (USD): ~$79,000" is one sentence
+            if sent and out and (_ABBREV.search(out[-1]) or out[-1].count('"') % 2) and not out[-1].startswith("|"):
+                out[-1] = f"{out[-1]} {sent}"  # "Approx. (USD): ~$79,000"; "What Is an AI Engineer? Job ..."
             elif sent:
                 out.append(sent)
     return out

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Collection
 
 from advisor.agent.glossary import looks_foreign
-from advisor.agent.intent import asks_about_pay
+from advisor.agent.intent import asks_about_pay, without_background
 from advisor.agent.slots import extract
 from advisor.text import content_words, figures, split_sentences
 from advisor.types import Evidence
@@ -38,9 +38,6 @@ _TIME_UNITS = ("hour", "day", "week", "month")
 # "I want to switch by 2028": a plan with a date, not a question about 2028 (that one is still answered today)
 _PERSONAL_DEADLINE = re.compile(r"\b(i|i'm|i am|my|me)\b.*\b(by|before|until|within)\s+(the end of\s+)?20\d\d\b",
                                 re.I)
-# The asker's own background ("I'm a frontend dev (React, TypeScript)"): names there describe the person, and
-# an answer need not mention them.
-_ABOUT_ME = re.compile(r"\b(i'm|i am|i've|i have|i know|i use)\b[^.?!;]*", re.I)
 
 
 def specific_names(question: str) -> list[str]:
@@ -48,7 +45,7 @@ def specific_names(question: str) -> list[str]:
     "in Zurich"). Plain capitalised words (sentence starts, German nouns, "Excel") don't count."""
     if looks_foreign(question):
         return []
-    question = _ABOUT_ME.sub(" ", question)
+    question = without_background(question)  # "I'm a frontend dev (TypeScript)": names of the person's past
     names = [w for w in re.findall(r"\b([A-Za-z][\w-]*[A-Za-z0-9])\b", question)
              if (re.search(r"\d|-", w) and re.search(r"[A-Z]", w)) or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", w)]
     names += re.findall(r"\b(?:at|in|for|from|near)\s+([A-Z][a-z]{2,})\b", question)

@@ -113,6 +113,15 @@ def asks_duration(question: str) -> bool:
     return bool(_HOW_LONG.search(question))
 
 
+# The asker's own background ("I'm a frontend dev (React, TypeScript)", "I know Python"): it describes the
+# person, not what the answer must be about.
+_ABOUT_ME = re.compile(r"\b(i'm|i am|i've|i have|i know|i use)\b[^.?!;]*", re.I)
+
+
+def without_background(question: str) -> str:
+    return _ABOUT_ME.sub(" ", question)
+
+
 def asks_about_pay(question: str) -> bool:
     """'What do they earn?', 'How much a month do analysts make?', 'Gehalt?'"""
     return bool(_SALARY.search(question))
@@ -204,8 +213,13 @@ def rewrite_followup(question: str, previous: str | None, replace_terms: list[tu
         if old and re.search(re.escape(old), out, re.I):
             out = re.sub(re.escape(old), new, out, count=1, flags=re.I)
             replaced = True
-    if replaced:
-        return out
     extra = re.sub(r"^(and|what about|how about|also|same for|und|y|et)\s+", "", question.strip(), flags=re.I)
     extra = extra.rstrip("?. ")
+    # "and what would I earn at entry level?" after "how long would the switch take?": a new kind of question
+    # keeps its own words first, with the conversation's subject after it
+    if (asks_about_pay(question) and not asks_about_pay(previous)) or (
+            asks_duration(question) and not asks_duration(previous)):
+        return f"{extra} — {out.rstrip('?. ')}?"
+    if replaced:
+        return out
     return f"{previous.rstrip('?. ')} — {extra}?"

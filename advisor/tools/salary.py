@@ -579,7 +579,7 @@ def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
             f"Only {fmt_n(n)} survey {_plural(n, 'row matches', 'rows match')}; figures are "
             f"withheld below the minimum of {fmt_n(min_n)}."
         )
-        stats.text = f"{SURVEY_NAME} ({file}), {flt}: {stats.message}"
+        stats.text = f"In the {SURVEY_NAME}, {plain_subject(f)}: {stats.message}"
         return stats
     stats.p25, stats.median, stats.p75 = (float(x) for x in q)
     unit = "a year in USD (salary_in_usd)" if cur == "USD" else f"a year in {cur} (rows paid in {cur})"
@@ -629,6 +629,9 @@ def postings_role_condition(store: Store, f: ResolvedFilters) -> tuple[str, str,
             cond = f"job_title_short IN {sql_list(titles)}"
             shown = "job_title_short IN " + sql_list(titles)
             human = " or ".join(titles) + " postings"
+            if junior and not seniors:  # no "Senior ..." class to leave out: leave out senior-looking raw titles
+                cond += f" AND NOT regexp_matches(job_title, {sql_quote(SENIOR_TITLE_REGEX)}, 'i')"
+                shown += f", job_title !~* {sql_quote(SENIOR_TITLE_REGEX)}"
             if junior:
                 notes.append(NON_SENIOR_NOTE)
     elif role.postings_title_regex:

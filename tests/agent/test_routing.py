@@ -176,3 +176,19 @@ def test_terse_complete_queries_and_a_dummy_it_are_not_followups():
     assert is_followup("Was it lower the year before?")
     assert is_followup("how long would the switch take?") and is_followup("ok so which should I learn first?")
     assert not is_followup("Which roles pay the most?")
+
+
+def test_a_followup_that_asks_something_new_keeps_its_question_first():
+    previous = "Is junior AI engineering a good move for a backend developer — how long would the switch take?"
+    out = rewrite_followup("and what would I earn at entry level?", previous, [("junior", "entry level")])
+    assert out.startswith("what would I earn at entry level — ") and "AI engineering" in out
+    assert classify(out) == "salary"
+    assert rewrite_followup("and in the UK?", "What do AI engineers earn in Germany?", [("Germany", "the UK")]) == (
+        "What do AI engineers earn in the UK?")
+
+
+def test_the_askers_background_is_not_what_they_ask_about():
+    from advisor.agent.intent import without_background
+
+    rest = without_background("I know Python and SQL. What would an ML engineer earn?")
+    assert "Python" not in rest and "What would an ML engineer earn?" in rest

@@ -140,6 +140,13 @@ def test_original_currency(store: Store, sal: pd.DataFrame) -> None:
             ),
         ),
         (
+            # no "Senior Machine Learning Engineer" class: junior leaves out senior-looking raw titles
+            SalaryQuery(role="machine learning engineer", country="US", experience="junior"),
+            lambda d: (d.job_title_short == "Machine Learning Engineer") & (d.country == "United States")
+            & ~d.job_title.str.contains(r"\b(?:senior|sr|lead|principal|staff|head|director)\b", case=False,
+                                        regex=True),
+        ),
+        (
             SalaryQuery(role="AI engineer"),
             lambda d: d.job_title.str.contains(
                 r"\b(?:ai|artificial intelligence)\s+engineer", case=False, regex=True
@@ -334,3 +341,10 @@ def test_stand_in_figures_say_what_they_stand_in_for(store: Store) -> None:
     assert "Machine Learning Engineers (all countries) with non-senior titles (entry and mid level together" in text
     assert "junior" not in text.lower()
     assert _source(junior, "survey").text.startswith("Entry-level / junior Machine Learning Engineers")
+
+
+def test_a_withheld_survey_figure_reads_as_a_sentence(store: Store) -> None:
+    s = _source(salary_lookup(SalaryQuery(role="AI engineer", country="AU"), store), "survey")
+    assert s.status == "too_few"
+    assert s.text.startswith("In the aijobs.net salary survey, AI Engineers in Australia: Only n=")
+    assert "company_location=" not in s.text  # the filter stays in the evidence's locator, not in the prose
