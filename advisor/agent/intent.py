@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from advisor.agent.slots import extract
+
 _DOMAIN = re.compile(
     r"\b(ai|a\.i\.|ml|llms?|machine learning|data (scien|engineer|analy)\w*|engineer\w*|career\w*|jobs?|"
     r"roles?|hiring|hired?|recruit\w*|postings?|salar\w*|pay|paid|earn\w*|wage\w*|compensation|skills?|"
@@ -29,7 +31,8 @@ _OFF_TOPIC = re.compile(
 _SALARY = re.compile(
     r"\b(salar\w*|earn\w*|pay|pays|paid|paying|compensation|comp|wages?|income|"
     r"(do|does|can|could|will|would)\b[\w\s-]{0,40}\bmake|making per|"
-    r"how much (do|does|can|will)|well[- ]paid|"
+    r"how much (do|does|can|will)\b(?![^?]{0,60}\b(care|value|matter|weigh|ask|require|mention|use|need|"
+    r"emphasi[sz]e)\w*)|well[- ]paid|"
     r"gehalt|verdien\w*|sueldo|salario|ganan?|rémunération)\b",
     re.I,
 )
@@ -139,11 +142,16 @@ def classify(question: str) -> str:
         return "comparison"
     if asks_about_pay(q):
         return "salary"
+    tools = named_tools(q)
+    # "tableau or power bi?", "Should I learn Scala or Java?": two tools weighed against each other
+    if len(tools) >= 2 and re.search(r"\b(or|vs\.?|versus)\b", q):
+        return "skills"
     if _ADVICE.search(q):
         return "advice"
     names_skill = _SKILL_NAMES.search(q) and (_HOW_OFTEN.search(q) or _USED.search(q))
     role_skills = _ROLE_SKILLS.search(q)  # "Which skills do data engineers need?"
-    if (_POSTINGS.search(q) and (_SKILLS.search(q) or names_skill)) or (names_skill and _USED.search(q)) or role_skills:
+    if (_POSTINGS.search(q) and (_SKILLS.search(q) or names_skill)) or (names_skill and _USED.search(q)) or \
+            role_skills or (names_skill and extract(q).role):  # "Is SQL still required for data engineers?"
         return "skills"
     if not on_domain:
         return "off_topic_candidate"  # decided after retrieval: weak evidence → decline
@@ -181,8 +189,6 @@ _DUMMY_IT = re.compile(r"\b(is|was|isn't) it (worth|possible|true|hard|easy|too 
 
 
 def is_followup(question: str) -> bool:
-    from advisor.agent.slots import extract
-
     words = question.split()
     if _FOLLOWUP.search(question.strip()):
         return True  # "and in the UK?", "what about data engineers?"

@@ -231,6 +231,35 @@ class Toolbox:
             out.charts.append({"kind": "skill_shares", "title": f"'{skill}' in postings by role (2023)", "rows": rows})
         return out
 
+    def _skills_side_by_side(self, skills: list[str], slots: Slots) -> ToolOutcome:
+        """"Tableau or Power BI for data analysts?": each skill's share of the role's postings, and its pay."""
+        from advisor.tools.skills import PostingQuery, posting_stats
+
+        out = ToolOutcome()
+        rows: list[dict[str, Any]] = []
+        for skill in skills:
+            try:
+                query = PostingQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
+                                     experience=slots.level_phrase, remote=slots.remote, skill=skill, examples=0)
+            except ValueError as exc:
+                out.notices.append(f"Posting statistics: {exc}")
+                return out
+            result = posting_stats(query, self.store)
+            if not result.ok or result.focus is None:
+                if result.message and result.message not in out.notices:
+                    out.notices.append(result.message)
+                continue
+            ev = next((e for e in result.evidence() if e.id == result.focus.evidence_id), None)
+            if ev is not None:
+                out.evidence.append(ev)
+                out.lead.append(ev.id)
+            rows.append({"source": result.dataset, "label": skill, "share": result.focus.share,
+                         "count": result.focus.postings, "n": result.population})
+        if rows:
+            out.charts.append({"kind": "skill_shares", "title": f"Skills compared in {slots.role} postings (2023)",
+                               "rows": rows})
+        return out
+
     def conditions(self, question: str, slots: Slots) -> ToolOutcome:
         """Remote, degree, health-insurance and full-time shares of the postings, for the role or all data jobs."""
         from advisor.tools.conditions import PostingConditionsQuery, posting_conditions
@@ -257,22 +286,27 @@ class Toolbox:
                                "rows": result.chart_rows()})
         return out
 
-    def named_skill(self, question: str) -> str | None:
-        """The first skill of the postings' own vocabulary that the question names ("python", "power bi")."""
+    def named_skills(self, question: str) -> list[str]:
+        """Skills of the postings' own vocabulary that the question names ("python", "power bi"), in its order."""
         q = f" {question.lower()} "
-        for skill in self.store.skill_vocabulary():
-            if len(skill) > 1 and re.search(rf"(?<![\w+#]){re.escape(skill)}(?![\w+#])", q):
-                return skill
-        return None
+        found = [(m.start(), skill) for skill in self.store.skill_vocabulary() if len(skill) > 1
+                 and (m := re.search(rf"(?<![\w+#]){re.escape(skill)}(?![\w+#])", q))]
+        return [skill for _, skill in sorted(found)]
+
+    def named_skill(self, question: str) -> str | None:
+        return next(iter(self.named_skills(question)), None)
 
     def skills(self, question: str, slots: Slots) -> ToolOutcome:
         """Top skills of the role's postings as one citable sentence, plus the tool's own evidence."""
         from advisor.tools.skills import PostingQuery, posting_stats
 
         out = ToolOutcome()
-        skill = self.named_skill(question) or slots.skill
+        named = self.named_skills(question)
+        skill = next(iter(named), None) or slots.skill
         if skill and not slots.role:
             return self._skill_across_roles(skill, slots)
+        if len(named) >= 2 and re.search(r"\b(or|vs\.?|versus|compared?)\b", question, re.I):
+            return self._skills_side_by_side(named[:3], slots)
         role = slots.role or "machine learning engineer"
         try:
             query = PostingQuery(role=role, country=slots.countries[0] if slots.countries else None,

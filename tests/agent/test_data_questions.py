@@ -155,3 +155,17 @@ def test_an_article_figure_is_one_sentence_with_its_quote(advisor):
     assert 'Quote: "' not in answer.text
     figure = next(c for c in answer.citations if c.kind == "article_figure")
     assert f'in its words, "{figure.context.split("Quote: ")[1].strip().strip(chr(34)).rstrip(".")}"' in answer.text
+
+
+def test_two_skills_weighed_against_each_other_are_counted_side_by_side(advisor):
+    import ast
+
+    posts = pd.read_csv(advisor.settings.postings_csv, keep_default_na=False, dtype=str)
+    analysts = posts[posts.job_title_short.isin(["Data Analyst", "Senior Data Analyst"])]
+    answer = advisor.ask("tableau or power bi for data analyst jobs?")
+    first, second = answer.citations[0], answer.citations[1]
+    for cited, skill in ((first, "tableau"), (second, "power bi")):
+        n = sum(skill in (ast.literal_eval(x) if x else []) for x in analysts.job_skills)
+        assert cited.kind == "posting_stats"
+        assert f"'{skill}' is listed in n={n:,} of n={len(analysts):,} postings" in cited.quote, cited.quote
+    assert answer.charts and answer.charts[0].kind == "skill_shares"

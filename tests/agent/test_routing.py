@@ -33,6 +33,11 @@ from advisor.agent.slots import extract
         ("Which stocks should I buy this year?", "off_topic"),
         ("What are the symptoms of the flu?", "off_topic"),
         ("¿Cuánto gana un ingeniero de IA en España?", "salary"),
+        ("tableau or power bi for data analyst jobs?", "skills"),
+        ("Should I learn Scala or Java for data engineering?", "skills"),
+        ("Is SQL still required for data engineers?", "skills"),
+        ("How much do AI engineer postings care about MLOps?", "factual"),  # not pay
+        ("How much do data scientists make?", "salary"),
     ],
 )
 def test_intent(question, intent):
