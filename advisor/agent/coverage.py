@@ -165,7 +165,9 @@ def missing_topic(
     words = [w for w in dict.fromkeys(content_words(question)) if w not in _TOPIC_NEUTRAL and not w.isdigit()]
     missing = [w for w in words if not _known(w, vocabulary)]
     half = len(missing) * 2 == len(words) and not any(_PHRASING.search(w) for w in missing)
-    if not missing or not (len(missing) * 2 > len(words) or half):
+    head = _HEAD.search(question)  # "What's the unemployment rate ...": the thing asked for, named first
+    head_missing = bool(head) and head.group(1).lower() in missing
+    if not missing or not (len(missing) * 2 > len(words) or half or head_missing):
         return ""
     if near is not None and near(_phrases(question, missing)) >= PARAPHRASED:
         return ""
@@ -173,6 +175,7 @@ def missing_topic(
     return f"that (nothing in them mentions {shown})"
 
 
+_HEAD = re.compile(r"\bwhat(?:'s| is| are| was) the ([a-z]+)\b", re.I)
 PARAPHRASED = 0.45  # phrase-to-sentence cosine above which the sources say the missing words in other words
 
 

@@ -229,6 +229,11 @@ class Nodes:
         missing = uncovered(question, evidence, vocabulary,
                             check_topic=state["intent"] in ("factual", "comparison", "salary"),
                             near=lambda phrases: self._nearest(phrases, evidence))
+        asked = extract(question)
+        if not missing and state["intent"] == "salary" and not tool_evidence and asked.role and asked.countries:
+            # no source has pay for that role there (the tools, article figures included, found none): passages
+            # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"
+            missing = f"pay figures for {asked.role}s in {' or '.join(asked.countries)}"
         if missing:
             return {"answer": NOT_COVERED_REPLY.replace("cover that", f"cover {missing}"), "refused": True,
                     "citations": [], "charts": []}

@@ -68,6 +68,7 @@ CITY_PATTERNS: list[tuple[str, str]] = [
     (r"\b(toronto|vancouver|montreal|montréal)\b", "Canada"),
     (r"\b(bangalore|bengaluru|hyderabad|mumbai|delhi|pune|chennai)\b", "India"),
     (r"\b(sydney|melbourne)\b", "Australia"),
+    (r"\b(tokyo|osaka)\b", "Japan"),
     (r"\b(new york( city)?|nyc|san francisco|sf|bay area|silicon valley|seattle|austin|boston|chicago|"
      r"los angeles|denver|atlanta)\b", "United States"),
 ]

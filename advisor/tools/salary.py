@@ -895,6 +895,8 @@ def _articles(store: Store, f: ResolvedFilters) -> tuple[list[ArticleFigure], li
             continue
         if f.country and fig.country not in (None, f.country.iso2):
             continue
+        if f.country and f.country.iso2 != "US" and fig.country is None:
+            continue  # the articles write for a US audience: a figure with no country is no figure for Australia
         if f.experience and fig.experience not in (None, f.experience):
             continue
         if f.year and fig.year != f.year:

@@ -56,6 +56,7 @@ def vocabulary(advisor):
         ("What's the best laptop for machine learning?", ['"laptop"']),
         ("Are AI engineer jobs recession-proof?", ['"recession"', '"proof"']),
         ("How many AI engineers are women?", ['"women"']),
+        ("What's the gender pay gap among data scientists?", ['"gender"']),  # the head noun asked for
     ],
 )
 def test_topics_the_sources_never_mention(vocabulary, question, missing):
@@ -74,6 +75,8 @@ def test_topics_the_sources_never_mention(vocabulary, question, missing):
         "hey there! quick q: do AI engineers get equity?",
         "Do I need a degree to become an AI engineer?",
         "Wie viel verdient ein KI-Ingenieur?",  # other languages go through the glossary, not this check
+        "What's the median salary for an AI engineer in the US?",
+        "What is the difference between an AI engineer and an ML engineer?",
     ],
 )
 def test_covered_topics_are_not_refused(vocabulary, question):

@@ -169,3 +169,10 @@ def test_two_skills_weighed_against_each_other_are_counted_side_by_side(advisor)
         assert cited.kind == "posting_stats"
         assert f"'{skill}' is listed in n={n:,} of n={len(analysts):,} postings" in cited.quote, cited.quote
     assert answer.charts and answer.charts[0].kind == "skill_shares"
+
+
+def test_pay_in_a_place_no_source_has_figures_for_is_declined(advisor):
+    """An article naming the city ("Japan's Tokyo is a notable pool") is no answer to what a role earns there."""
+    answer = advisor.ask("What does a prompt engineer earn in Tokyo?")
+    assert answer.refused and "pay figures for prompt engineers in Japan" in answer.text
+    assert not advisor.ask("What does a data scientist earn in Germany?").refused

@@ -225,6 +225,9 @@ def test_article_figures_side_by_side(store: Store) -> None:
     assert "$140,000" in e140.text and e140.source == "003_2a3e108b44c3953e.txt"
     e138 = next(e for e in ev if e.source.startswith("002") and e.metadata["figure_usd"] == 138000)
     assert "$138,000" in e138.text and "$138K" in e138.text and "\\$" not in e138.text
+    assert any(f.country is None for f in figs.values())  # the articles write for a US audience
+    abroad = salary_lookup(SalaryQuery(role="AI engineer", country="AU"), store)
+    assert all(f.country == "AU" for f in abroad.article_figures)  # ...so no country is not Australia
     senior = salary_lookup(SalaryQuery(role="senior AI engineer"), store)
     assert {f.experience for f in senior.article_figures} <= {"SE", None}
     assert any(f.figure_usd == 236875 for f in senior.article_figures)
