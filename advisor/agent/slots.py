@@ -106,6 +106,7 @@ class Slots:
     level_phrases: list[str] = field(default_factory=list)
     years_experience: int | None = None
     year: int | None = None
+    years: list[int] = field(default_factory=list)  # two or more years compared ("from 2022 to 2024")
     remote: bool | None = None
     remote_contrast: bool = False  # "do remote jobs pay less?": remote against on-site, side by side
     company: str | None = None  # an employer named ("at Meta"): only the postings name employers
@@ -186,9 +187,12 @@ def extract(question: str) -> Slots:
     m = re.search(r"\b(\d{1,2})\+?\s*(years?|yrs?)\b", q)
     if m:
         slots.years_experience = int(m.group(1))
-    m = re.search(r"\b(20[12]\d)\b", q)
-    if m:
-        slots.year = int(m.group(1))
+    named_years = list(dict.fromkeys(int(y) for y in re.findall(r"\b(20[12]\d)\b", q)))
+    if named_years:
+        slots.year = named_years[0]
+        if len(named_years) >= 2 and (_CONTRAST.search(q) or re.search(r"\b(from|change\w*|grow\w*|rose|rise\w*|"
+                                                                        r"fell|fall\w*|trend\w*|to)\b", q)):
+            slots.years = named_years  # "from 2022 to 2024": each year looked up
     if re.search(r"\bremote(ly)?\b|work from home|wfh", q):
         slots.remote = True
         slots.remote_contrast = bool(re.search(

@@ -109,23 +109,26 @@ class Toolbox:
         # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
         role = slots.role or _role_phrase(question) or question
         country0 = slots.countries[0] if slots.countries else None
-        sides: list[tuple[str, str | None, str | None, bool | None]]
+        sides: list[tuple[str, str | None, str | None, bool | None, int | None]]
+        year = slots.year
         if len(slots.roles) >= 2:
-            sides = [(r, country0, slots.level_phrase, slots.remote) for r in slots.roles[:3]]
+            sides = [(r, country0, slots.level_phrase, slots.remote, year) for r in slots.roles[:3]]
+        elif len(slots.years) >= 2:
+            sides = [(role, country0, slots.level_phrase, slots.remote, y) for y in slots.years[:3]]
         elif len(slots.countries) >= 2:
-            sides = [(role, c, slots.level_phrase, slots.remote) for c in slots.countries[:3]]
+            sides = [(role, c, slots.level_phrase, slots.remote, year) for c in slots.countries[:3]]
         elif len(slots.levels) >= 2:
-            sides = [(role, country0, lv, slots.remote) for lv in slots.level_phrases[:3]]
+            sides = [(role, country0, lv, slots.remote, year) for lv in slots.level_phrases[:3]]
         elif slots.remote_contrast:
-            sides = [(role, country0, slots.level_phrase, True), (role, country0, slots.level_phrase, False)]
+            sides = [(role, country0, slots.level_phrase, on_site, year) for on_site in (True, False)]
         else:
-            sides = [(role, country0, slots.level_phrase, slots.remote)]
+            sides = [(role, country0, slots.level_phrase, slots.remote, year)]
         official_first = bool(re.search(r"\b(bls|official|government|oews)\b", question, re.I))
         seen: set[str] = set()
-        for role, country, level, remote in sides:
+        for role, country, level, remote, year in sides:
             try:
                 query = SalaryQuery(role=role, country=country, experience=level,
-                                    years_experience=slots.years_experience, year=slots.year, remote=remote)
+                                    years_experience=slots.years_experience, year=year, remote=remote)
             except ValueError as exc:  # pydantic: a filter the schema rejects
                 out.notices.append(f"Salary lookup: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}")
                 continue
@@ -149,7 +152,8 @@ class Toolbox:
             rows = result.chart_rows()
             if rows:
                 label = result.filters.role.label if result.filters else role
-                where = ", ".join(x for x in (country, level, {True: "remote", False: "on-site"}.get(remote)) if x)
+                where = ", ".join(x for x in (country, level, {True: "remote", False: "on-site"}.get(remote),
+                                              str(year) if year else None) if x)
                 out.charts.append({"kind": "salary_ranges", "title": f"Salary ranges — {label}"
                                    + (f", {where}" if where else ""), "rows": rows})
         if slots.cities and out.evidence:

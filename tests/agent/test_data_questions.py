@@ -176,3 +176,12 @@ def test_pay_in_a_place_no_source_has_figures_for_is_declined(advisor):
     answer = advisor.ask("What does a prompt engineer earn in Tokyo?")
     assert answer.refused and "pay figures for prompt engineers in Japan" in answer.text
     assert not advisor.ask("What does a data scientist earn in Germany?").refused
+
+
+def test_two_years_are_looked_up_side_by_side(advisor, survey):
+    answer = advisor.ask("How did data scientist salaries change from 2022 to 2024?")
+    ds = survey[survey["job_title"] == "Data Scientist"]
+    y22, y24 = _median(ds[ds["work_year"] == 2022]), _median(ds[ds["work_year"] == 2024])
+    lead = " ".join(c.quote for c in answer.citations[:2])
+    assert y22 in lead and y24 in lead, lead
+    assert answer.text.index(y22) < answer.text.index(y24)

@@ -197,3 +197,10 @@ def test_the_askers_background_is_not_what_they_ask_about():
 
     rest = without_background("I know Python and SQL. What would an ML engineer earn?")
     assert "Python" not in rest and "What would an ML engineer earn?" in rest
+
+
+def test_years_compared_are_kept_in_order():
+    assert extract("How did data scientist salaries change from 2022 to 2024?").years == [2022, 2024]
+    assert extract("ML engineer pay 2021 vs 2023").years == [2021, 2023]
+    one = extract("What did data scientists earn in 2023?")
+    assert one.year == 2023 and one.years == []
