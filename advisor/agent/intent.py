@@ -29,7 +29,7 @@ _OFF_TOPIC = re.compile(
     re.I,
 )
 _SALARY = re.compile(
-    r"\b(salar\w*|earn\w*|pay|pays|paid|paying|compensation|comp|wages?|income|"
+    r"\b(salar\w*|sal+[ae]?r(y|ies)|salery|earn\w*|ernings?|pay|pays|paid|paying|compensation|comp|wages?|income|"
     r"(do|does|can|could|will|would)\b[\w\s-]{0,40}\bmake|making per|"
     r"how much (do|does|can|will)\b(?![^?]{0,60}\b(care|value|matter|weigh|ask|require|mention|use|need|"
     r"emphasi[sz]e)\w*)|well[- ]paid|"

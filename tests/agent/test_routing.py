@@ -38,6 +38,8 @@ from advisor.agent.slots import extract
         ("Is SQL still required for data engineers?", "skills"),
         ("How much do AI engineer postings care about MLOps?", "factual"),  # not pay
         ("How much do data scientists make?", "salary"),
+        ("ai engineer salry in the us", "salary"),  # typos
+        ("data scientist sallary germany", "salary"),
     ],
 )
 def test_intent(question, intent):
