@@ -54,6 +54,7 @@ def available() -> bool:
 
 
 def free_port() -> int:
+    """A port the OS just handed out on 127.0.0.1 (the local LLM server and the tests' HTTP servers)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])

@@ -263,8 +263,7 @@ class Nodes:
             advice = state["intent"] == "advice"
             also = [q for pattern, q in BACKGROUND_QUERIES if re.search(pattern, question, re.I)][:1] if advice else []
             # a pay answer for one role: passage figures about other roles are not filler for it
-            slots = extract(question)
-            role = slots.role if state["intent"] == "salary" and lead and not slots.roles else None
+            role = asked.role if state["intent"] == "salary" and lead and not asked.roles else None
             comp = self.composer.compose(question, evidence, advice=advice, lead=lead, also=also, role=role)
             if comp.refused:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],

@@ -209,42 +209,26 @@ class Toolbox:
     def _skill_across_roles(self, skill: str, slots: Slots) -> ToolOutcome:
         """"Is Excel useful for a career in data?": the skill's share in each main data role's postings, side by
         side, instead of one role chosen for the person (Excel is in 38% of analyst postings, 4% of ML ones)."""
-        from advisor.tools.skills import PostingQuery, posting_stats
-
-        out = ToolOutcome()
-        rows: list[dict[str, Any]] = []
-        for role in SKILL_ROLES:
-            try:
-                query = PostingQuery(role=role, country=slots.countries[0] if slots.countries else None,
-                                     remote=slots.remote, skill=skill, examples=0)
-            except ValueError as exc:
-                out.notices.append(f"Posting statistics: {exc}")
-                return out
-            result = posting_stats(query, self.store)
-            if not result.ok or result.focus is None:
-                if result.message and result.message not in out.notices:
-                    out.notices.append(result.message)
-                continue
-            ev = next((e for e in result.evidence() if e.id == result.focus.evidence_id), None)
-            if ev is not None:
-                out.evidence.append(ev)
-                out.lead.append(ev.id)
-            rows.append({"source": result.dataset, "label": role, "share": result.focus.share,
-                         "count": result.focus.postings, "n": result.population})
-        if rows:
-            out.charts.append({"kind": "skill_shares", "title": f"'{skill}' in postings by role (2023)", "rows": rows})
-        return out
+        return self._skill_shares([(role, skill, role) for role in SKILL_ROLES], slots, None,
+                                  f"'{skill}' in postings by role (2023)")
 
     def _skills_side_by_side(self, skills: list[str], slots: Slots) -> ToolOutcome:
         """"Tableau or Power BI for data analysts?": each skill's share of the role's postings, and its pay."""
+        role = slots.role or ""
+        return self._skill_shares([(role, skill, skill) for skill in skills], slots, slots.level_phrase,
+                                  f"Skills compared in {role} postings (2023)")
+
+    def _skill_shares(self, lookups: list[tuple[str, str, str]], slots: Slots, experience: str | None,
+                      title: str) -> ToolOutcome:
+        """One focused posting lookup per (role, skill, chart label): each share leads, one chart holds them."""
         from advisor.tools.skills import PostingQuery, posting_stats
 
         out = ToolOutcome()
         rows: list[dict[str, Any]] = []
-        for skill in skills:
+        for role, skill, label in lookups:
             try:
-                query = PostingQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
-                                     experience=slots.level_phrase, remote=slots.remote, skill=skill, examples=0)
+                query = PostingQuery(role=role, country=slots.countries[0] if slots.countries else None,
+                                     experience=experience, remote=slots.remote, skill=skill, examples=0)
             except ValueError as exc:
                 out.notices.append(f"Posting statistics: {exc}")
                 return out
@@ -257,11 +241,10 @@ class Toolbox:
             if ev is not None:
                 out.evidence.append(ev)
                 out.lead.append(ev.id)
-            rows.append({"source": result.dataset, "label": skill, "share": result.focus.share,
+            rows.append({"source": result.dataset, "label": label, "share": result.focus.share,
                          "count": result.focus.postings, "n": result.population})
         if rows:
-            out.charts.append({"kind": "skill_shares", "title": f"Skills compared in {slots.role} postings (2023)",
-                               "rows": rows})
+            out.charts.append({"kind": "skill_shares", "title": title, "rows": rows})
         return out
 
     def conditions(self, question: str, slots: Slots) -> ToolOutcome:

@@ -46,7 +46,6 @@ Status = Literal["ok", "too_few", "empty", "not_applicable", "unavailable"]
 SURVEY_NAME = "aijobs.net salary survey"
 POSTINGS_NAME = "2023 data-job postings"
 BLS_NAME = "BLS OEWS national wage estimates"
-NON_SENIOR_NOTE = "Postings cannot separate entry from mid level; the non-senior class is used."
 
 # Title words that mark a posting as senior/lead when the classifier has no "Senior ..." class.
 SENIOR_TITLE_REGEX = r"\b(senior|sr|lead|principal|staff|head|director)\b"
@@ -633,7 +632,7 @@ def postings_role_condition(store: Store, f: ResolvedFilters) -> tuple[str, str,
                 cond += f" AND NOT regexp_matches(job_title, {sql_quote(SENIOR_TITLE_REGEX)}, 'i')"
                 shown += f", job_title !~* {sql_quote(SENIOR_TITLE_REGEX)}"
             if junior:
-                notes.append(NON_SENIOR_NOTE)
+                notes.append("Postings cannot separate entry from mid level; the non-senior class is used.")
     elif role.postings_title_regex:
         rx = role.postings_title_regex
         cond = f"regexp_matches(job_title, {sql_quote(rx)}, 'i')"
@@ -753,7 +752,7 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         else ""
     )
     subject = plain_subject(f)
-    if NON_SENIOR_NOTE in notes:  # the postings have no level field: say whom the figure is really about
+    if f.experience in ("EN", "MI") and f.role.postings_short_titles:  # the non-senior class: say so
         subject = plain_subject(f.model_copy(update={"experience": None})) + " with non-senior titles (entry and " \
             "mid level together: postings can't tell them apart)"
     stats.text = (

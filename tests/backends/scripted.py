@@ -8,16 +8,11 @@ answer are all real HTTP behaviour the backend must survive.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from evals.local_llm import free_port
 
 
 class ScriptedOpenAI:

@@ -6,19 +6,12 @@ advisor's first answer loads the model and graph, which only happens once.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
 
 from advisor import Advisor, Settings
-
-
-def free_port() -> int:
-    """A port the OS just handed out on 127.0.0.1, so parallel runs never collide."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from evals.local_llm import free_port
 
 
 @pytest.fixture(scope="session")
