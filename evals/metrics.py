@@ -834,6 +834,67 @@ def must_not_violations(
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Answer shape: does the answer read like an answer to the question?
+# ---------------------------------------------------------------------------------------------------------
+
+# Pipeline detail a reader should never meet in answer text (it belongs in the citation's metadata). These are
+# the measuring stick's patterns, not the product's: the product must not need them to pass.
+INTERNAL_DETAIL: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("sample size written as n=", re.compile(r"\bn\s*=\s*\d")),
+    ("a file name", re.compile(r"\b[\w-]+\.(?:txt|csv|jsonl?|sqlite3?|duckdb)\b")),
+    ("a filter expression", re.compile(r"==|!=|~\*|\bIN \(|\w+=(?:kept|dropped|true|false)\b")),
+    ("a column name", re.compile(r"\b[a-z]+_[a-z_]+\b")),
+    ("an occupation code", re.compile(r"\b\d{2}-\d{4}\b")),
+    ("duplicate-row bookkeeping", re.compile(r"\bexact[- ]duplicate", re.I)),
+)
+
+
+def internal_details(answer_text: str) -> list[str]:
+    """Kinds of pipeline detail that show in the answer text (empty = the answer reads as plain language)."""
+    text = strip_citation_markers(answer_text)
+    return [label for label, pattern in INTERNAL_DETAIL if pattern.search(text)]
+
+
+def answer_words(answer_text: str) -> int:
+    """Words a reader reads: citation markers and Markdown scaffolding are not words."""
+    return len(re.findall(r"[\w$%€£][\w$%€£.,'’-]*", strip_citation_markers(answer_text)))
+
+
+def lead_answers(
+    answer_text: str, gold_facts: Sequence[Mapping[str, Any]], embed_fn: EmbedFn | None = None
+) -> float | None:
+    """1.0 when the first sentence states a gold fact (the answer comes first), else 0.0; None without facts.
+
+    A proxy for "the first sentence answers what was asked": the gold facts are the answer a reader of the
+    sources would give, so a lead that states none of them is about something else or is preamble.
+    """
+    if not gold_facts:
+        return None
+    sentences = claim_split(answer_text, min_words=1)
+    if not sentences:
+        return 0.0
+    return float((gold_fact_recall(sentences[0].raw, gold_facts, embed_fn) or 0.0) > 0)
+
+
+def off_gold_share(
+    answer_text: str, gold_facts: Sequence[Mapping[str, Any]], embed_fn: EmbedFn | None = None
+) -> float | None:
+    """Share of the sentences after the first that state no gold fact: an upper bound on padding.
+
+    Why an upper bound: a needed caveat (what a figure measures, which source to trust) states no gold fact
+    either; read the worst cases before calling a sentence padding. None without facts or without a second
+    sentence.
+    """
+    if not gold_facts:
+        return None
+    rest = claim_split(answer_text, min_words=1)[1:]
+    if not rest:
+        return None
+    off = sum(1 for s in rest if not gold_fact_recall(s.raw, gold_facts, embed_fn))
+    return off / len(rest)
+
+
+# ---------------------------------------------------------------------------------------------------------
 # One case end to end (what the harness will call)
 # ---------------------------------------------------------------------------------------------------------
 
@@ -875,9 +936,16 @@ def score_case(
         f"ndcg@{k}": None,
         f"source_recall@{k}": None,
     }
+    result.update(words=answer_words(text), internal_detail_free=not internal_details(text),
+                  lead_answers=None, off_gold_share=None)
     if expect_refusal:
         return result
     gold_facts = list(case.get("gold_facts", []) or [])
+    if not refused:
+        result.update(lead_answers=lead_answers(text, gold_facts, embed_fn),
+                      off_gold_share=off_gold_share(text, gold_facts, embed_fn))
+    else:
+        result["lead_answers"] = 0.0 if gold_facts else None
     claims = claim_split(text)
     evidence = [_source_and_text(it)[1] for it in retrieved] or list(cited.values())
     scores = citation_scores(claims, cited, embed_fn)
@@ -910,6 +978,7 @@ __all__ = [
     "EmbedFn",
     "GoldPassage",
     "answer_relevance",
+    "answer_words",
     "cached_embed_fn",
     "citation_precision",
     "citation_recall",
@@ -923,13 +992,16 @@ __all__ = [
     "figures_supported",
     "gold_fact_recall",
     "gold_passages",
+    "internal_details",
     "is_relevant",
+    "lead_answers",
     "max_similarity",
     "mrr",
     "must_not_violations",
     "ndcg_at_k",
     "normalize_figures",
     "normalize_text",
+    "off_gold_share",
     "recall_at_k",
     "refusal_correct",
     "score_case",

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from advisor.types import Answer, Citation, Evidence
+from evals import metrics as M
 from evals.metrics import (
     GoldPassage,
     answer_relevance,
@@ -456,3 +457,48 @@ def test_score_case_on_expected_refusal() -> None:
     result = score_case(case, Answer(text="I can only help with AI careers.", refused=True), [], bow_embed)
     assert result["refusal_correct"] is True
     assert result["faithfulness"] is None and result["gold_fact_recall"] is None
+
+
+# -- answer shape ---------------------------------------------------------------------------------------------
+
+SHAPE_FACTS = [{"fact": "ML engineers in Germany: median $95,000.", "figures": ["$95,000"], "source": "a.csv",
+                "quote": "q", "computed": True},
+               {"fact": "Senior ML engineers in Germany: median $120,000.", "figures": ["$120,000"], "source": "a.csv",
+                "quote": "q", "computed": True}]
+
+
+def test_internal_details_flags_pipeline_words_not_plain_language() -> None:
+    plain = "A senior ML engineer in Germany earns about $120,000 a year, from 18 survey responses [1]."
+    assert M.internal_details(plain) == []
+    leaky = ("Rows with job_title_short IN ('Machine Learning Engineer') and country='DE' (n=18, "
+             "duplicates=kept) from 004_84410bbcdf423179.txt; BLS 15-2051.")
+    found = M.internal_details(leaky)
+    assert {"sample size written as n=", "a file name", "a filter expression", "a column name",
+            "an occupation code"} <= set(found)
+
+
+def test_answer_words_skips_citation_markers() -> None:
+    assert M.answer_words("It pays $120,000 a year [1][2].") == 5
+
+
+def test_lead_answers_reads_only_the_first_sentence() -> None:
+    lead = "Senior ML engineers in Germany earn a median $120,000 [1]. All ML engineers there: $95,000 [1]."
+    preamble = "Pay varies a lot by country and level [2]. Senior ML engineers in Germany earn $120,000 [1]."
+    assert M.lead_answers(lead, SHAPE_FACTS) == 1.0
+    assert M.lead_answers(preamble, SHAPE_FACTS) == 0.0
+    assert M.lead_answers("", SHAPE_FACTS) == 0.0
+    assert M.lead_answers(lead, []) is None
+
+
+def test_off_gold_share_counts_later_sentences_that_state_no_gold_fact() -> None:
+    text = ("Senior ML engineers in Germany earn $120,000 [1]. All levels: $95,000 [1]. "
+            "Data scientists in the UK earn $80,000 [2]. Education matters a great deal for careers [3].")
+    assert M.off_gold_share(text, SHAPE_FACTS) == pytest.approx(2 / 3)
+    assert M.off_gold_share("Senior ML engineers in Germany earn $120,000 [1].", SHAPE_FACTS) is None
+
+
+def test_score_case_records_shape_metrics() -> None:
+    case = {"id": "x", "category": "salary", "question": "q", "gold_facts": SHAPE_FACTS, "expect_refusal": False}
+    answer = Answer(text="Senior ML engineers in Germany earn $120,000 (n=18) [1].", citations=[])
+    rec = M.score_case(case, answer)
+    assert rec["lead_answers"] == 1.0 and rec["internal_detail_free"] is False and rec["words"] == 9

@@ -1,0 +1,27 @@
+"""The blind-review runner: questions load, follow-ups are asked in one conversation, counts add up."""
+
+from __future__ import annotations
+
+from evals import review
+
+
+def test_review_questions_are_well_formed() -> None:
+    cases = review.load_questions()
+    assert len(cases) >= 60
+    assert len({c["id"] for c in cases}) == len(cases)
+    for c in cases:
+        assert c["question"].strip() and c["expected"].strip() and isinstance(c["should_decline"], bool)
+    assert sum(c["should_decline"] for c in cases) >= 6
+    assert sum(bool(c.get("history")) for c in cases) >= 8
+
+
+def test_ask_case_asks_the_history_first_in_one_thread(advisor) -> None:  # type: ignore[no-untyped-def]
+    case = {"id": "t-1", "kind": "pay", "question": "and in the UK?", "expected": "-", "should_decline": False,
+            "history": ["What does a data scientist earn in the US?"]}
+    row = review.ask_case(advisor, case)
+    assert not row["refused"], row["answer"]
+    assert "United Kingdom" in row["answer"] or "UK" in row["answer"]
+    counts = review.summary([row, {**row, "refused": True, "should_decline": True}])
+    assert counts == {"questions": 2, "should_decline_declined": 1, "should_decline": 1, "wrong_declines": 0,
+                      "median_words": row["words"], "with_internal_detail": 2 * int(bool(row["internal_details"]))}
+    assert "and in the UK?" in review.to_markdown([row])
