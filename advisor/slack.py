@@ -2,11 +2,13 @@
 
 Started by `advisor slack`. Two transports, chosen by `ADVISOR_SLACK_MODE`:
 
-* ``http`` (default): the Events API. Slack POSTs signed events to `path`; Bolt
-  checks the signature (HMAC-SHA256 with the signing secret, 5-minute window)
-  and acknowledges at once, and the listener does the slow work afterwards in
-  Bolt's thread pool (`process_before_response=False`), so a cold model or a
-  long answer never trips Slack's 3-second limit and its retries.
+* ``http`` (default): the Events API. Slack POSTs signed events to `path`. The
+  endpoint refuses bodies over 1 MB unread (413), then checks the signature
+  over the raw bytes (HMAC-SHA256 with the signing secret, 5-minute window)
+  before anything parses them, so an unsigned request costs a bounded read and
+  one HMAC. Bolt then acknowledges at once, and the listener does the slow work
+  afterwards in Bolt's thread pool (`process_before_response=False`), so a cold
+  model or a long answer never trips Slack's 3-second limit and its retries.
 * ``socket``: Socket Mode over a websocket opened with an app-level token, for
   workspaces where nothing can reach the advisor from outside.
 
@@ -17,11 +19,16 @@ out as a placeholder that is then edited into the answer with Block Kit
 citations, because a message that appears only after ten seconds looks broken.
 
 The same HTTP app can also serve a small signed JSON webhook for other chat
-tools (`ADVISOR_SLACK_WEBHOOK_SECRET`).
+tools (`ADVISOR_SLACK_WEBHOOK_SECRET`), capped and verified the same way.
+
+Credentials are read from `ADVISOR_SLACK_*` or slack-bolt's standard
+`SLACK_BOT_TOKEN` / `SLACK_SIGNING_SECRET` / `SLACK_APP_TOKEN`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import re
@@ -35,12 +42,13 @@ from typing import TYPE_CHECKING, Any, Literal
 # Module-level, not lazy: FastAPI resolves the route functions' annotations here to find their Request parameter.
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.adapter.starlette.handler import to_starlette_response
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.signature import SignatureVerifier
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from advisor.types import Answer, Chart, Citation
 
@@ -62,6 +70,9 @@ MAX_SOURCES = 15
 QUOTE_CHARS = 300
 TABLE_ROWS = 8
 WEBHOOK_MAX_BYTES = 64 * 1024
+# Slack's event payloads are a few KB (a message is at most 40,000 characters); nothing genuine comes near 1 MB.
+EVENT_MAX_BYTES = 1024 * 1024
+SIGNATURE_WINDOW_S = 5 * 60  # Slack's replay window for X-Slack-Request-Timestamp
 RATE_LIMIT_MESSAGE = (
     "You've asked me {limit} questions in the last minute, which is my limit for now. "
     "Please wait a moment and ask again; I'll be right here."
@@ -71,18 +82,33 @@ ERROR_MESSAGE = "Sorry, something went wrong while I was looking that up. Please
 ANSWERED_SUBTYPES = {None, "file_share", "thread_broadcast"}
 
 
+class SlackSetupError(RuntimeError):
+    """The Slack app cannot start: a setting is missing or Slack refused or did not answer. One line, no traceback."""
+
+
+def _either_env(name: str) -> AliasChoices:
+    """`ADVISOR_SLACK_X` or slack-bolt's standard `SLACK_X`; ours wins when both are set (it is the more specific)."""
+    return AliasChoices(f"ADVISOR_SLACK_{name.upper()}", f"SLACK_{name.upper()}")
+
+
 class SlackSettings(BaseSettings):
     """Slack-only settings (env prefix `ADVISOR_SLACK_`), kept apart from the core `Settings`.
 
     They live here so the core package needs no Slack knowledge and the Slack
-    extra stays optional.
+    extra stays optional. The three credentials are also read from the names
+    every Bolt tutorial uses (`SLACK_BOT_TOKEN`, `SLACK_SIGNING_SECRET`,
+    `SLACK_APP_TOKEN`), so an existing Slack app's environment works as is.
     """
 
-    model_config = SettingsConfigDict(env_prefix="ADVISOR_SLACK_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_SLACK_", extra="ignore", validate_by_name=True,
+                                      validate_by_alias=True)
 
-    bot_token: SecretStr | None = Field(default=None, description="xoxb-… bot token (OAuth & Permissions)")
-    signing_secret: SecretStr | None = Field(default=None, description="Basic Information → Signing Secret (http)")
-    app_token: SecretStr | None = Field(default=None, description="xapp-… app-level token (socket mode)")
+    bot_token: SecretStr | None = Field(default=None, validation_alias=_either_env("bot_token"),
+                                        description="xoxb-… bot token (OAuth & Permissions)")
+    signing_secret: SecretStr | None = Field(default=None, validation_alias=_either_env("signing_secret"),
+                                             description="Basic Information → Signing Secret (http)")
+    app_token: SecretStr | None = Field(default=None, validation_alias=_either_env("app_token"),
+                                        description="xapp-… app-level token (socket mode)")
     mode: Literal["http", "socket"] = "http"
     # Slack only calls HTTPS URLs, so a TLS proxy or tunnel normally sits in front on the same host.
     host: str = "127.0.0.1"
@@ -95,13 +121,42 @@ class SlackSettings(BaseSettings):
     webhook_path: str = "/webhook/ask"
 
     def missing(self) -> list[str]:
-        """Env vars that must be set for the chosen mode (empty when the settings are usable)."""
+        """Env vars that must be set for the chosen mode, each with both spellings (empty when usable)."""
         need = ["bot_token"] + (["app_token"] if self.mode == "socket" else ["signing_secret"])
-        return [f"ADVISOR_SLACK_{name.upper()}" for name in need if not _secret(getattr(self, name))]
+        return [f"ADVISOR_SLACK_{name.upper()} (or SLACK_{name.upper()})" for name in need
+                if not _secret(getattr(self, name))]
 
 
 def _secret(value: SecretStr | None) -> str:
     return value.get_secret_value().strip() if value is not None else ""
+
+
+def _one_line(value: object, limit: int = 200) -> str:
+    """`value` as one short log/message line: request data must not forge log lines or flood them."""
+    return _clip(str(value), limit)
+
+
+# The start-up check gets a logger of its own that prints nothing: its failure is reported once, as one line.
+_quiet = logging.getLogger("advisor.slack.startup_check")
+_quiet.addHandler(logging.NullHandler())
+_quiet.propagate = False
+
+
+def check_slack(token: str, base_url: str, timeout: float = 10.0) -> dict[str, Any]:
+    """Call auth.test once, before anything slow loads; SlackSetupError with one readable line when it fails.
+
+    Bolt calls auth.test too, but through a client that logs each failed try
+    and retries, and it lets connection errors escape as tracebacks.
+    """
+    probe = WebClient(token=token, base_url=base_url, timeout=int(timeout), logger=_quiet, retry_handlers=[])
+    try:
+        return probe.auth_test().data  # type: ignore[return-value]
+    except SlackApiError as exc:
+        error = exc.response.get("error") if isinstance(exc.response.data, dict) else exc.response.status_code
+        raise SlackSetupError(f"Slack refused the bot token at {base_url} (auth.test: {error})") from exc
+    except (SlackClientError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise SlackSetupError(f"Cannot reach Slack at {base_url} (auth.test: {_one_line(reason)})") from exc
 
 
 class TTLCache:
@@ -359,19 +414,26 @@ class SlackBot:
         self.app = self._build_app(client)
 
     def _build_app(self, client: WebClient | None) -> App:
-        """Construct the Bolt app; this calls auth.test once, so a bad token fails at startup, not on a question."""
+        """Construct the Bolt app; this calls auth.test once, so a bad token fails at startup, not on a question.
+
+        Raises SlackSetupError (one line) when Slack is unreachable or refuses the token.
+        """
         if client is None:
             base_url = self.settings.api_base_url or WebClient.BASE_URL
+            check_slack(_secret(self.settings.bot_token), base_url)
             client = WebClient(token=_secret(self.settings.bot_token), base_url=base_url)
         socket = self.settings.mode == "socket"
-        app = App(
-            name="advisor",
-            client=client,
-            signing_secret=_secret(self.settings.signing_secret) or ("unused-in-socket-mode" if socket else ""),
-            request_verification_enabled=not socket,  # Socket Mode has no HTTP signature to check
-            process_before_response=False,  # ack first, answer in Bolt's thread pool
-            logger=logger,
-        )
+        try:
+            app = App(
+                name="advisor",
+                client=client,
+                signing_secret=_secret(self.settings.signing_secret) or ("unused-in-socket-mode" if socket else ""),
+                request_verification_enabled=not socket,  # Socket Mode has no HTTP signature to check
+                process_before_response=False,  # ack first, answer in Bolt's thread pool
+                logger=logger,
+            )
+        except (BoltError, SlackClientError, OSError) as exc:  # Slack went away between the check and here
+            raise SlackSetupError(f"Slack auth.test failed at {client.base_url}: {_one_line(exc)}") from exc
         app.middleware(self._dedupe_events)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)  # every message event must be acked, even those we skip
@@ -397,21 +459,37 @@ class SlackBot:
     @staticmethod
     def _ignored(event: dict[str, Any], bot_user_id: str | None) -> bool:
         """Bots (ours and others: two bots answering each other never stop), edits, joins and the like."""
-        user = event.get("user")
+        user, subtype = event.get("user"), event.get("subtype")
         return (
             bool(event.get("bot_id"))
-            or event.get("subtype") not in ANSWERED_SUBTYPES
+            or not (subtype is None or (isinstance(subtype, str) and subtype in ANSWERED_SUBTYPES))
+            or not isinstance(user, str)
             or not user
             or user == bot_user_id
         )
+
+    @staticmethod
+    def _where(event: dict[str, Any]) -> tuple[str, str, str] | None:
+        """(channel, ts, thread_ts) when the event says where it was posted; None (logged) when it does not.
+
+        A reply needs all three as Slack ids; `str(None)` would post to channel "None" or start thread "None".
+        """
+        channel, ts, thread_ts = event.get("channel"), event.get("ts"), event.get("thread_ts") or event.get("ts")
+        if all(isinstance(v, str) and v.strip() for v in (channel, ts, thread_ts)):
+            return channel, ts, thread_ts  # type: ignore[return-value]
+        logger.warning("%s event ignored: no usable channel/ts (channel=%.40r, ts=%.40r, thread_ts=%.40r)",
+                       _one_line(event.get("type")), channel, event.get("ts"), event.get("thread_ts"))
+        return None
 
     def handle(self, event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         """Answer one message in its thread: placeholder first, then the answer edited into it."""
         if self._ignored(event, context.bot_user_id):
             return
+        where = self._where(event)
+        if where is None:
+            return
+        channel, ts, thread_ts = where
         team = str(body.get("team_id") or context.team_id or event.get("team") or "-")
-        channel, ts = str(event["channel"]), str(event["ts"])
-        thread_ts = str(event.get("thread_ts") or ts)
         # A DM that mentions the bot can arrive twice (app_mention and message.im) under different event ids.
         if not self._messages.add(f"{team}:{channel}:{ts}"):
             return
@@ -469,61 +547,151 @@ class SlackBot:
 
 
 # -- transports ----------------------------------------------------------------------
-def create_http_api(bot: SlackBot) -> FastAPI:
-    """FastAPI app: Slack events at `settings.path`, `/healthz`, and the optional signed webhook."""
-    from fastapi.concurrency import run_in_threadpool
-    from slack_bolt.adapter.fastapi import SlackRequestHandler
+async def read_capped(request: Request, limit: int) -> bytes | None:
+    """The raw body, or None when it is over `limit` bytes.
 
+    A declared Content-Length over the limit is refused before a byte is read;
+    a chunked body (no length) is read as it streams and dropped at the limit.
+    So an oversized upload costs at most `limit` bytes and never reaches a
+    parser, whoever sends it and however it is framed.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def signature_ok(secret: bytes, body: bytes, timestamp: str, signature: str, now: float | None = None) -> bool:
+    """Slack's v0 signature (HMAC-SHA256 over `v0:{timestamp}:{raw body}`), checked before anything is parsed.
+
+    The timestamp must be plain ASCII digits ("²" passes `str.isdigit`, " 1" and
+    "1_0" pass `int`; none is Slack's) and within 5 minutes of now, so a
+    captured request cannot be replayed later.
+    """
+    if not secret or not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > SIGNATURE_WINDOW_S:
+        return False
+    digest = hmac.new(secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(f"v0={digest}".encode(), signature.encode("latin-1", "replace"))
+
+
+def _well_formed(body: Any) -> bool:
+    """What Bolt's routing reads without checking types: an object, and any `event` an object with a string type."""
+    if not isinstance(body, dict):
+        return False
+    event = body.get("event")
+    return event is None or (isinstance(event, dict) and isinstance(event.get("type"), str))
+
+
+def to_bolt_request(request: Request, raw: bytes) -> BoltRequest | None:
+    """A signed body as Bolt's request; None (logged in one line) when it is not a well-formed Slack payload.
+
+    Bolt parses while it builds the request and turns any later surprise into
+    a 500 with a traceback; a signed but broken body is the sender's mistake, a 400.
+    """
+    try:
+        bolt_request = BoltRequest(body=raw.decode("utf-8"), query=str(request.url.query),
+                                   headers=request.headers)  # type: ignore[arg-type]
+        problem = "" if _well_formed(bolt_request.body) else "not a Slack payload object"
+    except (ValueError, TypeError, AttributeError, LookupError, RecursionError) as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    if problem:
+        logger.warning("signed Slack request refused (400): %s", _one_line(problem))
+        return None
+    return bolt_request
+
+
+def _refuse(status: int, message: str) -> JSONResponse:
+    # 413 closes the connection: the rest of the body is never read, so the connection cannot be reused.
+    headers = {"Connection": "close"} if status == 413 else None
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def _webhook_request(raw: bytes) -> tuple[str, str | None] | None:
+    """(question, thread_id) from the webhook's JSON body; None when the body is not that shape."""
+    try:
+        payload = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    question, thread = payload.get("question"), payload.get("thread_id")
+    if not isinstance(question, str) or (thread is not None and (not isinstance(thread, str)
+                                                                 or not 0 < len(thread) <= 200)):
+        return None
+    return question, thread
+
+
+def create_http_api(bot: SlackBot) -> FastAPI:
+    """FastAPI app: Slack events at `settings.path`, `/healthz`, and the optional signed webhook.
+
+    Every POST is size-capped, then signature-checked over its raw bytes, and
+    only then parsed: an unsigned request costs a bounded read and one HMAC,
+    never a parse, so it cannot grow memory or stall the event loop that acks
+    genuine events.
+    """
     settings = bot.settings
-    handler = SlackRequestHandler(bot.app)
+    signing_secret = _secret(settings.signing_secret).encode()
+    if not signing_secret:
+        raise SlackSetupError("the Events API endpoint needs a signing secret (ADVISOR_SLACK_SIGNING_SECRET)")
     api = FastAPI(title="advisor for Slack", docs_url=None, redoc_url=None, openapi_url=None)
 
     @api.post(settings.path)
     async def slack_events(request: Request) -> Response:
-        # A non-numeric timestamp would raise inside the signature check; it is simply not a Slack request.
-        if not request.headers.get("x-slack-request-timestamp", "0").strip().lstrip("-").isdigit():
-            return JSONResponse({"error": "invalid request"}, status_code=401)
-        return await handler.handle(request)
+        raw = await read_capped(request, EVENT_MAX_BYTES)
+        if raw is None:
+            return _refuse(413, "request too large")
+        headers = request.headers
+        if not signature_ok(signing_secret, raw, headers.get("x-slack-request-timestamp", ""),
+                            headers.get("x-slack-signature", "")):
+            return _refuse(401, "invalid request")
+        bolt_request = to_bolt_request(request, raw)
+        if bolt_request is None:
+            return _refuse(400, "malformed request")
+        # Bolt acks here and answers later in its thread pool (process_before_response=False).
+        return to_starlette_response(bot.app.dispatch(bolt_request))
 
     @api.get("/healthz")
     async def healthz() -> dict[str, bool]:
         return {"ok": True}
 
-    secret = _secret(settings.webhook_secret)
-    if secret:
-        verifier = SignatureVerifier(secret)
-
-        @api.post(settings.webhook_path)
-        async def webhook(request: Request) -> JSONResponse:
-            """POST {"question", "thread_id"?} → the answer as JSON; signed like Slack's requests.
-
-            Headers: X-Advisor-Request-Timestamp (unix seconds) and X-Advisor-Signature
-            = "v0=" + hex HMAC-SHA256(secret, f"v0:{timestamp}:{body}").
-            """
-            raw = await request.body()
-            if len(raw) > WEBHOOK_MAX_BYTES:
-                return JSONResponse({"error": "request too large"}, status_code=413)
-            timestamp = request.headers.get("x-advisor-request-timestamp", "")
-            if not timestamp.isdigit() or not verifier.is_valid(raw, timestamp,
-                                                               request.headers.get("x-advisor-signature", "")):
-                return JSONResponse({"error": "invalid signature"}, status_code=401)
-            try:
-                payload = json.loads(raw)
-            except ValueError:
-                return JSONResponse({"error": "body must be JSON"}, status_code=400)
-            question = payload.get("question") if isinstance(payload, dict) else None
-            thread = payload.get("thread_id") if isinstance(payload, dict) else None
-            if not isinstance(question, str) or (thread is not None and (not isinstance(thread, str)
-                                                                         or not 0 < len(thread) <= 200)):
-                return JSONResponse({"error": 'expected {"question": str, "thread_id": str?}'}, status_code=400)
-            # Webhook threads get their own namespace so a caller can never read or extend a Slack thread.
-            if thread:
-                answer = await run_in_threadpool(bot.ask, question, f"webhook:{thread}")
-            else:
-                answer = await run_in_threadpool(bot.advisor.ask, question, None)
-            return JSONResponse(answer_payload(answer, thread))
-
+    if _secret(settings.webhook_secret):
+        _add_webhook(api, bot, _secret(settings.webhook_secret).encode())
     return api
+
+
+def _add_webhook(api: FastAPI, bot: SlackBot, secret: bytes) -> None:
+    from fastapi.concurrency import run_in_threadpool
+
+    @api.post(bot.settings.webhook_path)
+    async def webhook(request: Request) -> JSONResponse:
+        """POST {"question", "thread_id"?} → the answer as JSON; signed like Slack's requests.
+
+        Headers: X-Advisor-Request-Timestamp (unix seconds) and X-Advisor-Signature
+        = "v0=" + hex HMAC-SHA256(secret, f"v0:{timestamp}:{body}").
+        """
+        raw = await read_capped(request, WEBHOOK_MAX_BYTES)
+        if raw is None:
+            return _refuse(413, "request too large")
+        if not signature_ok(secret, raw, request.headers.get("x-advisor-request-timestamp", ""),
+                            request.headers.get("x-advisor-signature", "")):
+            return _refuse(401, "invalid signature")
+        parsed = _webhook_request(raw)
+        if parsed is None:
+            return _refuse(400, 'body must be JSON: {"question": str, "thread_id": str?}')
+        question, thread = parsed
+        # Webhook threads get their own namespace so a caller can never read or extend a Slack thread.
+        if thread:
+            answer = await run_in_threadpool(bot.ask, question, f"webhook:{thread}")
+        else:
+            answer = await run_in_threadpool(bot.advisor.ask, question, None)
+        return JSONResponse(answer_payload(answer, thread))
 
 
 def create_socket_handler(bot: SlackBot) -> SocketModeHandler:
@@ -533,13 +701,24 @@ def create_socket_handler(bot: SlackBot) -> SocketModeHandler:
     return SocketModeHandler(bot.app, app_token=_secret(bot.settings.app_token))
 
 
-def serve(advisor: Advisor, settings: SlackSettings | None = None) -> None:
-    """Run until interrupted: uvicorn for the Events API, or a Socket Mode connection."""
+def connect(advisor: Advisor, settings: SlackSettings | None = None) -> SlackBot:
+    """Check the settings and that Slack accepts the token, then build the bot; SlackSetupError (one line) if not.
+
+    `advisor slack` calls this before the model loads, so a missing variable,
+    a wrong token or an unreachable Slack is reported in a second, not after
+    the minute a cold start takes.
+    """
     settings = settings or SlackSettings()
     missing = settings.missing()
     if missing:
-        raise ValueError(f"Slack {settings.mode} mode needs {', '.join(missing)} (see README: Run it in Slack)")
-    bot = SlackBot(advisor, settings)
+        raise SlackSetupError(f"Slack {settings.mode} mode needs {' and '.join(missing)} to be set "
+                              "(see README: Run it in Slack)")
+    return SlackBot(advisor, settings)
+
+
+def serve(bot: SlackBot) -> None:
+    """Run until interrupted: uvicorn for the Events API, or a Socket Mode connection."""
+    settings = bot.settings
     if settings.mode == "socket":
         logger.info("connecting to Slack in Socket Mode")
         create_socket_handler(bot).start()
@@ -554,9 +733,12 @@ __all__ = [
     "RateLimiter",
     "SlackBot",
     "SlackSettings",
+    "SlackSetupError",
     "TTLCache",
     "answer_payload",
+    "check_slack",
     "clean_text",
+    "connect",
     "create_http_api",
     "create_socket_handler",
     "render_answer",

@@ -16,8 +16,16 @@ conversation's own country and no other) and afterwards in the conversation memo
 every thread holds exactly the questions its conversation sent, in order, and each follow-up was rewritten
 with its own country.
 
+Answers are also checked against the same question asked alone (bench/concurrency.py does this in depth): a
+shared, non-thread-safe component changes answers silently, without an error or a leak. Before the load phase
+each distinct question that stands on its own is asked once, alone, through the same server; after it, so is
+each follow-up's standalone rewrite ("And in Spain?" -> "What do MLOps engineers earn in Spain?"). Every answer
+given under load must equal the answer to its standalone question asked alone: for the UI the JSON's text,
+citations (n, source, quote) and refusal; for Slack the `chat.update` text and every Block Kit text.
+
 Reported per target: throughput, p50/p95/p99 latency, error count, peak RSS of the server process (kernel
-high-water mark, VmHWM), and for Slack the acknowledgement latency (Slack retries after 3 s).
+high-water mark, VmHWM), answers differing from the answer alone, and for Slack the acknowledgement latency
+(Slack retries after 3 s).
 
     .venv/bin/python -m bench.load                        # both targets, 50 conversations x 20 questions each
     .venv/bin/python -m bench.load --target slack --conversations 60 --questions 1200 --max-seconds 600
@@ -28,11 +36,9 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-import threading
 import time
 import uuid
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +46,9 @@ from typing import Any
 
 import httpx
 
+from advisor.agent.intent import is_followup
 from advisor.agent.slots import extract
+from advisor.config import Settings
 from bench._common import (
     BENCH_DATA,
     OUT,
@@ -52,6 +60,7 @@ from bench._common import (
     summary,
     write_json,
 )
+from bench.concurrency import ModeResult, NotifyingFakeSlack, SlackSender, fingerprint, slack_env, slack_fingerprint
 
 # (as typed in the question, canonical name the slot extractor returns)
 COUNTRIES: list[tuple[str, str]] = [
@@ -101,6 +110,9 @@ class Conversation:
     errors: list[str] = field(default_factory=list)
     leaks: list[str] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)
+    # per answered turn, aligned with `sent`: what was compared with the answer alone (None: an error reply)
+    answers: list[dict[str, Any] | None] = field(default_factory=list)
+    standalones: list[str] = field(default_factory=list)  # the question each turn answered, after rewriting
 
 
 def conversations(n: int, per: int) -> list[Conversation]:
@@ -132,24 +144,39 @@ def _run_all(convs: list[Conversation], one: Callable[[Conversation, float], Non
 
 
 # -- memory check --------------------------------------------------------------------
-def check_memory(memory_path: Path, convs: list[Conversation]) -> dict[str, Any]:
-    """Read each thread's saved history straight from the checkpointer database and compare with what was sent."""
+def saved_user_turns(memory_path: Path, thread_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each thread's user messages as saved in the checkpointer database ({"content", "standalone"?})."""
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     conn = sqlite3.connect(memory_path, check_same_thread=False, timeout=30)
     saver = SqliteSaver(conn)
+    out: dict[str, list[dict[str, Any]]] = {}
+    try:
+        for thread_id in thread_ids:
+            tup = saver.get_tuple({"configurable": {"thread_id": thread_id}})
+            messages = tup.checkpoint["channel_values"].get("messages", []) if tup else []
+            out[thread_id] = [m for m in messages if m.get("role") == "user"]
+    finally:
+        conn.close()
+    return out
+
+
+def check_memory(memory_path: Path, convs: list[Conversation]) -> dict[str, Any]:
+    """Read each thread's saved history straight from the checkpointer database and compare with what was sent."""
+    saved = saved_user_turns(memory_path, [c.thread_id for c in convs if c.thread_id])
+    window = Settings().memory_turns  # memory keeps the last `memory_turns` turns of each conversation
     problems: list[str] = []
     checked = 0
     for conv in convs:
         if not conv.thread_id:
             continue
-        tup = saver.get_tuple({"configurable": {"thread_id": conv.thread_id}})
-        messages = tup.checkpoint["channel_values"].get("messages", []) if tup else []
-        users = [m for m in messages if m.get("role") == "user"]
-        if [m["content"] for m in users] != conv.sent:
-            problems.append(f"conversation {conv.index}: history has {len(users)} questions, sent {len(conv.sent)}"
-                            f" (first mismatch at {_first_mismatch([m['content'] for m in users], conv.sent)})")
-        for m, (_, check) in zip(users, conv.questions, strict=False):
+        users = saved[conv.thread_id]
+        first = len(conv.sent) - min(len(conv.sent), window)
+        sent = conv.sent[first:]
+        if [m["content"] for m in users] != sent:
+            problems.append(f"conversation {conv.index}: history has {len(users)} questions, expected the last "
+                            f"{len(sent)} (first mismatch at {_first_mismatch([m['content'] for m in users], sent)})")
+        for m, (_, check) in zip(users, conv.questions[first:], strict=False):
             if check:
                 checked += 1
                 standalone = m.get("standalone") or m["content"]
@@ -157,22 +184,63 @@ def check_memory(memory_path: Path, convs: list[Conversation]) -> dict[str, Any]
                 if conv.country not in found or foreign_countries(standalone, conv.country):
                     problems.append(f"conversation {conv.index} ({conv.country}): follow-up rewritten as "
                                     f"{standalone!r}")
-    conn.close()
-    return {"threads": sum(1 for c in convs if c.thread_id), "checked_followups": checked, "problems": problems}
+    return {"threads": len(saved), "checked_followups": checked, "problems": problems}
 
 
 def _first_mismatch(a: list[str], b: list[str]) -> int:
     return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
+# -- answers under load vs alone -------------------------------------------------------------
+def standalone_questions(convs: list[Conversation]) -> list[str]:
+    """The distinct questions of the script that stand on their own (the product's own follow-up test)."""
+    return list(dict.fromkeys(q for c in convs for q, _ in c.questions if not is_followup(q)))
+
+
+def ask_alone(solo: Callable[[str], dict[str, Any]], questions: Iterable[str],
+              refs: dict[str, dict[str, Any]]) -> float:
+    """Ask each question not yet in `refs` alone, one at a time through the idle server; returns seconds spent.
+
+    A question that fails alone gets no reference; its answers under load are then counted as `no_reference`.
+    """
+    t0 = time.perf_counter()
+    for question in dict.fromkeys(questions):
+        if question in refs:
+            continue
+        try:
+            refs[question] = solo(question)
+        except Exception as exc:  # reported by the comparison as missing references, never fatal
+            print(f"  (asked alone, {question!r} failed: {type(exc).__name__}: {str(exc)[:120]})")
+    return time.perf_counter() - t0
+
+
+def compare_with_alone(convs: list[Conversation], refs: dict[str, dict[str, Any]], seconds: float) -> dict[str, Any]:
+    """Every answer given under load against the answer to its standalone question asked alone."""
+    result = ModeResult("under load vs alone")
+    no_reference = 0
+    for conv in convs:
+        for key, got in zip(conv.standalones, conv.answers, strict=False):
+            if got is None:
+                continue
+            if key not in refs:
+                no_reference += 1
+                continue
+            result.record(key, refs[key], got)
+    out = result.as_dict()
+    del out["mode"], out["errors"], out["error_samples"], out["wall_s"]
+    return {**out, "no_reference": no_reference, "references": len(refs), "asked_alone_s": round(seconds, 1)}
+
+
 # -- gradio -----------------------------------------------------------------------------
-def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seconds: float) -> dict[str, Any]:
+def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seconds: float,
+               compare: bool = True) -> dict[str, Any]:
     from gradio_client import Client
 
     port = free_port()
     server = Server(["--data-dir", str(data_dir), "--corpus-dir", str(corpus), "serve", "--port", str(port)],
                     {}, OUT / "load-gradio-server.log")
     url = f"http://127.0.0.1:{port}/"
+    refs: dict[str, dict[str, Any]] = {}
     try:
         started = server.wait_http(url)
         sampler = RssSampler(server.pid).start()
@@ -180,6 +248,11 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
         t0 = time.perf_counter()
         warm.predict(_warmup_question(), "", api_name="/ask")
         first_answer = time.perf_counter() - t0
+
+        def solo(question: str) -> dict[str, Any]:
+            return fingerprint(warm.predict(question, "", api_name="/ask"))
+
+        alone_s = ask_alone(solo, standalone_questions(convs), refs) if compare else 0.0
         clients = {c.index: Client(url, verbose=False, analytics_enabled=False) for c in convs}
 
         def one(conv: Conversation, deadline: float) -> None:
@@ -196,6 +269,8 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
                 finally:
                     conv.latencies.append(time.perf_counter() - t)
                 conv.sent.append(question)
+                conv.answers.append(fingerprint(data))
+                conv.standalones.append(data.get("question") or question)
                 conv.thread_id = conv.thread_id or data.get("thread_id", "")
                 if data.get("thread_id") != conv.thread_id:
                     conv.leaks.append(f"thread id changed to {data.get('thread_id')}")
@@ -207,70 +282,56 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
 
         wall = _run_all(convs, one, time.perf_counter() + max_seconds)
         rss = sampler.stop()
+        if compare:
+            alone_s += ask_alone(solo, [k for c in convs for k in c.standalones], refs)
     finally:
         server.stop()
     result = _result("gradio (advisor serve, /ask via gradio_client)", convs, wall)
     result.update(rss, server_start_s=round(started, 2), first_answer_s=round(first_answer, 2))
     result["memory_check"] = check_memory(data_dir / "memory.sqlite", convs)
+    if compare:
+        result["alone_check"] = compare_with_alone(convs, refs, alone_s)
+        result["differing"] = result["alone_check"]["differing"]  # beside "errors" and the leaks
     return result
 
 
 # -- slack ----------------------------------------------------------------------------------
-def run_slack(corpus: Path, data_dir: Path, convs: list[Conversation], max_seconds: float) -> dict[str, Any]:
-    from tests.slack.slack_harness import SIGNING_SECRET, TEAM, FakeSlack, SlackHarness, sign
-
-    class NotifyingFakeSlack(FakeSlack):
-        """The harness's fake Web API, plus a condition variable so waiters don't poll the whole call log."""
-
-        def __init__(self) -> None:
-            self.cond = threading.Condition()
-            self.updates: dict[str, list[tuple[float, dict[str, Any]]]] = defaultdict(list)
-            super().__init__()
-
-        def reply(self, method: str, params: dict[str, Any], auth: str) -> dict[str, Any]:
-            out = super().reply(method, params, auth)
-            if method == "chat.update":
-                with self.cond:
-                    self.updates[str(params.get("channel"))].append((time.perf_counter(), params))
-                    self.cond.notify_all()
-            return out
+def run_slack(corpus: Path, data_dir: Path, convs: list[Conversation], max_seconds: float,
+              compare: bool = True) -> dict[str, Any]:
+    from tests.slack.slack_harness import TEAM
 
     fake = NotifyingFakeSlack()
     port = free_port()
-    env = {"ADVISOR_SLACK_BOT_TOKEN": "xoxb-load", "ADVISOR_SLACK_SIGNING_SECRET": SIGNING_SECRET,
-           "ADVISOR_SLACK_API_BASE_URL": fake.url, "ADVISOR_SLACK_RATE_LIMIT": "0"}
-    server = Server(["--data-dir", str(data_dir), "--corpus-dir", str(corpus), "slack", "--port", str(port)], env,
-                    OUT / "load-slack-server.log")
+    server = Server(["--data-dir", str(data_dir), "--corpus-dir", str(corpus), "slack", "--port", str(port)],
+                    slack_env(fake), OUT / "load-slack-server.log")
     base = f"http://127.0.0.1:{port}"
     acks: list[float] = []
-    acks_lock = threading.Lock()
-    http = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=100, max_keepalive_connections=100))
+    sender = SlackSender(base)
+    refs: dict[str, dict[str, Any]] = {}
     try:
         started = server.wait_http(base + "/healthz")
         sampler = RssSampler(server.pid).start()
 
         def send(text: str, channel: str, user: str, thread_ts: str | None) -> tuple[str, int]:
-            ts = f"{int(time.time())}.{uuid.uuid4().int % 10**6:06d}"
-            event = SlackHarness.mention(text, channel, user, ts=ts, thread_ts=thread_ts)
-            body = json.dumps(SlackHarness.envelope(event)).encode()
-            t = time.perf_counter()
-            r = http.post(base + "/slack/events", content=body,
-                          headers={"Content-Type": "application/json", **sign(body)})
-            with acks_lock:
-                acks.append(time.perf_counter() - t)
-            return ts, r.status_code
-
-        def wait_update(channel: str, count: int, timeout: float) -> dict[str, Any] | None:
-            with fake.cond:
-                ok = fake.cond.wait_for(lambda: len(fake.updates[channel]) >= count, timeout)
-                return fake.updates[channel][count - 1][1] if ok else None
+            ts, status, ack = sender.mention(text, channel, user, thread_ts)
+            acks.append(ack)  # list.append is atomic
+            return ts, status
 
         t0 = time.perf_counter()
-        warm_channel = "CWARM"
-        send(_warmup_question(), warm_channel, "UWARM", None)
-        if wait_update(warm_channel, 1, 120) is None:
+        send(_warmup_question(), "CWARM", "UWARM", None)
+        if fake.wait_update("CWARM", 1, 120) is None:
             raise RuntimeError(f"warm-up question not answered:\n{server.tail()}")
         first_answer = time.perf_counter() - t0
+
+        def solo(question: str) -> dict[str, Any]:
+            channel = f"CSOLO{uuid.uuid4().hex[:8].upper()}"
+            send(question, channel, "USOLO", None)
+            update = fake.wait_update(channel, 1, 120)
+            if update is None:
+                raise TimeoutError("no answer within 120 s")
+            return slack_fingerprint(update.get("text", ""), update.get("blocks"))
+
+        alone_s = ask_alone(solo, standalone_questions(convs), refs) if compare else 0.0
 
         def one(conv: Conversation, deadline: float) -> None:
             channel, user = f"CLOAD{conv.index:03d}", f"ULOAD{conv.index:03d}"
@@ -290,13 +351,16 @@ def run_slack(corpus: Path, data_dir: Path, convs: list[Conversation], max_secon
                 root = root or ts
                 conv.thread_id = f"slack:{TEAM}:{channel}:{root}"
                 conv.sent.append(question)
-                update = wait_update(channel, len(conv.sent), 120)
+                update = fake.wait_update(channel, len(conv.sent), 120)
                 conv.latencies.append(time.perf_counter() - t)
                 if update is None:
                     conv.errors.append(f"no answer within 120 s to {question!r}")
                     return  # the turn order in this thread is now unknown
                 if update.get("text", "").startswith("Sorry, something went wrong"):
                     conv.errors.append(f"error reply to {question!r}")
+                    conv.answers.append(None)
+                else:
+                    conv.answers.append(slack_fingerprint(update.get("text", ""), update.get("blocks")))
                 titles = [t for b in update.get("blocks") or [] for t in [b.get("text", {}).get("text", "")]
                           if "Salary ranges" in t]
                 for title in titles:
@@ -306,15 +370,30 @@ def run_slack(corpus: Path, data_dir: Path, convs: list[Conversation], max_secon
 
         wall = _run_all(convs, one, time.perf_counter() + max_seconds)
         rss = sampler.stop()
+        if compare:
+            _standalones_from_memory(data_dir / "memory.sqlite", convs)
+            alone_s += ask_alone(solo, [k for c in convs for k in c.standalones], refs)
     finally:
         server.stop()
-        http.close()
+        sender.close()
         fake.close()
     result = _result("slack (advisor slack, signed Events API, fake Web API)", convs, wall)
     result.update(rss, server_start_s=round(started, 2), first_answer_s=round(first_answer, 2),
                   ack=summary(acks, "s"), ack_over_3s=sum(a > 3.0 for a in acks))
     result["memory_check"] = check_memory(data_dir / "memory.sqlite", convs)
+    if compare:
+        result["alone_check"] = compare_with_alone(convs, refs, alone_s)
+        result["differing"] = result["alone_check"]["differing"]  # beside "errors" and the leaks
     return result
+
+
+def _standalones_from_memory(memory_path: Path, convs: list[Conversation]) -> None:
+    """Slack replies don't say what a follow-up was rewritten to; the saved conversation does."""
+    saved = saved_user_turns(memory_path, [c.thread_id for c in convs if c.thread_id])
+    for conv in convs:
+        users = saved.get(conv.thread_id, [])
+        if [m["content"] for m in users] == conv.sent:  # otherwise check_memory reports it; compare nothing
+            conv.standalones = [m.get("standalone") or m["content"] for m in users]
 
 
 def _result(name: str, convs: list[Conversation], wall: float) -> dict[str, Any]:
@@ -352,6 +431,13 @@ def _print(res: dict[str, Any]) -> None:
           f"({mem['threads']} threads, {mem['checked_followups']} country-dependent turns checked)")
     for p in (res["live_leaks"] + mem["problems"])[:5]:
         print(f"    {p}")
+    alone = res.get("alone_check")
+    if alone:
+        print(f"  answers vs the same question asked alone: compared {alone['compared']}, identical "
+              f"{alone['identical']}, differing {alone['differing']}, no reference {alone['no_reference']} "
+              f"({alone['references']} questions asked alone in {alone['asked_alone_s']} s)")
+        for d in alone["diffs"][:3]:
+            print(f"    {d['question']!r}: {json.dumps({k: v for k, v in d.items() if k != 'question'})[:300]}")
 
 
 def main() -> None:
@@ -361,6 +447,8 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=1000, help="questions per target, spread over conversations")
     ap.add_argument("--max-seconds", type=float, default=600, help="stop sending new questions after this")
     ap.add_argument("--postings", type=int, default=300, help="postings in the corpus slice")
+    ap.add_argument("--no-compare", action="store_true",
+                    help="skip asking each question alone and comparing the answers under load with it")
     args = ap.parse_args()
 
     corpus = make_corpus_slice(BENCH_DATA / "slice-corpus", args.postings)
@@ -375,7 +463,7 @@ def main() -> None:
             p.unlink()  # each target's memory check reads only its own threads
         convs = conversations(args.conversations, per)
         runner = run_gradio if target == "gradio" else run_slack
-        results[target] = runner(corpus, data_dir, convs, args.max_seconds)
+        results[target] = runner(corpus, data_dir, convs, args.max_seconds, not args.no_compare)
         _print(results[target])
     path = write_json(f"load-{args.target}.json", results)
     print(f"\nwrote {path}")

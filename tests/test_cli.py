@@ -75,3 +75,21 @@ def test_chat_resolves_a_followup(advisor: Advisor):
     assert result.exit_code == 0
     assert result.output.count("advisor> ") >= 2
     assert "company_location='GB'" in result.output
+
+
+def test_cli_threads_live_in_their_own_namespace(advisor: Advisor):
+    result = _run(advisor, "ask", "--thread", "shared-1", "What do AI engineers earn in Germany?")
+    assert result.exit_code == 0
+    assert [m["role"] for m in advisor.history("cli:shared-1")] == ["user", "assistant"]
+    assert advisor.history("shared-1") == []  # a bare id never names another surface's conversation
+    bad = CliRunner().invoke(cli, ["--data-dir", str(advisor.settings.data_dir), "ask", "--thread",
+                                   "slack:T0TEAM:CA:1700000001.000100", "and in the UK?"])
+    assert bad.exit_code == 2 and "thread id may contain only" in bad.output
+
+
+def test_serve_with_half_the_login_is_one_line_and_fails(advisor: Advisor):
+    env = {"ADVISOR_AUTH_USER": "me", "ADVISOR_AUTH_PASSWORD": None}
+    result = CliRunner().invoke(cli, ["--data-dir", str(advisor.settings.data_dir), "serve"], env=env)
+    assert result.exit_code == 1 and result.exception is not None and isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert lines == ["Error: Set both ADVISOR_AUTH_USER and ADVISOR_AUTH_PASSWORD for basic auth, or neither."]

@@ -69,3 +69,38 @@ def test_corrupt_index_gives_a_rebuild_message(tmp_path: Path):
     index = Index(settings)
     index.destroy()
     assert index.ingest().embedded == 0  # vectors come from the cache: rebuilding is cheap
+
+
+def test_rebuild_interrupted_while_embedding_keeps_the_old_index(tmp_path: Path):
+    """`ingest --rebuild` must not remove the index before the new one can be written."""
+    settings = _corpus(tmp_path)
+    Index(settings).ingest()
+    (tmp_path / "articles" / "c.txt").write_text("Advice\nData analysts can learn Python and SQL to move into AI.\n")
+
+    def ctrl_c(stage: str, done: int, total: int) -> None:
+        if stage == "embedding":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        Index(settings).rebuild(progress=ctrl_c)
+    index = Index(settings)
+    assert index.is_ready() and {e.source for e in index.all_docs(PASSAGES)} == {"a.txt", "b.txt"}
+
+    report = Index(settings).rebuild()
+    assert report.built_from_scratch and report.collections[PASSAGES]["added"] == 3
+    assert report.embedded == 1 and not report.moved_aside  # only c.txt: the old documents come from the cache
+    assert not list(settings.data_dir.glob("chroma.*"))  # a readable old index is replaced, not piled up
+
+
+def test_rebuild_keeps_an_unreadable_index_aside(tmp_path: Path):
+    settings = _corpus(tmp_path)
+    Index(settings).ingest()
+    for f in settings.index_dir.rglob("*.sqlite3"):
+        f.write_bytes(b"this is not a database" * 100)
+
+    report = Index(settings).rebuild()
+    moved = Path(report.moved_aside)
+    assert moved.name.startswith("chroma.corrupt-") and (moved / "chroma.sqlite3").read_bytes().startswith(b"this is")
+    assert str(moved) in report.summary()
+    vec = Index(settings).embedder.encode_one("median salary of AI engineers")
+    assert Index(settings).query(PASSAGES, vec, 1)[0].source == "a.txt"

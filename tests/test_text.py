@@ -16,3 +16,20 @@ def test_superscript_citations_and_unpaired_emphasis_are_removed():
            "www.windowscentral.com) ⁽³⁵⁾ www.windowscentral.com)).")
     assert clean_markup(raw) == "- Regional Job Counts: Axios reported growth, with layoffs (~9,000)."
     assert clean_markup("**24 AI experts** from DeepMind") == "24 AI experts from DeepMind"
+
+
+def test_splitting_from_several_threads_gives_the_single_threaded_result():
+    """pysbd's Segmenter keeps the text it splits on itself: shared across threads, it split others' texts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from advisor.config import DEFAULT_CORPUS
+
+    texts = [p for f in sorted((DEFAULT_CORPUS / "articles").glob("*.txt"))
+             for p in f.read_text(encoding="utf-8").split("\n\n") if len(p) > 200][:60]
+    assert len(texts) >= 40
+    alone = [split_sentences(t) for t in texts]
+    with ThreadPoolExecutor(6) as pool:  # each worker walks the texts from a different start
+        runs = list(pool.map(lambda k: [(i, split_sentences(texts[i])) for i in
+                                        [(k * 7 + j) % len(texts) for j in range(len(texts))]], range(6)))
+    wrong = sum(got != alone[i] for run in runs for i, got in run)
+    assert wrong == 0, f"{wrong} of {6 * len(texts)} splits differ from the single-threaded split"

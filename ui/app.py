@@ -14,13 +14,13 @@ import html
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
 
+from advisor import threads
 from advisor.api import Advisor
 from advisor.config import Settings
 from advisor.types import Answer, Citation
@@ -28,6 +28,7 @@ from ui.charts import build_figure
 from ui.render import (
     EMPTY_CONTEXT,
     EMPTY_SOURCES,
+    chat_markdown,
     check_question,
     citation_by_n,
     context_html,
@@ -38,6 +39,7 @@ from ui.render import (
     sources_html,
     status_html,
 )
+from ui.security import LoginThrottle, login_throttle_middleware
 
 log = logging.getLogger(__name__)
 # The offline composer produces a whole answer in milliseconds; sentences are shown one by one so the page reads
@@ -122,8 +124,19 @@ THEME = gr.themes.Soft(
 
 
 def new_thread_id() -> str:
-    """A fresh conversation id; random so that sessions can't guess each other's threads."""
-    return f"ui-{uuid.uuid4().hex}"
+    """A fresh conversation id in the UI's namespace ("ui:<random>"), so sessions can't guess each other's threads."""
+    return threads.new_thread_id("ui")
+
+
+class AuthSettingsError(ValueError):
+    """Basic auth is half configured; the message says which variables to set."""
+
+
+def basic_auth(settings: Settings) -> tuple[str, str] | None:
+    """The (user, password) pair for the login page, None for no login; half a pair is refused, not ignored."""
+    if bool(settings.auth_user) != bool(settings.auth_password):
+        raise AuthSettingsError("Set both ADVISOR_AUTH_USER and ADVISOR_AUTH_PASSWORD for basic auth, or neither.")
+    return (settings.auth_user, settings.auth_password) if settings.auth_user and settings.auth_password else None
 
 
 # --- first start: index building ---------------------------------------------
@@ -229,11 +242,22 @@ class _Outputs:
 
 def _snapshot(msgs: list[dict[str, str]]) -> list[dict[str, str]]:
     """A copy per yield: the handler keeps editing its list while Gradio may still be sending the last one."""
-    return [dict(m) for m in msgs]
+    return [{**m, "content": chat_markdown(m["content"])} for m in msgs]  # escaped: no message can inject HTML
 
 
 def _skip(n: int) -> tuple[Any, ...]:
     return tuple(gr.skip() for _ in range(n))
+
+
+def _status(answer: Answer) -> str:
+    """The banner for a finished answer.
+
+    Input the guard turned away ("????", emoji only, binary, another script) comes back as intent "empty" with
+    the guard's reason as the reply; the banner repeats that reason so that bubble and banner never disagree.
+    """
+    if answer.refused and answer.intent == "empty" and answer.text.strip():
+        return notice_html(html.escape(answer.text), "warn")
+    return status_html(answer)
 
 
 def _answer_panels(answer: Answer) -> tuple[Any, ...]:
@@ -242,7 +266,7 @@ def _answer_panels(answer: Answer) -> tuple[Any, ...]:
     first = cites[0] if cites else None
     fig = build_figure(answer.charts)
     return (
-        status_html(answer),
+        _status(answer),
         sources_html(cites),
         gr.update(choices=picker_choices(cites), value=first.n if first else None, interactive=bool(cites)),
         context_html(first),
@@ -284,7 +308,11 @@ class ChatHandlers:
         if waiting:
             yield (gr.skip(), gr.skip(), waiting, *_skip(6))
             return
-        thread_id = thread_id or new_thread_id()
+        try:
+            thread_id = threads.scoped_thread_id("ui", thread_id)
+        except threads.ThreadIdError as exc:  # the page's own state holds ids we made; say so rather than crash
+            yield (gr.skip(), gr.skip(), notice_html(html.escape(str(exc)), "error"), *_skip(6))
+            return
         msgs = normalise_history(history)
         msgs.append({"role": "user", "content": message.strip()})
         # The panels describe the latest answer, so they empty out while the new one is written.
@@ -396,11 +424,23 @@ class ChatHandlers:
         state = self.builder.state()
         if state.running or state.error:
             raise gr.Error("The knowledge base is not ready yet; try again shortly.")
-        thread_id = thread_id or new_thread_id()
+        try:
+            # A client's id is put under "ui:": it can't name a Slack or CLI conversation, whatever it sends.
+            thread_id = threads.scoped_thread_id("ui", thread_id)
+        except threads.ThreadIdError as exc:
+            return _bad_thread_answer(str(exc))
         answer = self.advisor.ask(question, thread_id=thread_id)
         data = answer.to_dict()
         data["thread_id"] = thread_id  # pass it back to ask a follow-up in the same conversation
         return data
+
+
+def _bad_thread_answer(reason: str) -> dict[str, Any]:
+    """The /ask reply for an unusable thread id: the answer's usual fields, refused, with the reason to read."""
+    data = Answer(text=reason, refused=True, intent="error").to_dict()
+    data["error"] = "invalid_thread_id"
+    data["thread_id"] = None
+    return data
 
 
 def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Blocks:
@@ -490,21 +530,23 @@ def launch(
     advisor: Advisor | None = None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
+    throttle: LoginThrottle | None = None,
 ) -> gr.Blocks:
     """Start the web UI on `settings.host:settings.port` (127.0.0.1:7860 unless configured).
 
     The index build starts at once in the background, so the first visitor
     sees its progress. Basic auth is on when both `auth_user` and
     `auth_password` are set; a public bind address without auth is logged
-    as a warning because the page would be open to the network.
+    as a warning because the page would be open to the network. Failed
+    sign-ins are throttled by `throttle` (default: 5 a minute per client and
+    user name, then 5 minutes of refusals).
     """
     settings = settings or (advisor.settings if advisor else Settings())
+    auth = basic_auth(settings)  # before anything loads: a half-set login is a one-line error, not a slow start
     advisor = advisor or Advisor(settings)
-    if bool(settings.auth_user) != bool(settings.auth_password):
-        raise ValueError("Set both ADVISOR_AUTH_USER and ADVISOR_AUTH_PASSWORD for basic auth, or neither.")
-    auth = (settings.auth_user, settings.auth_password) if settings.auth_user and settings.auth_password else None
     if auth is None and settings.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("Serving on %s without authentication; set ADVISOR_AUTH_USER/PASSWORD.", settings.host)
+    throttle = throttle or LoginThrottle()
     builder = IndexBuilder(advisor)
     builder.start()
     demo = build_app(advisor, builder)
@@ -512,7 +554,7 @@ def launch(
         server_name=settings.host,
         server_port=settings.port,
         auth=auth,
-        auth_message="AI Career Advisor — sign in" if auth else None,
+        auth_message=f"AI Career Advisor — sign in. {throttle.policy()}" if auth else None,
         prevent_thread_lock=prevent_thread_lock,
         quiet=quiet,
         show_error=False,
@@ -522,5 +564,7 @@ def launch(
         ssr_mode=False,
         mcp_server=False,
         pwa=False,
+        # failed sign-ins are counted per client address and user name; too many in a minute lock that pair out
+        app_kwargs={"middleware": [login_throttle_middleware(throttle)]},
     )
     return demo

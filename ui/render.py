@@ -85,6 +85,19 @@ def normalise_history(history: Sequence[Any] | None) -> list[dict[str, str]]:
     return out
 
 
+def chat_markdown(text: str) -> str:
+    """A chat message as Markdown that cannot inject: HTML shows as text, and no link or image renders.
+
+    The grounding check already removes markup no source supports from answers; this is the second line of
+    defence, for anything that still reaches a chat bubble (a bad answer, the person's own message). `<` and `>`
+    become entities (no tag, no `<https://...>` autolink) and Markdown link, image and link-definition syntax
+    is escaped. It is idempotent (no `&` is touched), because Gradio hands the shown history back and it is
+    shown again.
+    """
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("](", "]\\(").replace("]:", "]\\:")
+
+
 # --- sources -----------------------------------------------------------------
 
 

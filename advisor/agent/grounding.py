@@ -8,6 +8,11 @@ content words with it. Unsupported claims are removed; citations that support
 nothing are dropped; the rest are renumbered. A claim without a marker is
 checked against all evidence and, if supported, given the best citation.
 This is what makes a weak generative model safe to put behind the advisor.
+
+Markup is text no source supports either: HTML, Markdown images and links and
+URLs are removed before a sentence is judged (`markup`), and a URL stays only
+when the evidence the sentence cites contains it verbatim. Streaming holds
+back unfinished markup, so not even a partial tag or link is ever shown.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from advisor.agent.guard import is_injected_instruction
+from advisor.agent.markup import defang, drop_urls, settled, split_keeping_urls, urls
 from advisor.embeddings import Embedder
 from advisor.text import clean_markup, content_words, figure_matches, figures, split_sentences
 from advisor.types import Citation, Evidence
@@ -38,6 +44,7 @@ class GroundingResult:
     support: float
     removed: list[str] = field(default_factory=list)
     dropped_citations: list[int] = field(default_factory=list)
+    stripped: list[str] = field(default_factory=list)  # URLs removed from kept sentences (the evidence lacks them)
 
 
 def _markers_before_period(text: str) -> str:
@@ -48,7 +55,7 @@ def _markers_before_period(text: str) -> str:
 def split_claims(answer: str) -> list[Claim]:
     """Sentences with the citation numbers they carry (markers may follow the period)."""
     claims = []
-    for sent in split_sentences(_markers_before_period(answer)):
+    for sent in split_keeping_urls(_markers_before_period(answer), split_sentences):
         cited = [int(n) for group in _MARKER.findall(sent) for n in re.split(r"\s*,\s*", group)]
         text = _MARKER.sub("", sent).strip()
         text = re.sub(r"\s+([.,;:])", r"\1", text)
@@ -122,29 +129,38 @@ class GroundedStream:
         self.buffer = ""
         self.kept: list[str] = []
         self.removed: list[str] = []
+        self.stripped: list[str] = []
         self.claims = 0
         self._numbers: dict[int, int] = {}
         self._citations: list[Citation] = []
 
     def feed(self, delta: str) -> list[str]:
         self.buffer += delta
-        sentences = split_sentences(_markers_before_period(self.buffer))
+        ready, pending = settled(self.buffer)  # a tag or link still open waits whole for the next delta
+        ready = defang(ready)
+        sentences = split_keeping_urls(_markers_before_period(ready), split_sentences)
         if len(sentences) < 2:
             return []
-        self.buffer = sentences[-1]  # possibly unfinished: wait for more text
+        gap = " " if ready[-1:].isspace() else ""
+        self.buffer = sentences[-1] + gap + pending  # possibly unfinished: wait for more text
         return [s for c in split_claims(" ".join(sentences[:-1])) if (s := self._judge(c))]
 
     def finish(self) -> list[str]:
-        rest, self.buffer = self.buffer, ""
+        rest, self.buffer = defang(self.buffer, final=True), ""
         return [s for c in split_claims(rest) if (s := self._judge(c))]
 
     def _judge(self, claim: Claim) -> str:
+        found = urls(claim.text)
+        plain = Claim(drop_urls(claim.text), claim.cited) if found else claim
+        if len(content_words(plain.text)) < 2:
+            return ""  # nothing but a link ("See https://..."): not a claim
         self.claims += 1
         # A model that obeyed an instruction planted in a source copies it, and the source "supports" it.
-        numbers = None if is_injected_instruction(claim.text) else self.checker.judge(claim, self.by_n, self.evidence)
+        numbers = None if is_injected_instruction(plain.text) else self.checker.judge(plain, self.by_n, self.evidence)
         if numbers is None:
             self.removed.append(claim.text)
             return ""
+        claim = self._with_cited_urls(claim, plain, found, numbers)
         marks = []
         for n in numbers:
             if n not in self._numbers:
@@ -158,7 +174,17 @@ class GroundedStream:
         self.kept.append(rendered)
         return rendered
 
+    def _with_cited_urls(self, claim: Claim, plain: Claim, found: list[str], numbers: list[int]) -> Claim:
+        """The claim with the URLs its supporting evidence contains verbatim; any other URL is stripped."""
+        if not found:
+            return claim
+        cited = " ".join(self.evidence[e].text for n in numbers if (e := self.by_n[n].evidence_id) in self.evidence)
+        keep = {u for u in found if u in cited}
+        self.stripped += [u for u in found if u not in keep]
+        return Claim(drop_urls(claim.text, keep), claim.cited) if keep else plain
+
     def result(self) -> GroundingResult:
         support = len(self.kept) / self.claims if self.claims else 0.0
         dropped = [n for n in self.by_n if n not in self._numbers]
-        return GroundingResult(" ".join(self.kept), self._citations, round(support, 3), self.removed, dropped)
+        return GroundingResult(" ".join(self.kept), self._citations, round(support, 3), self.removed, dropped,
+                               self.stripped)

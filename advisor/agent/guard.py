@@ -10,6 +10,8 @@ refusal so a weak model never sees them.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from advisor.text import normalize_question
@@ -17,6 +19,14 @@ from advisor.text import normalize_question
 MAX_CHARS = 4000
 TAIL_CHARS = 600  # a long message: the question is usually at its end
 BINARY_MESSAGE = "That looks like binary data, not a question. Please type your question as text."
+EMPTY_MESSAGE = "Please ask a question — the message was empty."
+NO_WORDS_MESSAGE = (
+    "Your message has no words to look up (only symbols, punctuation or emoji). Please type your question in words."
+)
+# What the advisor can read: the embedder and the sources are English; the glossary maps the main job and pay
+# terms of these Latin-script languages to English (advisor.agent.glossary).
+UNDERSTOOD_LANGUAGES = "English (and the main job and pay terms in Spanish, French, German, Portuguese and Italian)"
+FOREIGN_SCRIPT_SHARE = 0.5  # more than this share of the letters outside the Latin script: not a language we read
 
 _INJECTION = re.compile(
     r"(ignore (all |any |the )?(previous|prior|above|earlier) (instructions|prompts?|rules)|"
@@ -68,7 +78,7 @@ def is_injected_instruction(sentence: str) -> bool:
 @dataclass(frozen=True)
 class GuardResult:
     question: str  # what goes on to understanding ("" when rejected)
-    verdict: str  # "ok" | "empty" | "binary" | "injection" | "fabrication" | "abuse"
+    verdict: str  # "ok" | "empty" | "no_words" | "language" | "binary" | "injection" | "fabrication" | "abuse"
     message: str = ""  # the reply when rejected
     truncated: bool = False
     injection_removed: bool = False  # instructions aimed at the assistant were dropped from the question
@@ -92,9 +102,37 @@ def _without_injection(text: str) -> str:
     return ""
 
 
+def _script(ch: str) -> str:
+    """The Unicode script of a letter, from its character name ("CYRILLIC SMALL LETTER A" → "CYRILLIC")."""
+    return unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+
+
+def foreign_script(text: str) -> str:
+    """The main script of `text`'s letters when most of them are not Latin ("" when mostly Latin, or no letters).
+
+    MiniLM and the sources are English: a question in Chinese or Russian can only match the sources by accident,
+    so it must be told which languages are read instead of being called off-topic. Letters are classified by
+    their Unicode script, not by word lists; `text` is NFKC-normalised already (full-width Latin is Latin).
+    """
+    scripts = Counter(_script(ch) for ch in text if unicodedata.category(ch).startswith("L"))
+    letters = sum(scripts.values())
+    foreign = Counter({name: n for name, n in scripts.items() if name != "LATIN"})
+    if not letters or sum(foreign.values()) <= FOREIGN_SCRIPT_SHARE * letters:
+        return ""
+    name = foreign.most_common(1)[0][0]
+    return "Han (Chinese)" if name == "CJK" else name.capitalize()
+
+
+def language_message(script: str) -> str:
+    return (
+        f"I can only read questions in {UNDERSTOOD_LANGUAGES}. Your message is mostly in the {script} script, "
+        "which my search and sources can't match — please ask it in English."
+    )
+
+
 def check_input(raw: str | bytes | None, max_chars: int = MAX_CHARS) -> GuardResult:
     if raw is None:
-        return GuardResult("", "empty", "Please ask a question — the message was empty.")
+        return GuardResult("", "empty", EMPTY_MESSAGE)
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -104,8 +142,10 @@ def check_input(raw: str | bytes | None, max_chars: int = MAX_CHARS) -> GuardRes
     if "\x00" in raw or controls > max(3, min(len(raw), 10_000) // 20):
         return GuardResult("", "binary", BINARY_MESSAGE)
     text = normalize_question(raw)
-    if not text or not re.search(r"\w", text):
-        return GuardResult("", "empty", "Please ask a question — the message was empty.")
+    if not text:
+        return GuardResult("", "empty", EMPTY_MESSAGE)
+    if not re.search(r"\w", text):  # "????", "🤔🤔": something was typed, but nothing to search for
+        return GuardResult("", "no_words", NO_WORDS_MESSAGE)
     truncated = False
     if len(text) > max_chars:
         # Keep the end, where a pasted message's actual question usually is; say so.
@@ -132,4 +172,7 @@ def check_input(raw: str | bytes | None, max_chars: int = MAX_CHARS) -> GuardRes
             "", "abuse",
             "I won't help with insults or harassment. I'm happy to answer questions about AI-engineering careers.",
         )
+    script = foreign_script(text)
+    if script:
+        return GuardResult("", "language", language_message(script))
     return GuardResult(text, "ok", truncated=truncated)

@@ -9,23 +9,32 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
 from advisor.agent.compose import Composer
 from advisor.agent.coverage import uncovered
 from advisor.agent.glossary import to_english
-from advisor.agent.grounding import GroundedStream, GroundingChecker
+from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
 from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
 from advisor.agent.slots import extract
 from advisor.agent.state import AgentState
 from advisor.agent.tools import Toolbox, asks_for_skill_list
-from advisor.backends.openai_compat import BackendError, OpenAICompatBackend
+from advisor.backends.openai_compat import (
+    ENDPOINT_DOWN_NOTICE,
+    BackendError,
+    EndpointDown,
+    OpenAICompatBackend,
+    QuestionBackend,
+)
+from advisor.backends.resilience import Budget
 from advisor.config import Settings
 from advisor.text import content_words, split_sentences
 from advisor.types import Citation, Evidence
@@ -63,6 +72,7 @@ BACKGROUND_QUERIES = [
 MIN_LLM_SUPPORT = 0.5  # below this share of supported claims, the offline composer answers instead
 MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
 RARE_IDF = 2.8  # a word in at most ~1 passage in 16: specific enough to say what a question is about
+STALE_BUDGET_S = 60.0  # a question's answer step follows its gather step well within this after the deadline
 
 
 def ev_to_dict(ev: Evidence) -> dict[str, Any]:
@@ -87,6 +97,9 @@ class Nodes:
     composer: Composer
     checker: GroundingChecker
     backend: OpenAICompatBackend | None = None
+    # Each question's LLM budget, from gather (which starts it) to synthesize (which spends the rest).
+    _budgets: dict[tuple[str | None, str], Budget] = field(default_factory=dict, init=False, repr=False)
+    _budget_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     # -- 1. guard ----------------------------------------------------------------
     def guard(self, state: AgentState) -> dict[str, Any]:
@@ -127,18 +140,21 @@ class Nodes:
         return {"standalone": standalone, "intent": intent, "notices": notices}
 
     # -- 3. gather -------------------------------------------------------------------
-    def gather(self, state: AgentState) -> dict[str, Any]:
+    def gather(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         t0 = time.perf_counter()
         question, intent = state["standalone"], state["intent"]
+        llm = self._question_llm(state, config, start=True)  # the question's LLM deadline starts here
         slots = extract(question)
         evidence: list[Evidence] = []
         tool_evidence: list[Evidence] = []
         lead: list[str] = []
         charts: list[dict[str, Any]] = []
         notices: list[str] = list(state.get("notices", []))
-        if self.backend is not None and self.settings.llm_tool_calling and intent != "off_topic_candidate":
+        if llm is not None and self.settings.llm_tool_calling and intent != "off_topic_candidate":
             try:
-                chosen = self.toolbox.llm_gather(self.backend, question, self.settings.llm_max_steps)
+                chosen = self.toolbox.llm_gather(llm, question, self.settings.llm_max_steps)
+            except EndpointDown:
+                chosen = None  # the answer step says so once: ENDPOINT_DOWN_NOTICE
             except BackendError as exc:
                 chosen = None
                 notices.append(f"The language model could not choose tools ({exc}); tools were chosen offline.")
@@ -217,7 +233,7 @@ class Nodes:
         }
 
     # -- 4. synthesize (with grounded streaming) ----------------------------------------
-    def synthesize(self, state: AgentState) -> dict[str, Any]:
+    def synthesize(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         t0 = time.perf_counter()
         question = state["standalone"]
         evidence = [ev_from_dict(d) for d in state.get("evidence", [])]
@@ -243,10 +259,13 @@ class Nodes:
             return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": []}
         backend = "offline"
         grounded = None
-        if self.backend is not None:
+        llm = self._question_llm(state, config, start=False)
+        if llm is not None:
             try:
-                grounded = self._llm_answer(question, evidence)
-                backend = self.backend.name
+                grounded = self._llm_answer(question, evidence, llm)
+                backend = llm.name
+            except EndpointDown:
+                notices.append(ENDPOINT_DOWN_NOTICE)
             except BackendError as exc:
                 notices.append(f"The language model was unavailable ({exc}); this answer was composed offline.")
         removed = list(grounded.removed) if grounded is not None else []
@@ -299,10 +318,29 @@ class Nodes:
         embedder = self.composer.embedder
         return float((embedder.encode(phrases) @ embedder.encode(sentences).T).max())
 
-    def _llm_answer(self, question: str, evidence: list[Evidence]):  # type: ignore[no-untyped-def]
+    def _question_llm(self, state: AgentState, config: RunnableConfig, start: bool) -> QuestionBackend | None:
+        """The backend as this question sees it: one budget (`llm_timeout`) for all of its model calls.
+
+        Gather starts the budget (choosing tools is the first model call) and synthesize takes it over, so a
+        hung endpoint costs a question one timeout in all. Nodes run as separate graph steps, so the budget is
+        kept here, keyed by conversation and question, for the step that follows.
+        """
+        if self.backend is None:
+            return None
+        key = (config.get("configurable", {}).get("thread_id"), str(state.get("question") or ""))
+        with self._budget_lock:
+            if start:
+                # questions that ended long ago without an answer step: nothing will take their budget over
+                for k in [k for k, b in self._budgets.items() if time.monotonic() - b.deadline > STALE_BUDGET_S]:
+                    del self._budgets[k]
+                budget = self._budgets[key] = self.backend.budget()
+            else:
+                budget = self._budgets.pop(key, None) or self.backend.budget()
+        return self.backend.question(budget)
+
+    def _llm_answer(self, question: str, evidence: list[Evidence], llm: QuestionBackend) -> GroundingResult:
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        assert self.backend is not None
         shown = evidence[: self.settings.llm_evidence]
         citations = [
             Citation(n, e.source, e.title, e.text[:400], round(e.score, 4), e.kind, e.locator, e.id, e.text)
@@ -312,7 +350,7 @@ class Nodes:
         messages = [SystemMessage(SYSTEM_PROMPT), HumanMessage(user_prompt(question, shown))]
         shown = False
         try:
-            for delta in self.backend.stream(messages):
+            for delta in llm.stream(messages):
                 for sentence in stream.feed(delta):
                     _emit("delta", sentence + " ")
                     shown = True

@@ -49,21 +49,26 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import logging
 import os
 import re
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 
 from advisor.config import Settings
 from advisor.data.normalize import COUNTRY_NAMES, country_code_for_name
+from advisor.storage import DataDirNotWritableError, not_writable_message, writable
 from advisor.types import IndexNotReadyError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Bump when the table layout or a derivation rule changes: forces a rebuild.
 SCHEMA_VERSION = "3"
@@ -87,6 +92,11 @@ SALARY_COLUMNS = (
     "company_size",
 )
 BLS_WAGE_COLUMNS = ("h_mean", "a_mean", "a_pct10", "a_pct25", "a_median", "a_pct75", "a_pct90")
+TABLES = ("salaries", "postings", "posting_skills", "bls", "article_figures", "meta")
+# What DuckDB raises when the file itself is damaged (a block that fails its checksum is a bare duckdb.Error; a
+# truncated file an IOException), as opposed to a query's own mistakes (binder, parser, conversion errors...).
+_CORRUPTION_ERRORS = (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException,
+                      duckdb.FatalException)
 
 US_STATES: dict[str, str] = {
     "AL": "Alabama",
@@ -379,7 +389,8 @@ def build_store(settings: Settings, *, files: dict[str, Path] | None = None) -> 
     files = files or source_files(settings)
     _check_sources(files)
     path = settings.store_path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not writable(path.parent):  # say so now, not with a duckdb IO error halfway through
+        raise DataDirNotWritableError(not_writable_message(path.parent, f"the data store {path.name} can't be built"))
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     chash = content_hash(files)
     sfp = stat_fingerprint(files)
@@ -409,15 +420,25 @@ def build_store(settings: Settings, *, files: dict[str, Path] | None = None) -> 
     return meta
 
 
-def _read_meta(path: Path) -> dict[str, str] | None:
+def is_corruption(exc: duckdb.Error) -> bool:
+    """Whether a DuckDB error means the file is damaged (so rebuilding it helps)."""
+    return type(exc) is duckdb.Error or isinstance(exc, _CORRUPTION_ERRORS)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+def _read_meta(path: Path) -> tuple[dict[str, str] | None, str]:
+    """(the meta table, "") or (None, why it could not be read)."""
     try:
         con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error:
-        return None
+    except duckdb.Error as exc:
+        return None, _first_line(exc)
     try:
-        return {k: v for k, v in con.execute("SELECT key, value FROM meta").fetchall()}
-    except duckdb.Error:
-        return None
+        return {k: v for k, v in con.execute("SELECT key, value FROM meta").fetchall()}, ""
+    except duckdb.Error as exc:
+        return None, _first_line(exc)
     finally:
         con.close()
 
@@ -458,15 +479,22 @@ class Store:
     Queries go through `fetchall`/`fetchone`/`df`, each on its own cursor, so one
     Store can be shared across threads (DuckDB cursors are independent
     connections to the same database).
+
+    The file is derived from the CSVs, so a damaged one is repaired, not
+    reported: a query that hits a damaged block rebuilds the file and runs
+    again, once. Each repair is logged and kept in `notices`.
     """
 
-    def __init__(self, path: Path, settings: Settings, meta: dict[str, str], fingerprint: str) -> None:
+    def __init__(self, path: Path, settings: Settings, meta: dict[str, str], fingerprint: str,
+                 notices: list[str] | None = None) -> None:
         self.path = path
         self.settings = settings
         self.meta = meta
         self.stat_fingerprint = fingerprint
+        self.notices: list[str] = list(notices or [])
         self._con = _connect_read_only(path)
         self._lock = threading.Lock()
+        self._generation = 0  # bumped by each repair, so threads that failed together rebuild once
         self._cache: dict[str, Any] = {}
         self.salaries_file = settings.salaries_csv.name
         self.postings_file = settings.postings_csv.name
@@ -477,23 +505,77 @@ class Store:
         with self._lock:
             return self._con.cursor()
 
-    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+    def _attempt(self, run: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         cur = self.cursor()
         try:
-            return cur.execute(sql, list(params or [])).fetchall()
+            return run(cur)
         finally:
             cur.close()
+
+    def _query(self, run: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """`run` on a fresh cursor; if the file turns out damaged, rebuild it and run again (once)."""
+        generation = self._generation
+        try:
+            return self._attempt(run)
+        except duckdb.Error as exc:
+            if not is_corruption(exc):
+                raise
+            self._repair(_first_line(exc), generation)
+        try:
+            return self._attempt(run)
+        except duckdb.Error as exc:
+            if not is_corruption(exc):
+                raise
+            raise IndexNotReadyError(f"The data store {self.path} is unreadable even after rebuilding it "
+                                     f"({_first_line(exc)}). Check the disk it is on.") from exc
+
+    def _repair(self, why: str, generation: int) -> None:
+        """Rebuild the damaged file from the CSVs and reopen it (unless another thread just did)."""
+        with self._lock:
+            if generation != self._generation:
+                return
+            self._generation += 1
+            self._con.close()
+            try:
+                self.meta = _rebuild_unreadable(self.settings, why)
+            finally:
+                self._reopen()
+            self._cache.clear()
+        self._notice(f"The data store {self.path} could not be read ({why}); rebuilt it from the CSVs.")
+
+    def _reopen(self) -> None:
+        try:
+            self._con = _connect_read_only(self.path)
+        except duckdb.Error:  # the rebuild failed and the old file doesn't open: that error is the one raised
+            log.debug("data store %s does not open", self.path)
+
+    def _notice(self, text: str) -> None:
+        self.notices.append(text)
+        log.warning(text)
+
+    def verify(self) -> None:
+        """Read every row of every table, so damage is found (and repaired) now, not halfway through a question.
+
+        DuckDB checks each block's checksum as it reads it; hashing whole rows makes it read every column.
+        """
+        def check(cur: duckdb.DuckDBPyConnection) -> None:
+            found = {r[0] for r in cur.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            if not set(TABLES) <= found:
+                raise duckdb.Error(f"tables missing: {', '.join(sorted(set(TABLES) - found))}")
+            for table in TABLES:
+                cur.execute(f'SELECT bit_xor(hash("{table}")) FROM "{table}"').fetchall()
+
+        self._query(check)
+
+    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self._query(lambda cur: cur.execute(sql, list(params or [])).fetchall())
 
     def fetchone(self, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...] | None:
         rows = self.fetchall(sql, params)
         return rows[0] if rows else None
 
     def df(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
-        cur = self.cursor()
-        try:
-            return cur.execute(sql, list(params or [])).df()
-        finally:
-            cur.close()
+        return self._query(lambda cur: cur.execute(sql, list(params or [])).df())
 
     # -- cached vocabularies ---------------------------------------------
     def _cached(self, key: str, sql: str) -> tuple[Any, ...]:
@@ -545,11 +627,45 @@ _STORES: dict[Path, Store] = {}
 _STORES_LOCK = threading.Lock()
 
 
-def open_store(settings: Settings | None = None, *, rebuild: bool = False) -> Store:
-    """Open the store, building it first if it is missing or its sources changed.
+def _rebuild_unreadable(settings: Settings, why: str) -> dict[str, str]:
+    """Rebuild a store file that can't be read; if the directory can't be written, say that instead."""
+    try:
+        return build_store(settings)
+    except DataDirNotWritableError as exc:
+        raise DataDirNotWritableError(
+            f"The data store {settings.store_path} could not be read ({why}) and can't be rebuilt. {exc}"
+        ) from exc
+
+
+def _current_meta(settings: Settings, files: dict[str, Path], fingerprint: str, rebuild: bool,
+                  notices: list[str]) -> dict[str, str]:
+    """The meta of an up-to-date store file at `settings.store_path`, building or repairing it as needed."""
+    path = settings.store_path
+    if rebuild or not path.exists():
+        return build_store(settings, files=files)
+    meta, why = _read_meta(path)
+    if meta is None:  # not a DuckDB file any more, or one without its meta table: damaged
+        meta = _rebuild_unreadable(settings, why)
+        notices.append(f"The data store {path} could not be read ({why}); rebuilt it from the CSVs.")
+        log.warning(notices[-1])
+    elif meta.get("schema_version") != SCHEMA_VERSION:
+        meta = build_store(settings, files=files)
+    elif meta.get("stat_fingerprint") != fingerprint:
+        if meta.get("content_hash") == content_hash(files):
+            _update_stat_fingerprint(path, fingerprint)
+            meta["stat_fingerprint"] = fingerprint
+        else:
+            meta = build_store(settings, files=files)
+    return meta
+
+
+def open_store(settings: Settings | None = None, *, rebuild: bool = False, verify: bool = False) -> Store:
+    """Open the store, building it first if it is missing, damaged or its sources changed.
 
     Cheap on reuse: within a process the open Store is cached per path and only
-    the source files' size+mtime are checked (a few `stat` calls).
+    the source files' size+mtime are checked (a few `stat` calls). `verify`
+    reads every row once (a fraction of a second), so `advisor ingest` finds
+    and repairs a damaged file before any question needs it.
     """
     settings = settings or Settings()
     files = source_files(settings)
@@ -559,22 +675,18 @@ def open_store(settings: Settings | None = None, *, rebuild: bool = False) -> St
     with _STORES_LOCK:
         cached = _STORES.get(path)
         if cached is not None and not rebuild and cached.stat_fingerprint == fingerprint and path.exists():
-            return cached
-        if cached is not None:
-            del _STORES[path]
-            cached._con.close()
-        meta = None if rebuild or not path.exists() else _read_meta(path)
-        if meta is None or meta.get("schema_version") != SCHEMA_VERSION:
-            meta = build_store(settings, files=files)
-        elif meta.get("stat_fingerprint") != fingerprint:
-            if meta.get("content_hash") == content_hash(files):
-                _update_stat_fingerprint(path, fingerprint)
-                meta["stat_fingerprint"] = fingerprint
-            else:
-                meta = build_store(settings, files=files)
-        store = Store(path, settings, meta, fingerprint)
-        _STORES[path] = store
-        return store
+            store = cached
+        else:
+            if cached is not None:
+                del _STORES[path]
+                cached._con.close()
+            notices: list[str] = []
+            meta = _current_meta(settings, files, fingerprint, rebuild, notices)
+            store = Store(path, settings, meta, fingerprint, notices)
+            _STORES[path] = store
+    if verify:
+        store.verify()
+    return store
 
 
 def close_all_stores() -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 import uuid
 
@@ -108,3 +110,36 @@ def test_cli_ask_reads_binary_stdin(advisor: Advisor, settings: Settings):
 def test_cli_option_like_question_is_a_usage_error_not_a_crash(settings: Settings):
     result = _cli(settings, "ask", "--definitely-not-an-option")
     assert result.exit_code == 2 and "Usage" in result.output and "Traceback" not in result.output
+
+
+def test_cli_thread_id_with_undecodable_bytes_is_a_clear_error(settings: Settings):
+    """Non-UTF-8 argv bytes reach Python as lone surrogates: the id is refused in one line, never encoded."""
+    base = [sys.executable, "-m", "advisor.cli", "--data-dir", str(settings.data_dir),
+            "--corpus-dir", str(settings.corpus_dir)]
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+    for args in (["ask", "--thread", b"caf\xe9", AGENTS_Q], ["chat", "--thread", b"\xff\xfe"]):
+        proc = subprocess.run([*base, *args], input=b"\n", capture_output=True, env=env, timeout=300)
+        err = proc.stderr.decode("utf-8", "replace")
+        assert proc.returncode == 2, err[-2000:]
+        assert "Traceback" not in err and "UnicodeEncodeError" not in err
+        assert "--thread" in err and "thread id may contain only" in err
+
+
+@pytest.mark.parametrize("thread", ["slack:T0TEAM:CA:1700000001.000100", "x" * 1_000, "two words"])
+def test_cli_refuses_thread_ids_outside_its_namespace(settings: Settings, thread: str):
+    result = _cli(settings, "ask", "--thread", thread, AGENTS_Q)
+    assert result.exit_code == 2 and "--thread" in result.output and "Traceback" not in result.output
+    assert thread not in result.output
+
+
+def test_question_in_another_script_is_told_which_languages_are_read(advisor: Advisor):
+    answer = advisor.ask("人工智能工程师的薪水是多少？")
+    assert answer.refused and "English" in answer.text and "Han (Chinese)" in answer.text
+    assert "outside" not in answer.text and "career advisor for AI engineering" not in answer.text
+
+
+@pytest.mark.parametrize("raw", ["🤔🤔", "????"])
+def test_input_without_words_is_not_called_empty(advisor: Advisor, raw: str):
+    answer = advisor.ask(raw)
+    assert answer.refused and "no words to look up" in answer.text and "empty" not in answer.text
+    assert advisor.ask("   ").text != answer.text  # empty input keeps its own message

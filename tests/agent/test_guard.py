@@ -35,10 +35,35 @@ def test_harassment_is_declined():
     assert check_input("Write an insult to harass my coworker who is an ML engineer").verdict == "abuse"
 
 
-@pytest.mark.parametrize("raw", ["", "   \n\t ", None, "???"])
+@pytest.mark.parametrize("raw", ["", "   \n\t ", None])
 def test_empty_input(raw):
     result = check_input(raw)
     assert result.verdict == "empty" and "empty" in result.message
+
+
+@pytest.mark.parametrize("raw", ["???", "????", "🤔🤔", "🤖💰🚀 !!", "… — ¿?"])
+def test_input_without_words_is_not_called_empty(raw):
+    result = check_input(raw)
+    assert result.verdict == "no_words" and "no words to look up" in result.message
+    assert "empty" not in result.message
+
+
+@pytest.mark.parametrize(
+    "text, script",
+    [("人工智能工程师的薪水是多少？", "Han"), ("Сколько зарабатывает инженер ИИ в Германии?", "Cyrillic"),
+     ("인공지능 엔지니어 연봉은 얼마인가요?", "Hangul"), ("كم يكسب مهندس الذكاء الاصطناعي؟", "Arabic")],
+)
+def test_question_in_another_script_says_which_languages_are_read(text, script):
+    result = check_input(text)
+    assert result.verdict == "language" and result.question == ""
+    assert "English" in result.message and "Spanish" in result.message and script in result.message
+    assert "outside" not in result.message  # not called off-topic
+
+
+def test_a_foreign_word_inside_an_english_question_is_fine():
+    for q in ["What does a 数据 engineer earn in Germany?", "ＷＨＡＴ ｄｏ ＡＩ ｅｎｇｉｎｅｅｒｓ ｅａｒｎ？",
+              "Was verdient ein KI-Ingenieur in Deutschland?", "Quel est le salaire d'un ingénieur en IA ?"]:
+        assert check_input(q).verdict == "ok", q
 
 
 @pytest.mark.parametrize("raw", [b"\x00\x01\x02\xff\xfe", "\x00binary\x00data", bytes(range(256))])

@@ -228,3 +228,50 @@ def test_missing_data_file_is_a_clear_error(tmp_path: Path) -> None:
     settings = Settings(corpus_dir=tmp_path / "nothing", data_dir=tmp_path / "data")
     with pytest.raises(IndexNotReadyError, match="Data files are missing"):
         open_store(settings)
+
+
+def _damage(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "garbage":
+        path.write_bytes(b"this is not a database" * 200)
+    elif how == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    else:  # "scribbled": the header and meta survive, the data blocks after the first third don't
+        cut = len(data) // 3
+        path.write_bytes(data[:cut] + os.urandom(len(data) - cut))
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated", "scribbled"])
+def test_damaged_store_is_rebuilt_from_the_csvs_and_says_so(tmp_path: Path, how: str) -> None:
+    settings = Settings(corpus_dir=_small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "data")
+    open_store(settings).close()
+    _damage(settings.store_path, how)
+
+    store = open_store(settings)
+    try:
+        salaries = pd.read_csv(settings.salaries_csv, keep_default_na=False)
+        for table in ("postings", "posting_skills", "bls", "article_figures", "salaries"):  # every block is read
+            store.df(f"SELECT * FROM {table}")
+        assert store.fetchone("SELECT count(*), sum(salary_in_usd) FROM salaries") == (
+            3000, int(salaries["salary_in_usd"].sum()))
+        assert len(store.notices) == 1 and "rebuilt it from the CSVs" in store.notices[0]
+        assert str(settings.store_path) in store.notices[0]
+    finally:
+        store.close()
+
+
+def test_verify_repairs_damage_before_any_question(tmp_path: Path) -> None:
+    """`advisor ingest` opens the store with verify=True: damage an ordinary open can't see is found then."""
+    settings = Settings(corpus_dir=_small_corpus(tmp_path / "corpus"), data_dir=tmp_path / "data")
+    first = open_store(settings)
+    built_at = first.meta["built_at"]
+    first.close()
+    _damage(settings.store_path, "scribbled")
+
+    store = open_store(settings, verify=True)
+    try:
+        assert store.meta["built_at"] != built_at and store.notices
+        store.verify()  # whole now: nothing more to repair
+        assert len(store.notices) == 1
+    finally:
+        store.close()

@@ -11,9 +11,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from advisor import Settings
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -53,3 +59,23 @@ def run_cli(settings: Settings, *args: str, timeout: float = 90) -> subprocess.C
     cmd = [sys.executable, "-m", "advisor", "--data-dir", str(settings.data_dir), "--corpus-dir",
            str(settings.corpus_dir), *args]
     return subprocess.run(cmd, cwd=REPO, env=cli_env(settings), capture_output=True, text=True, timeout=timeout)
+
+
+def run_bounded(call: Callable[[], T], bound: float) -> tuple[T, float]:
+    """Run `call` in a thread and fail (instead of hanging the suite) if it outlives `bound` seconds."""
+    out: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            out["result"] = call()
+        except BaseException as exc:  # reported below, with the fault that caused it
+            out["error"] = exc
+
+    t0 = time.perf_counter()
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(bound)
+    elapsed = time.perf_counter() - t0
+    assert not worker.is_alive(), f"no answer within {bound} s: the fault hangs the advisor"
+    assert "error" not in out, f"the fault escaped as {out.get('error')!r}"
+    return out["result"], elapsed  # type: ignore[return-value]

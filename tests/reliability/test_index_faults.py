@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -161,3 +163,30 @@ def test_corrupt_index_gives_a_clear_message_in_a_fresh_process_and_rebuild_work
     _fresh_index(tiny_settings)  # as a restarted server would (a running one keeps the old files open)
     answer = Advisor(tiny_settings).ask(SKILLS_Q)
     assert not answer.refused and "Python, SQL" in answer.text
+
+
+def _scribble_tail(path: Path, keep: float = 0.75) -> None:
+    """Overwrite the end of a file with random bytes: the header reads, some pages don't ("partly corrupt")."""
+    data = path.read_bytes()
+    cut = int(len(data) * keep)
+    rnd = random.Random(7)
+    path.write_bytes(data[:cut] + bytes(rnd.getrandbits(8) for _ in range(len(data) - cut)))
+
+
+def test_partly_corrupt_index_ingest_says_rebuild_and_rebuild_moves_it_aside(tiny_settings: Settings):
+    Index(tiny_settings).ingest()
+    _scribble_tail(tiny_settings.index_dir / "chroma.sqlite3")
+
+    plain = run_cli(tiny_settings, "ingest")
+    assert plain.returncode == 1
+    assert "Traceback" not in plain.stdout + plain.stderr, plain.stderr[-3000:]
+    assert "advisor ingest --rebuild" in plain.stderr
+
+    rebuilt = run_cli(tiny_settings, "ingest", "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr[-3000:]
+    assert "Traceback" not in rebuilt.stdout + rebuilt.stderr
+    moved = list(tiny_settings.data_dir.glob("chroma.corrupt-*"))
+    assert len(moved) == 1 and (moved[0] / "chroma.sqlite3").exists()  # kept, not deleted
+    assert str(moved[0]) in rebuilt.stdout and "3 added" in rebuilt.stdout
+    asked = run_cli(tiny_settings, "ask", SKILLS_Q)
+    assert "Python, SQL" in asked.stdout and "Traceback" not in asked.stderr

@@ -8,8 +8,6 @@ the answer) meet the fault.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -17,10 +15,12 @@ import pytest
 from advisor import Advisor
 from advisor.api import StreamEvent
 from tests.reliability.faulty_llm import FaultyLLM
+from tests.reliability.helpers import run_bounded
 
 Q = "What percent of AI engineer postings ask for AI agents?"
-TIMEOUT = 0.5  # llm_timeout for these tests; worst case per turn ≈ 2 calls x 2 attempts x TIMEOUT + backoff
-BOUND_S = 15.0
+TIMEOUT = 2.0  # llm_timeout for these tests: the budget of a whole turn, all model calls and retries together
+ANSWER_BOUND_S = TIMEOUT + 2.0  # the budget, then the offline answer
+BOUND_S = 15.0  # past this the test fails instead of hanging the suite
 
 
 @pytest.fixture()
@@ -31,29 +31,16 @@ def faulty() -> Iterator[FaultyLLM]:
 
 
 def _advisor(base: Advisor, url: str) -> Advisor:
-    return Advisor(base.settings.model_copy(update={
+    adv = Advisor(base.settings.model_copy(update={
         "llm_base_url": url, "llm_timeout": TIMEOUT, "llm_max_retries": 1, "checkpointer": "memory",
     }))
+    adv.graph  # noqa: B018 - build it now: the timings below are the answer's, not the start-up's
+    return adv
 
 
 def _stream_bounded(adv: Advisor, question: str, bound: float = BOUND_S) -> tuple[list[StreamEvent], float]:
     """Run `adv.stream` in a thread and fail (instead of hanging the suite) if it outlives `bound`."""
-    out: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            out["events"] = list(adv.stream(question))
-        except BaseException as exc:  # reported below, with the fault that caused it
-            out["error"] = exc
-
-    t0 = time.perf_counter()
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(bound)
-    elapsed = time.perf_counter() - t0
-    assert not worker.is_alive(), f"no answer within {bound} s: the fault hangs the advisor"
-    assert "error" not in out, f"the fault escaped as {out.get('error')!r}"
-    return out["events"], elapsed  # type: ignore[return-value]
+    return run_bounded(lambda: list(adv.stream(question)), bound)
 
 
 def _shown(events: list[StreamEvent]) -> str:
@@ -83,7 +70,7 @@ def test_broken_endpoint_gives_the_offline_answer_in_bounded_time(advisor: Advis
     assert answer is not None and not answer.refused
     assert answer.backend == "offline" and "47.3%" in answer.text
     assert any("composed offline" in n for n in answer.notices), answer.notices
-    assert elapsed < BOUND_S
+    assert elapsed < ANSWER_BOUND_S, f"{elapsed:.1f} s with a {TIMEOUT} s budget"
     # A streaming client ends up showing exactly the final answer: text shown before a cut is withdrawn.
     assert _shown(events) == answer.text.strip()
     assert faulty.requests, "the endpoint was never called"

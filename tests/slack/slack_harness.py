@@ -36,6 +36,7 @@ BOT_USER = "UBOT"
 TEAM = "T1"
 RATE_LIMIT = 3
 BAD_BLOCKS_CHANNEL = "CBADBLOCKS"  # the fake rejects blocks posted here, as Slack does with invalid_blocks
+REVOKED_TOKEN = "xoxb-revoked"  # the fake answers auth.test for this token with invalid_auth, as Slack does
 
 
 class FakeSlack:
@@ -74,13 +75,15 @@ class FakeSlack:
         self.thread.start()
 
     def reply(self, method: str, params: dict[str, Any], auth: str) -> dict[str, Any]:
-        reply = self._reply(method, params)
+        reply = self._reply(method, params, auth)
         with self._lock:
             self.calls.append({"method": method, "params": params, "auth": auth, "reply": reply,
                                "at": time.monotonic()})
         return reply
 
-    def _reply(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _reply(self, method: str, params: dict[str, Any], auth: str = "") -> dict[str, Any]:
+        if method == "auth.test" and auth == f"Bearer {REVOKED_TOKEN}":
+            return {"ok": False, "error": "invalid_auth"}
         if method == "auth.test":
             return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "advisor",
                     "team_id": TEAM, "user_id": BOT_USER, "bot_id": "BBOT"}

@@ -241,10 +241,34 @@ def test_socket_mode_handler_is_built_for_the_app(advisor: Advisor, fake_slack: 
         handler.client.close()
 
 
+def _clear_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("BOT_TOKEN", "SIGNING_SECRET", "APP_TOKEN", "MODE"):
+        monkeypatch.delenv(f"SLACK_{name}", raising=False)
+        monkeypatch.delenv(f"ADVISOR_SLACK_{name}", raising=False)
+
+
 def test_settings_come_from_env_and_say_what_is_missing(monkeypatch: pytest.MonkeyPatch):
+    _clear_slack_env(monkeypatch)
     monkeypatch.setenv("ADVISOR_SLACK_RATE_LIMIT", "5")
     monkeypatch.setenv("ADVISOR_SLACK_MODE", "socket")
     settings = SlackSettings()
     assert settings.rate_limit == 5 and settings.path == "/slack/events"
-    assert settings.missing() == ["ADVISOR_SLACK_BOT_TOKEN", "ADVISOR_SLACK_APP_TOKEN"]
-    assert SlackSettings(mode="http", bot_token=SecretStr("xoxb-1")).missing() == ["ADVISOR_SLACK_SIGNING_SECRET"]
+    assert settings.missing() == ["ADVISOR_SLACK_BOT_TOKEN (or SLACK_BOT_TOKEN)",
+                                  "ADVISOR_SLACK_APP_TOKEN (or SLACK_APP_TOKEN)"]
+    assert SlackSettings(mode="http", bot_token=SecretStr("xoxb-1")).missing() == [
+        "ADVISOR_SLACK_SIGNING_SECRET (or SLACK_SIGNING_SECRET)"]
+
+
+def test_settings_accept_slack_bolts_standard_variable_names(monkeypatch: pytest.MonkeyPatch):
+    _clear_slack_env(monkeypatch)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-std")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "std-secret")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-std")
+    settings = SlackSettings()
+    assert settings.missing() == []
+    assert settings.bot_token is not None and settings.bot_token.get_secret_value() == "xoxb-std"
+    assert settings.signing_secret is not None and settings.signing_secret.get_secret_value() == "std-secret"
+    assert settings.app_token is not None and settings.app_token.get_secret_value() == "xapp-std"
+    monkeypatch.setenv("ADVISOR_SLACK_BOT_TOKEN", "xoxb-ours")  # the advisor's own name wins when both are set
+    assert SlackSettings().bot_token.get_secret_value() == "xoxb-ours"
+    assert SlackSettings(bot_token=SecretStr("xoxb-code")).bot_token.get_secret_value() == "xoxb-code"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor import Advisor
+from ui.render import content_text
 
 client_mod = pytest.importorskip("gradio_client", reason="gradio_client is not installed (dev extra)")
 
@@ -34,3 +35,47 @@ def test_chat_endpoint_streams(ui_url: str) -> None:
     chat, *_rest = updates[-1]
     text = " ".join(str(m.get("content")) for m in chat if m.get("role") == "assistant")
     assert "47.3%" in text
+
+
+SLACK_THREAD = "slack:T0TEAM:CA:1700000001.000100"
+
+
+def test_ask_cannot_open_a_slack_thread(ui_url: str, advisor: Advisor) -> None:
+    """The Slack bot keeps its conversations under "slack:..."; a caller of /ask must not read or extend them."""
+    secret = "What do AI engineers earn in Germany?"
+    advisor.ask(secret, thread_id=SLACK_THREAD)  # what the Slack webhook would have stored
+    client = client_mod.Client(ui_url, verbose=False)
+
+    for given in (SLACK_THREAD, "ui:" + SLACK_THREAD):
+        data = client.predict("and what about that in the UK?", given, api_name="/ask")
+        assert data["refused"] and data["error"] == "invalid_thread_id" and data["thread_id"] is None
+        assert "thread id" in data["answer"] and "Germany" not in data["answer"] and not data["citations"]
+    history = advisor.history(SLACK_THREAD)
+    assert [m["content"] for m in history if m["role"] == "user"] == [secret]  # untouched
+
+
+def test_ask_refuses_a_huge_thread_id(ui_url: str) -> None:
+    client = client_mod.Client(ui_url, verbose=False)
+    data = client.predict(AGENTS_Q, "x" * 1_000_000, api_name="/ask")
+    assert data["refused"] and data["error"] == "invalid_thread_id"
+    assert "1,000,000 characters" in data["answer"] and "limit is 128" in data["answer"]
+    assert len(data["answer"]) < 300
+
+
+def test_ask_own_thread_ids_keep_the_conversation(ui_url: str, advisor: Advisor) -> None:
+    client = client_mod.Client(ui_url, verbose=False)
+    first = client.predict("What do AI engineers earn in Germany?", "my-script.1", api_name="/ask")
+    assert first["thread_id"] == "ui:my-script.1"
+    follow = client.predict("and in the UK?", first["thread_id"], api_name="/ask")
+    assert follow["thread_id"] == "ui:my-script.1"
+    assert "engineers earn" in follow["question"]  # the follow-up was read with the first question
+    assert len([m for m in advisor.history("ui:my-script.1") if m["role"] == "user"]) == 2
+
+
+def test_chat_bubble_and_banner_agree_on_input_without_words(ui_url: str) -> None:
+    client = client_mod.Client(ui_url, verbose=False)
+    for raw in ("????", "🤔🤔"):
+        chat, _question, status, *_rest = list(client.submit(raw, [], api_name="/chat"))[-1]
+        reply = next(content_text(m["content"]) for m in reversed(chat) if m["role"] == "assistant")
+        assert "no words to look up" in reply and "empty" not in reply
+        assert reply in status.replace("&#x27;", "'") and "could not be read" not in status

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from advisor import Advisor, Settings
 from advisor.api import StreamEvent
 from advisor.types import Answer, Chart, Citation
-from ui.app import ChatHandlers, IndexBuilder, build_app, launch
+from ui.app import AuthSettingsError, ChatHandlers, IndexBuilder, build_app, launch
 from ui.charts import build_figure
 from ui.render import (
     EMPTY_SOURCES,
@@ -184,7 +184,7 @@ def test_answer_streams_then_fills_sources_and_chart() -> None:
 
     assert fake.calls and fake.calls[0][0] == "What about agents?"
     thread = fake.calls[0][1]
-    assert thread and thread.startswith("ui-")  # a per-session thread id was made up
+    assert thread and thread.startswith("ui:")  # a per-session thread id was made up, in the UI's namespace
     first = outs[0]
     assert first[0][-1] == {"role": "user", "content": "What about agents?"} and first[1] == ""
     streamed = [o[0][-1]["content"] for o in outs[1:-1]]
@@ -250,7 +250,27 @@ def test_api_answer_is_plain_json_with_a_thread() -> None:
     fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
     data = _handlers(fake).ask_api("What percent?")
     assert data["answer"].endswith("[1]") and data["citations"][0]["source"] == CITE.source
-    assert data["thread_id"].startswith("ui-")
+    assert data["thread_id"].startswith("ui:")
+    again = _handlers(fake).ask_api("What percent?", data["thread_id"])  # the id handed out is taken back as is
+    assert again["thread_id"] == data["thread_id"] and fake.calls[-1][1] == data["thread_id"]
+
+
+@pytest.mark.parametrize("bad", ["slack:T0TEAM:CA:1700000001.000100", "cli:chat", "ui:slack:T0:C1:1.2",
+                                 "x" * 129, "caf\udce9", "a b", "../../etc"])
+def test_api_refuses_thread_ids_outside_its_namespace(bad: str) -> None:
+    fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
+    data = _handlers(fake).ask_api("What percent?", bad)
+    assert fake.calls == []  # nothing was asked, so no conversation was read or written
+    assert data["refused"] and data["error"] == "invalid_thread_id" and data["thread_id"] is None
+    assert "thread id" in data["answer"] and bad not in data["answer"]
+
+
+def test_guard_refusal_banner_repeats_the_reply() -> None:
+    reply = "Your message has no words to look up (only symbols, punctuation or emoji)."
+    fake = FakeAdvisor(events=[StreamEvent(delta=reply), StreamEvent(answer=Answer(reply, refused=True,
+                                                                                   intent="empty"))])
+    msgs, _, status = list(_handlers(fake).respond("????", [], "t"))[-1][:3]
+    assert msgs[-1]["content"] == reply and reply in status and "could not be read" not in status
 
 
 def test_page_has_the_documented_ids_and_no_analytics() -> None:
@@ -262,7 +282,7 @@ def test_page_has_the_documented_ids_and_no_analytics() -> None:
 
 
 def test_auth_needs_both_user_and_password() -> None:
-    with pytest.raises(ValueError, match="both"):
+    with pytest.raises(AuthSettingsError, match="both"):
         launch(Settings(auth_user="me"), advisor=cast(Advisor, FakeAdvisor()), prevent_thread_lock=True)
 
 
