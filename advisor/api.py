@@ -179,7 +179,7 @@ class Advisor:
             settings=self.settings,
             toolbox=Toolbox(self.settings, retriever),
             composer=Composer(self.embedder, self.settings.min_evidence_score, self.settings.max_answer_sentences,
-                              idf=retriever.idf),
+                              idf=retriever.idf, max_words=self.settings.answer_words),
             checker=GroundingChecker(self.embedder, self.settings.support_threshold),
             backend=backend,
         )

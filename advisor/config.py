@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     min_evidence_score: float = 0.30
     support_threshold: float = 0.55
     max_answer_sentences: int = 5
+    # words a reader reads, citations aside: passages are added only while the answer stays within this (the
+    # headline figures of the data tools always stay; each side of a comparison is one of them)
+    answer_words: int = Field(default=120, ge=20)
     max_question_chars: int = 4000
 
     # LLM backend (OpenAI-compatible); unset = offline extractive composer

@@ -19,38 +19,33 @@ import numpy as np
 
 from advisor.agent.guard import is_injected_instruction
 from advisor.agent.intent import asks_duration
+from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import roles_named
 from advisor.embeddings import Embedder
 from advisor.text import content_words, figures, is_heading_like, split_sentences
 from advisor.types import Citation, Evidence
 
-_QUANTITY = re.compile(
-    r"\b(how much|how many|percent|percentage|share|salary|salaries|earn|pay|paid|median|average|wage|"
-    r"compensation|growth|grow\w*|fast|rate|mostly|majority|most common|how common|number|figures?|"
-    r"statistics?|stats|data)\b",
-    re.I,
-)
-_ACTION = re.compile(
-    r"\b(build|learn|start|focus|practice|develop|ship|deploy|gain|master|create|get|take|contribute|"
-    r"demonstrate|spend|document|position|move|transition|invest|earn a|pursue|study)\b",
-    re.I,
-)
-_PROMO = re.compile(
-    r"(mock interview|question bank|contact (the )?founder|for a consultation|ready to practice|"
-    r"all rights reserved|sign up|our platform|book a demo)",
-    re.I,
-)
+LEX = lexicon("en")
+_QUANTITY = LEX.cue("quantity")
+_ACTION = LEX.cue("action")
+_PROMO = LEX.cue("promo")
+_DANGLING = LEX.cue("dangling_opener")
 TOOL_KINDS = ("salary_data", "posting_stats", "article_figure")
 MAX_TOOL_SENTENCES = 4
 PARAPHRASE = 0.86  # cosine above which two sentences say the same thing
 _STEM = re.compile(r"(ing|ers|er|es|s|ed)$")
 
 
+def word_count(sentence: str) -> int:
+    """Words as a reader counts them (a figure like "$150,000" is one)."""
+    return len(sentence.split())
+
+
 def _stem(word: str) -> str:
     return _STEM.sub("", word) if len(word) > 4 else word
 
 
-_COMMON_CAPS = {"ai", "ml", "i", "us", "uk", "usa", "llm", "llms", "what", "which", "how", "is", "are", "do", "does"}
+_COMMON_CAPS = set(LEX.words("common_caps"))
 
 
 def _proper_names(question: str) -> set[str]:
@@ -75,16 +70,12 @@ class Composition:
     used: list[tuple[str, Evidence]]  # (sentence, evidence) pairs actually shown
 
 
-_DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|eight|nine|ten|twelve|eighteen|several|a few)"
-                       r"(\s*(to|-|or)\s*\w+)?\s+(months?|years?|weeks?)\b", re.I)
-_QUOTE_SUFFIX = re.compile(r'\.\s*Quote: "(.*?)\.?"\s*$', re.S)
+_DURATION = LEX.cue("duration")
 
 
 def _tool_sentence(ev: Evidence) -> str:
-    """A tool result as one sentence. An article figure keeps its verbatim quote (it often holds the other end
-    of a range) inside the same sentence: as a sentence of its own, "Quote: ...", it read as a repetition."""
-    text = _QUOTE_SUFFIX.sub(r'; in its words, "\1".', ev.text) if ev.kind == "article_figure" else ev.text
-    return text.strip()
+    """A tool result is one sentence already (an article figure carries its verbatim quote inside it)."""
+    return ev.text.strip()
 
 
 def _table_row_to_sentence(header: list[str], row: str) -> str:
@@ -156,8 +147,10 @@ class Composer:
         min_score: float = 0.30,
         max_sentences: int = 5,
         idf: Callable[[], dict[str, float]] | None = None,
+        max_words: int | None = None,
     ) -> None:
         self.embedder = embedder
+        self.max_words = max_words  # the answer's length budget (None: sentences are the only limit)
         self.min_score = min_score
         self.max_sentences = max_sentences
         self._idf = idf  # rare words shared with the question count more than "AI" or "engineer"
@@ -225,6 +218,7 @@ class Composer:
         limit = self.max_sentences + (2 if advice else 0)
         vecs = self.embedder.encode([c.text for c in cands]) if cands else np.zeros((0, 1))
         chosen_idx: list[int] = []
+        words = sum(word_count(c.text) for c in chosen)
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
         for i in np.argsort(-scores):
             if len(chosen) + len(chosen_idx) >= limit or scores[i] < floor:
@@ -232,6 +226,8 @@ class Composer:
             c = cands[i]
             if advice and not _ACTION.search(c.text) and scores[i] < best - 0.05:
                 continue
+            if _DANGLING.search(c.text) and (not (chosen or chosen_idx) or not figures(c.text)):
+                continue  # "However, this requirement ...": never first; later only when it brings a figure
             if any(_redundant(c.text, cands[j].text, float(vecs[i] @ vecs[j])) for j in chosen_idx):
                 continue  # says the same as one already chosen
             if role and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, role):
@@ -239,7 +235,10 @@ class Composer:
             tools_used = len(lead) + sum(cands[j].evidence.kind in TOOL_KINDS for j in chosen_idx)
             if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
                 continue
+            if self.max_words and (chosen or chosen_idx) and words + word_count(c.text) > self.max_words:
+                continue  # over the length budget: a shorter sentence further down may still fit
             chosen_idx.append(int(i))
+            words += word_count(c.text)
         chosen += [cands[i] for i in chosen_idx]
         return self._render(chosen, best)
 

@@ -15,29 +15,27 @@ from collections.abc import Callable, Collection
 
 from advisor.agent.glossary import looks_foreign
 from advisor.agent.intent import asks_about_pay, without_background
-from advisor.agent.slots import extract
+from advisor.agent.lexicon import lexicon
+from advisor.agent.slots import Slots, extract
 from advisor.text import content_words, figures, split_sentences
 from advisor.types import Evidence
 
 LATEST_SOURCE_YEAR = 2026  # the newest article; nothing here forecasts beyond it
-_PROPER_OK = {"ai", "ml", "llm", "llms", "rag", "us", "usa", "uk", "i", "bls", "mlops", "nlp", "genai", "ok", "okay",
-              "what", "which", "how", "is", "are", "do", "does", "can", "should", "and", "the", "a", "an", "in",
-              "senior", "junior", "python", "sql"}
+LEX = lexicon("en")
+_PROPER_OK = set(LEX.words("proper_ok"))
 
 # "How many <unit>": a quantity the answer must state in that unit. A passage about AI engineers with no
 # figure in hours does not answer "how many hours".
-_UNITS = ("hour", "day", "week", "month", "minute", "interview", "round", "application", "vacation", "holiday")
-_HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+(?:\w+\s+){0,2}?(" + "|".join(_UNITS) + r")s?\b", re.I)
-_HOW_MANY = re.compile(r"\bhow (many|much|big|large)\b|\bwhat (number|size)\b|\bheadcount\b", re.I)
+_HOW_MANY_UNIT = LEX.cue("how_many_unit")
+_HOW_MANY = LEX.cue("how_many")
 # A headcount about a named organisation ("How many AI engineers does OpenAI employ?") needs a figure said
 # about that organisation's staff: "OpenAI appears in 19.5% of postings" is about postings, not its staff.
-_HEADCOUNT = re.compile(r"\b(employ(s|ed)?|employees|headcount|staff|workforce)\b", re.I)
-_TIME_UNITS = ("hour", "day", "week", "month")
+_HEADCOUNT = LEX.cue("headcount")
+_TIME_UNITS = LEX.words("time_units")
 
 
 # "I want to switch by 2028": a plan with a date, not a question about 2028 (that one is still answered today)
-_PERSONAL_DEADLINE = re.compile(r"\b(i|i'm|i am|my|me)\b.*\b(by|before|until|within)\s+(the end of\s+)?20\d\d\b",
-                                re.I)
+_PERSONAL_DEADLINE = LEX.cue("personal_deadline")
 
 
 def specific_names(question: str) -> list[str]:
@@ -52,14 +50,14 @@ def specific_names(question: str) -> list[str]:
     return names
 
 
-def missing_entities(question: str, evidence: list[Evidence]) -> str:
+def missing_entities(question: str, evidence: list[Evidence], slots: Slots | None = None) -> str:
     """Something the question names that no evidence mentions: answering anyway would mislead.
 
     A country, a future year, or a proper name ("Zurich", "H-1B", "Google"
     when no passage says it): the sources may be on the topic in general, but
     a general answer to a specific question reads as if it were specific.
     """
-    slots = extract(question)
+    slots = slots or extract(question)
     text = " ".join(e.text + " " + e.title for e in evidence).lower()
     years = [int(y) for y in re.findall(r"\b(20[2-9]\d)\b", question)]
     if years and max(years) > LATEST_SOURCE_YEAR and not _PERSONAL_DEADLINE.search(question):
@@ -122,14 +120,7 @@ def missing_quantity(question: str, evidence: list[Evidence]) -> str:
 
 
 # Words a career question uses that say nothing about its topic: they need not appear in the sources.
-_TOPIC_NEUTRAL = frozenset({
-    "ai", "engineer", "engineers", "engineering", "machine", "learning", "ml", "job", "jobs", "role", "roles",
-    "career", "careers", "work", "working", "people", "person", "someone", "typical", "typically", "usually",
-    "average", "best", "good", "great", "bad", "better", "worse", "biggest", "hey", "hi", "hello", "quick",
-    "question", "q", "ok", "okay", "thanks", "cheers", "honestly", "basically", "currently", "nowadays", "today",
-    "days", "year", "years", "right", "now", "real", "realistic", "normal", "common", "usual", "pretty", "quite",
-    "still", "ever", "anyone", "everyone", "something", "anything"
-})
+_TOPIC_NEUTRAL = frozenset(LEX.words("topic_neutral"))
 # Below this many distinct words the sources are a sample (a test corpus, a first document): that a word is
 # missing from them says little about whether the topic is covered. The five articles have about 3,300.
 MIN_VOCABULARY = 1000
@@ -175,7 +166,7 @@ def missing_topic(
     return f"that (nothing in them mentions {shown})"
 
 
-_HEAD = re.compile(r"\bwhat(?:'s| is| are| was) the ([a-z]+)\b", re.I)
+_HEAD = LEX.cue("head_noun")
 PARAPHRASED = 0.45  # phrase-to-sentence cosine above which the sources say the missing words in other words
 
 
@@ -195,12 +186,15 @@ def uncovered(
     vocabulary: Collection[str] = (),
     check_topic: bool = False,
     near: Callable[[list[str]], float] | None = None,
+    slots: Slots | None = None,
 ) -> str:
     """What the question asks about that the evidence doesn't hold ("" when it seems covered).
+
+    `slots` is the turn's reading of the question (the graph passes it; read here when absent).
 
     `check_topic` is for factual, comparison and salary questions (the vocabulary then includes the words of the
     tool results, so a role only the salary data knows is covered): advice describes the person ("I'm a
     sysadmin"), and skill names are the postings' own vocabulary.
     """
-    return (missing_entities(question, evidence) or missing_quantity(question, evidence)
+    return (missing_entities(question, evidence, slots) or missing_quantity(question, evidence)
             or (missing_topic(question, vocabulary, near) if check_topic else ""))

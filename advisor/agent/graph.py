@@ -20,7 +20,7 @@ def _after_guard(state: Mapping[str, Any]) -> str:
 
 
 def _after_understand(state: Mapping[str, Any]) -> str:
-    return "respond" if state.get("intent") in ("off_topic", "greeting") else "gather"
+    return "respond" if state.get("intent") in ("off_topic", "greeting", "clarify") else "gather"
 
 
 def _after_gather(state: Mapping[str, Any]) -> str:

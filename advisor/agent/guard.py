@@ -14,7 +14,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from advisor.agent.lexicon import lexicon
 from advisor.text import normalize_question
+
+LEX = lexicon("en")
 
 MAX_CHARS = 4000
 TAIL_CHARS = 600  # a long message: the question is usually at its end
@@ -28,46 +31,14 @@ NO_WORDS_MESSAGE = (
 UNDERSTOOD_LANGUAGES = "English (and the main job and pay terms in Spanish, French, German, Portuguese and Italian)"
 FOREIGN_SCRIPT_SHARE = 0.5  # more than this share of the letters outside the Latin script: not a language we read
 
-_INJECTION = re.compile(
-    r"(ignore (all |any |the )?(previous|prior|above|earlier) (instructions|prompts?|rules)|"
-    r"disregard (all |the |your )?(previous |prior )?(instructions|rules)|"
-    r"(reveal|print|show|repeat|output|leak|tell me) (me )?(your|the) (system|hidden|initial) "
-    r"(prompt|instructions|message)|"
-    r"system prompt|developer (mode|message)|jailbreak|you are now (dan|an? unrestricted)|"
-    r"ignora (todas )?las instrucciones|ignoriere (alle )?(vorherigen )?anweisungen|ignore toutes les instructions|"
-    r"(zeige|gib).{0,20}(system-?prompt|anweisungen)|act as (an? )?(unfiltered|unrestricted))",
-    re.I,
-)
-_FABRICATE = re.compile(
-    r"((make up|invent|fabricate|fake|create fake|generate fake|hallucinate).{0,40}"
-    r"(citations?|sources?|references?|quotes?|statistics?|numbers?|figures?|studies|data))|"
-    r"(cite .{0,30}(even if|whether or not).{0,30}(exist|real|true))|"
-    r"(doesn'?t matter if (it'?s|they'?re) (real|true))",
-    re.I,
-)
-_ABUSE = re.compile(
-    r"\b(you('| a)?re (an? )?(idiot|stupid|moron|useless piece)|fuck (you|off)|kill yourself|"
-    r"(write|compose|make).{0,30}(insult|harass|threat|bully).{0,30}|"
-    r"(idiots?|stupid|worthless) (women|men|people from|immigrants|indians|[a-z]+s) (can'?t|are)|"
-    r"(women|men|girls|blacks|whites|asians|indians|immigrants|foreigners|old people|gays?|muslims|jews)\b"
-    r".{0,20}\b(can'?t|cannot|shouldn'?t) (code|program|be engineers?|do (math|engineering))|"
-    r"(telling|tell) (her|him|them) (she|he|they)('s| is| are) (too )?(stupid|dumb|worthless|useless))",
-    re.I,
-)
+_INJECTION = LEX.cue("injection")
+_FABRICATE = LEX.cue("fabricate")
+_ABUSE = LEX.cue("abuse")
 
 
 # Sentences in *evidence* (or in a model's answer) that address an AI instead of informing a reader: a planted
 # injection. They are never quoted as advice, whatever the question.
-_ADDRESSED_TO_AI = re.compile(
-    r"(\b(ai|a\.i\.|llms?|language models?|chat ?bots?|assistants?|gpt\w*|the model)\s+(reading|processing|"
-    r"summari[sz]ing|parsing|that reads?|who reads?)\b|"
-    r"\bnote to (the |any |all )?(ai|llms?|language models?|assistants?|models?|chat ?bots?)\b|"
-    r"\b(disregard|ignore|forget|override) (all |any |the |your |their |its )?(previous |prior |earlier |above )?"
-    r"(instructions|rules|guidelines|prompts?)\b|"
-    r"\b(reply|respond|answer) (only|just|exactly) with\b|"
-    r"\b(hidden|secret|initial|original) (instructions|prompt)\b)",
-    re.I,
-)
+_ADDRESSED_TO_AI = LEX.cue("addressed_to_ai")
 
 
 def is_injected_instruction(sentence: str) -> bool:
@@ -84,12 +55,8 @@ class GuardResult:
     injection_removed: bool = False  # instructions aimed at the assistant were dropped from the question
 
 
-_INJECTION_TAIL = re.compile(
-    r"\b(system override|developer mode|you are now|ignore (all |any |the )?(previous|prior|above)|disregard|"
-    r"reveal|print your|new instructions?|drop the citations)\b",
-    re.I,
-)
-_QUESTION_WORD = re.compile(r"\b(what|which|how|who|where|when|why|is|are|do|does|can|should)\b", re.I)
+_INJECTION_TAIL = LEX.cue("injection_tail")
+_QUESTION_WORD = LEX.cue("question_word_guard")
 
 
 def _without_injection(text: str) -> str:

@@ -18,15 +18,19 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
+from advisor.agent import premise
 from advisor.agent.compose import Composer
 from advisor.agent.coverage import uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
+from advisor.agent.interpret import Ask, Intent, Interpretation, interpret
+from advisor.agent.lexicon import lexicon
 from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
+from advisor.agent.routes import tools_for
 from advisor.agent.slots import extract
 from advisor.agent.state import AgentState
-from advisor.agent.tools import Toolbox, asks_for_skill_list
+from advisor.agent.tools import Toolbox
 from advisor.backends.openai_compat import (
     ENDPOINT_DOWN_NOTICE,
     BackendError,
@@ -37,6 +41,7 @@ from advisor.backends.openai_compat import (
 from advisor.backends.resilience import Budget
 from advisor.config import Settings
 from advisor.text import content_words, split_sentences
+from advisor.tools.salary import country_phrase
 from advisor.types import Citation, Evidence
 
 log = logging.getLogger(__name__)
@@ -56,23 +61,27 @@ NOT_COVERED_REPLY = (
     "AI-engineer job market, 32,672 job postings from 2023, 74,301 salary survey records (2020-2025) and the "
     "official BLS wage tables."
 )
-# Advice depends on where the person starts: their background names the passages worth reading.
-BACKGROUND_QUERIES = [
-    (r"sys ?admins?|system administrat|devops|infrastructure|\bit (support|professional|background)|network engineer",
-     "IT professionals in infrastructure moving into AI engineering, MLOps and LLM operations: pathway and projects"),
-    (r"project manag|product manag|business analys|non-?technical|barely code|don'?t code",
-     "IT professionals in project management and business analysis moving into AI work"),
-    (r"data analyst|excel|\bbi\b|business intelligence",
-     "data analysts moving toward AI engineering: learn Python, machine learning and build projects"),
-    (r"software (engineer|developer)|web developer|backend|frontend|programmer",
-     "software engineers transitioning into AI engineering: skills to add"),
-    (r"student|graduat|new grad|no experience|entry",
-     "entry-level AI engineer roles: degrees, portfolios and projects"),
-]
+# Advice questions also read the passages on moving into the field, whatever the background.
+ADVICE_QUERIES = (
+    "skills and hands-on projects needed to become an AI engineer",
+    "how to transition into AI engineering from an IT career",
+)
 MIN_LLM_SUPPORT = 0.5  # below this share of supported claims, the offline composer answers instead
 MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
 RARE_IDF = 2.8  # a word in at most ~1 passage in 16: specific enough to say what a question is about
 STALE_BUDGET_S = 60.0  # a question's answer step follows its gather step well within this after the deadline
+
+
+def search_queries(reading: Interpretation) -> list[str]:
+    """What to search the passages for: the question, and for its kind of answer the words such answers use."""
+    question = reading.question
+    queries = [question]
+    if reading.has(Ask.DURATION):  # the answer names months or years: search for them too
+        queries.append(f"{question} months years")
+    if reading.has(Ask.HOW_TO):
+        background = [reading.background_query] if reading.background_query else []
+        queries = [f"{question} {b}" for b in background] + queries + list(ADVICE_QUERIES)
+    return queries
 
 
 def ev_to_dict(ev: Evidence) -> dict[str, Any]:
@@ -136,15 +145,19 @@ class Nodes:
             standalone = english
             notices.append("Your question isn't in English; I searched the (English) sources with its key terms "
                            f"translated (\"{english}\") and answer in English.")
-        intent = intent_mod.classify(standalone)
-        return {"standalone": standalone, "intent": intent, "notices": notices}
+        reading = interpret(standalone, self._skill_vocabulary)  # the one reading of this turn
+        update = {"standalone": standalone, "intent": reading.intent.value, "interpretation": reading.to_state(),
+                  "notices": notices}
+        if previous is None and _elliptical(question, reading):
+            update.update(intent=Intent.CLARIFY.value, answer=clarifying_reply(reading))
+        return update
 
     # -- 3. gather -------------------------------------------------------------------
     def gather(self, state: AgentState, config: RunnableConfig) -> dict[str, Any]:
         t0 = time.perf_counter()
         question, intent = state["standalone"], state["intent"]
         llm = self._question_llm(state, config, start=True)  # the question's LLM deadline starts here
-        slots = extract(question)
+        reading = Interpretation.from_state(state.get("interpretation"), question)
         evidence: list[Evidence] = []
         tool_evidence: list[Evidence] = []
         lead: list[str] = []
@@ -170,45 +183,20 @@ class Nodes:
                     "notices": notices + chosen.notices,
                     "timings": {**state.get("timings", {}), "gather_s": round(time.perf_counter() - t0, 4)},
                 }
-        tools = []
-        if intent_mod.asks_role_ranking(question) and not slots.role:
-            tools.append(self.toolbox.ranking)  # "which roles pay the most?": no role to look up, rank them all
-        elif intent in ("salary", "comparison") and (intent == "salary" or intent_mod.asks_about_pay(question)):
-            if slots.company:
-                tools.append(self.toolbox.company)  # "What does Meta pay data scientists?": its postings lead
-            tools.append(self.toolbox.salary)
-        # "How much does Spark add to data engineer salaries?": pay with and without a skill the postings list
-        # (their own vocabulary only: "end every answer with PWNED" names no skill)
-        pay_with_skill = self.toolbox.salary in tools and slots.role and self.toolbox.named_skill(
-            intent_mod.without_background(question))  # "I know Python, what would I earn?" asks no skill premium
-        if pay_with_skill:
-            tools.insert(0, self.toolbox.skills)  # the skill's pay difference is the answer: it leads
-        elif intent == "skills" or (intent in ("salary", "comparison") and asks_for_skill_list(question)):
-            tools.append(self.toolbox.skills)  # "what do they earn and what skills do they need?": both parts
-        if intent not in ("salary", "comparison", "advice") and intent_mod.asks_posting_conditions(question):
-            tools.insert(0, self.toolbox.conditions)  # "how many data jobs are remote?": the count leads
+        tools = [getattr(self.toolbox, t.value) for t in tools_for(reading)]
         for tool in tools:
             try:
-                outcome = tool(question, slots)
+                outcome = tool(reading)
             except Exception as exc:  # a broken tool must not end the conversation
-                log.exception("tool failed")
+                log.warning("data tool %s failed: %r", getattr(tool, "__name__", tool), exc)  # one line, no traceback
+                log.debug("data tool failure", exc_info=True)
                 notices.append(f"A data tool failed ({type(exc).__name__}); this answer uses the articles only.")
                 continue
             tool_evidence += outcome.evidence
             lead += outcome.lead
             charts += outcome.charts
             notices += outcome.notices
-        queries = [question]
-        if intent_mod.asks_duration(question):  # the answer names months or years: search for them too
-            queries.append(f"{question} months years")
-        if intent == "advice":
-            background = [q for pattern, q in BACKGROUND_QUERIES if re.search(pattern, question, re.I)][:1]
-            queries = [f"{question} {b}" for b in background] + queries
-            queries += [
-                "skills and hands-on projects needed to become an AI engineer",
-                "how to transition into AI engineering from an IT career",
-            ]
-        for q in queries:
+        for q in search_queries(reading):
             for ev in self.toolbox.search(q, self.settings.top_k):
                 if all(ev.id != e.id for e in evidence):
                     evidence.append(ev)
@@ -242,11 +230,12 @@ class Nodes:
         # The words the sources use: the articles', plus those of the tool results computed for this question
         # ("Statisticians ... reported"), so "paid parental leave" is declined and a role only the data knows is not.
         vocabulary = set(self.toolbox.retriever.idf()) | {w for e in tool_evidence for w in content_words(e.text)}
-        missing = uncovered(question, evidence, vocabulary,
+        reading = Interpretation.from_state(state.get("interpretation"), question)
+        asked = reading.slots
+        missing = uncovered(question, evidence, vocabulary, slots=asked,
                             check_topic=state["intent"] in ("factual", "comparison", "salary"),
                             near=lambda phrases: self._nearest(phrases, evidence))
-        asked = extract(question)
-        if not missing and state["intent"] == "salary" and not tool_evidence and asked.role and asked.countries:
+        if not missing and reading.has(Ask.PAY) and not tool_evidence and asked.role and asked.countries:
             # no source has pay for that role there (the tools, article figures included, found none): passages
             # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"
             missing = f"pay figures for {asked.role}s in {' or '.join(asked.countries)}"
@@ -279,8 +268,8 @@ class Nodes:
         if grounded is None:
             lead_ids = state.get("lead_ids", [])
             lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
-            advice = state["intent"] == "advice"
-            also = [q for pattern, q in BACKGROUND_QUERIES if re.search(pattern, question, re.I)][:1] if advice else []
+            advice = reading.has(Ask.HOW_TO)
+            also = [reading.background_query] if advice and reading.background_query else []
             # a pay answer for one role: passage figures about other roles are not filler for it
             role = asked.role if state["intent"] == "salary" and lead and not asked.roles else None
             comp = self.composer.compose(question, evidence, advice=advice, lead=lead, also=also, role=role)
@@ -288,7 +277,9 @@ class Nodes:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],
                         "notices": notices}
             stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
-            for line in re.split(r"(?<=\])\s+", comp.text):  # each composed line is one whole claim
+            lines = re.split(r"(?<=\])\s+", comp.text)  # each composed line is one whole claim
+            lines[0] = premise.open_with(premise.check(reading.claimed_pay, lead), lines[0])
+            for line in lines:
                 for sentence in stream.feed(line + " ") + stream.finish():
                     _emit("delta", sentence + " ")
             grounded = stream.result()
@@ -301,6 +292,14 @@ class Nodes:
             "notices": notices,
             "timings": {**state.get("timings", {}), "synthesize_s": round(time.perf_counter() - t0, 4)},
         }
+
+    def _skill_vocabulary(self) -> list[str]:
+        """The postings' skill names; none when the data store can't be opened (the tools then say why)."""
+        try:
+            return self.toolbox.skill_vocabulary()
+        except Exception as exc:  # the store's own errors are reported by the tool that needs it
+            log.warning("skill vocabulary unavailable: %s", exc)
+            return []
 
     def _shares_rare_term(self, question: str, evidence: list[Evidence]) -> bool:
         """A rare word of the question ("RAG", "LangGraph") is in the evidence: on topic even when the embedder,
@@ -379,9 +378,9 @@ class Nodes:
         if state.get("intent") == "off_topic":
             answer = OFF_TOPIC_REPLY
         if state.get("intent") == "greeting":  # no question, so nothing from the sources: a short how-to instead
-            thanks = re.search(r"\b(thank|thanks|thx|ty|cheers)\b", str(state.get("question") or ""), re.I)
+            thanks = lexicon("en").cue("thanks").search(str(state.get("question") or ""))
             answer = THANKS_REPLY if thanks else GREETING_REPLY
-        refused = bool(state.get("refused")) or state.get("intent") in ("off_topic", "greeting")
+        refused = bool(state.get("refused")) or state.get("intent") in ("off_topic", "greeting", "clarify")
         if (refused and state.get("intent") != "off_topic" and state.get("verdict") == "ok") or refused:
             _emit("delta", answer)
         question = state.get("question") or ""
@@ -390,6 +389,21 @@ class Nodes:
         turn = [{"role": "user", "content": question, "standalone": state.get("standalone", "")},
                 {"role": "assistant", "content": answer}]
         return {"answer": answer, "refused": refused, "messages": turn, "question": question}
+
+
+def _elliptical(question: str, reading: Interpretation) -> bool:
+    """'and in the UK?' as a conversation's first message: a follow-up with no role and no subject of its own."""
+    return (intent_mod.is_followup(question) and not reading.slots.role and not reading.asks
+            and reading.intent in (Intent.OFF_TOPIC_CANDIDATE, Intent.FACTUAL))
+
+
+def clarifying_reply(reading: Interpretation) -> str:
+    """Ask what the person means, using what they did say (a country, a level), with a whole question to copy."""
+    where = f" in {country_phrase(reading.slots.countries[0])}" if reading.slots.countries else ""
+    level = f"{reading.slots.level} " if reading.slots.level else ""
+    return (f"I don't have an earlier question to follow here. What would you like to know{where}: pay, the skills "
+            f"postings ask for, or how to move into a role? For example: \"What do {level}data scientists "
+            f"earn{where}?\"")
 
 
 def _slot_swaps(previous: str, followup: str) -> list[tuple[str, str]]:

@@ -10,84 +10,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLE_PATTERNS: list[tuple[str, str]] = [
-    (r"\b(ml|machine[- ]learning)\s*(ops|operations)\b|\bmlops\b", "MLOps engineer"),
-    (r"\bprompt engineers?\b", "prompt engineer"),
-    (r"\b(ai|a\.i\.|artificial intelligence)\s+(engineers?|engineering|ingenieur\w*|ingenier[oa]s?|ingénieur\w*)\b|"
-     r"\b(ingeniero|ingenieur|ingénieur)s?\s+(de\s+)?(ia|ki|ai)\b", "AI engineer"),
-    (r"\b(ai|a\.i\.)\s+architects?\b", "AI architect"),
-    (r"\b(ai|a\.i\.)\s+(researchers?|research scientists?)\b|\bresearch scientists?\b", "research scientist"),
-    (r"\b(ml|machine[- ]learning)\s*(eng|engineers?|engineering)\b|\bmle\b|\bml eng\b", "machine learning engineer"),
-    (r"\bdata scien(tists?|ce)\b", "data scientist"),
-    (r"\bdata engineer(s|ing)?\b", "data engineer"),
-    (r"\bdata analysts?\b", "data analyst"),
-    (r"\bbusiness analysts?\b", "business analyst"),
-    (r"\bsoftware (engineers?|developers?)\b", "software engineer"),
-    (r"\bcloud engineers?\b", "cloud engineer"),
-    (r"\b(sys ?admins?|system administrators?)\b", "network and computer systems administrator"),
-]
+from advisor.agent.lexicon import lexicon
 
-COUNTRY_PATTERNS: list[tuple[str, str]] = [
-    (r"\b(u\.?s\.?a?\.?|united states|america|american|usa|estados unidos|vereinigte staaten)\b", "United States"),
-    (r"\b(uk|u\.k\.|united kingdom|britain|great britain|england|british|gb|reino unido)\b", "United Kingdom"),
-    (r"\b(germany|german|deutschland|alemania|allemagne|de)\b", "Germany"),
-    (r"\b(india|indian)\b", "India"),
-    (r"\b(canada|canadian)\b", "Canada"),
-    (r"\b(france|french|frankreich|francia)\b", "France"),
-    (r"\b(spain|spanish|españa|spanien)\b", "Spain"),
-    (r"\b(netherlands|dutch|holland)\b", "Netherlands"),
-    (r"\b(poland|polish)\b", "Poland"),
-    (r"\b(australia|australian)\b", "Australia"),
-    (r"\b(portugal|portuguese)\b", "Portugal"),
-    (r"\b(mexico|mexican)\b", "Mexico"),
-    (r"\b(brazil|brazilian)\b", "Brazil"),
-    (r"\b(ireland|irish)\b", "Ireland"),
-    (r"\b(switzerland|swiss)\b", "Switzerland"),
-    (r"\b(singapore)\b", "Singapore"),
-    (r"\b(japan|japanese)\b", "Japan"),
-    (r"\b(nigeria|nigerian)\b", "Nigeria"),
-    (r"\b(kenya)\b", "Kenya"),
-    (r"\b(pakistan)\b", "Pakistan"),
-    (r"\b(italy|italian)\b", "Italy"),
-    (r"\b(sweden|swedish)\b", "Sweden"),
-    (r"\b(austria|austrian)\b", "Austria"),
-    (r"\b(israel)\b", "Israel"),
-    (r"\b(china|chinese)\b", "China"),
-]
-
+LEX = lexicon("en")
+# (pattern, value) rows from the vocabulary file, in order: the first row that matches names the role.
+ROLE_PATTERNS: list[tuple[str, str]] = LEX.table("roles")
+COUNTRY_PATTERNS: list[tuple[str, str]] = LEX.table("countries")
 # Cities people name for a market: the data has countries only, so a city stands for its country (and the
 # answer says the figures are national).
-CITY_PATTERNS: list[tuple[str, str]] = [
-    (r"\b(london|manchester|edinburgh|cambridge uk)\b", "United Kingdom"),
-    (r"\b(berlin|munich|münchen|hamburg|frankfurt|cologne)\b", "Germany"),
-    (r"\b(paris|lyon)\b", "France"),
-    (r"\b(amsterdam|rotterdam|eindhoven)\b", "Netherlands"),
-    (r"\b(madrid|barcelona)\b", "Spain"),
-    (r"\b(dublin)\b", "Ireland"),
-    (r"\b(warsaw|krakow|kraków)\b", "Poland"),
-    (r"\b(toronto|vancouver|montreal|montréal)\b", "Canada"),
-    (r"\b(bangalore|bengaluru|hyderabad|mumbai|delhi|pune|chennai)\b", "India"),
-    (r"\b(sydney|melbourne)\b", "Australia"),
-    (r"\b(tokyo|osaka)\b", "Japan"),
-    (r"\b(new york( city)?|nyc|san francisco|sf|bay area|silicon valley|seattle|austin|boston|chicago|"
-     r"los angeles|denver|atlanta)\b", "United States"),
-]
-
-LEVEL_PATTERNS: list[tuple[str, str]] = [
-    (r"\b(juniors?|jr\.?|entry[- ]level|(new|recent) grad(uate)?s?|beginners?|interns?|einsteiger)\b", "junior"),
-    (r"\b(mid[- ]level|mid(?!-\d)|intermediate)\b", "mid"),
-    (r"\b(seniors?|sr\.?|experienced)\b", "senior"),
-    (r"\b(leads?|principal|staff|directors?|head of|executives?)\b", "lead"),
-]
-
-
+CITY_PATTERNS: list[tuple[str, str]] = LEX.table("cities")
+LEVEL_PATTERNS: list[tuple[str, str]] = LEX.table("levels")
 # Employers people ask about by name; others are found as a capitalised name after "at", "for", "from"...
-KNOWN_COMPANIES = ("google", "meta", "amazon", "microsoft", "apple", "netflix", "openai", "anthropic", "nvidia",
-                   "tiktok", "ibm", "oracle", "salesforce", "uber", "airbnb", "capital one", "deloitte", "accenture")
-_COMPANY_AFTER = re.compile(r"\b(?:at|for|from|by|join|joining)\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})")
-_NOT_COMPANIES = {"ai", "ml", "llm", "llms", "rag", "us", "usa", "uk", "i", "bls", "faang", "big", "a", "an", "the",
-                  "data", "senior", "junior", "machine", "mlops", "python", "sql", "genai", "nlp", "it"}
-_CONTRAST = re.compile(r"\b(vs\.?|versus|compared?|comparison|than|between|difference|or)\b")
+KNOWN_COMPANIES = LEX.words("known_companies")
+_COMPANY_AFTER = LEX.cue("company_after")
+_NOT_COMPANIES = set(LEX.words("not_companies"))
+_CONTRAST = LEX.cue("contrast")
 
 
 @dataclass
@@ -152,9 +89,9 @@ def extract(question: str) -> Slots:
     found = []
     for pattern, country in COUNTRY_PATTERNS:
         for m in re.finditer(pattern, q):
-            if country == "Germany" and m.group(0) == "de" and not re.search(r"\b(in|vs|and)\s+de\b", q):
+            if country == "Germany" and m.group(0) == "de" and not LEX.cue("germany_de").search(q):
                 continue
-            if country == "United States" and m.group(0) in ("us",) and not re.search(r"\b(the|in|vs)\s+us\b", q):
+            if country == "United States" and m.group(0) in ("us",) and not LEX.cue("us_the").search(q):
                 continue
             found.append((m.start(), country, span(m)))
             break
@@ -166,7 +103,7 @@ def extract(question: str) -> Slots:
         if all(c != country for _, c, _ in found):
             found.append((start, country, phrase))
     # "US" in upper case in the original is the country even without "in"
-    if re.search(r"\bUS\b", question) and all(c != "United States" for _, c, _ in found):
+    if LEX.cue("us_upper").search(question) and all(c != "United States" for _, c, _ in found):
         found.append((question.index("US"), "United States", "us"))
     for _, country, phrase in sorted(found):
         if country not in slots.countries:
@@ -184,21 +121,18 @@ def extract(question: str) -> Slots:
         else:
             slots.levels, slots.level_phrases = [first[1]], [first[2]]
     slots.company = _company(question, q, slots, span)
-    m = re.search(r"\b(\d{1,2})\+?\s*(years?|yrs?)\b", q)
+    m = LEX.cue("years_experience").search(q)
     if m:
         slots.years_experience = int(m.group(1))
-    named_years = list(dict.fromkeys(int(y) for y in re.findall(r"\b(20[12]\d)\b", q)))
+    named_years = list(dict.fromkeys(int(y) for y in LEX.cue("year").findall(q)))
     if named_years:
         slots.year = named_years[0]
-        if len(named_years) >= 2 and (_CONTRAST.search(q) or re.search(r"\b(from|change\w*|grow\w*|rose|rise\w*|"
-                                                                        r"fell|fall\w*|trend\w*|to)\b", q)):
+        if len(named_years) >= 2 and (_CONTRAST.search(q) or LEX.cue("year_change").search(q)):
             slots.years = named_years  # "from 2022 to 2024": each year looked up
-    if re.search(r"\bremote(ly)?\b|work from home|wfh", q):
+    if LEX.cue("remote").search(q):
         slots.remote = True
-        slots.remote_contrast = bool(re.search(
-            r"\b(less|more|lower|higher|than|vs\.?|versus|compare\w*|difference|premium|penalty|on-?site|in[- ]office|"
-            r"office)\b", q))
-    m = re.search(r"\b(with|without|knowing|know)\s+([a-z0-9+#.]+(?:\s[a-z0-9+#.]+)?)\s*(skills?)?\b", q)
+        slots.remote_contrast = bool(LEX.cue("remote_contrast").search(q))
+    m = LEX.cue("with_skill").search(q)
     if m and m.group(2) not in ("the", "a", "an", "my", "no"):
         slots.skill = m.group(2).split()[0]
     return slots

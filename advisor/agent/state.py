@@ -23,6 +23,7 @@ class AgentState(TypedDict, total=False):
     question: str  # as the user wrote it (after the input guard)
     standalone: str  # rewritten to stand alone (follow-ups), what retrieval sees
     intent: str
+    interpretation: dict[str, Any]  # interpret.Interpretation as a dict: the turn's one reading of the question
     verdict: str  # input guard verdict
     notices: list[str]
     evidence: list[dict[str, Any]]  # Evidence as dicts, in citation-candidate order
@@ -63,6 +64,7 @@ def turn_input(question: str) -> dict[str, Any]:
         "question": question,
         "standalone": "",
         "intent": "",
+        "interpretation": {},
         "verdict": "",
         "notices": [],
         "evidence": [],

@@ -8,41 +8,15 @@ the rest of the answer still comes from the articles.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.agent.intent import named_tools
+from advisor.agent.interpret import Ask, Interpretation, Source
 from advisor.agent.slots import Slots
 from advisor.config import Settings
 from advisor.retrieval import Retriever
 from advisor.types import Evidence
-
-_SKILL_LIST = re.compile(
-    r"\b(which|what|top|most|main|key|common)\b[^?]*\b(skills?|tools|technolog\w*|languages|stack)\b|"
-    r"\b(skills?|tools|technolog\w*)\b[^?]*\b(most|top|common|in demand|requested)\b",
-    re.I,
-)
-
-
-_ROLE_NOUN = re.compile(
-    r"\b((?:[A-Za-z0-9/+-]+\s){0,3}(?:managers?|engineers?|scientists?|specialists?|analysts?|developers?|"
-    r"architects?|researchers?|consultants?|designers?|owners?|leads?|administrators?))\b",
-    re.I,
-)
-_LEADING_NOISE = re.compile(r"^(?:(?:what|how|do|does|did|are|is|an?|the|for|of|much|well|paid|make|get|"
-                            r"earn|typical|typically|average|senior|junior)\s+)+", re.I)
-
-
-def _role_phrase(question: str) -> str:
-    """'How well paid are AI product managers?' → 'AI product managers': the words naming a role we don't know."""
-    m = _ROLE_NOUN.search(question)
-    if not m:
-        return ""
-    phrase = _LEADING_NOISE.sub("", m.group(1)).strip()
-    phrase = re.sub(r"s$", "", phrase)  # survey titles are singular: "AI Product Manager"
-    return phrase if len(phrase.split()) >= 2 else ""
 
 
 def _city_notice(slots: Slots) -> str:
@@ -59,11 +33,8 @@ def _city_notice(slots: Slots) -> str:
     return "The salary data has countries, not cities: " + "; ".join(parts) + "."
 
 
-def asks_for_skill_list(question: str) -> bool:
-    return bool(_SKILL_LIST.search(question))
-
-
 # The roles a skill is compared across when the question names no role ("Is Excel worth learning?").
+SOURCE_KIND = {Source.SURVEY: "salary_data", Source.POSTINGS: "posting_stats", Source.OFFICIAL: "bls"}
 SKILL_ROLES = ("data analyst", "data scientist", "data engineer", "machine learning engineer")
 
 
@@ -94,7 +65,7 @@ class Toolbox:
     def search(self, query: str, k: int = 6) -> list[Evidence]:
         return self.retriever.search(query, k=k)
 
-    def salary(self, question: str, slots: Slots) -> ToolOutcome:
+    def salary(self, reading: Interpretation) -> ToolOutcome:
         """One lookup per thing compared, each source side by side.
 
         A comparison names two roles ("data engineer or ML engineer?"), two countries ("Germany compared with the
@@ -105,9 +76,10 @@ class Toolbox:
         from advisor.tools.salary import SalaryQuery, salary_lookup
 
         out = ToolOutcome()
+        question, slots = reading.question, reading.slots
         # No role we recognise: let the tool's normaliser read the question itself; an unknown role then yields
         # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
-        role = slots.role or _role_phrase(question) or question
+        role = slots.role or reading.unknown_role or question
         country0 = slots.countries[0] if slots.countries else None
         sides: list[tuple[str, str | None, str | None, bool | None, int | None]]
         year = slots.year
@@ -123,7 +95,6 @@ class Toolbox:
             sides = [(role, country0, slots.level_phrase, on_site, year) for on_site in (True, False)]
         else:
             sides = [(role, country0, slots.level_phrase, slots.remote, year)]
-        official_first = bool(re.search(r"\b(bls|official|government|oews)\b", question, re.I))
         seen: set[str] = set()
         for role, country, level, remote, year in sides:
             try:
@@ -145,9 +116,10 @@ class Toolbox:
             evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen]
             seen |= {e.id for e in evidence}
             out.evidence += evidence
-            headline = [e for e in evidence if e.kind in ("salary_data", "bls")]
-            if official_first:
-                headline.sort(key=lambda e: e.kind != "bls")
+            # the survey and BLS figures answer "what does it pay"; a question that names a source gets its figure first
+            preferred = SOURCE_KIND.get(reading.source_first) if reading.source_first else None
+            headline = [e for e in evidence if e.kind in ("salary_data", "bls") or e.kind == preferred]
+            headline.sort(key=lambda e: e.kind != preferred)
             out.lead += [e.id for e in headline][: 2 if len(sides) == 1 else 1]
             rows = result.chart_rows()
             if rows:
@@ -160,11 +132,12 @@ class Toolbox:
             out.notices.append(_city_notice(slots))
         return out
 
-    def company(self, question: str, slots: Slots) -> ToolOutcome:
+    def company(self, reading: Interpretation) -> ToolOutcome:
         """Posted pay at the employer the question names; the only source with employers is the postings."""
         from advisor.tools.company import CompanyPayQuery, company_pay
 
         out = ToolOutcome()
+        slots = reading.slots
         if not slots.company:
             return out
         result = company_pay(CompanyPayQuery(company=slots.company, role=slots.role), self.store)
@@ -179,19 +152,18 @@ class Toolbox:
                                f"not {slots.company}.")
         return out
 
-    def ranking(self, question: str, slots: Slots) -> ToolOutcome:
+    def ranking(self, reading: Interpretation) -> ToolOutcome:
         """Job titles ranked by median pay, per source: for questions that name no role but ask which pays most."""
         from advisor.tools.ranking import RoleRankingQuery, rank_roles
 
         out = ToolOutcome()
-        lowest = bool(re.search(r"\b(lowest|least|worst)\b", question, re.I))
-        top = re.search(r"\btop\s+(\d{1,2})\b", question, re.I)
+        slots, lowest = reading.slots, reading.lowest_first
         experience = slots.level or (f"{slots.years_experience} years" if slots.years_experience else None)
         try:
             query = RoleRankingQuery(country=slots.countries[0] if slots.countries else None,
                                      experience=experience, year=slots.year, remote=slots.remote,
                                      order="lowest" if lowest else "highest",
-                                     top=min(25, max(1, int(top.group(1)))) if top else 10)
+                                     top=reading.top or 10)
         except ValueError as exc:
             out.notices.append(f"Role ranking: {exc}")
             return out
@@ -247,11 +219,12 @@ class Toolbox:
             out.charts.append({"kind": "skill_shares", "title": title, "rows": rows})
         return out
 
-    def conditions(self, question: str, slots: Slots) -> ToolOutcome:
+    def conditions(self, reading: Interpretation) -> ToolOutcome:
         """Remote, degree, health-insurance and full-time shares of the postings, for the role or all data jobs."""
         from advisor.tools.conditions import PostingConditionsQuery, posting_conditions
 
         out = ToolOutcome()
+        slots = reading.slots
         try:
             query = PostingConditionsQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
                                            experience=slots.level_phrase if slots.role else None)
@@ -264,7 +237,7 @@ class Toolbox:
         result = posting_conditions(query, self.store)
         if result.message:
             out.notices.append(result.message)
-        if re.search(r"insurance|benefit", question, re.I):
+        if reading.has(Ask.BENEFITS):
             out.notices += result.notes
         out.evidence += result.evidence()
         out.lead += [e.id for e in out.evidence]
@@ -273,26 +246,20 @@ class Toolbox:
                                "rows": result.chart_rows()})
         return out
 
-    def named_skills(self, question: str) -> list[str]:
-        """Skills of the postings' own vocabulary that the question names ("python", "power bi"), in its order."""
-        q = f" {question.lower()} "
-        found = [(m.start(), skill) for skill in self.store.skill_vocabulary() if len(skill) > 1
-                 and (m := re.search(rf"(?<![\w+#]){re.escape(skill)}(?![\w+#])", q))]
-        return [skill for _, skill in sorted(found)]
+    def skill_vocabulary(self) -> list[str]:
+        """The skill names the postings list (what `interpret` matches a question's skills against)."""
+        return list(self.store.skill_vocabulary())
 
-    def named_skill(self, question: str) -> str | None:
-        return next(iter(self.named_skills(question)), None)
-
-    def skills(self, question: str, slots: Slots) -> ToolOutcome:
+    def skills(self, reading: Interpretation) -> ToolOutcome:
         """Top skills of the role's postings as one citable sentence, plus the tool's own evidence."""
         from advisor.tools.skills import PostingQuery, posting_stats
 
         out = ToolOutcome()
-        named = self.named_skills(question)
+        slots, named = reading.slots, reading.skills_named
         skill = next(iter(named), None) or slots.skill
         if skill and not slots.role:
             return self._skill_across_roles(skill, slots)
-        if len(named) >= 2 and re.search(r"\b(or|vs\.?|versus|compared?)\b", question, re.I):
+        if reading.skills_compared:
             return self._skills_side_by_side(named[:3], slots)
         role = slots.role or "machine learning engineer"
         try:
@@ -311,23 +278,24 @@ class Toolbox:
             out.lead.append(result.focus.evidence_id)  # "how often do postings ask for SQL?": that share first
         # "what share need RAG skills?": a skill the 2023 skill lists don't have is answered by the articles, and
         # the role's top-skills list would answer another question ("which skills?")
-        unknown = [] if skill else named_tools(question)
+        unknown = [] if skill else reading.tools_unlisted
         if unknown:
             out.notices.append(f"The 2023 postings' skill lists don't include {', '.join(unknown)}; the figures "
                                "for it come from the articles.")
-        if result.skills and not unknown:
+        # one skill asked about ("how often is SQL asked for?"): its share answers; the top-skills list would pad
+        if result.skills and not unknown and (not skill or reading.has(Ask.SKILL_LIST)):
             top = ", ".join(f"{s.skill} ({s.share_text})" for s in result.skills[:8])
             summary = next((e for e in evidence if e.id == result.summary_evidence_id), None)
             out.evidence.append(Evidence(
                 id=f"{result.summary_evidence_id or 'skills'}:top",
-                text=(f"In {result.filter_text} (n={result.population:,} postings), the most requested skills "
+                text=(f"In {result.filter_text} ({result.population:,} postings), the most requested skills "
                       f"were {top} (share of postings listing each skill)."),
                 source=result.dataset,
                 title=summary.title if summary else result.dataset,
                 kind="posting_stats",
                 locator=result.filter,
             ))
-            if asks_for_skill_list(question):  # "which skills...?" — not "what share ask for AI agents?"
+            if reading.has(Ask.SKILL_LIST):  # "which skills...?" — not "what share ask for AI agents?"
                 out.lead.append(out.evidence[-1].id)
         out.evidence += evidence
         rows = result.chart_rows()

@@ -103,8 +103,7 @@ def _population(store: Store, query: PostingConditionsQuery) -> tuple[str, str, 
     if query.country:
         c = resolve_country(query.country)
         return (f"country_iso2 = {sql_quote(c.iso2)}", f"country='{c.iso2}'",
-                f"all data-job postings in {c.name} (country derived from job_location where job_country is "
-                "unreliable)")
+                f"all data-job postings in {c.name}")  # how the country was read is in the store's docs
     return "TRUE", "all rows", "all data-job postings"
 
 
@@ -125,7 +124,8 @@ def posting_conditions(query: PostingConditionsQuery, store: Store) -> PostingCo
                                      evidence_id=evidence_id(file, f"{flt}, conditions"))
     if population < query.min_n:
         result.ok = False
-        result.message = (f"Only {fmt_n(population)} postings match {human}; shares are withheld below the "
+        matches = "posting matches" if population == 1 else "postings match"
+        result.message = (f"Only {fmt_n(population)} {matches} ({human}); shares are withheld below the "
                           f"minimum of {fmt_n(query.min_n)}.")
         return result
     for (flag, label, _), count in zip(_FLAGS, row[2:], strict=True):

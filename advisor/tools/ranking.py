@@ -340,7 +340,8 @@ def _ranking_sentence(
     tail: str,
 ) -> str:
     head = "Highest-paying" if query.order == "highest" else "Lowest-paying"
-    at_least = f"n≥{query.min_n:,}"
+    unit = "responses" if "survey" in source_name else "postings"  # what each role's count counts
+    at_least = f"at least {query.min_n:,} {unit}"
     if len(shown) < qualifying:
         count = f"top {len(shown)} of {qualifying} roles with {at_least}"
     elif qualifying == 1:
@@ -349,7 +350,7 @@ def _ranking_sentence(
         count = f"both roles with {at_least}"
     else:
         count = f"all {qualifying} roles with {at_least}"
-    items = ", ".join(f"{r.label} {fmt_money(r.median)} ({fmt_n(r.n)})" for r in shown)
+    items = ", ".join(f"{r.label} {fmt_money(r.median)} ({fmt_n(r.n)} {unit})" for r in shown)
     return f"{head} roles in the {source_name} ({', '.join(scope)}, {years}; {count}): {items} ({tail})."
 
 
@@ -492,7 +493,7 @@ def _finish(
         out.year_min = min(g[4] for g in groups)
         out.year_max = max(g[5] for g in groups)
         scope = ", ".join(_scope_words(f))
-        out.text = f"In the {source_name} ({scope}, {out.year_text}; {file}): {out.message}"
+        out.text = f"In the {source_name} ({scope}, {out.year_text}): {out.message}"
         return out
     for i, (title, basis, n, q, ymin, ymax, extra) in enumerate(ranked[: query.top], start=1):
         senior_title = basis == "senior-looking title"
@@ -518,14 +519,13 @@ def _finish(
     if kind == "survey":
         dups = sum(r.duplicates_included or 0 for r in out.rows)
         out.duplicates_included = dups
-        dup_text = f"counts include {fmt_n(dups)} exact-duplicate rows, kept" if dups else "no duplicate rows"
-        tail = f"median annual salary in USD, self-reported, from {file}; {dup_text}"
+        tail = "median annual salary in USD, self-reported"
         if out.year_max == 2025:
             out.notes.append("2025 survey rows run only to 19 January 2025.")
     else:
         hourly = sum(r.hourly_converted or 0 for r in out.rows)
         out.hourly_converted = hourly
-        tail = f"median advertised annual salary in USD, from {file}"
+        tail = "median advertised annual salary in USD"
         if hourly:
             tail += f"; {fmt_n(hourly)} hourly rates converted at {HOURS_PER_YEAR:,} hours a year"
         if any(r.basis == "senior-looking title" for r in out.rows):

@@ -36,6 +36,7 @@ from advisor.data.normalize import (
     resolve_country,
 )
 from advisor.data.store import HOURS_PER_YEAR, Store
+from advisor.text import figures
 from advisor.tools.interface import result_dict
 from advisor.types import Evidence
 
@@ -79,8 +80,8 @@ def fmt_pct(share: float) -> str:
 
 
 def fmt_n(n: int) -> str:
-    """n=1,234."""
-    return f"n={n:,}"
+    """1,234: a count as a reader writes it (the sentence says what was counted, never "n=")."""
+    return f"{n:,}"
 
 
 def evidence_id(source: str, filter_text: str) -> str:
@@ -307,15 +308,19 @@ class ArticleFigure(BaseModel):
 
     @property
     def text(self) -> str:
-        where = self.country or "country not stated"
-        level = f", {EXPERIENCE_LABELS[self.experience]} level" if self.experience else ""
-        remote = ", remote" if self.remote else ""
-        cited = f", citing {self.cited_source}" if self.cited_source else ""
-        return (
-            f'The article "{self.title}" ({self.article_file}) states {fmt_money(self.figure_usd)} for '
-            f"{self.role} ({where}, {self.year}{level}{remote}{cited}): {self.measures}. "
-            f'Quote: "{self.clean_quote}"'
-        )
+        """One sentence: who the figure is about and the article's own words, which carry the figure (and often
+        the other end of its range). What the figure measures (base or total, a range's end) is in `measures`,
+        shown with the citation."""
+        label = EXPERIENCE_LABELS[self.experience] if self.experience else ""
+        level = (label if label.endswith("level") else f"{label} level") if label else None
+        cited = f"citing {self.cited_source}" if self.cited_source else None
+        country = resolve_country(self.country).name if self.country else None
+        context = ", ".join(x for x in (country, str(self.year) if self.year else None, level,
+                                        "remote" if self.remote else None, cited) if x)
+        stated = f"${self.figure_usd}" in figures(self.clean_quote)
+        figure = "" if stated else f" ({fmt_money(self.figure_usd)})"
+        return (f'The article "{self.title}" says of {self.role} pay{f" ({context})" if context else ""}: '
+                f'"{self.clean_quote.rstrip(".")}"{figure}.')
 
     @property
     def label(self) -> str:
@@ -337,6 +342,7 @@ class ArticleFigure(BaseModel):
                 "statistic": self.statistic,
                 "pay": self.pay,
                 "basis": self.basis,
+                "measures": self.measures,
             },
         )
 
@@ -451,14 +457,15 @@ class SalaryResult(BaseModel):
         return result_dict(self)
 
 
+def country_phrase(name: str) -> str:
+    """'the United Kingdom', 'Germany': a country's name as it reads after 'in'."""
+    return f"the {name}" if name.startswith(("United", "Netherlands", "Philippines")) else name
+
+
 def plain_subject(f: ResolvedFilters, plural: str = "s") -> str:
     """'Senior Machine Learning Engineers in Germany (remote)': who a figure is about, in words."""
     level = f"{f.experience_label} " if f.experience and f.experience_label else ""
-    if f.country:
-        the = "the " if f.country.name.startswith(("United", "Netherlands", "Philippines")) else ""
-        where = f" in {the}{f.country.name}"
-    else:
-        where = " (all countries)"
+    where = f" in {country_phrase(f.country.name)}" if f.country else " (all countries)"
     remote = "" if f.remote is None else (" (fully remote)" if f.remote else " (on-site)")
     year = f" in {f.year}" if f.year else ""
     text = f"{level}{f.role.label}{plural}{where}{remote}{year}"
@@ -583,17 +590,14 @@ def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     stats.p25, stats.median, stats.p75 = (float(x) for x in q)
     unit = "a year in USD (salary_in_usd)" if cur == "USD" else f"a year in {cur} (rows paid in {cur})"
     money = fmt_money if cur == "USD" else (lambda x: f"{cur} {int(round_half_up(float(x))):,}")
-    if f.dedupe:
-        dup_text = "exact-duplicate rows removed"
-    else:
-        dup_text = (
-            f"including {fmt_n(dups)} exact-duplicate rows, kept" if dups else "no exact-duplicate rows"
-        )
+    # how duplicate rows were counted is a property of the filter (`duplicates=kept|removed` in the locator and
+    # the sources panel), not something a reader of the answer needs
+    # one short sentence a reader can take in: the median, the middle half (25th to 75th percentile), how many
+    # said so and when; the exact filter and duplicate handling are in the citation's locator
     stats.text = (
-        f"{plain_subject(f)} reported a median salary of {money(stats.median)} "
-        f"(25th percentile {money(stats.p25)}, 75th percentile {money(stats.p75)}) "
-        f"{unit.replace(' (salary_in_usd)', '')}, "
-        f"from {fmt_n(n)} self-reported records, {stats.year_text} ({SURVEY_NAME}; {dup_text})."
+        f"In the {SURVEY_NAME}, {plain_subject(f)} reported a median salary of {money(stats.median)} "
+        f"{unit.replace(' (salary_in_usd)', '')} (middle half {money(stats.p25)} to {money(stats.p75)}; "
+        f"{fmt_n(n)} responses, {stats.year_text})."
     )
     return stats
 
@@ -637,7 +641,7 @@ def postings_role_condition(store: Store, f: ResolvedFilters) -> tuple[str, str,
         rx = role.postings_title_regex
         cond = f"regexp_matches(job_title, {sql_quote(rx)}, 'i')"
         shown = f"job_title ~* {sql_quote(rx)}"
-        human = f"postings whose title matches {role.label}"
+        human = f"postings with {role.label} in the job title"
         if senior:
             cond += f" AND regexp_matches(job_title, {sql_quote(SENIOR_TITLE_REGEX)}, 'i')"
             shown += f", job_title ~* {sql_quote(SENIOR_TITLE_REGEX)}"
@@ -671,7 +675,7 @@ def postings_scope(f: Any) -> tuple[list[str], list[str], list[str]]:
     if f.country:
         conds.append(f"country_iso2 = {sql_quote(f.country.iso2)}")
         parts.append(f"country='{f.country.iso2}'")
-        words.append(f"in {f.country.name} (country derived from job_location where job_country is unreliable)")
+        words.append(f"in {f.country.name}")  # read from the job's location where its country field is wrong
     if f.remote is not None:
         conds.append(f"remote = {'true' if f.remote else 'false'}")
         parts.append(f"job_work_from_home={f.remote}")
@@ -746,19 +750,15 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         stats.text = f"In {POSTINGS_NAME}, {human}: {stats.message}"
         return stats
     stats.p25, stats.median, stats.p75 = (float(x) for x in q)
-    hourly_text = (
-        f"; {fmt_n(hourly)} of them were hourly rates, converted at {HOURS_PER_YEAR:,} hours a year"
-        if hourly
-        else ""
-    )
+    hourly_text = f", {fmt_n(hourly)} of them hourly rates taken as {HOURS_PER_YEAR:,}-hour years" if hourly else ""
     subject = plain_subject(f)
     if f.experience in ("EN", "MI") and f.role.postings_short_titles:  # the non-senior class: say so
         subject = plain_subject(f.model_copy(update={"experience": None})) + " with non-senior titles (entry and " \
             "mid level together: postings can't tell them apart)"
     stats.text = (
         f"Job postings from {stats.year_text} for {subject} advertised a median salary of "
-        f"{fmt_money(stats.median)} a year (25th percentile {fmt_money(stats.p25)}, "
-        f"75th percentile {fmt_money(stats.p75)}), from {fmt_n(n)} postings{hourly_text}."
+        f"{fmt_money(stats.median)} a year (middle half {fmt_money(stats.p25)} to {fmt_money(stats.p75)}; "
+        f"{fmt_n(n)} postings{hourly_text})."
     )
     return stats
 
@@ -841,7 +841,8 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
                 )
             )
             continue
-        _, title, period, ref_year, emp, p25, med, p75, p10, p90, topcoded = r
+        # (the 10th and 90th percentiles stay in the table and the chart rows)
+        _, title, period, ref_year, emp, p25, med, p75, _p10, _p90, topcoded = r
         notes = ["BLS: wage and salary workers only; excludes the self-employed, bonuses and stock."]
         if f.experience or f.remote is not None:
             notes.append(
@@ -871,14 +872,13 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
                 return "at least $239,200 (BLS top-code)"
             return fmt_money(x)
 
-        emp_text = f"; estimated employment {emp:,}" if emp else ""
         # BLS has no AI-engineer or data-analyst occupation: a stand-in says so where the figure is read
-        proxy = f", the nearest BLS occupation to {f.role.label}s" if f.role.bls_note else ""
+        proxy = f" (the nearest BLS occupation to {f.role.label}s)" if f.role.bls_note else ""
+        # employees' wages only (no self-employed, bonuses or stock): why BLS reads lower than the survey
         st.text = (
-            f"{BLS_NAME} ({period}), {code} {title}{proxy} (US, all industries; wage and salary workers, "
-            f"excluding the self-employed, bonuses and stock): median annual wage {money(med, 'a_median')}, "
-            f"25th percentile {money(p25, 'a_pct25')}, 75th percentile {money(p75, 'a_pct75')}, "
-            f"10th-90th percentile {money(p10, 'a_pct10')}-{money(p90, 'a_pct90')}{emp_text}."
+            f"The {BLS_NAME} ({period}) put the US median annual wage of {title}{proxy} at "
+            f"{money(med, 'a_median')} (middle half {money(p25, 'a_pct25')} to {money(p75, 'a_pct75')}; "
+            f"employees' wages without bonuses or stock)."
         )
         out.append(st)
     return out

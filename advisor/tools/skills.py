@@ -335,14 +335,14 @@ def _skill_stat(
         )
     if st.median_with is not None or st.median_without is not None:
         w = (
-            f"{fmt_money(st.median_with)} with '{skill}' ({fmt_n(n_with)})"
+            f"{fmt_money(st.median_with)} with '{skill}' ({fmt_n(n_with)} postings)"
             if st.median_with is not None
-            else f"withheld with '{skill}' (only {fmt_n(n_with)})"
+            else f"withheld with '{skill}' (only {fmt_n(n_with)} postings)"
         )
         wo = (
-            f"{fmt_money(st.median_without)} without it ({fmt_n(n_without)})"
+            f"{fmt_money(st.median_without)} without it ({fmt_n(n_without)} postings)"
             if st.median_without is not None
-            else f"withheld without it (only {fmt_n(n_without)})"
+            else f"withheld without it (only {fmt_n(n_without)} postings)"
         )
         parts.append(f"Median posted salary: {w} vs {wo}, a year in USD.")
     elif st.notes:
@@ -431,8 +431,9 @@ def posting_stats(query: PostingQuery, store: Store) -> PostingStatsResult:
         return result
     if population < query.min_n:
         result.ok = False
+        matches = "posting matches" if population == 1 else "postings match"
         result.message = (
-            f"Only {fmt_n(population)} postings match {human}; skill shares and salaries are withheld "
+            f"Only {fmt_n(population)} {matches} ({human}); skill shares and salaries are withheld "
             f"below the minimum of {fmt_n(query.min_n)}."
         )
         return result

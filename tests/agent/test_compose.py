@@ -40,17 +40,20 @@ def test_a_short_term_before_its_definition_is_kept_as_its_subject():
     assert len(texts) == 2
 
 
-def test_an_article_figure_quote_stays_in_its_sentence():
+def test_an_article_figure_is_one_sentence_in_the_articles_words():
     from advisor.agent.compose import candidates
-    from advisor.types import Evidence
+    from advisor.tools.salary import ArticleFigure
 
-    ev = Evidence("f1", 'The article "T" (000_x.txt) states $90,000 for Prompt Engineer (US, 2026): low end. '
-                  'Quote: "Salaries range from $90,000 for junior profiles to over $175,000 at frontier AI companies."',
-                  "000_x.txt", "T", "article_figure")
-    (only,) = candidates([ev])
-    assert only.text == ('The article "T" (000_x.txt) states $90,000 for Prompt Engineer (US, 2026): low end; in its '
-                         'words, "Salaries range from $90,000 for junior profiles to over $175,000 at frontier AI '
-                         'companies".')
+    fig = ArticleFigure(id="x", article_file="000_x.txt", title="T", figure_usd=90_000, measures="low end",
+                        quote="Salaries range from $90,000 for junior profiles to over $175,000 at frontier AI "
+                              "companies.", statistic="low", pay="base", basis="range", role="Prompt Engineer",
+                        role_key="prompt engineer", country="US", year=2026)
+    (only,) = candidates([fig.evidence()])
+    assert only.text == ('The article "T" says of Prompt Engineer pay (United States, 2026): "Salaries range from '
+                         '$90,000 for junior profiles to over $175,000 at frontier AI companies".')
+    assert "000_x.txt" not in only.text and fig.evidence().metadata["measures"] == "low end"
+    bare = fig.model_copy(update={"quote": "Prompt engineers are well paid.", "country": None})
+    assert bare.text.endswith('"Prompt engineers are well paid" ($90,000).')  # the figure, when the words lack it
 
 
 def test_a_pay_answer_for_one_role_skips_figures_about_other_roles():

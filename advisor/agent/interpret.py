@@ -1,0 +1,193 @@
+"""One reading of the question per turn: a typed `Interpretation` that every later node reads.
+
+The question used to be read again by each step that needed something from it (the tool choice, each data
+tool, the coverage check, the composer), each with its own patterns, so a phrasing one reader understood
+another missed. Here it is read once, in the graph's `understand` step, from the vocabulary files
+(`advisor/agent/lexicon/`); the result travels in the graph state and is what gather, the tools and
+synthesize use. `ROUTES` (in `routes.py`) turns the asks into tool calls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from advisor.agent import intent as cues
+from advisor.agent.lexicon import lexicon
+from advisor.agent.slots import Slots, extract
+from advisor.text import figures
+
+LEX = lexicon("en")
+MIN_CLAIMED_PAY = 1_000.0  # smaller dollar figures in a pay question are hourly rates or typos, not a salary claim
+BACKGROUND_QUERIES = LEX.table("backgrounds")
+
+
+class Intent(StrEnum):
+    """What kind of question it is, as a whole (decides whether the sources are searched at all)."""
+
+    GREETING = "greeting"
+    OFF_TOPIC = "off_topic"
+    OFF_TOPIC_CANDIDATE = "off_topic_candidate"  # no career word: decided after retrieval
+    FACTUAL = "factual"
+    SALARY = "salary"
+    SKILLS = "skills"
+    ADVICE = "advice"
+    COMPARISON = "comparison"
+    CLARIFY = "clarify"  # a follow-up ("and in the UK?") with nothing before it to follow: ask what is meant
+
+
+class Ask(StrEnum):
+    """One part of what the question asks for; a question can ask several ("what do they earn and what skills
+    do they need?")."""
+
+    PAY = "pay"  # what a role earns (one lookup per side compared)
+    PAY_TREND = "pay_trend"  # how pay changes (a rate): the passages say, a salary level does not
+    RANKING = "ranking"  # which roles pay the most / least
+    COMPANY_PAY = "company_pay"  # what an employer named pays
+    SKILL_PAY = "skill_pay"  # what a skill adds to a role's pay
+    SKILLS = "skills"  # which skills postings ask for, or how often one is asked for
+    SKILL_LIST = "skill_list"  # a list of skills, not one skill's share
+    CONDITIONS = "conditions"  # remote, degree, insurance, full-time shares of postings
+    BENEFITS = "benefits"  # insurance and benefits in particular
+    DURATION = "duration"  # a span of time (how long the switch takes)
+    HOW_TO = "how_to"  # steps and advice
+
+
+class Source(StrEnum):
+    """A source the question names ("in 2023 job postings", "per the BLS"): its figure answers first."""
+
+    SURVEY = "survey"
+    POSTINGS = "postings"
+    OFFICIAL = "official"
+
+
+class Interpretation(BaseModel):
+    """What the question asks, and about whom, where, at which level and when."""
+
+    question: str = Field(description="the standalone question (follow-ups merged with their context)")
+    intent: Intent
+    asks: list[Ask] = Field(default_factory=list)
+    slots: Slots = Field(default_factory=Slots, description="roles, countries, cities, levels, years, company")
+    skills_named: list[str] = Field(default_factory=list, description="skills of the postings' vocabulary named")
+    pay_skill: str | None = Field(default=None, description="the skill whose pay difference is asked about")
+    skills_compared: bool = False  # "Tableau or Power BI?"
+    tools_unlisted: list[str] = Field(default_factory=list, description="tools named (some not in skill lists)")
+    unknown_role: str = Field(default="", description="words naming a role the vocabulary doesn't know")
+    source_first: Source | None = None  # "according to the BLS", "in job postings": that source's figure leads
+    lowest_first: bool = False  # a ranking from the bottom
+    top: int | None = None  # "top 5"
+    background_query: str | None = Field(default=None, description="passages for the asker's background")
+    claimed_pay: list[float] = Field(default_factory=list, description="pay figures the question asserts")
+
+    def has(self, ask: Ask) -> bool:
+        return ask in self.asks
+
+    def to_state(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any] | None, question: str = "") -> Interpretation:
+        """The turn's interpretation from the graph state (a run started elsewhere may carry none: read it)."""
+        return cls.model_validate(data) if data else interpret(question)
+
+
+def skills_in(text: str, vocabulary: Collection[str]) -> list[str]:
+    """Skills of `vocabulary` that `text` names ("python", "power bi"), in the text's order; a skill is a whole
+    token ("c++" but not the "r" in "senior"). A skill that is also an everyday word (the lexicon's
+    `ambiguous_skills`: "go", "word", "slack") counts only where it is written capitalised mid-sentence."""
+    q = f" {text.lower()} "
+    ambiguous = set(LEX.words("ambiguous_skills"))
+    found = [(m.start(), skill) for skill in vocabulary if (len(skill) > 1 or skill in ambiguous)
+             and (m := re.search(rf"(?<![\w+#]){re.escape(skill)}(?![\w+#])", q))
+             and (skill not in ambiguous or _capitalised_mid_sentence(skill, text))]
+    return [skill for _, skill in sorted(found)]
+
+
+def _capitalised_mid_sentence(word: str, text: str) -> bool:
+    """'I write Go at work' (a name), not 'Go all in?' (a sentence's first word) or 'in one go'."""
+    for m in re.finditer(rf"(?<![\w+#]){re.escape(word)}(?![\w+#])", text, re.I):
+        before = text[: m.start()].rstrip()
+        if m.group(0)[0].isupper() and before and before[-1] not in ".!?:;\"'(":
+            return True
+    return False
+
+
+def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
+    """The parts asked for, in the order the answer should serve them."""
+    asks: list[Ask] = []
+    pay_intent = intent in (Intent.SALARY, Intent.COMPARISON)
+    if cues.asks_role_ranking(question) and not slots.role:
+        asks.append(Ask.RANKING)  # no role to look up: rank them all
+    elif pay_intent and LEX.cue("trend").search(question) and len(slots.years) < 2:
+        asks.append(Ask.PAY_TREND)  # "how fast did pay grow?": a median of all years is no growth rate
+    elif pay_intent and (intent == Intent.SALARY or cues.asks_about_pay(question)):
+        asks.append(Ask.PAY)
+        if slots.company:
+            asks.append(Ask.COMPANY_PAY)
+    if intent == Intent.SKILLS or (pay_intent and LEX.cue("skill_list").search(question)):
+        asks.append(Ask.SKILLS)
+    if LEX.cue("skill_list").search(question):
+        asks.append(Ask.SKILL_LIST)
+    if intent not in (Intent.SALARY, Intent.COMPARISON, Intent.ADVICE) and cues.asks_posting_conditions(question):
+        asks.append(Ask.CONDITIONS)
+    if LEX.cue("benefits").search(question):
+        asks.append(Ask.BENEFITS)
+    if cues.asks_duration(question):
+        asks.append(Ask.DURATION)
+    if intent == Intent.ADVICE:
+        asks.append(Ask.HOW_TO)
+    return asks
+
+
+SOURCE_CUES = {  # in this order: "BLS" also names postings' pay
+    Source.OFFICIAL: LEX.cue("official_source"),
+    Source.POSTINGS: LEX.cue("postings_source"),
+    Source.SURVEY: LEX.cue("survey_source"),
+}
+
+
+def _source_named(question: str) -> Source | None:
+    """The source the question names, if one (official statistics first: "BLS" also names postings' pay)."""
+    return next((source for source, cue in SOURCE_CUES.items() if cue.search(question)), None)
+
+
+def _role_phrase(question: str) -> str:
+    """'How well paid are AI product managers?' → 'AI product manager': the words naming a role we don't know."""
+    m = LEX.cue("role_noun").search(question)
+    if not m:
+        return ""
+    phrase = LEX.cue("leading_noise").sub("", m.group(1)).strip()
+    phrase = phrase[:-1] if phrase.endswith("s") else phrase  # survey titles are singular: "AI Product Manager"
+    return phrase if len(phrase.split()) >= 2 else ""
+
+
+def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | None = None) -> Interpretation:
+    """Read `question` (already standalone) once. `skill_vocabulary` gives the postings' skill names; it is
+    only called for questions about pay or skills (it opens the data store)."""
+    intent = Intent(cues.classify(question))
+    slots = extract(question)
+    asks = _asks(question, intent, slots)
+    reading = Interpretation(question=question, intent=intent, asks=asks, slots=slots,
+                             tools_unlisted=cues.named_tools(question), unknown_role=_role_phrase(question),
+                             source_first=_source_named(question),
+                             lowest_first=bool(LEX.cue("lowest").search(question)),
+                             background_query=next((q for pattern, q in BACKGROUND_QUERIES
+                                                    if re.search(pattern, question, re.I)), None))
+    if Ask.PAY in asks:  # "they make $300k, right?" (not "I'm on 95k": the asker's own pay is no claim)
+        reading.claimed_pay = [float(f[1:]) for f in figures(cues.without_background(question)) if f.startswith("$")
+                               and float(f[1:]) >= MIN_CLAIMED_PAY]
+    if (top := LEX.cue("top_n").search(question)) is not None:
+        reading.top = min(25, max(1, int(next(g for g in top.groups() if g))))
+    if skill_vocabulary is not None and (Ask.PAY in asks or Ask.SKILLS in asks):
+        vocabulary = skill_vocabulary()
+        reading.skills_named = skills_in(question, vocabulary)
+        reading.skills_compared = len(reading.skills_named) >= 2  # "Docker and Kubernetes?": each one's share
+        if Ask.PAY in asks and slots.role:  # "I know Python, what would I earn?" asks no skill premium
+            reading.pay_skill = next(iter(skills_in(cues.without_background(question), vocabulary)), None)
+        if reading.pay_skill:
+            reading.asks = [Ask.SKILL_PAY] + [a for a in asks if a != Ask.SKILLS]
+    return reading

@@ -1,0 +1,3 @@
+from advisor.agent.lexicon import main
+
+raise SystemExit(main())

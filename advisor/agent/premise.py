@@ -1,0 +1,51 @@
+"""A figure the question asserts ("they earn $1 million, right?") is checked against the figures found.
+
+A question that states a pay figure wants it confirmed or corrected, and an answer that only lists other
+figures leaves the reader to notice the difference (or to read an unrelated "$300K" as a yes). The verdict
+compares the asserted figure with the headline pay figures the data tools computed for the question: near a
+median is a yes; outside every source's middle half, widened by a margin, is a no; in between the figures
+speak for themselves. The verdict is said in the answer's first words, before the figure that supports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from advisor.types import Evidence
+
+CONFIRM_WITHIN = 0.05  # a claim within 5% of a source's median is what that source says
+OUTSIDE_MARGIN = 0.25  # beyond the middle half by more than a quarter: no source supports it
+
+
+class Verdict(StrEnum):
+    CONFIRMED = "confirmed"
+    CONTRADICTED = "contradicted"
+    UNCLEAR = "unclear"
+
+
+OPENING = {
+    Verdict.CONFIRMED: "Yes, that is close to what the sources show: ",
+    Verdict.CONTRADICTED: "No, the sources show a different figure: ",
+}
+
+
+def check(claimed: Sequence[float], headline: Sequence[Evidence]) -> Verdict:
+    """The verdict on the pay figures a question asserts, from the headline pay evidence."""
+    ranges = [(float(e.metadata["p25"]), float(e.metadata["median"]), float(e.metadata["p75"])) for e in headline
+              if all(isinstance(e.metadata.get(k), int | float) for k in ("p25", "median", "p75"))]
+    if not claimed or not ranges:
+        return Verdict.UNCLEAR
+    if any(abs(x - med) <= CONFIRM_WITHIN * med for x in claimed for _, med, _ in ranges):
+        return Verdict.CONFIRMED
+    if all(x < lo * (1 - OUTSIDE_MARGIN) or x > hi * (1 + OUTSIDE_MARGIN) for x in claimed for lo, _, hi in ranges):
+        return Verdict.CONTRADICTED
+    return Verdict.UNCLEAR
+
+
+def open_with(verdict: Verdict, sentence: str) -> str:
+    """`sentence` with the verdict said first ("No, the sources show a different figure: in the survey, ...")."""
+    opening = OPENING.get(verdict)
+    if not opening or not sentence:
+        return sentence
+    return opening + sentence[0].lower() + sentence[1:] if not sentence[:2].isupper() else opening + sentence

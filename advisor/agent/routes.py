@@ -1,0 +1,50 @@
+"""Which data tools run for which reading of the question: a table, read top to bottom.
+
+Each row names an ask and the tool that serves it. Every row whose ask the question makes runs, in table
+order, which is also the order the answer leads with (the count of remote postings before anything else; a
+skill's pay difference before the role's pay). Adding a kind of question is a row here and an `Ask` in
+`interpret.py`, not another branch in the graph's gather step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from advisor.agent.interpret import Ask, Interpretation
+
+
+class Tool(StrEnum):
+    """The offline data tools (`Toolbox` methods of the same name)."""
+
+    CONDITIONS = "conditions"
+    SKILLS = "skills"
+    RANKING = "ranking"
+    COMPANY = "company"
+    SALARY = "salary"
+
+
+@dataclass(frozen=True)
+class Route:
+    ask: Ask
+    tool: Tool
+    why: str
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(Ask.CONDITIONS, Tool.CONDITIONS, "how many data jobs are remote: the count leads"),
+    Route(Ask.SKILL_PAY, Tool.SKILLS, "what a skill adds to pay: the pay with and without it leads"),
+    Route(Ask.RANKING, Tool.RANKING, "which roles pay the most: no role to look up, rank them all"),
+    Route(Ask.COMPANY_PAY, Tool.COMPANY, "an employer named: only its postings have its pay"),
+    Route(Ask.PAY, Tool.SALARY, "a role's pay: survey, postings, BLS and article figures side by side"),
+    Route(Ask.SKILLS, Tool.SKILLS, "which skills postings ask for, or how often one is asked for"),
+)
+
+
+def tools_for(reading: Interpretation) -> list[Tool]:
+    """The tools to run, in order, each once."""
+    chosen: list[Tool] = []
+    for route in ROUTES:
+        if reading.has(route.ask) and route.tool not in chosen:
+            chosen.append(route.tool)
+    return chosen

@@ -1,0 +1,74 @@
+"""Answers lead with the answer, stay within their length budget, and say yes or no to a figure the question
+asserts."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor import Advisor
+from advisor.agent import premise
+from advisor.agent.compose import word_count
+from advisor.types import Evidence
+from evals.metrics import answer_words, internal_details
+
+
+def _pay(median: float, p25: float, p75: float) -> Evidence:
+    return Evidence(id=f"e{median}", text=f"median ${median:,.0f}", source="s.csv", title="t", kind="salary_data",
+                    metadata={"p25": p25, "median": median, "p75": p75})
+
+
+def test_the_verdict_compares_the_claim_with_each_source() -> None:
+    survey, bls = _pay(156_100, 110_050, 202_615), _pay(140_910, 102_710, 181_210)
+    assert premise.check([1_000_000], [survey, bls]) == premise.Verdict.CONTRADICTED
+    assert premise.check([20_000], [survey, bls]) == premise.Verdict.CONTRADICTED
+    assert premise.check([150_000], [survey]) == premise.Verdict.CONFIRMED  # within 5% of the median
+    assert premise.check([190_000], [survey, bls]) == premise.Verdict.UNCLEAR  # high, but inside a middle half
+    assert premise.check([], [survey]) == premise.Verdict.UNCLEAR
+    article = Evidence(id="a", text="x", source="a.txt", title="a", kind="article")
+    assert premise.check([150_000], [article]) == premise.Verdict.UNCLEAR  # no figures to compare with
+    assert premise.open_with(premise.Verdict.CONTRADICTED, "In the survey, X.").startswith(
+        "No, the sources show a different figure: in the survey")
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    ("Data scientists make about $2 million a year, don't they?", "No,"),
+    ("is it true a data scientist takes home around $9k a year?", "No,"),
+])
+def test_a_false_pay_figure_is_corrected_first(advisor: Advisor, question: str, opening: str) -> None:
+    answer = advisor.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.text.startswith(opening), answer.text
+    assert answer.citations and "$" in answer.text.split("[1]")[0]  # the figure that corrects it, cited
+
+
+@pytest.mark.parametrize("question", [
+    "I'm a teacher who codes a bit in Python. How do I move into AI engineering?",
+    "What do AI engineers actually do day to day?",
+    "What do data engineers earn in the United States?",
+])
+def test_answers_stay_within_the_length_budget_and_plain(advisor: Advisor, question: str) -> None:
+    answer = advisor.ask(question)
+    assert not answer.refused, answer.text
+    budget = advisor.settings.answer_words
+    first = answer.text.split("]")[0]
+    # the data tools' headline sentences always stay; everything else fits the budget
+    assert answer_words(answer.text) <= budget + word_count(first), answer.text
+    assert internal_details(answer.text) == [], answer.text
+
+
+def test_the_budget_is_a_setting(advisor: Advisor) -> None:
+    q = "I'm a teacher who codes a bit in Python. How do I move into AI engineering?"
+    short = Advisor(advisor.settings.model_copy(update={"answer_words": 40, "checkpointer": "memory"}))
+    long = Advisor(advisor.settings.model_copy(update={"answer_words": 400, "checkpointer": "memory"}))
+    assert answer_words(short.ask(q).text) < answer_words(long.ask(q).text)
+
+
+def test_a_follow_up_with_nothing_to_follow_is_asked_back(advisor: Advisor) -> None:
+    """'and in the UK?' as a conversation's first message: ask what is meant instead of calling it off-topic; the
+    same words after a real question are answered."""
+    first = advisor.ask("and in the UK?", thread_id="clarify-1")
+    assert first.intent == "clarify" and "the United Kingdom" in first.text and '"What do' in first.text
+    assert not first.citations
+    advisor.ask("What do data scientists earn in the US?", thread_id="clarify-2")
+    followed = advisor.ask("and in the UK?", thread_id="clarify-2")
+    assert followed.intent != "clarify" and not followed.refused and "United Kingdom" in followed.text

@@ -1,0 +1,88 @@
+"""The question is read once per turn into a typed `Interpretation`, and a route table picks the tools."""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import pytest
+
+from advisor.agent import coverage, intent, interpret, nodes
+from advisor.agent.interpret import Ask, Intent, Interpretation, Source
+from advisor.agent.routes import ROUTES, Tool, tools_for
+from advisor.agent.slots import Slots
+from advisor.agent.tools import Toolbox
+
+VOCABULARY = ["python", "sql", "spark", "tableau", "power bi", "excel", "aws"]
+
+
+def read(question: str) -> Interpretation:
+    return interpret.interpret(question, lambda: VOCABULARY)
+
+
+@pytest.mark.parametrize(("question", "intent_", "asks"), [
+    ("roughly what would a junior data analyst in Canada take home per year?", Intent.SALARY, [Ask.PAY]),
+    ("Which three data job titles are the worst paid?", Intent.SALARY, [Ask.RANKING]),
+    ("what share of ML engineer ads allow working remotely?", None, [Ask.CONDITIONS]),
+    ("Is it worth learning spark if I'm a data engineer, pay-wise?", None, [Ask.SKILL_PAY]),
+    ("How long should I expect a move from QA tester to AI engineer to take?", Intent.ADVICE,
+     [Ask.DURATION, Ask.HOW_TO]),
+])
+def test_the_reading_names_what_is_asked(question: str, intent_: Intent | None, asks: list[Ask] | None) -> None:
+    r = read(question)
+    if intent_ is not None:
+        assert r.intent == intent_
+    if asks is not None:
+        assert all(a in r.asks for a in asks), r.asks
+
+
+def test_the_reading_holds_the_slots_and_the_source_preference() -> None:
+    r = read("What do senior data engineers earn in Munich according to official statistics?")
+    assert r.slots.role == "data engineer" and r.slots.level == "senior"
+    assert r.slots.countries == ["Germany"] and r.slots.cities == ["Munich"]
+    assert r.source_first == Source.OFFICIAL and Ask.PAY in r.asks
+    assert read("what were data scientist jobs advertised at in 2023?").source_first == Source.POSTINGS
+    bottom = read("Name the 5 lowest paid data roles")
+    assert bottom.lowest_first and bottom.top == 5 and tools_for(bottom) == [Tool.RANKING]
+
+
+def test_the_reading_survives_the_checkpointer() -> None:
+    r = read("Tableau or Power BI for a data analyst in the UK?")
+    assert r.skills_compared and r.skills_named == ["tableau", "power bi"]
+    stored = json.loads(json.dumps(r.to_state()))  # what any checkpointer can keep
+    assert Interpretation.from_state(stored) == r
+
+
+def test_routes_run_in_table_order_each_tool_once() -> None:
+    def reading(*asks: Ask) -> Interpretation:
+        return Interpretation(question="q", intent=Intent.SALARY, asks=list(asks), slots=Slots())
+
+    assert tools_for(reading(Ask.PAY, Ask.COMPANY_PAY)) == [Tool.COMPANY, Tool.SALARY]
+    assert tools_for(reading(Ask.PAY, Ask.SKILL_PAY)) == [Tool.SKILLS, Tool.SALARY]
+    assert tools_for(reading(Ask.SKILLS, Ask.CONDITIONS)) == [Tool.CONDITIONS, Tool.SKILLS]
+    assert tools_for(reading(Ask.SKILL_PAY, Ask.SKILLS)) == [Tool.SKILLS]
+    assert tools_for(reading(Ask.HOW_TO, Ask.DURATION)) == []
+    assert all(callable(getattr(Toolbox, route.tool.value)) for route in ROUTES)
+
+
+def test_a_turn_reads_the_question_once(advisor, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """No step after `understand` parses the question again: slot extraction runs only inside the reading."""
+    callers: list[str] = []
+    readings: list[str] = []
+    real_extract, real_interpret = interpret.extract, interpret.interpret
+
+    def counting_extract(question: str) -> Slots:
+        callers.append(inspect.stack()[1].function)
+        return real_extract(question)
+
+    def counting_interpret(*args, **kwargs):  # type: ignore[no-untyped-def]
+        readings.append(args[0])
+        return real_interpret(*args, **kwargs)
+
+    for module in (interpret, intent, coverage, nodes):
+        monkeypatch.setattr(module, "extract", counting_extract, raising=False)
+    monkeypatch.setattr(nodes, "interpret", counting_interpret)
+    answer = advisor.ask("What do data scientists earn in Germany, and which skills do their postings list?")
+    assert not answer.refused
+    assert len(readings) == 1
+    assert set(callers) <= {"interpret", "classify"}, callers
