@@ -62,10 +62,7 @@ NOT_COVERED_REPLY = (
     "official BLS wage tables."
 )
 # Advice questions also read the passages on moving into the field, whatever the background.
-ADVICE_QUERIES = (
-    "skills and hands-on projects needed to become an AI engineer",
-    "how to transition into AI engineering from an IT career",
-)
+ADVICE_QUERIES = lexicon("en").words("advice_queries")
 MIN_LLM_SUPPORT = 0.5  # below this share of supported claims, the offline composer answers instead
 MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
 RARE_IDF = 2.8  # a word in at most ~1 passage in 16: specific enough to say what a question is about
