@@ -51,6 +51,9 @@ class Citation:
     locator: str = ""
     evidence_id: str = ""
     context: str = ""  # the whole passage the quote was taken from, for "show in context"
+    # the cited Evidence's metadata (subject, counts, years, figures): what `advisor.sources` turns into a plain
+    # heading and a rows summary, so no surface has to show the filter string as the source's name
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass
@@ -84,10 +87,13 @@ class Answer:
         return data
 
     def sources_markdown(self) -> str:
+        """The numbered sources as plain text (CLI): heading, details line with the exact filter, the quote."""
+        from advisor.sources import describe  # advisor.sources imports this module
+
         lines = []
         for c in self.citations:
-            where = f" — {c.locator}" if c.locator else ""
-            lines.append(f"[{c.n}] {c.title} ({c.source}{where})\n    \"{c.quote}\"")
+            view = describe(c)
+            lines.append(f"[{c.n}] {view.heading}\n    {view.details}\n    \"{c.quote}\"")
         return "\n".join(lines)
 
 

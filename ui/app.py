@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -23,18 +24,15 @@ import gradio as gr
 from advisor import threads
 from advisor.api import Advisor
 from advisor.config import Settings
-from advisor.types import Answer, Citation
+from advisor.types import Answer
 from ui.charts import build_figure
 from ui.render import (
-    EMPTY_CONTEXT,
     EMPTY_SOURCES,
     chat_markdown,
     check_question,
-    citation_by_n,
-    context_html,
+    counter_html,
     normalise_history,
     notice_html,
-    picker_choices,
     progress_html,
     sources_html,
     status_html,
@@ -42,6 +40,8 @@ from ui.render import (
 from ui.security import LoginThrottle, login_throttle_middleware
 
 log = logging.getLogger(__name__)
+# Runs in the page: [n] chips that open source n, the character counter (see the file's comments).
+PAGE_JS = (Path(__file__).parent / "page.js").read_text(encoding="utf-8")
 # The offline composer produces a whole answer in milliseconds; sentences are shown one by one so the page reads
 # like a stream (and a slow LLM's sentences arrive at their own pace anyway).
 STREAM_PACING_S = 0.04
@@ -61,7 +61,7 @@ HEADER = f"""
   <div>
     <h1>{TITLE}</h1>
     <p>Career answers about AI engineering, quoted from articles, 2023 job postings, a salary survey and BLS
-    tables. Every <b>[n]</b> links to its source on the right. Runs fully offline.</p>
+    tables. Tap any <b>[n]</b> in an answer to see the passage or rows behind it. Runs fully offline.</p>
   </div>
 </div>
 """
@@ -73,7 +73,8 @@ CSS = """
 #adv-header p { margin: 2px 0 0; color: var(--body-text-color-subdued); font-size: 0.92rem; max-width: 900px; }
 .adv-logo { width: 42px; height: 42px; border-radius: 12px; display: grid; place-items: center; font-size: 22px;
   color: white; background: linear-gradient(135deg, #6366f1, #8b5cf6); flex: none; }
-#status:empty { display: none; }
+#status { min-height: 2.6rem; }  /* reserved: notes come and go without moving the chat */
+#status .adv-notice { max-height: 7.5rem; overflow-y: auto; }
 .adv-notice { padding: 8px 12px; border-radius: 10px; margin: 4px 0; font-size: 0.9rem; line-height: 1.45; }
 .adv-notice ul { margin: 4px 0 0 18px; padding: 0; }
 .adv-notice summary { cursor: pointer; }
@@ -107,9 +108,37 @@ CSS = """
 .adv-quoted { margin: 6px 0; font-size: 0.86rem; }
 .adv-passage { white-space: pre-wrap; font-size: 0.88rem; line-height: 1.6; margin-top: 6px; padding: 10px 12px;
   border-radius: 10px; background: var(--background-fill-secondary); }
-#source-context mark, .adv-quoted mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px; }
+.adv-src mark, .adv-quoted mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px; }
 #new-chat { max-width: 190px; }
 #chatbot .message-row .bot { line-height: 1.6; }
+/* citations you can follow (ui/page.js turns "[n]" into these) */
+.adv-cite { display: inline-block; border: 1px solid #c7d2fe; background: #eef2ff; color: #4338ca; font-weight: 650;
+  font-size: 0.78em; line-height: 1.3; padding: 0 5px; margin: 0 1px; border-radius: 6px; cursor: pointer;
+  vertical-align: baseline; }
+.adv-cite:hover, .adv-cite:focus-visible { background: #4f46e5; color: white; }
+.adv-src { scroll-margin-top: 12px; }
+.adv-src.adv-flash { border-color: #6366f1; box-shadow: 0 0 0 3px #c7d2fe; background: #f5f7ff; }
+.adv-src-head { cursor: pointer; }
+.adv-rows { font-size: 0.86rem; margin-top: 4px; }
+.adv-ctx { margin-top: 6px; font-size: 0.84rem; }
+.adv-ctx summary { cursor: pointer; color: #4f46e5; font-weight: 600; }
+.adv-details { font-size: 0.74rem; color: var(--body-text-color-subdued); margin-top: 6px; overflow-wrap: anywhere;
+  font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+#adv-counter { font-variant-numeric: tabular-nums; }
+#adv-counter.adv-over { color: #b91c1c; font-weight: 650; }
+#chart img { max-width: 100%; height: auto; }
+#chatbot .message { overflow-wrap: anywhere; }
+#chatbot pre, #chatbot code { white-space: pre-wrap; word-break: break-word; }
+#question button { white-space: nowrap; min-width: max-content; }
+@media (min-width: 1024px) { #sources { max-height: 760px; overflow-y: auto; } }
+@media (max-width: 700px) {
+  .gradio-container { padding: 0 6px !important; }
+  #adv-header h1 { font-size: 1.2rem; }
+  #adv-header p { font-size: 0.84rem; }
+  .adv-logo { width: 34px; height: 34px; font-size: 18px; }
+  #chatbot { height: 62vh !important; }
+  .adv-col { min-width: 0 !important; }
+}
 """
 
 # Answering shares one queue: the advisor's DuckDB store and graph are not meant for parallel calls.
@@ -220,24 +249,11 @@ class _Outputs:
     question: gr.Textbox
     status: gr.HTML
     sources: gr.HTML
-    picker: gr.Dropdown
-    context: gr.HTML
     chart: gr.Plot
-    cites: gr.State
     thread: gr.State
 
     def as_list(self) -> list[Any]:
-        return [
-            self.chatbot,
-            self.question,
-            self.status,
-            self.sources,
-            self.picker,
-            self.context,
-            self.chart,
-            self.cites,
-            self.thread,
-        ]
+        return [self.chatbot, self.question, self.status, self.sources, self.chart, self.thread]
 
 
 def _snapshot(msgs: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -261,18 +277,9 @@ def _status(answer: Answer) -> str:
 
 
 def _answer_panels(answer: Answer) -> tuple[Any, ...]:
-    """Status, sources, picker, context and chart for a finished answer."""
-    cites = list(answer.citations)
-    first = cites[0] if cites else None
+    """Status, sources (each card opens onto its passage or rows) and chart for a finished answer."""
     fig = build_figure(answer.charts)
-    return (
-        _status(answer),
-        sources_html(cites),
-        gr.update(choices=picker_choices(cites), value=first.n if first else None, interactive=bool(cites)),
-        context_html(first),
-        gr.update(value=fig, visible=fig is not None),
-        cites,
-    )
+    return (_status(answer), sources_html(answer.citations), gr.update(value=fig, visible=fig is not None))
 
 
 def _not_ready_message(state: BuildState) -> str | None:
@@ -302,16 +309,16 @@ class ChatHandlers:
         problem = check_question(message, self.settings.max_question_chars)
         if problem:
             level = "info" if not (message or "").strip() else "warn"
-            yield (gr.skip(), gr.skip(), notice_html(problem, level), *_skip(6))
+            yield (gr.skip(), gr.skip(), notice_html(problem, level), *_skip(3))
             return
         waiting = _not_ready_message(self.builder.state())
         if waiting:
-            yield (gr.skip(), gr.skip(), waiting, *_skip(6))
+            yield (gr.skip(), gr.skip(), waiting, *_skip(3))
             return
         try:
             thread_id = threads.scoped_thread_id("ui", thread_id)
         except threads.ThreadIdError as exc:  # the page's own state holds ids we made; say so rather than crash
-            yield (gr.skip(), gr.skip(), notice_html(html.escape(str(exc)), "error"), *_skip(6))
+            yield (gr.skip(), gr.skip(), notice_html(html.escape(str(exc)), "error"), *_skip(3))
             return
         msgs = normalise_history(history)
         msgs.append({"role": "user", "content": message.strip()})
@@ -321,10 +328,7 @@ class ChatHandlers:
             "",
             notice_html("Looking through the sources…", "info"),
             EMPTY_SOURCES,
-            gr.update(choices=[], value=None, interactive=False),
-            EMPTY_CONTEXT,
             gr.update(value=None, visible=False),
-            [],
             thread_id,
         )
 
@@ -338,7 +342,7 @@ class ChatHandlers:
                     if msgs[-1]["role"] != "assistant":
                         msgs.append({"role": "assistant", "content": ""})
                     msgs[-1]["content"] = text
-                    yield (_snapshot(msgs), *_skip(8))
+                    yield (_snapshot(msgs), *_skip(5))
                     time.sleep(STREAM_PACING_S)
                 if event.answer is not None:
                     answer = event.answer
@@ -352,23 +356,20 @@ class ChatHandlers:
                 f"{str(exc)[:300]}). Please try again.",
                 "error",
             )
-            yield (_snapshot(msgs), gr.skip(), status, *_skip(6))
+            yield (_snapshot(msgs), gr.skip(), status, *_skip(3))
             return
         if answer is None:
             yield (
                 _snapshot(msgs),
                 gr.skip(),
                 notice_html("The advisor returned no answer. Please try again.", "error"),
-                *_skip(6),
+                *_skip(3),
             )
             return
         if msgs[-1]["role"] != "assistant":
             msgs.append({"role": "assistant", "content": ""})
         msgs[-1]["content"] = answer.text or text
         yield (_snapshot(msgs), gr.skip(), *_answer_panels(answer), thread_id)
-
-    def show_source(self, n: Any, cites: list[Citation] | None) -> str:
-        return context_html(citation_by_n(cites or [], n))
 
     def reset(self) -> tuple[Any, ...]:
         """A new conversation: new thread id, so the advisor's memory starts empty too."""
@@ -377,10 +378,7 @@ class ChatHandlers:
             "",
             "",
             EMPTY_SOURCES,
-            gr.update(choices=[], value=None, interactive=False),
-            EMPTY_CONTEXT,
             gr.update(value=None, visible=False),
-            [],
             new_thread_id(),
         )
 
@@ -450,11 +448,9 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         thread = gr.State("")
-        cites = gr.State([])
         gr.HTML(HEADER)
-        status = gr.HTML("", elem_id="status")
         with gr.Row(equal_height=False):
-            with gr.Column(scale=7, min_width=420):
+            with gr.Column(scale=7, min_width=420, elem_classes=["adv-col"]):
                 chatbot = gr.Chatbot(
                     elem_id="chatbot",
                     show_label=False,
@@ -477,30 +473,21 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
                     max_lines=6,
                     autofocus=True,
                     submit_btn="Ask",
+                    stop_btn="Stop",
                 )
+                # below the input, with room reserved (CSS): notes appear without moving the conversation
+                status = gr.HTML("", elem_id="status")
                 with gr.Row():
                     new_chat = gr.Button("+ New conversation", elem_id="new-chat", size="sm", variant="secondary")
-                    gr.HTML(
-                        f'<div class="adv-receipt" style="text-align:right">Questions up to '
-                        f"{settings.max_question_chars:,} characters · answers cite their sources</div>"
-                    )
+                    gr.HTML(counter_html(settings.max_question_chars))
                 chart = gr.Plot(elem_id="chart", show_label=False, visible=False, format="png")
-            with gr.Column(scale=5, min_width=340):
+            with gr.Column(scale=5, min_width=340, elem_classes=["adv-col"]):
                 gr.HTML('<div class="adv-panel-title">Sources</div>')
-                sources = gr.HTML(EMPTY_SOURCES, elem_id="sources", max_height=460, js_on_load=None)
-                picker = gr.Dropdown(
-                    choices=[],
-                    value=None,
-                    label="Show a source in context",
-                    elem_id="source-picker",
-                    interactive=False,
-                    filterable=False,
-                )
-                context = gr.HTML(EMPTY_CONTEXT, elem_id="source-context", max_height=420, js_on_load=None)
+                sources = gr.HTML(EMPTY_SOURCES, elem_id="sources", js_on_load=None)
 
         # Cheap handlers that must never wait behind an answer (or behind another tab's index-build poll).
         free: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden", "concurrency_limit": None}
-        out = _Outputs(chatbot, question, status, sources, picker, context, chart, cites, thread)
+        out = _Outputs(chatbot, question, status, sources, chart, thread)
         inputs = [question, chatbot, thread]
         # The submit event is the streaming API too ("/chat"); gr.State stays hidden from API clients.
         question.submit(
@@ -517,7 +504,6 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
         # The chatbot's own trash button must also forget the thread, or follow-ups would use the old context.
         chatbot.clear(h.reset, None, out.as_list(), **free)
         new_chat.click(h.reset, None, out.as_list(), **free)
-        picker.input(h.show_source, [picker, cites], context, **free)
         demo.load(new_thread_id, None, thread, **free)
         demo.load(h.prepare, None, [status, question], **free)
         gr.api(h.ask_api, api_name="ask", concurrency_id=ADVISOR_QUEUE)
@@ -560,6 +546,7 @@ def launch(
         show_error=False,
         theme=THEME,
         css=CSS,
+        js=PAGE_JS,
         footer_links=["api"],
         ssr_mode=False,
         mcp_server=False,

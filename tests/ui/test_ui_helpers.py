@@ -31,7 +31,7 @@ from ui.render import (
     context_html,
     find_quote,
     normalise_history,
-    picker_choices,
+    source_label,
     progress_html,
     sources_html,
     status_html,
@@ -189,20 +189,20 @@ def test_answer_streams_then_fills_sources_and_chart() -> None:
     assert first[0][-1] == {"role": "user", "content": "What about agents?"} and first[1] == ""
     streamed = [o[0][-1]["content"] for o in outs[1:-1]]
     assert streamed == ["AI Agents appear ", "AI Agents appear in 47.3% of postings. [1]"]
-    msgs, _, status, sources, picker, context, chart, cites, thread_out = outs[-1]
+    msgs, _, status, sources, chart, thread_out = outs[-1]
     assert [m["content"] for m in msgs] == ["earlier", "before", "What about agents?", final.text]
     assert "003_2a3e108b44c3953e.txt" in sources and "Key Findings" in sources
-    assert picker["choices"] == [(picker["choices"][0][0], 1)] and picker["value"] == 1
-    assert "<mark>" in context and "47.3%" in context
+    assert 'id="adv-src-1"' in sources  # where a clicked [1] scrolls to
+    assert "<mark>" in sources and "47.3%" in sources  # the card opens onto the quote in its passage
     assert chart["visible"] is True and isinstance(chart["value"], Figure)
-    assert cites == [CITE] and thread_out == thread
+    assert thread_out == thread
     assert "1 source" in status
 
 
 def test_answer_without_charts_hides_the_chart() -> None:
     fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
     *_, last = _handlers(fake).respond("q?", [], "t")
-    assert last[6]["visible"] is False and last[6]["value"] is None
+    assert last[4]["visible"] is False and last[4]["value"] is None
 
 
 def test_refusal_and_backend_notices_are_readable() -> None:
@@ -277,7 +277,7 @@ def test_page_has_the_documented_ids_and_no_analytics() -> None:
     demo = build_app(cast(Advisor, FakeAdvisor()))
     assert demo.analytics_enabled is False
     ids = {getattr(block, "elem_id", None) for block in demo.blocks.values()}
-    assert {"question", "chatbot", "sources", "source-picker", "source-context", "chart", "status"} <= ids
+    assert {"question", "chatbot", "sources", "chart", "status"} <= ids
     assert {"/ask", "/chat"} <= {f"/{d.api_name}" for d in demo.fns.values() if d.api_name}
 
 
@@ -296,7 +296,7 @@ def test_sources_panel_lists_title_file_locator_and_quote_escaped() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html and "a &lt; b" in html
     assert "2 sources" in html
     assert sources_html([]) == EMPTY_SOURCES
-    assert [n for _, n in picker_choices([CITE, evil])] == [1, 2]
+    assert [source_label(c) for c in (CITE, evil)] == [f"[1] {CITE.title}", "[2] <script>alert(1)</script>"]
     assert citation_by_n([CITE, evil], "2") is evil and citation_by_n([CITE], None) is None
 
 
