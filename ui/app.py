@@ -137,7 +137,11 @@ CSS = """
   #adv-header p { font-size: 0.84rem; }
   .adv-logo { width: 34px; height: 34px; font-size: 18px; }
   #chatbot { height: 62vh !important; }
-  .adv-col { min-width: 0 !important; }
+  /* one column: the answer, the input, then the sources right below (a tapped [n] scrolls there) */
+  #adv-main { flex-direction: column !important; flex-wrap: nowrap !important; }
+  #adv-main > .adv-col { min-width: 0 !important; width: 100% !important; flex: none !important; }
+  #adv-tools { flex-wrap: wrap !important; }
+  #adv-tools > * { min-width: 0 !important; }
 }
 """
 
@@ -449,7 +453,7 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         thread = gr.State("")
         gr.HTML(HEADER)
-        with gr.Row(equal_height=False):
+        with gr.Row(equal_height=False, elem_id="adv-main"):
             with gr.Column(scale=7, min_width=420, elem_classes=["adv-col"]):
                 chatbot = gr.Chatbot(
                     elem_id="chatbot",
@@ -477,7 +481,7 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
                 )
                 # below the input, with room reserved (CSS): notes appear without moving the conversation
                 status = gr.HTML("", elem_id="status")
-                with gr.Row():
+                with gr.Row(elem_id="adv-tools"):
                     new_chat = gr.Button("+ New conversation", elem_id="new-chat", size="sm", variant="secondary")
                     gr.HTML(counter_html(settings.max_question_chars))
                 chart = gr.Plot(elem_id="chart", show_label=False, visible=False, format="png")

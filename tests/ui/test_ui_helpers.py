@@ -31,8 +31,8 @@ from ui.render import (
     context_html,
     find_quote,
     normalise_history,
-    source_label,
     progress_html,
+    source_label,
     sources_html,
     status_html,
 )
