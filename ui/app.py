@@ -175,6 +175,14 @@ def basic_auth(settings: Settings) -> tuple[str, str] | None:
 # --- first start: index building ---------------------------------------------
 
 
+# Asked once at server start, with no thread: it loads what every answer needs (MiniLM, the index, the data
+# stores, the graph), so the first person's question is no slower than the next one.
+WARMUP_QUESTION = "Which skills do machine learning engineer postings ask for most?"
+WARMING = "warming"  # BuildState.stage while the warm-up question runs
+# How long a question waits for a warm-up in progress before it is answered anyway.
+WARMUP_WAIT_S = 120.0
+
+
 @dataclass(frozen=True)
 class BuildState:
     running: bool
@@ -185,6 +193,10 @@ class BuildState:
     error: str | None = None
     elapsed: float | None = None
 
+    @property
+    def warming(self) -> bool:
+        return self.running and self.stage == WARMING
+
 
 class IndexBuilder:
     """Builds the index once, in a background thread, so every open page can show its progress.
@@ -193,8 +205,11 @@ class IndexBuilder:
     would freeze the page and, with several tabs open, start it twice.
     """
 
-    def __init__(self, advisor: Advisor) -> None:
+    def __init__(self, advisor: Advisor, warm: bool = False) -> None:
         self.advisor = advisor
+        self._warm_wanted = warm
+        self._warmed = threading.Event()
+        self.warm_s: float | None = None  # how long the warm-up took, once done
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._ready = False
@@ -212,17 +227,41 @@ class IndexBuilder:
         return self._ready
 
     def start(self) -> bool:
-        """Start building unless the index is ready or a build runs; True when a build is (now) running."""
+        """Start building (or warming up) unless both are done or running; True when one is (now) running."""
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return True
             if self._check_ready():
-                return False
+                if not self._warm_wanted or self._warmed.is_set():
+                    return False
+                self._stage = WARMING
+                self._thread = threading.Thread(target=self._warm, name="advisor-warmup", daemon=True)
+                self._thread.start()
+                return True
             self._error = None
             self._started = time.monotonic()
             self._thread = threading.Thread(target=self._run, name="advisor-ingest", daemon=True)
             self._thread.start()
             return True
+
+    def _warm(self) -> None:
+        """Answer WARMUP_QUESTION once (no thread, nothing saved) and compile the conversation graph."""
+        self._stage = WARMING
+        t0 = time.monotonic()
+        try:
+            self.advisor.ask(WARMUP_QUESTION)
+            _ = self.advisor.graph
+        except Exception:  # a failed warm-up only means the first question loads what it needs itself
+            log.warning("warming up the advisor failed", exc_info=True)
+        finally:
+            self.warm_s = time.monotonic() - t0
+            self._stage = ""
+            self._warmed.set()
+
+    def wait_warm(self, timeout: float = WARMUP_WAIT_S) -> None:
+        """Block until a warm-up in progress ends: a question must not load the same models beside it."""
+        if self._warm_wanted and self.state().warming:
+            self._warmed.wait(timeout)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         self._stage, self._done, self._total = stage, done, total
@@ -234,6 +273,9 @@ class IndexBuilder:
         except Exception as exc:
             log.exception("building the index failed")
             self._error = str(exc) or exc.__class__.__name__
+            return
+        if self._warm_wanted:
+            self._warm()
 
     def state(self) -> BuildState:
         running = self._thread is not None and self._thread.is_alive()
@@ -315,6 +357,7 @@ class ChatHandlers:
             level = "info" if not (message or "").strip() else "warn"
             yield (gr.skip(), gr.skip(), notice_html(problem, level), *_skip(3))
             return
+        self.builder.wait_warm()
         waiting = _not_ready_message(self.builder.state())
         if waiting:
             yield (gr.skip(), gr.skip(), waiting, *_skip(3))
@@ -392,10 +435,13 @@ class ChatHandlers:
         state = self.builder.state()
         waited = state.running
         while state.running:
-            yield (
-                progress_html(state.stage, state.done, state.total, state.elapsed),
-                gr.update(interactive=False, placeholder="Preparing the knowledge base…"),
-            )
+            if state.warming:
+                banner = notice_html("Warming up the advisor (loading the model and the index)…", "info")
+                hint = "Warming up — ready in a few seconds…"
+            else:
+                banner = progress_html(state.stage, state.done, state.total, state.elapsed)
+                hint = "Preparing the knowledge base…"
+            yield (banner, gr.update(interactive=False, placeholder=hint))
             time.sleep(0.5)
             state = self.builder.state()
         if state.error or not state.ready:
@@ -404,9 +450,8 @@ class ChatHandlers:
                 gr.update(interactive=True),
             )
             return
-        done = (
-            notice_html(f"The knowledge base is ready ({state.elapsed or 0:.0f} s). Ask away.", "ok") if waited else ""
-        )
+        built = f"The knowledge base is ready ({state.elapsed:.0f} s). " if state.elapsed is not None else ""
+        done = notice_html(f"{built or 'Ready. '}Ask away.", "ok") if waited else ""
         yield (done, gr.update(interactive=True, placeholder=PLACEHOLDER))
 
     @staticmethod
@@ -423,6 +468,7 @@ class ChatHandlers:
         problem = check_question(question, self.settings.max_question_chars)
         if problem:
             raise gr.Error(problem)
+        self.builder.wait_warm()
         state = self.builder.state()
         if state.running or state.error:
             raise gr.Error("The knowledge base is not ready yet; try again shortly.")
@@ -524,8 +570,9 @@ def launch(
 ) -> gr.Blocks:
     """Start the web UI on `settings.host:settings.port` (127.0.0.1:7860 unless configured).
 
-    The index build starts at once in the background, so the first visitor
-    sees its progress. Basic auth is on when both `auth_user` and
+    The index build (or, with an index, a warm-up question) starts at once in
+    the background, so the first visitor sees its progress and the first
+    question is no slower than later ones. Basic auth is on when both `auth_user` and
     `auth_password` are set; a public bind address without auth is logged
     as a warning because the page would be open to the network. Failed
     sign-ins are throttled by `throttle` (default: 5 a minute per client and
@@ -537,7 +584,7 @@ def launch(
     if auth is None and settings.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("Serving on %s without authentication; set ADVISOR_AUTH_USER/PASSWORD.", settings.host)
     throttle = throttle or LoginThrottle()
-    builder = IndexBuilder(advisor)
+    builder = IndexBuilder(advisor, warm=True)
     builder.start()
     demo = build_app(advisor, builder)
     demo.queue(default_concurrency_limit=1).launch(

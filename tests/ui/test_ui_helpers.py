@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from advisor import Advisor, Settings
 from advisor.api import StreamEvent
 from advisor.types import Answer, Chart, Citation
-from ui.app import AuthSettingsError, ChatHandlers, IndexBuilder, build_app, launch
+from ui.app import WARMUP_QUESTION, AuthSettingsError, ChatHandlers, IndexBuilder, build_app, launch
 from ui.charts import build_figure
 from ui.render import (
     EMPTY_SOURCES,
@@ -238,6 +238,39 @@ def test_first_start_builds_the_index_with_progress() -> None:
     fake.release.set()
     *_, (status, box) = updates
     assert "knowledge base is ready" in status and box["interactive"] is True and fake.index.ready
+
+
+class SlowWarmAdvisor(FakeAdvisor):
+    """The first question (the warm-up) holds until released, as loading the model does."""
+
+    graph = object()
+
+    def stream(self, question: Any, thread_id: str | None = None) -> Iterator[StreamEvent]:
+        if not self.calls:
+            self.release.wait(5)
+        yield from super().stream(question, thread_id)
+
+
+def test_server_start_warms_up_and_the_page_says_when_ready() -> None:
+    fake = SlowWarmAdvisor(events=[StreamEvent(answer=_answer())])
+    builder = IndexBuilder(cast(Advisor, fake), warm=True)
+    handlers = ChatHandlers(cast(Advisor, fake), builder)
+    assert builder.start() is True and builder.state().warming
+    updates = handlers.prepare()
+    status, box = next(updates)
+    assert "Warming up" in status and box["interactive"] is False
+    asked: list[Any] = []
+    worker = threading.Thread(target=lambda: asked.extend(handlers.respond("What do AI engineers earn?", [], "")))
+    worker.start()
+    worker.join(0.3)
+    assert worker.is_alive()  # the question waits for the warm-up instead of loading the models beside it
+    fake.release.set()
+    worker.join(5)
+    assert [q for q, _ in fake.calls] == [WARMUP_QUESTION, "What do AI engineers earn?"]
+    assert fake.calls[0][1] is None  # one-shot: the warm-up leaves no conversation behind
+    *_, (status, box) = updates
+    assert "Ready" in status and box["interactive"] is True
+    assert builder.start() is False  # warmed once per server
 
 
 def test_build_progress_banner() -> None:
