@@ -57,6 +57,7 @@ SALARY_ROWS: list[dict[str, Any]] = [
         "p75": 117666.0,
         "n": 13,
         "year": "2023–2024",
+        "kind": "survey",
     },
     {"source": "002.txt", "label": "article 002", "median": 79000.0},  # no p25/p75/n/year keys at all
     {"source": "bls.csv", "label": "BLS", "p25": None, "median": None, "p75": None},  # nothing to draw
@@ -367,12 +368,24 @@ def test_salary_chart_from_rows_with_missing_keys() -> None:
     assert isinstance(fig, Figure)
     top, bottom = fig.axes[:2]
     labels = [t.get_text().replace("\n", " ") for t in top.get_yticklabels()]
-    assert any("n=13" in lbl and "2023–2024" in lbl for lbl in labels)
+    assert any("13 responses" in lbl and "2023–2024" in lbl for lbl in labels)
+    assert not any("n=" in lbl for lbl in labels)
     assert any("employment 192,710" in lbl for lbl in labels)
     assert not any(lbl.startswith("BLS (") or lbl == "BLS" for lbl in labels)  # the row with no figures
     assert top.get_xlim() == bottom.get_xlim()  # countries share one axis so they compare
     texts = [t.get_text() for t in top.texts]
     assert "$97k" in texts and "$79k" in texts
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["25th–75th percentile", "median", "single figure stated by a source"]
+
+
+def test_salary_chart_legend_lists_only_what_is_drawn_and_titles_wrap() -> None:
+    title = "Salary ranges — Senior Machine Learning Engineer, Germany, 2021–2024, survey and 2023 postings"
+    fig = build_figure([Chart("salary_ranges", title, SALARY_ROWS[:1])])
+    assert isinstance(fig, Figure)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["25th–75th percentile", "median"]
+    shown = fig.axes[0].get_title(loc="left")
+    assert shown.replace("\n", " ") == title and max(len(line) for line in shown.splitlines()) <= 58
 
 
 def test_skills_chart_from_rows() -> None:
@@ -381,7 +394,7 @@ def test_skills_chart_from_rows() -> None:
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["python", "sql"]
     assert "71.0% (710)" in [t.get_text() for t in ax.texts]
-    assert "n=1,000" in ax.get_xlabel() and "2023" in ax.get_xlabel()
+    assert "1,000 postings" in ax.get_xlabel() and "2023" in ax.get_xlabel() and "n=" not in ax.get_xlabel()
 
 
 def test_no_chart_for_answers_without_numbers() -> None:
