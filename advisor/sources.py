@@ -178,7 +178,8 @@ def rows_summary(item: Cited) -> str:
         bits.append(f"posted salary {_money(meta['salary_yearly'])} a year")
     count = _count(dataset(item, kind), meta.get("n"))
     if meta.get("status") not in (None, "ok") and not bits:
-        return f"No figures shown: only {count} match" if count else "No figures shown for these rows"
+        verb = "matches" if meta.get("n") == 1 else "match"
+        return f"No figures shown: only {count} {verb}" if count else "No figures shown for these rows"
     if count and bits:
         bits.append(f"from {count}")
     text = ", ".join(bits)

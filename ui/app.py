@@ -130,9 +130,13 @@ CSS = """
 #chatbot .message { overflow-wrap: anywhere; }
 #chatbot pre, #chatbot code { white-space: pre-wrap; word-break: break-word; }
 #question button { white-space: nowrap; min-width: max-content; }
+/* Stop only while an answer is being written (Gradio shows it always) */
+#question .stop-button { display: none !important; }
+body:has(#chatbot > [data-testid=status-tracker]:not(.hide)) #question .stop-button { display: flex !important; }
 @media (min-width: 1024px) { #sources { max-height: 760px; overflow-y: auto; } }
 @media (max-width: 700px) {
-  .gradio-container { padding: 0 6px !important; }
+  .gradio-container { padding: 0 !important; }
+  .gradio-container > .main { padding: 0 8px !important; }
   #adv-header h1 { font-size: 1.2rem; }
   #adv-header p { font-size: 0.84rem; }
   .adv-logo { width: 34px; height: 34px; font-size: 18px; }
@@ -418,6 +422,16 @@ class ChatHandlers:
         msgs[-1]["content"] = answer.text or text
         yield (_snapshot(msgs), gr.skip(), *_answer_panels(answer), thread_id)
 
+    def retry(self, history: list[Any] | None, thread_id: str | None, evt: gr.RetryData) -> Iterator[tuple[Any, ...]]:
+        """The chat's retry button: ask the retried message's question again, in place of its old answer."""
+        msgs = normalise_history(history)
+        last = min(evt.index if isinstance(evt.index, int) else len(msgs) - 1, len(msgs) - 1)
+        asked = [i for i in range(last + 1) if msgs[i]["role"] == "user"]
+        if not asked:
+            yield (gr.skip(), gr.skip(), notice_html("There is no question to ask again.", "info"), *_skip(3))
+            return
+        yield from self.respond(msgs[asked[-1]]["content"], msgs[: asked[-1]], thread_id)
+
     def reset(self) -> tuple[Any, ...]:
         """A new conversation: new thread id, so the advisor's memory starts empty too."""
         return (
@@ -546,6 +560,14 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
         chatbot.example_select(h.pick_example, None, question, api_visibility="private").then(
             h.respond,
             inputs,
+            out.as_list(),
+            api_visibility="private",
+            show_progress="minimal",
+            concurrency_id=ADVISOR_QUEUE,
+        )
+        chatbot.retry(
+            h.retry,
+            [chatbot, thread],
             out.as_list(),
             api_visibility="private",
             show_progress="minimal",

@@ -205,12 +205,16 @@ def _overflow(page: Page) -> int:
 
 
 def _shot(page: Page, name: str) -> None:
-    """A small viewport screenshot for artifacts/ui; also for docs/screenshots (README) with ADVISOR_SCREENSHOTS=1."""
+    """A viewport screenshot for artifacts/ui; with ADVISOR_SCREENSHOTS=1 also the README's copy in
+    docs/screenshots, reduced to a 128-colour palette so the repository stays small."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
     if os.environ.get("ADVISOR_SCREENSHOTS") == "1":
+        from PIL import Image  # Pillow comes with matplotlib (the 'ui' extra)
+
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / name))
+        with Image.open(ARTIFACTS / name) as img:
+            img.convert("RGB").quantize(colors=128).save(SCREENSHOTS / name, optimize=True)
 
 
 def _headings(page: Page) -> list[str]:
@@ -284,4 +288,18 @@ def test_notes_do_not_move_the_chat_and_the_counter_counts(browser: Browser, ui_
     expect(page.locator("#adv-counter")).to_have_text(re.compile(r"^15 / [\d,]+ characters$"))
     box.fill("x" * 5000)
     expect(page.locator("#adv-counter")).to_have_class(re.compile(r"\badv-over\b"))
+    ctx.close()
+
+
+def test_retry_answers_again_and_stop_is_hidden_when_idle(browser: Browser, ui_url: str) -> None:
+    ctx, page = _page(browser, ui_url, DESKTOP)
+    stop = page.locator("#question .stop-button")
+    expect(stop).to_be_hidden()  # nothing to stop
+    _ask(page, SWITCH_Q)
+    expect(stop).to_be_hidden()
+    page.locator('#chatbot button[aria-label="Retry"]').last.click()
+    expect(page.locator("#chatbot > [data-testid=status-tracker]")).to_have_class(re.compile(r"\bhide\b"))
+    expect(page.locator('#chatbot [data-testid="bot"]')).to_have_count(1)
+    assert _user_messages(page) == [SWITCH_Q]  # asked again in place, not added below
+    expect(page.locator("#sources .adv-src").first).to_be_visible()
     ctx.close()

@@ -16,6 +16,7 @@ import pytest
 pytest.importorskip("gradio", reason="the web UI needs the 'ui' extra (gradio)")
 pytest.importorskip("matplotlib", reason="charts need the 'ui' extra (matplotlib)")
 
+import gradio as gr
 from matplotlib.figure import Figure
 
 from advisor import Advisor, Settings
@@ -198,6 +199,21 @@ def test_answer_streams_then_fills_sources_and_chart() -> None:
     assert chart["visible"] is True and isinstance(chart["value"], Figure)
     assert thread_out == thread
     assert "1 source" in status
+
+
+def test_retry_asks_the_same_question_again_in_place_of_its_answer() -> None:
+    fake = FakeAdvisor(events=[StreamEvent(delta="new answer"), StreamEvent(answer=_answer(text="new answer"))])
+    history = [
+        {"role": "user", "content": "first?"},
+        {"role": "assistant", "content": "one"},
+        {"role": "user", "content": "second?"},
+        {"role": "assistant", "content": "two"},
+    ]
+    *_, last = _handlers(fake).retry(history, "", gr.RetryData(None, {"index": 2, "value": "second?"}))
+    assert [q for q, _ in fake.calls] == ["second?"]
+    assert [m["content"] for m in last[0]] == ["first?", "one", "second?", "new answer"]
+    empty = list(_handlers(fake).retry([], "", gr.RetryData(None, {"index": 0, "value": ""})))
+    assert "no question" in empty[-1][2] and len(fake.calls) == 1
 
 
 def test_answer_without_charts_hides_the_chart() -> None:
