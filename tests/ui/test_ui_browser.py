@@ -204,12 +204,12 @@ def _overflow(page: Page) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
-def _shot(page: Page, name: str) -> None:
-    """A viewport screenshot for artifacts/ui; with ADVISOR_SCREENSHOTS=1 also the README's copy in
-    docs/screenshots, reduced to a 128-colour palette so the repository stays small."""
+def _shot(page: Page, name: str, readme: bool = False) -> None:
+    """A viewport screenshot for artifacts/ui; with ADVISOR_SCREENSHOTS=1, the README's ones (`readme`) also
+    go to docs/screenshots, reduced to a 128-colour palette so the repository stays small."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
-    if os.environ.get("ADVISOR_SCREENSHOTS") == "1":
+    if readme and os.environ.get("ADVISOR_SCREENSHOTS") == "1":
         from PIL import Image  # Pillow comes with matplotlib (the 'ui' extra)
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -266,8 +266,8 @@ def test_no_sideways_scrolling_after_varied_answers(browser: Browser, ui_url: st
             _ask(wide, question)
             assert _overflow(wide) <= 0, f"sideways scrolling at 1366 px after {question!r}"
             kind = ("salary", "skills", "advice")[i]
-            _shot(page, f"phone-{kind}.png")
-            _shot(wide, f"desktop-{kind}.png")
+            _shot(page, f"phone-{kind}.png", readme=kind != "skills")
+            _shot(wide, f"desktop-{kind}.png", readme=kind != "skills")
             bad = [h for h in _headings(page) if has_internal_detail(h)]
             assert not bad, f"internal detail in a source heading after {question!r}: {bad}"
     phone.close()
