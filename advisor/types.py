@@ -87,13 +87,15 @@ class Answer:
         return data
 
     def sources_markdown(self) -> str:
-        """The numbered sources as plain text (CLI): heading, details line with the exact filter, the quote."""
-        from advisor.sources import describe  # advisor.sources imports this module
+        """The numbered sources as plain text (CLI): heading, the rows summary (data) or the quote (articles), and
+        a details line with the exact filter and file, as the web page and Slack show them."""
+        from advisor.sources import describe  # advisor.sources reads these types
 
         lines = []
         for c in self.citations:
             view = describe(c)
-            lines.append(f"[{c.n}] {view.heading}\n    {view.details}\n    \"{c.quote}\"")
+            body = view.summary or f'"{c.quote}"'
+            lines.append(f"[{c.n}] {view.heading}\n    {body}\n    {view.details}")
         return "\n".join(lines)
 
 
