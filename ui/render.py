@@ -21,7 +21,6 @@ EMPTY_SOURCES = (
     '<div class="adv-empty">Sources for the latest answer appear here. '
     "Every <b>[n]</b> in an answer points to one of them.</div>"
 )
-EMPTY_CONTEXT = '<div class="adv-empty">Tap a source to read the quoted passage or the rows behind it.</div>'
 
 
 # --- input -------------------------------------------------------------------
@@ -218,26 +217,6 @@ def context_body(c: Citation) -> str:
     if view.summary:
         return f'<div class="adv-rows-detail"><div class="adv-rows">{_esc(view.summary)}</div>{details}</div>'
     return f"{_passage(c)}{details}"
-
-
-def context_html(citation: Citation | None) -> str:
-    """One source on its own: number, plain heading, and its passage or rows (with the filter in details)."""
-    if citation is None:
-        return EMPTY_CONTEXT
-    c = citation
-    view = describe_source(c)
-    return (
-        f'<div class="adv-context"><div class="adv-src-head"><span class="adv-n">[{c.n}]</span> '
-        f'<span class="adv-title">{_esc(view.heading)}</span></div>{context_body(c)}</div>'
-    )
-
-
-def citation_by_n(citations: Sequence[Citation], n: Any) -> Citation | None:
-    try:
-        wanted = int(n)
-    except (TypeError, ValueError):
-        return None
-    return next((c for c in citations if c.n == wanted), None)
 
 
 # --- status ------------------------------------------------------------------

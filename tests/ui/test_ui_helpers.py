@@ -27,9 +27,8 @@ from ui.charts import build_figure
 from ui.render import (
     EMPTY_SOURCES,
     check_question,
-    citation_by_n,
     content_text,
-    context_html,
+    context_body,
     find_quote,
     normalise_history,
     progress_html,
@@ -347,14 +346,13 @@ def test_sources_panel_lists_title_file_locator_and_quote_escaped() -> None:
     assert "2 sources" in html
     assert sources_html([]) == EMPTY_SOURCES
     assert [source_label(c) for c in (CITE, evil)] == [f"[1] {CITE.title}", "[2] <script>alert(1)</script>"]
-    assert citation_by_n([CITE, evil], "2") is evil and citation_by_n([CITE], None) is None
 
 
 def test_quote_is_found_in_context_despite_markdown() -> None:
     start, end = find_quote(CITE.context, CITE.quote) or (0, 0)
     assert CITE.context[start:end].startswith("**AI Agents") or CITE.context[start:end].startswith("AI Agents")
     assert CITE.context[start:end].endswith("4,155).")
-    html = context_html(CITE)
+    html = context_body(CITE)
     assert html.count("<mark>") == 1 and "Other text follows." in html and "Key Findings" in html
 
 
@@ -367,8 +365,28 @@ def test_context_without_the_quote_shows_it_separately() -> None:
         score=0.5,
         context="| Machine Learning | 58.9% | 2,451 |",
     )
-    html = context_html(table)
+    html = context_body(table)
     assert "Quoted: <mark>" in html and "| Machine Learning | 58.9% | 2,451 |" in html
+
+
+def test_a_data_source_opens_onto_its_rows_and_filter_not_its_sentence() -> None:
+    flt = "job_title='AI Engineer', company_location='DE', duplicates=kept"
+    survey = Citation(
+        n=2,
+        source="salaries_aijobs_snapshot_2025-01-19.csv",
+        title=f"aijobs.net salary survey — {flt}",
+        quote="AI Engineers in Germany reported a median salary of $96,888 … from n=13 self-reported records",
+        score=0.0,
+        kind="salary_data",
+        locator=flt,
+        meta={"subject": "AI Engineers in Germany", "n": 13, "year": "2023–2024", "status": "ok",
+              "median": 96888.0, "p25": 84111.0, "p75": 117666.0},
+    )
+    html = sources_html([survey])
+    assert "aijobs.net salary survey · AI Engineers in Germany · 2023–2024 · 13 responses" in html
+    assert "Median $96,888 a year, middle half $84,111–$117,666, from 13 responses" in html
+    assert "Filter: job_title=&#x27;AI Engineer&#x27;, company_location=&#x27;DE&#x27;" in html  # in details
+    assert "n=13" not in html and 'id="adv-src-2"' in html
 
 
 # --- charts ------------------------------------------------------------------
