@@ -136,7 +136,6 @@ body:has(#chatbot > [data-testid=status-tracker]:not(.hide)) #question .stop-but
 @media (min-width: 1024px) { #sources { max-height: 760px; overflow-y: auto; } }
 @media (max-width: 700px) {
   .gradio-container { padding: 0 !important; }
-  .main.app { padding: 8px 8px 0 !important; }
   #adv-header h1 { font-size: 1.2rem; }
   #adv-header p { font-size: 0.84rem; }
   .adv-logo { width: 34px; height: 34px; font-size: 18px; }
