@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from advisor.sources import describe
+
 EvidenceKind = Literal["article", "posting", "bls", "salary_data", "posting_stats", "article_figure"]
 Intent = Literal["factual", "salary", "skills", "advice", "comparison", "off_topic", "abuse", "empty"]
 
@@ -89,8 +91,6 @@ class Answer:
     def sources_markdown(self) -> str:
         """The numbered sources as plain text (CLI): heading, the rows summary (data) or the quote (articles), and
         a details line with the exact filter and file, as the web page and Slack show them."""
-        from advisor.sources import describe  # advisor.sources reads these types
-
         lines = []
         for c in self.citations:
             view = describe(c)
