@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.config import Settings
@@ -351,7 +351,7 @@ class Advisor:
     def _to_answer(final: dict[str, Any], thread_id: str | None) -> Answer:
         return Answer(
             text=final.get("answer", ""),
-            citations=[Citation(**c) for c in final.get("citations", [])],
+            citations=_with_meta([Citation(**c) for c in final.get("citations", [])], final.get("evidence", [])),
             refused=bool(final.get("refused")),
             intent=final.get("intent") or "factual",
             support=float(final.get("support") or 0.0),
@@ -362,6 +362,24 @@ class Advisor:
             thread_id=thread_id,
             removed_claims=list(final.get("removed_claims", [])),
         )
+
+
+def _with_meta(citations: list[Citation], evidence: list[dict[str, Any]]) -> list[Citation]:
+    """Citations carrying their Evidence's metadata, so a source can be named in words, not by its filter.
+
+    The graph numbers citations from the turn's evidence; the metadata (subject, counts, years) stays on the
+    evidence. A citation whose evidence has none (a summary the agent wrote over a tool's result) borrows it
+    from the evidence with the same exact filter: same rows, same description.
+    """
+    by_id = {e.get("id"): e.get("metadata") or {} for e in evidence if isinstance(e, dict)}
+    by_filter: dict[str, dict[str, Any]] = {}
+    for e in evidence:
+        meta = (e.get("metadata") or {}) if isinstance(e, dict) else {}
+        if meta.get("subject") and e.get("locator"):
+            by_filter.setdefault(e["locator"], meta)
+    return [
+        replace(c, meta=dict(c.meta or by_id.get(c.evidence_id) or by_filter.get(c.locator) or {})) for c in citations
+    ]
 
 
 # Older checkpoints of a thread, and writes no kept checkpoint owns (langgraph-checkpoint-sqlite's schema: the

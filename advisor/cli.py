@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from advisor.config import Settings
+from advisor.sources import describe as describe_source
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -112,8 +113,9 @@ def _print_answer(answer: Any, as_json: bool) -> None:
         out = {
             "answer": data["answer"],
             "citations": [
-                {k: c[k] for k in ("n", "source", "title", "quote", "score", "kind", "locator")}
-                for c in data["citations"]
+                {**{k: c[k] for k in ("n", "source", "title", "quote", "score", "kind", "locator")},
+                 "heading": describe_source(cite).heading}
+                for c, cite in zip(data["citations"], answer.citations, strict=True)
             ],
             "refused": data["refused"],
             "intent": data["intent"],

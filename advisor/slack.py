@@ -50,6 +50,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from advisor.sources import describe as describe_source
 from advisor.types import Answer, Chart, Citation
 
 if TYPE_CHECKING:
@@ -328,10 +329,17 @@ def _cited_first(citations: list[Citation], text: str, limit: int) -> tuple[list
 
 
 def _source_line(c: Citation) -> str:
-    where = f" · {escape(_clip(c.locator, 90))}" if c.locator and c.locator not in c.title else ""
-    head = f"*[{c.n}]* {escape(_clip(c.title, 150))} — `{escape(_clip(c.source, 100))}`{where}"
-    quote = f"\n“{escape(_clip(c.quote, QUOTE_CHARS))}”" if c.quote else ""
-    return _fit(head + quote)
+    """A source as Slack shows it: the plain heading, the rows summary or quote, then the details in small code.
+
+    The heading is `advisor.sources`' (the page and the CLI show the same); the exact filter and file only appear
+    in the details line, never as the source's name.
+    """
+    view = describe_source(c)
+    head = f"*[{c.n}]* {escape(_clip(view.heading, 200))}"
+    body = view.summary or (f"“{_clip(c.quote, QUOTE_CHARS)}”" if c.quote else "")
+    body = f"\n{escape(body)}" if body else ""
+    details = f"\n`{escape(_clip(view.details, 300))}`" if view.details else ""
+    return _fit(head + body + details)
 
 
 def render_answer(answer: Answer, max_sources: int = MAX_SOURCES) -> tuple[str, list[dict[str, Any]]]:
@@ -371,7 +379,7 @@ def plain_text(answer: Answer) -> str:
     """The fallback `text`: what notifications, screen readers and old clients show."""
     text = answer.text or "(no answer)"
     if answer.citations:
-        text += "\n\nSources:\n" + "\n".join(f"[{c.n}] {c.title} ({c.source})" for c in answer.citations)
+        text += "\n\nSources:\n" + "\n".join(f"[{c.n}] {describe_source(c).heading}" for c in answer.citations)
     return _fit(escape(text))
 
 
@@ -381,7 +389,7 @@ def answer_payload(answer: Answer, thread_id: str | None) -> dict[str, Any]:
         "answer": answer.text,
         "citations": [
             {"n": c.n, "source": c.source, "title": c.title, "quote": c.quote, "score": c.score, "kind": c.kind,
-             "locator": c.locator}
+             "locator": c.locator, "heading": describe_source(c).heading}
             for c in answer.citations
         ],
         "refused": answer.refused,

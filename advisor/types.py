@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from advisor.sources import describe
+
 EvidenceKind = Literal["article", "posting", "bls", "salary_data", "posting_stats", "article_figure"]
 Intent = Literal["factual", "salary", "skills", "advice", "comparison", "off_topic", "abuse", "empty"]
 
@@ -51,6 +53,9 @@ class Citation:
     locator: str = ""
     evidence_id: str = ""
     context: str = ""  # the whole passage the quote was taken from, for "show in context"
+    # the cited Evidence's metadata (subject, counts, years, figures): what `advisor.sources` turns into a plain
+    # heading and a rows summary, so no surface has to show the filter string as the source's name
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass
@@ -84,10 +89,13 @@ class Answer:
         return data
 
     def sources_markdown(self) -> str:
+        """The numbered sources as plain text (CLI): heading, the rows summary (data) or the quote (articles), and
+        a details line with the exact filter and file, as the web page and Slack show them."""
         lines = []
         for c in self.citations:
-            where = f" — {c.locator}" if c.locator else ""
-            lines.append(f"[{c.n}] {c.title} ({c.source}{where})\n    \"{c.quote}\"")
+            view = describe(c)
+            body = view.summary or f'"{c.quote}"'
+            lines.append(f"[{c.n}] {view.heading}\n    {body}\n    {view.details}")
         return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -23,18 +24,15 @@ import gradio as gr
 from advisor import threads
 from advisor.api import Advisor
 from advisor.config import Settings
-from advisor.types import Answer, Citation
+from advisor.types import Answer
 from ui.charts import build_figure
 from ui.render import (
-    EMPTY_CONTEXT,
     EMPTY_SOURCES,
     chat_markdown,
     check_question,
-    citation_by_n,
-    context_html,
+    counter_html,
     normalise_history,
     notice_html,
-    picker_choices,
     progress_html,
     sources_html,
     status_html,
@@ -42,6 +40,8 @@ from ui.render import (
 from ui.security import LoginThrottle, login_throttle_middleware
 
 log = logging.getLogger(__name__)
+# Runs in the page: [n] chips that open source n, the character counter (see the file's comments).
+PAGE_JS = (Path(__file__).parent / "page.js").read_text(encoding="utf-8")
 # The offline composer produces a whole answer in milliseconds; sentences are shown one by one so the page reads
 # like a stream (and a slow LLM's sentences arrive at their own pace anyway).
 STREAM_PACING_S = 0.04
@@ -61,7 +61,7 @@ HEADER = f"""
   <div>
     <h1>{TITLE}</h1>
     <p>Career answers about AI engineering, quoted from articles, 2023 job postings, a salary survey and BLS
-    tables. Every <b>[n]</b> links to its source on the right. Runs fully offline.</p>
+    tables. Tap any <b>[n]</b> in an answer to see the passage or rows behind it. Runs fully offline.</p>
   </div>
 </div>
 """
@@ -73,7 +73,8 @@ CSS = """
 #adv-header p { margin: 2px 0 0; color: var(--body-text-color-subdued); font-size: 0.92rem; max-width: 900px; }
 .adv-logo { width: 42px; height: 42px; border-radius: 12px; display: grid; place-items: center; font-size: 22px;
   color: white; background: linear-gradient(135deg, #6366f1, #8b5cf6); flex: none; }
-#status:empty { display: none; }
+#status { min-height: 2.6rem; }  /* reserved: notes come and go without moving the chat */
+#status .adv-notice { max-height: 7.5rem; overflow-y: auto; }
 .adv-notice { padding: 8px 12px; border-radius: 10px; margin: 4px 0; font-size: 0.9rem; line-height: 1.45; }
 .adv-notice ul { margin: 4px 0 0 18px; padding: 0; }
 .adv-notice summary { cursor: pointer; }
@@ -107,9 +108,44 @@ CSS = """
 .adv-quoted { margin: 6px 0; font-size: 0.86rem; }
 .adv-passage { white-space: pre-wrap; font-size: 0.88rem; line-height: 1.6; margin-top: 6px; padding: 10px 12px;
   border-radius: 10px; background: var(--background-fill-secondary); }
-#source-context mark, .adv-quoted mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px; }
+.adv-src mark, .adv-quoted mark { background: #fde68a; color: #1f2937; padding: 1px 2px; border-radius: 3px; }
 #new-chat { max-width: 190px; }
 #chatbot .message-row .bot { line-height: 1.6; }
+/* citations you can follow (ui/page.js turns "[n]" into these) */
+.adv-cite { display: inline-block; border: 1px solid #c7d2fe; background: #eef2ff; color: #4338ca; font-weight: 650;
+  font-size: 0.78em; line-height: 1.3; padding: 0 5px; margin: 0 1px; border-radius: 6px; cursor: pointer;
+  vertical-align: baseline; }
+.adv-cite:hover, .adv-cite:focus-visible { background: #4f46e5; color: white; }
+.adv-src { scroll-margin-top: 12px; }
+.adv-src.adv-flash { border-color: #6366f1; box-shadow: 0 0 0 3px #c7d2fe; background: #f5f7ff; }
+.adv-src-head { cursor: pointer; }
+.adv-rows { font-size: 0.86rem; margin-top: 4px; }
+.adv-ctx { margin-top: 6px; font-size: 0.84rem; }
+.adv-ctx summary { cursor: pointer; color: #4f46e5; font-weight: 600; }
+.adv-details { font-size: 0.74rem; color: var(--body-text-color-subdued); margin-top: 6px; overflow-wrap: anywhere;
+  font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+#adv-counter { font-variant-numeric: tabular-nums; }
+#adv-counter.adv-over { color: #b91c1c; font-weight: 650; }
+#chart img { max-width: 100%; height: auto; }
+#chatbot .message { overflow-wrap: anywhere; }
+#chatbot pre, #chatbot code { white-space: pre-wrap; word-break: break-word; }
+#question button { white-space: nowrap; min-width: max-content; }
+/* Stop only while an answer is being written (Gradio shows it always) */
+#question .stop-button { display: none !important; }
+body:has(#chatbot > [data-testid=status-tracker]:not(.hide)) #question .stop-button { display: flex !important; }
+@media (min-width: 1024px) { #sources { max-height: 760px; overflow-y: auto; } }
+@media (max-width: 700px) {
+  .gradio-container { padding: 0 !important; }
+  #adv-header h1 { font-size: 1.2rem; }
+  #adv-header p { font-size: 0.84rem; }
+  .adv-logo { width: 34px; height: 34px; font-size: 18px; }
+  #chatbot { height: 62vh !important; }
+  /* one column: the answer, the input, then the sources right below (a tapped [n] scrolls there) */
+  #adv-main { flex-direction: column !important; flex-wrap: nowrap !important; }
+  #adv-main > .adv-col { min-width: 0 !important; width: 100% !important; flex: none !important; }
+  #adv-tools { flex-wrap: wrap !important; }
+  #adv-tools > * { min-width: 0 !important; }
+}
 """
 
 # Answering shares one queue: the advisor's DuckDB store and graph are not meant for parallel calls.
@@ -142,6 +178,14 @@ def basic_auth(settings: Settings) -> tuple[str, str] | None:
 # --- first start: index building ---------------------------------------------
 
 
+# Asked once at server start, with no thread: it loads what every answer needs (MiniLM, the index, the data
+# stores, the graph), so the first person's question is no slower than the next one.
+WARMUP_QUESTION = "Which skills do machine learning engineer postings ask for most?"
+WARMING = "warming"  # BuildState.stage while the warm-up question runs
+# How long a question waits for a warm-up in progress before it is answered anyway.
+WARMUP_WAIT_S = 120.0
+
+
 @dataclass(frozen=True)
 class BuildState:
     running: bool
@@ -152,6 +196,10 @@ class BuildState:
     error: str | None = None
     elapsed: float | None = None
 
+    @property
+    def warming(self) -> bool:
+        return self.running and self.stage == WARMING
+
 
 class IndexBuilder:
     """Builds the index once, in a background thread, so every open page can show its progress.
@@ -160,8 +208,11 @@ class IndexBuilder:
     would freeze the page and, with several tabs open, start it twice.
     """
 
-    def __init__(self, advisor: Advisor) -> None:
+    def __init__(self, advisor: Advisor, warm: bool = False) -> None:
         self.advisor = advisor
+        self._warm_wanted = warm
+        self._warmed = threading.Event()
+        self.warm_s: float | None = None  # how long the warm-up took, once done
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._ready = False
@@ -179,17 +230,41 @@ class IndexBuilder:
         return self._ready
 
     def start(self) -> bool:
-        """Start building unless the index is ready or a build runs; True when a build is (now) running."""
+        """Start building (or warming up) unless both are done or running; True when one is (now) running."""
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return True
             if self._check_ready():
-                return False
+                if not self._warm_wanted or self._warmed.is_set():
+                    return False
+                self._stage = WARMING
+                self._thread = threading.Thread(target=self._warm, name="advisor-warmup", daemon=True)
+                self._thread.start()
+                return True
             self._error = None
             self._started = time.monotonic()
             self._thread = threading.Thread(target=self._run, name="advisor-ingest", daemon=True)
             self._thread.start()
             return True
+
+    def _warm(self) -> None:
+        """Answer WARMUP_QUESTION once (no thread, nothing saved) and compile the conversation graph."""
+        self._stage = WARMING
+        t0 = time.monotonic()
+        try:
+            self.advisor.ask(WARMUP_QUESTION)
+            _ = self.advisor.graph
+        except Exception:  # a failed warm-up only means the first question loads what it needs itself
+            log.warning("warming up the advisor failed", exc_info=True)
+        finally:
+            self.warm_s = time.monotonic() - t0
+            self._stage = ""
+            self._warmed.set()
+
+    def wait_warm(self, timeout: float = WARMUP_WAIT_S) -> None:
+        """Block until a warm-up in progress ends: a question must not load the same models beside it."""
+        if self._warm_wanted and self.state().warming:
+            self._warmed.wait(timeout)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         self._stage, self._done, self._total = stage, done, total
@@ -201,6 +276,9 @@ class IndexBuilder:
         except Exception as exc:
             log.exception("building the index failed")
             self._error = str(exc) or exc.__class__.__name__
+            return
+        if self._warm_wanted:
+            self._warm()
 
     def state(self) -> BuildState:
         running = self._thread is not None and self._thread.is_alive()
@@ -220,24 +298,11 @@ class _Outputs:
     question: gr.Textbox
     status: gr.HTML
     sources: gr.HTML
-    picker: gr.Dropdown
-    context: gr.HTML
     chart: gr.Plot
-    cites: gr.State
     thread: gr.State
 
     def as_list(self) -> list[Any]:
-        return [
-            self.chatbot,
-            self.question,
-            self.status,
-            self.sources,
-            self.picker,
-            self.context,
-            self.chart,
-            self.cites,
-            self.thread,
-        ]
+        return [self.chatbot, self.question, self.status, self.sources, self.chart, self.thread]
 
 
 def _snapshot(msgs: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -261,18 +326,9 @@ def _status(answer: Answer) -> str:
 
 
 def _answer_panels(answer: Answer) -> tuple[Any, ...]:
-    """Status, sources, picker, context and chart for a finished answer."""
-    cites = list(answer.citations)
-    first = cites[0] if cites else None
+    """Status, sources (each card opens onto its passage or rows) and chart for a finished answer."""
     fig = build_figure(answer.charts)
-    return (
-        _status(answer),
-        sources_html(cites),
-        gr.update(choices=picker_choices(cites), value=first.n if first else None, interactive=bool(cites)),
-        context_html(first),
-        gr.update(value=fig, visible=fig is not None),
-        cites,
-    )
+    return (_status(answer), sources_html(answer.citations), gr.update(value=fig, visible=fig is not None))
 
 
 def _not_ready_message(state: BuildState) -> str | None:
@@ -302,16 +358,17 @@ class ChatHandlers:
         problem = check_question(message, self.settings.max_question_chars)
         if problem:
             level = "info" if not (message or "").strip() else "warn"
-            yield (gr.skip(), gr.skip(), notice_html(problem, level), *_skip(6))
+            yield (gr.skip(), gr.skip(), notice_html(problem, level), *_skip(3))
             return
+        self.builder.wait_warm()
         waiting = _not_ready_message(self.builder.state())
         if waiting:
-            yield (gr.skip(), gr.skip(), waiting, *_skip(6))
+            yield (gr.skip(), gr.skip(), waiting, *_skip(3))
             return
         try:
             thread_id = threads.scoped_thread_id("ui", thread_id)
         except threads.ThreadIdError as exc:  # the page's own state holds ids we made; say so rather than crash
-            yield (gr.skip(), gr.skip(), notice_html(html.escape(str(exc)), "error"), *_skip(6))
+            yield (gr.skip(), gr.skip(), notice_html(html.escape(str(exc)), "error"), *_skip(3))
             return
         msgs = normalise_history(history)
         msgs.append({"role": "user", "content": message.strip()})
@@ -321,10 +378,7 @@ class ChatHandlers:
             "",
             notice_html("Looking through the sources…", "info"),
             EMPTY_SOURCES,
-            gr.update(choices=[], value=None, interactive=False),
-            EMPTY_CONTEXT,
             gr.update(value=None, visible=False),
-            [],
             thread_id,
         )
 
@@ -338,7 +392,7 @@ class ChatHandlers:
                     if msgs[-1]["role"] != "assistant":
                         msgs.append({"role": "assistant", "content": ""})
                     msgs[-1]["content"] = text
-                    yield (_snapshot(msgs), *_skip(8))
+                    yield (_snapshot(msgs), *_skip(5))
                     time.sleep(STREAM_PACING_S)
                 if event.answer is not None:
                     answer = event.answer
@@ -352,14 +406,14 @@ class ChatHandlers:
                 f"{str(exc)[:300]}). Please try again.",
                 "error",
             )
-            yield (_snapshot(msgs), gr.skip(), status, *_skip(6))
+            yield (_snapshot(msgs), gr.skip(), status, *_skip(3))
             return
         if answer is None:
             yield (
                 _snapshot(msgs),
                 gr.skip(),
                 notice_html("The advisor returned no answer. Please try again.", "error"),
-                *_skip(6),
+                *_skip(3),
             )
             return
         if msgs[-1]["role"] != "assistant":
@@ -367,8 +421,15 @@ class ChatHandlers:
         msgs[-1]["content"] = answer.text or text
         yield (_snapshot(msgs), gr.skip(), *_answer_panels(answer), thread_id)
 
-    def show_source(self, n: Any, cites: list[Citation] | None) -> str:
-        return context_html(citation_by_n(cites or [], n))
+    def retry(self, history: list[Any] | None, thread_id: str | None, evt: gr.RetryData) -> Iterator[tuple[Any, ...]]:
+        """The chat's retry button: ask the retried message's question again, in place of its old answer."""
+        msgs = normalise_history(history)
+        last = min(evt.index if isinstance(evt.index, int) else len(msgs) - 1, len(msgs) - 1)
+        asked = [i for i in range(last + 1) if msgs[i]["role"] == "user"]
+        if not asked:
+            yield (gr.skip(), gr.skip(), notice_html("There is no question to ask again.", "info"), *_skip(3))
+            return
+        yield from self.respond(msgs[asked[-1]]["content"], msgs[: asked[-1]], thread_id)
 
     def reset(self) -> tuple[Any, ...]:
         """A new conversation: new thread id, so the advisor's memory starts empty too."""
@@ -377,10 +438,7 @@ class ChatHandlers:
             "",
             "",
             EMPTY_SOURCES,
-            gr.update(choices=[], value=None, interactive=False),
-            EMPTY_CONTEXT,
             gr.update(value=None, visible=False),
-            [],
             new_thread_id(),
         )
 
@@ -390,10 +448,13 @@ class ChatHandlers:
         state = self.builder.state()
         waited = state.running
         while state.running:
-            yield (
-                progress_html(state.stage, state.done, state.total, state.elapsed),
-                gr.update(interactive=False, placeholder="Preparing the knowledge base…"),
-            )
+            if state.warming:
+                banner = notice_html("Warming up the advisor (loading the model and the index)…", "info")
+                hint = "Warming up — ready in a few seconds…"
+            else:
+                banner = progress_html(state.stage, state.done, state.total, state.elapsed)
+                hint = "Preparing the knowledge base…"
+            yield (banner, gr.update(interactive=False, placeholder=hint))
             time.sleep(0.5)
             state = self.builder.state()
         if state.error or not state.ready:
@@ -402,9 +463,8 @@ class ChatHandlers:
                 gr.update(interactive=True),
             )
             return
-        done = (
-            notice_html(f"The knowledge base is ready ({state.elapsed or 0:.0f} s). Ask away.", "ok") if waited else ""
-        )
+        built = f"The knowledge base is ready ({state.elapsed:.0f} s). " if state.elapsed is not None else ""
+        done = notice_html(f"{built or 'Ready. '}Ask away.", "ok") if waited else ""
         yield (done, gr.update(interactive=True, placeholder=PLACEHOLDER))
 
     @staticmethod
@@ -421,6 +481,7 @@ class ChatHandlers:
         problem = check_question(question, self.settings.max_question_chars)
         if problem:
             raise gr.Error(problem)
+        self.builder.wait_warm()
         state = self.builder.state()
         if state.running or state.error:
             raise gr.Error("The knowledge base is not ready yet; try again shortly.")
@@ -450,11 +511,9 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         thread = gr.State("")
-        cites = gr.State([])
         gr.HTML(HEADER)
-        status = gr.HTML("", elem_id="status")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=7, min_width=420):
+        with gr.Row(equal_height=False, elem_id="adv-main"):
+            with gr.Column(scale=7, min_width=420, elem_classes=["adv-col"]):
                 chatbot = gr.Chatbot(
                     elem_id="chatbot",
                     show_label=False,
@@ -477,30 +536,21 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
                     max_lines=6,
                     autofocus=True,
                     submit_btn="Ask",
+                    stop_btn="Stop",
                 )
-                with gr.Row():
+                # below the input, with room reserved (CSS): notes appear without moving the conversation
+                status = gr.HTML("", elem_id="status")
+                with gr.Row(elem_id="adv-tools"):
                     new_chat = gr.Button("+ New conversation", elem_id="new-chat", size="sm", variant="secondary")
-                    gr.HTML(
-                        f'<div class="adv-receipt" style="text-align:right">Questions up to '
-                        f"{settings.max_question_chars:,} characters · answers cite their sources</div>"
-                    )
+                    gr.HTML(counter_html(settings.max_question_chars))
                 chart = gr.Plot(elem_id="chart", show_label=False, visible=False, format="png")
-            with gr.Column(scale=5, min_width=340):
+            with gr.Column(scale=5, min_width=340, elem_classes=["adv-col"]):
                 gr.HTML('<div class="adv-panel-title">Sources</div>')
-                sources = gr.HTML(EMPTY_SOURCES, elem_id="sources", max_height=460, js_on_load=None)
-                picker = gr.Dropdown(
-                    choices=[],
-                    value=None,
-                    label="Show a source in context",
-                    elem_id="source-picker",
-                    interactive=False,
-                    filterable=False,
-                )
-                context = gr.HTML(EMPTY_CONTEXT, elem_id="source-context", max_height=420, js_on_load=None)
+                sources = gr.HTML(EMPTY_SOURCES, elem_id="sources", js_on_load=None)
 
         # Cheap handlers that must never wait behind an answer (or behind another tab's index-build poll).
         free: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden", "concurrency_limit": None}
-        out = _Outputs(chatbot, question, status, sources, picker, context, chart, cites, thread)
+        out = _Outputs(chatbot, question, status, sources, chart, thread)
         inputs = [question, chatbot, thread]
         # The submit event is the streaming API too ("/chat"); gr.State stays hidden from API clients.
         question.submit(
@@ -514,10 +564,17 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
             show_progress="minimal",
             concurrency_id=ADVISOR_QUEUE,
         )
+        chatbot.retry(
+            h.retry,
+            [chatbot, thread],
+            out.as_list(),
+            api_visibility="private",
+            show_progress="minimal",
+            concurrency_id=ADVISOR_QUEUE,
+        )
         # The chatbot's own trash button must also forget the thread, or follow-ups would use the old context.
         chatbot.clear(h.reset, None, out.as_list(), **free)
         new_chat.click(h.reset, None, out.as_list(), **free)
-        picker.input(h.show_source, [picker, cites], context, **free)
         demo.load(new_thread_id, None, thread, **free)
         demo.load(h.prepare, None, [status, question], **free)
         gr.api(h.ask_api, api_name="ask", concurrency_id=ADVISOR_QUEUE)
@@ -534,8 +591,9 @@ def launch(
 ) -> gr.Blocks:
     """Start the web UI on `settings.host:settings.port` (127.0.0.1:7860 unless configured).
 
-    The index build starts at once in the background, so the first visitor
-    sees its progress. Basic auth is on when both `auth_user` and
+    The index build (or, with an index, a warm-up question) starts at once in
+    the background, so the first visitor sees its progress and the first
+    question is no slower than later ones. Basic auth is on when both `auth_user` and
     `auth_password` are set; a public bind address without auth is logged
     as a warning because the page would be open to the network. Failed
     sign-ins are throttled by `throttle` (default: 5 a minute per client and
@@ -547,7 +605,7 @@ def launch(
     if auth is None and settings.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("Serving on %s without authentication; set ADVISOR_AUTH_USER/PASSWORD.", settings.host)
     throttle = throttle or LoginThrottle()
-    builder = IndexBuilder(advisor)
+    builder = IndexBuilder(advisor, warm=True)
     builder.start()
     demo = build_app(advisor, builder)
     demo.queue(default_concurrency_limit=1).launch(
@@ -560,6 +618,7 @@ def launch(
         show_error=False,
         theme=THEME,
         css=CSS,
+        js=PAGE_JS,
         footer_links=["api"],
         ssr_mode=False,
         mcp_server=False,

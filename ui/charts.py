@@ -49,15 +49,20 @@ def _money(x: float, _pos: Any = None) -> str:
     return f"${x:.0f}"
 
 
+# what one counted row of each salary source is, for "18 responses" next to a figure (never "n=18")
+ROW_NOUNS = {"survey": "responses", "postings": "postings"}
+TITLE_CHARS = 58  # titles wrap rather than run off a phone-width image
+
+
 def _row_label(row: dict[str, Any]) -> str:
-    """`label (year, n=…)`: the sample size and year belong next to every figure."""
+    """`label (year, 18 responses)`: the sample size and year belong next to every figure."""
     name = str(row.get("label") or row.get("source") or "source")
     extra = []
     if row.get("year"):
         extra.append(str(row["year"]))
     n = _num(row.get("n"))
     if n is not None:
-        extra.append(f"n={int(n):,}")
+        extra.append(f"{int(n):,} {ROW_NOUNS.get(str(row.get('kind')), 'records')}")
     elif _num(row.get("employment")) is not None:
         extra.append(f"employment {int(_num(row.get('employment')) or 0):,}")
     return f"{name} ({', '.join(extra)})" if extra else name
@@ -85,8 +90,12 @@ def _label_points(ax: Axes, y: int, values: list[float], span: float, color: str
             last_below = v
 
 
-def _draw_salary(ax: Axes, chart: Chart) -> None:
-    """p25–p75 as a bar, the median as a tick; single figures (articles) as dots on their label's line."""
+def _draw_salary(ax: Axes, chart: Chart) -> set[str]:
+    """p25–p75 as a bar, the median as a tick; single figures (articles) as dots on their label's line.
+
+    Returns what was drawn ("range", "point"), so the legend lists only marks that are on the chart.
+    """
+    drawn: set[str] = set()
     lines: dict[str, list[dict[str, Any]]] = {}
     for row in salary_rows_plottable(chart.rows):
         lines.setdefault(_row_label(row), []).append(row)
@@ -99,6 +108,7 @@ def _draw_salary(ax: Axes, chart: Chart) -> None:
             p25, med, p75 = _num(row.get("p25")), _num(row.get("median")), _num(row.get("p75"))
             if p25 is not None and p75 is not None:
                 ax.barh(y, p75 - p25, left=p25, height=0.42, color=RANGE_COLOR, edgecolor=MEDIAN_COLOR, linewidth=0.8)
+                drawn.add("range")
                 if med is not None:
                     ax.plot([med, med], [y - 0.24, y + 0.24], color=MEDIAN_COLOR, linewidth=3)
                     ax.annotate(
@@ -115,6 +125,7 @@ def _draw_salary(ax: Axes, chart: Chart) -> None:
                 if value is not None:
                     points.append(value)
         if points:
+            drawn.add("point")
             ax.plot(
                 points,
                 [y] * len(points),
@@ -131,6 +142,7 @@ def _draw_salary(ax: Axes, chart: Chart) -> None:
     ax.set_xlim(lo - 0.08 * span, hi + 0.08 * span)
     ax.xaxis.set_major_formatter(FuncFormatter(_money))
     ax.set_xlabel("Yearly salary, USD", fontsize=8.5)
+    return drawn
 
 
 def _draw_skills(ax: Axes, chart: Chart) -> None:
@@ -154,7 +166,7 @@ def _draw_skills(ax: Axes, chart: Chart) -> None:
     years = {str(r["year"]) for r in rows if r.get("year")}
     basis = "Share of postings"
     if len(ns) == 1:
-        basis += f" (n={ns.pop():,} postings"
+        basis += f" ({ns.pop():,} postings"
         basis += f", {', '.join(sorted(years))})" if years else ")"
     elif years:
         basis += f" ({', '.join(sorted(years))})"
@@ -194,13 +206,14 @@ def build_figure(charts: Sequence[Chart]) -> Figure | None:
     fig = Figure(figsize=(6.4, sum(heights) + 0.3), dpi=130, layout=ConstrainedLayoutEngine(w_pad=0.12, h_pad=0.12))
     axes = fig.subplots(len(charts), 1, squeeze=False, height_ratios=heights)[:, 0]
     salary_axes = []
+    drawn: set[str] = set()
     for ax, chart in zip(axes, charts, strict=True):
         if chart.kind == "salary_ranges":
-            _draw_salary(ax, chart)
+            drawn |= _draw_salary(ax, chart)
             salary_axes.append(ax)
         else:
             _draw_skills(ax, chart)
-        title = chart.title + (f"\n{chart.caption}" if chart.caption else "")
+        title = _wrap(chart.title, TITLE_CHARS) + (f"\n{chart.caption}" if chart.caption else "")
         ax.set_title(title, fontsize=10.5, loc="left", fontweight="bold", color="#1f2937")
         ax.grid(axis="x", color="#e5e7eb", linewidth=0.8)
         ax.set_axisbelow(True)
@@ -212,19 +225,17 @@ def build_figure(charts: Sequence[Chart]) -> Figure | None:
         hi = max(a.get_xlim()[1] for a in salary_axes)
         for a in salary_axes:
             a.set_xlim(lo, hi)
-    if salary_axes:
-        handles = [
+    handles = []
+    if "range" in drawn:
+        handles += [
             Patch(facecolor=RANGE_COLOR, edgecolor=MEDIAN_COLOR, label="25th–75th percentile"),
             Line2D([], [], color=MEDIAN_COLOR, linewidth=2.5, label="median"),
-            Line2D(
-                [],
-                [],
-                color=POINT_COLOR,
-                marker="D",
-                linestyle="none",
-                markeredgecolor=POINT_EDGE,
-                label="single figure stated by a source",
-            ),
         ]
-        fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    if "point" in drawn:
+        handles.append(
+            Line2D([], [], color=POINT_COLOR, marker="D", linestyle="none", markeredgecolor=POINT_EDGE,
+                   label="single figure stated by a source")
+        )
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8, frameon=False)
     return fig

@@ -14,25 +14,24 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from advisor.sources import describe as describe_source
 from advisor.types import Answer, Citation
-
-KIND_LABELS: dict[str, str] = {
-    "article": "Article",
-    "article_figure": "Article figure",
-    "posting": "Job posting",
-    "posting_stats": "Posting statistics",
-    "salary_data": "Salary survey",
-    "bls": "BLS table",
-}
 
 EMPTY_SOURCES = (
     '<div class="adv-empty">Sources for the latest answer appear here. '
     "Every <b>[n]</b> in an answer points to one of them.</div>"
 )
-EMPTY_CONTEXT = '<div class="adv-empty">Pick a source to read the quoted passage in its context.</div>'
 
 
 # --- input -------------------------------------------------------------------
+
+
+def counter_html(max_chars: int) -> str:
+    """The visible character counter under the input; ui/page.js keeps its text in step with the box."""
+    return (
+        f'<div class="adv-receipt" style="text-align:right"><span id="adv-counter" data-limit="{max_chars}" '
+        f'aria-live="polite">0 / {max_chars:,} characters</span> · answers cite their sources</div>'
+    )
 
 
 def check_question(text: str | None, max_chars: int) -> str | None:
@@ -106,7 +105,7 @@ def _esc(text: Any) -> str:
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize() if kind else "Source")
+    return describe_source(Citation(0, "", "", "", 0.0, kind=kind)).kind_label
 
 
 def _short(text: str, limit: int) -> str:
@@ -115,39 +114,46 @@ def _short(text: str, limit: int) -> str:
 
 
 def source_label(c: Citation) -> str:
-    """One line for the source picker: number, title, and where inside the file."""
-    where = f" — {c.locator}" if c.locator and c.locator not in c.title else ""
-    return _short(f"[{c.n}] {c.title}{where}", 110)
+    """One line naming a source: number and plain heading (never the filter or the file)."""
+    return _short(f"[{c.n}] {describe_source(c).heading}", 110)
 
 
-def picker_choices(citations: Sequence[Citation]) -> list[tuple[str, int]]:
-    return [(source_label(c), c.n) for c in citations]
+def source_anchor(n: int) -> str:
+    """The element id of source `n`'s card: where a clicked [n] in an answer scrolls to."""
+    return f"adv-src-{n}"
+
+
+def _card(c: Citation) -> str:
+    view = describe_source(c)
+    body = (
+        f'<div class="adv-rows">{_esc(view.summary)}</div>'
+        if view.summary
+        else f'<blockquote class="adv-quote">{_esc(c.quote)}</blockquote>'
+    )
+    return (
+        f'<li class="adv-src" id="{source_anchor(c.n)}" data-n="{c.n}" tabindex="-1">'
+        f'<div class="adv-src-head"><span class="adv-n">[{c.n}]</span> '
+        f'<span class="adv-badge adv-kind-{_esc(c.kind)}">{_esc(view.kind_label)}</span> '
+        f'<span class="adv-title">{_esc(view.heading)}</span></div>'
+        f"{body}"
+        f'<details class="adv-ctx"><summary>{"Show the rows" if view.summary else "Show in context"}</summary>'
+        f"{context_body(c)}</details>"
+        "</li>"
+    )
 
 
 def sources_html(citations: Sequence[Citation]) -> str:
-    """The sources panel: each numbered source with title, file, locator and the quoted passage."""
+    """The sources panel: one card per numbered source, each opening onto its passage or rows in place.
+
+    Every card is reachable as `#adv-src-<n>`, which is what a clicked `[n]` in an answer scrolls to; the
+    context sits inside the card (a `<details>`), so following a citation never needs a second control.
+    """
     if not citations:
         return EMPTY_SOURCES
-    items = []
-    for c in citations:
-        meta = [
-            f'<span class="adv-badge adv-kind-{_esc(c.kind)}">{_esc(kind_label(c.kind))}</span>',
-            f'<code class="adv-file">{_esc(c.source)}</code>',
-        ]
-        if c.locator:
-            meta.append(f'<span class="adv-loc">{_esc(_short(c.locator, 160))}</span>')
-        items.append(
-            f'<li class="adv-src" data-n="{c.n}">'
-            f'<div class="adv-src-head"><span class="adv-n">[{c.n}]</span> '
-            f'<span class="adv-title">{_esc(c.title)}</span></div>'
-            f'<div class="adv-meta">{" · ".join(meta)}</div>'
-            f'<blockquote class="adv-quote">{_esc(c.quote)}</blockquote>'
-            "</li>"
-        )
     count = f"{len(citations)} source" + ("s" if len(citations) != 1 else "")
     return (
-        f'<div class="adv-sources"><div class="adv-count">{count}</div>'
-        f'<ol class="adv-src-list">{"".join(items)}</ol></div>'
+        f'<div class="adv-sources"><div class="adv-count">{count} · tap a card to see the passage or rows</div>'
+        f'<ol class="adv-src-list">{"".join(_card(c) for c in citations)}</ol></div>'
     )
 
 
@@ -188,38 +194,29 @@ def readable(text: str) -> str:
     return _MD_HEADING.sub("", text)
 
 
-def context_html(citation: Citation | None) -> str:
-    """The chosen source's whole passage with the quoted part highlighted.
-
-    When the quote is a reformatted table row that can't be located, the quote
-    is shown above the passage instead, so nothing claims a match it lacks.
-    """
-    if citation is None:
-        return EMPTY_CONTEXT
-    c = citation
+def _passage(c: Citation) -> str:
+    """An article's whole passage with the quoted part highlighted (or the quote above it when not found)."""
     context = readable(c.context or c.quote)
     span = find_quote(context, c.quote)
     if span:
         start, end = span
         body = f"{_esc(context[:start])}<mark>{_esc(context[start:end])}</mark>{_esc(context[end:])}"
-        lead = ""
-    else:
-        body = _esc(context)
-        lead = f'<div class="adv-quoted">Quoted: <mark>{_esc(c.quote)}</mark></div>'
-    where = " · ".join(_esc(x) for x in (kind_label(c.kind), c.source, c.locator) if x)
-    return (
-        f'<div class="adv-context"><div class="adv-src-head"><span class="adv-n">[{c.n}]</span> '
-        f'<span class="adv-title">{_esc(c.title)}</span></div>'
-        f'<div class="adv-meta">{where}</div>{lead}<div class="adv-passage">{body}</div></div>'
-    )
+        return f'<div class="adv-passage">{body}</div>'
+    lead = f'<div class="adv-quoted">Quoted: <mark>{_esc(c.quote)}</mark></div>'
+    return f'{lead}<div class="adv-passage">{_esc(context)}</div>'
 
 
-def citation_by_n(citations: Sequence[Citation], n: Any) -> Citation | None:
-    try:
-        wanted = int(n)
-    except (TypeError, ValueError):
-        return None
-    return next((c for c in citations if c.n == wanted), None)
+def context_body(c: Citation) -> str:
+    """What "show in context" opens: an article's passage, or a data source's rows summary and exact filter.
+
+    A data source's quote is the tool's own sentence, already summarised in the card; what a person can add by
+    opening it is which rows were counted, so the filter and file are shown there, in full.
+    """
+    view = describe_source(c)
+    details = f'<div class="adv-details">{_esc(view.details)}</div>' if view.details else ""
+    if view.summary:
+        return f'<div class="adv-rows-detail"><div class="adv-rows">{_esc(view.summary)}</div>{details}</div>'
+    return f"{_passage(c)}{details}"
 
 
 # --- status ------------------------------------------------------------------

@@ -60,9 +60,11 @@ class CompanyPayResult(BaseModel):
             if not self.evidence_id:
                 return []
             return [Evidence(id=self.evidence_id, text=self.message, source=self.dataset, title=POSTINGS_NAME,
-                             kind="posting_stats", locator=self.filter, metadata={"n": self.n})]
+                             kind="posting_stats", locator=self.filter,
+                             metadata={"n": self.n, "subject": self.filter_text})]
         return [Evidence(id=self.evidence_id, text=self.text, source=self.dataset, title=POSTINGS_NAME,
-                         kind="salary_data", locator=self.filter, metadata={"n": self.n})]
+                         kind="salary_data", locator=self.filter,
+                         metadata={"n": self.n, "subject": self.filter_text})]
 
     def chart_rows(self) -> list[dict[str, Any]]:
         """One row in the salary-range chart's shape."""

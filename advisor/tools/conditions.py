@@ -71,7 +71,8 @@ class PostingConditionsResult(BaseModel):
         if not self.ok:
             return []
         return [Evidence(id=self.evidence_id, text=self.text, source=self.dataset, title=POSTINGS_NAME,
-                         kind="posting_stats", locator=self.filter, metadata={"n": self.population})]
+                         kind="posting_stats", locator=self.filter,
+                         metadata={"n": self.population, "subject": self.filter_text})]
 
     def chart_rows(self) -> list[dict[str, Any]]:
         """Rows in the skill-share chart's shape (label, share, count, n): the UI draws them as bars."""

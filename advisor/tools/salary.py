@@ -363,6 +363,11 @@ class SalaryResult(BaseModel):
     def mapping(self) -> ResolvedFilters | None:
         return self.filters
 
+    @property
+    def subject(self) -> str:
+        """'Senior Machine Learning Engineers in Germany', or '' before the role is resolved."""
+        return plain_subject(self.filters) if self.filters else ""
+
     def evidence(self) -> list[Evidence]:
         """One Evidence per source with figures (or with a stated refusal) and per article figure."""
         out: list[Evidence] = []
@@ -380,7 +385,10 @@ class SalaryResult(BaseModel):
                     locator=s.filter,
                     metadata={
                         "status": s.status,
+                        # who the figures are about, in words: the heading people read instead of the filter
+                        "subject": s.label.removeprefix("BLS ") if s.source == "bls" else self.subject,
                         "n": s.n,
+                        "employment": s.employment,
                         "p25": s.p25,
                         "median": s.median,
                         "p75": s.p75,

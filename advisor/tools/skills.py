@@ -165,7 +165,8 @@ class PostingStatsResult(BaseModel):
     def evidence(self) -> list[Evidence]:
         out: list[Evidence] = []
         title = f"{POSTINGS_NAME} — {self.filter}"
-        meta_base = {"denominator": self.denominator, "population": self.population}
+        meta_base = {"denominator": self.denominator, "population": self.population, "n": self.population,
+                     "subject": self.filter_text}  # the filter in words: what a source heading says
         if self.summary_text:
             out.append(
                 Evidence(

@@ -26,6 +26,7 @@ from tests.slack.slack_harness import (
 
 AGENTS_Q = "What percent of AI engineer postings ask for AI agents?"
 AGENTS_SOURCE = "003_2a3e108b44c3953e.txt"
+AGENTS_TITLE = "A $62K Gap Has Already Opened Inside the AI Engineer Title"  # how the source is named to people
 OFF_TOPIC_Q = "How do I bake a lasagna?"  # declined at once: cheap filler for tests about plumbing
 
 
@@ -203,7 +204,7 @@ def test_rejected_blocks_still_deliver_the_answer_as_text(slack: SlackHarness):
     fake.wait_for(lambda: len(fake.calls_in(BAD_BLOCKS_CHANNEL, "chat.update")) == 2)
     rejected, fallback = fake.calls_in(BAD_BLOCKS_CHANNEL, "chat.update")
     assert rejected["params"]["blocks"] and not fallback["params"].get("blocks")
-    assert "47.3%" in fallback["params"]["text"] and AGENTS_SOURCE in fallback["params"]["text"]
+    assert "47.3%" in fallback["params"]["text"] and AGENTS_TITLE in fallback["params"]["text"]
 
 
 def _webhook_headers(body: bytes, secret: str = WEBHOOK_SECRET) -> dict[str, str]:

@@ -9,6 +9,7 @@ and that the page never calls out to the internet.
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from advisor import Advisor
+from advisor.sources import has_internal_detail
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
@@ -110,15 +112,13 @@ def test_cited_answer_streams_with_sources(browser: Browser, ui_url: str, adviso
     expect(bot).to_contain_text("47.3%")
     shown: list[str] = page.evaluate("window.__botTexts")
     assert len(shown) >= 2 and shown[-1].startswith(shown[0]), f"the answer did not stream: {shown[:3]}"
-    expect(page.locator("#sources")).to_contain_text("003_2a3e108b44c3953e.txt")
     expect(page.locator("#sources")).to_contain_text("[1]")
-    expect(page.locator("#source-context mark").first).to_be_visible()  # the quote, highlighted in its passage
-    expect(page.locator("#source-context")).to_contain_text("[1]")
     expect(page.locator("#chart")).to_be_hidden()  # no numbers to plot for this answer
 
-    page.locator("#source-picker input").click()
-    page.get_by_role("option").filter(has_text="[2]").first.click()
-    expect(page.locator("#source-context")).to_contain_text("[2]")
+    # a source card opens onto its passage, with the quote highlighted; the file is named in its details
+    page.locator("#adv-src-2 .adv-src-head").click()
+    expect(page.locator("#adv-src-2 mark").first).to_be_visible()
+    expect(page.locator("#adv-src-2 .adv-details")).to_contain_text(".txt")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "cited-answer.png"), full_page=True)
 
@@ -132,7 +132,7 @@ def test_cited_answer_streams_with_sources(browser: Browser, ui_url: str, adviso
     # "New conversation" empties the chat and the panels.
     page.locator("#new-chat").click()
     expect(page.locator('#chatbot [data-testid="user"]')).to_have_count(0)
-    expect(page.locator("#sources")).not_to_contain_text("003_2a3e108b44c3953e.txt")
+    expect(page.locator("#sources .adv-src")).to_have_count(0)
     ctx.close()
     assert outside == [], f"the page reached outside the app: {outside[:5]}"
 
@@ -142,7 +142,7 @@ def test_salary_answer_draws_a_chart(browser: Browser, ui_url: str) -> None:
     ctx, page = _open(browser, ui_url, outside)
     bot = _ask(page, SALARY_Q)
     expect(bot).to_contain_text("$")
-    expect(page.locator("#sources")).to_contain_text("salaries_aijobs_snapshot_2025-01-19.csv")
+    expect(page.locator("#sources .adv-title").first).to_contain_text("aijobs.net salary survey")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     missing = _salary_chart_rows_missing()
     if missing:
@@ -169,3 +169,137 @@ def test_two_browsers_keep_separate_conversations(browser: Browser, ui_url: str)
     expect(page_b.locator('#chatbot [data-testid="bot"]')).to_have_count(1)
     ctx_a.close()
     ctx_b.close()
+
+
+# --- plain sources, followable citations, layout --------------------------------
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Ten answers of every shape: salary (survey, postings, BLS, articles), skills, advice, a refusal, a follow-up.
+VARIED = [
+    "What do senior machine learning engineers earn in Germany?",
+    "Which skills do machine learning engineer postings ask for most?",
+    SWITCH_Q,
+    "What do data scientists earn in the US?",
+    AGENTS_Q,
+    "What do AI engineers earn in Germany compared with the UK?",
+    "And in the UK?",
+    "How much do data engineers make with Python skills?",
+    "What is the weather in Paris?",
+    "Give me a step-by-step plan to become an ML engineer in 6 months",
+]
+
+
+def _page(browser: Browser, url: str, viewport: dict[str, int]) -> tuple[BrowserContext, Page]:
+    ctx = browser.new_context(viewport=viewport)
+    page = ctx.new_page()
+    page.goto(url)
+    expect(page.locator("#question textarea")).to_be_enabled(timeout=60_000)
+    return ctx, page
+
+
+def _overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the window (0: no sideways scrolling)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def _shot(page: Page, name: str, readme: bool = False) -> None:
+    """A viewport screenshot for artifacts/ui; with ADVISOR_SCREENSHOTS=1, the README's ones (`readme`) also
+    go to docs/screenshots, reduced to a 128-colour palette so the repository stays small."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+    if readme and os.environ.get("ADVISOR_SCREENSHOTS") == "1":
+        from PIL import Image  # Pillow comes with matplotlib (the 'ui' extra)
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        with Image.open(ARTIFACTS / name) as img:
+            img.convert("RGB").quantize(colors=128).save(SCREENSHOTS / name, optimize=True)
+
+
+def _headings(page: Page) -> list[str]:
+    """Every source heading, badge, count and rows summary on the page (not the details line, which holds the
+    exact filter on purpose, and not article passages, which are quoted verbatim)."""
+    return page.locator("#sources :is(.adv-title, .adv-badge, .adv-count, .adv-rows)").all_inner_texts()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_citations_open_their_source(browser: Browser, ui_url: str, viewport: dict[str, int]) -> None:
+    ctx, page = _page(browser, ui_url, viewport)
+    bot = _ask(page, VARIED[0])
+    headings = _headings(page)
+    assert any(h.startswith("aijobs.net salary survey · ") for h in headings), headings
+    bad = [h for h in headings if has_internal_detail(h)]
+    assert not bad, f"filter syntax, a file hash or n= in a source heading: {bad}"
+
+    chips = bot.locator(".adv-cite")
+    expect(chips.first).to_be_visible()
+    last = chips.last
+    n = last.get_attribute("data-n")
+    last.click()
+    card = page.locator(f"#adv-src-{n}")
+    expect(card).to_have_class(re.compile(r"\badv-flash\b"))
+    expect(card).to_be_in_viewport()
+    expect(card.locator("details")).to_have_attribute("open", "")
+    # a data source shows the rows (summary and exact filter), not the tool's sentence again
+    survey = page.locator(".adv-src", has=page.locator(".adv-kind-salary_data")).first
+    survey.locator(".adv-src-head").click()
+    expect(survey.locator(".adv-details")).to_contain_text("Filter: job_title=")
+    expect(survey.locator(".adv-rows").first).to_contain_text("responses")
+    if viewport is PHONE:
+        # on a phone the sources sit right below the answer: less than one screen of scrolling away
+        gap = page.evaluate(
+            "document.querySelector('#sources').getBoundingClientRect().top"
+            " - document.querySelector('#chatbot').getBoundingClientRect().bottom"
+        )
+        assert gap < viewport["height"], f"sources start {gap:.0f} px below the chat"
+    ctx.close()
+
+
+def test_no_sideways_scrolling_after_varied_answers(browser: Browser, ui_url: str) -> None:
+    phone, page = _page(browser, ui_url, PHONE)
+    desk, wide = _page(browser, ui_url, DESKTOP)
+    for i, question in enumerate(VARIED):
+        _ask(page, question)
+        assert _overflow(page) <= 0, f"{_overflow(page)} px of sideways scrolling at 390 px after {question!r}"
+        if i in (0, 1, 2):  # salary, skills and advice on the desktop too
+            _ask(wide, question)
+            assert _overflow(wide) <= 0, f"sideways scrolling at 1366 px after {question!r}"
+            kind = ("salary", "skills", "advice")[i]
+            _shot(page, f"phone-{kind}.png", readme=kind != "skills")
+            _shot(wide, f"desktop-{kind}.png", readme=kind != "skills")
+            bad = [h for h in _headings(page) if has_internal_detail(h)]
+            assert not bad, f"internal detail in a source heading after {question!r}: {bad}"
+    phone.close()
+    desk.close()
+
+
+def test_notes_do_not_move_the_chat_and_the_counter_counts(browser: Browser, ui_url: str) -> None:
+    ctx, page = _page(browser, ui_url, DESKTOP)
+    chat = page.locator("#chatbot")
+    top = chat.bounding_box()
+    assert top is not None
+    _ask(page, "What do AI engineers earn in Germany compared with the UK?")  # an answer with notes
+    expect(page.locator("#status .adv-notice").first).to_be_visible()
+    after = chat.bounding_box()
+    assert after is not None and (after["y"], after["height"]) == (top["y"], top["height"])
+    box = page.locator("#question textarea")
+    box.fill("How do I start?")
+    expect(page.locator("#adv-counter")).to_have_text(re.compile(r"^15 / [\d,]+ characters$"))
+    box.fill("x" * 5000)
+    expect(page.locator("#adv-counter")).to_have_class(re.compile(r"\badv-over\b"))
+    ctx.close()
+
+
+def test_retry_answers_again_and_stop_is_hidden_when_idle(browser: Browser, ui_url: str) -> None:
+    ctx, page = _page(browser, ui_url, DESKTOP)
+    stop = page.locator("#question .stop-button")
+    expect(stop).to_be_hidden()  # nothing to stop
+    _ask(page, SWITCH_Q)
+    expect(stop).to_be_hidden()
+    page.locator('#chatbot button[aria-label="Retry"]').last.click()
+    expect(page.locator("#chatbot > [data-testid=status-tracker]")).to_have_class(re.compile(r"\bhide\b"))
+    expect(page.locator('#chatbot [data-testid="bot"]')).to_have_count(1)
+    assert _user_messages(page) == [SWITCH_Q]  # asked again in place, not added below
+    expect(page.locator("#sources .adv-src").first).to_be_visible()
+    ctx.close()

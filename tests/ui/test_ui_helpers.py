@@ -16,23 +16,23 @@ import pytest
 pytest.importorskip("gradio", reason="the web UI needs the 'ui' extra (gradio)")
 pytest.importorskip("matplotlib", reason="charts need the 'ui' extra (matplotlib)")
 
+import gradio as gr
 from matplotlib.figure import Figure
 
 from advisor import Advisor, Settings
 from advisor.api import StreamEvent
 from advisor.types import Answer, Chart, Citation
-from ui.app import AuthSettingsError, ChatHandlers, IndexBuilder, build_app, launch
+from ui.app import WARMUP_QUESTION, AuthSettingsError, ChatHandlers, IndexBuilder, build_app, launch
 from ui.charts import build_figure
 from ui.render import (
     EMPTY_SOURCES,
     check_question,
-    citation_by_n,
     content_text,
-    context_html,
+    context_body,
     find_quote,
     normalise_history,
-    picker_choices,
     progress_html,
+    source_label,
     sources_html,
     status_html,
 )
@@ -57,6 +57,7 @@ SALARY_ROWS: list[dict[str, Any]] = [
         "p75": 117666.0,
         "n": 13,
         "year": "2023–2024",
+        "kind": "survey",
     },
     {"source": "002.txt", "label": "article 002", "median": 79000.0},  # no p25/p75/n/year keys at all
     {"source": "bls.csv", "label": "BLS", "p25": None, "median": None, "p75": None},  # nothing to draw
@@ -189,20 +190,35 @@ def test_answer_streams_then_fills_sources_and_chart() -> None:
     assert first[0][-1] == {"role": "user", "content": "What about agents?"} and first[1] == ""
     streamed = [o[0][-1]["content"] for o in outs[1:-1]]
     assert streamed == ["AI Agents appear ", "AI Agents appear in 47.3% of postings. [1]"]
-    msgs, _, status, sources, picker, context, chart, cites, thread_out = outs[-1]
+    msgs, _, status, sources, chart, thread_out = outs[-1]
     assert [m["content"] for m in msgs] == ["earlier", "before", "What about agents?", final.text]
     assert "003_2a3e108b44c3953e.txt" in sources and "Key Findings" in sources
-    assert picker["choices"] == [(picker["choices"][0][0], 1)] and picker["value"] == 1
-    assert "<mark>" in context and "47.3%" in context
+    assert 'id="adv-src-1"' in sources  # where a clicked [1] scrolls to
+    assert "<mark>" in sources and "47.3%" in sources  # the card opens onto the quote in its passage
     assert chart["visible"] is True and isinstance(chart["value"], Figure)
-    assert cites == [CITE] and thread_out == thread
+    assert thread_out == thread
     assert "1 source" in status
+
+
+def test_retry_asks_the_same_question_again_in_place_of_its_answer() -> None:
+    fake = FakeAdvisor(events=[StreamEvent(delta="new answer"), StreamEvent(answer=_answer(text="new answer"))])
+    history = [
+        {"role": "user", "content": "first?"},
+        {"role": "assistant", "content": "one"},
+        {"role": "user", "content": "second?"},
+        {"role": "assistant", "content": "two"},
+    ]
+    *_, last = _handlers(fake).retry(history, "", gr.RetryData(None, {"index": 2, "value": "second?"}))
+    assert [q for q, _ in fake.calls] == ["second?"]
+    assert [m["content"] for m in last[0]] == ["first?", "one", "second?", "new answer"]
+    empty = list(_handlers(fake).retry([], "", gr.RetryData(None, {"index": 0, "value": ""})))
+    assert "no question" in empty[-1][2] and len(fake.calls) == 1
 
 
 def test_answer_without_charts_hides_the_chart() -> None:
     fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
     *_, last = _handlers(fake).respond("q?", [], "t")
-    assert last[6]["visible"] is False and last[6]["value"] is None
+    assert last[4]["visible"] is False and last[4]["value"] is None
 
 
 def test_refusal_and_backend_notices_are_readable() -> None:
@@ -238,6 +254,39 @@ def test_first_start_builds_the_index_with_progress() -> None:
     fake.release.set()
     *_, (status, box) = updates
     assert "knowledge base is ready" in status and box["interactive"] is True and fake.index.ready
+
+
+class SlowWarmAdvisor(FakeAdvisor):
+    """The first question (the warm-up) holds until released, as loading the model does."""
+
+    graph = object()
+
+    def stream(self, question: Any, thread_id: str | None = None) -> Iterator[StreamEvent]:
+        if not self.calls:
+            self.release.wait(5)
+        yield from super().stream(question, thread_id)
+
+
+def test_server_start_warms_up_and_the_page_says_when_ready() -> None:
+    fake = SlowWarmAdvisor(events=[StreamEvent(answer=_answer())])
+    builder = IndexBuilder(cast(Advisor, fake), warm=True)
+    handlers = ChatHandlers(cast(Advisor, fake), builder)
+    assert builder.start() is True and builder.state().warming
+    updates = handlers.prepare()
+    status, box = next(updates)
+    assert "Warming up" in status and box["interactive"] is False
+    asked: list[Any] = []
+    worker = threading.Thread(target=lambda: asked.extend(handlers.respond("What do AI engineers earn?", [], "")))
+    worker.start()
+    worker.join(0.3)
+    assert worker.is_alive()  # the question waits for the warm-up instead of loading the models beside it
+    fake.release.set()
+    worker.join(5)
+    assert [q for q, _ in fake.calls] == [WARMUP_QUESTION, "What do AI engineers earn?"]
+    assert fake.calls[0][1] is None  # one-shot: the warm-up leaves no conversation behind
+    *_, (status, box) = updates
+    assert "Ready" in status and box["interactive"] is True
+    assert builder.start() is False  # warmed once per server
 
 
 def test_build_progress_banner() -> None:
@@ -277,7 +326,7 @@ def test_page_has_the_documented_ids_and_no_analytics() -> None:
     demo = build_app(cast(Advisor, FakeAdvisor()))
     assert demo.analytics_enabled is False
     ids = {getattr(block, "elem_id", None) for block in demo.blocks.values()}
-    assert {"question", "chatbot", "sources", "source-picker", "source-context", "chart", "status"} <= ids
+    assert {"question", "chatbot", "sources", "chart", "status"} <= ids
     assert {"/ask", "/chat"} <= {f"/{d.api_name}" for d in demo.fns.values() if d.api_name}
 
 
@@ -296,15 +345,14 @@ def test_sources_panel_lists_title_file_locator_and_quote_escaped() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html and "a &lt; b" in html
     assert "2 sources" in html
     assert sources_html([]) == EMPTY_SOURCES
-    assert [n for _, n in picker_choices([CITE, evil])] == [1, 2]
-    assert citation_by_n([CITE, evil], "2") is evil and citation_by_n([CITE], None) is None
+    assert [source_label(c) for c in (CITE, evil)] == [f"[1] {CITE.title}", "[2] <script>alert(1)</script>"]
 
 
 def test_quote_is_found_in_context_despite_markdown() -> None:
     start, end = find_quote(CITE.context, CITE.quote) or (0, 0)
     assert CITE.context[start:end].startswith("**AI Agents") or CITE.context[start:end].startswith("AI Agents")
     assert CITE.context[start:end].endswith("4,155).")
-    html = context_html(CITE)
+    html = context_body(CITE)
     assert html.count("<mark>") == 1 and "Other text follows." in html and "Key Findings" in html
 
 
@@ -317,8 +365,28 @@ def test_context_without_the_quote_shows_it_separately() -> None:
         score=0.5,
         context="| Machine Learning | 58.9% | 2,451 |",
     )
-    html = context_html(table)
+    html = context_body(table)
     assert "Quoted: <mark>" in html and "| Machine Learning | 58.9% | 2,451 |" in html
+
+
+def test_a_data_source_opens_onto_its_rows_and_filter_not_its_sentence() -> None:
+    flt = "job_title='AI Engineer', company_location='DE', duplicates=kept"
+    survey = Citation(
+        n=2,
+        source="salaries_aijobs_snapshot_2025-01-19.csv",
+        title=f"aijobs.net salary survey — {flt}",
+        quote="AI Engineers in Germany reported a median salary of $96,888 … from n=13 self-reported records",
+        score=0.0,
+        kind="salary_data",
+        locator=flt,
+        meta={"subject": "AI Engineers in Germany", "n": 13, "year": "2023–2024", "status": "ok",
+              "median": 96888.0, "p25": 84111.0, "p75": 117666.0},
+    )
+    html = sources_html([survey])
+    assert "aijobs.net salary survey · AI Engineers in Germany · 2023–2024 · 13 responses" in html
+    assert "Median $96,888 a year, middle half $84,111–$117,666, from 13 responses" in html
+    assert "Filter: job_title=&#x27;AI Engineer&#x27;, company_location=&#x27;DE&#x27;" in html  # in details
+    assert "n=13" not in html and 'id="adv-src-2"' in html
 
 
 # --- charts ------------------------------------------------------------------
@@ -334,12 +402,24 @@ def test_salary_chart_from_rows_with_missing_keys() -> None:
     assert isinstance(fig, Figure)
     top, bottom = fig.axes[:2]
     labels = [t.get_text().replace("\n", " ") for t in top.get_yticklabels()]
-    assert any("n=13" in lbl and "2023–2024" in lbl for lbl in labels)
+    assert any("13 responses" in lbl and "2023–2024" in lbl for lbl in labels)
+    assert not any("n=" in lbl for lbl in labels)
     assert any("employment 192,710" in lbl for lbl in labels)
     assert not any(lbl.startswith("BLS (") or lbl == "BLS" for lbl in labels)  # the row with no figures
     assert top.get_xlim() == bottom.get_xlim()  # countries share one axis so they compare
     texts = [t.get_text() for t in top.texts]
     assert "$97k" in texts and "$79k" in texts
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["25th–75th percentile", "median", "single figure stated by a source"]
+
+
+def test_salary_chart_legend_lists_only_what_is_drawn_and_titles_wrap() -> None:
+    title = "Salary ranges — Senior Machine Learning Engineer, Germany, 2021–2024, survey and 2023 postings"
+    fig = build_figure([Chart("salary_ranges", title, SALARY_ROWS[:1])])
+    assert isinstance(fig, Figure)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["25th–75th percentile", "median"]
+    shown = fig.axes[0].get_title(loc="left")
+    assert shown.replace("\n", " ") == title and max(len(line) for line in shown.splitlines()) <= 58
 
 
 def test_skills_chart_from_rows() -> None:
@@ -348,7 +428,7 @@ def test_skills_chart_from_rows() -> None:
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["python", "sql"]
     assert "71.0% (710)" in [t.get_text() for t in ax.texts]
-    assert "n=1,000" in ax.get_xlabel() and "2023" in ax.get_xlabel()
+    assert "1,000 postings" in ax.get_xlabel() and "2023" in ax.get_xlabel() and "n=" not in ax.get_xlabel()
 
 
 def test_no_chart_for_answers_without_numbers() -> None:
