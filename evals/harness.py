@@ -57,6 +57,12 @@ PRODUCT_CONFIGS: dict[str, dict[str, Any]] = {
     "advisor-bm25": {"use_dense": False},
     "advisor-nodedupe": {"dedupe": False},
 }
+# The product with all-mpnet-base-v2 ranking the article passages (advisor/passage_vectors.py). Opt-in with
+# `--config`: they need `pip install 'advisor[mpnet]' && advisor models install`.
+MPNET_PRODUCT_CONFIGS: dict[str, dict[str, Any]] = {
+    "advisor-mpnet": {"passage_ranking": "mpnet"},
+    "advisor-mpnet-rerank": {"passage_ranking": "mpnet-rerank"},
+}
 BASELINES = ("dense-only", "bm25-only", "naive-rag")
 # Configurations that need an OpenAI-compatible endpoint (`settings.llm_base_url`, `--llm-url` or `--local-llm`).
 # They join the default run only when one is given: the product with its LLM backend (same grounding check),
@@ -360,8 +366,9 @@ def make_runners(
     """
     from advisor.api import Advisor
 
-    known = [*PRODUCT_CONFIGS, *LLM_PRODUCT_CONFIGS, *BASELINES, *LLM_BASELINES]
-    unknown = [c for c in configs if c not in PRODUCT_CONFIGS and c not in LLM_PRODUCT_CONFIGS]
+    offline_configs = {**PRODUCT_CONFIGS, **MPNET_PRODUCT_CONFIGS}
+    known = [*offline_configs, *LLM_PRODUCT_CONFIGS, *BASELINES, *LLM_BASELINES]
+    unknown = [c for c in configs if c not in offline_configs and c not in LLM_PRODUCT_CONFIGS]
     unknown += [b for b in baselines if b not in BASELINES and b not in LLM_BASELINES]
     if unknown:
         raise ValueError(f"unknown configuration(s) {unknown}; known: {known}")
@@ -379,7 +386,7 @@ def make_runners(
             update = {"checkpointer": "memory", **LLM_PRODUCT_CONFIGS[name]}
             runners.append(ProductRunner(name, Advisor(settings.model_copy(update=update))))
         else:
-            update = {**offline, **PRODUCT_CONFIGS[name]}
+            update = {**offline, **offline_configs[name]}
             runners.append(ProductRunner(name, Advisor(base.settings.model_copy(update=update))))
     for name in baselines:
         if name == "naive-rag":
@@ -1101,6 +1108,7 @@ __all__ = [
     "LLM_BASELINES",
     "LLM_PRODUCT_CONFIGS",
     "METRICS",
+    "MPNET_PRODUCT_CONFIGS",
     "PRODUCT_CONFIGS",
     "TARGETS",
     "K",
