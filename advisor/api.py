@@ -112,7 +112,10 @@ class Advisor:
     @property
     def passage_vectors(self):  # type: ignore[no-untyped-def]
         """mpnet vectors of the article passages, or None when `passage_ranking` doesn't use them."""
-        if self._passage_vectors is None and self.settings.passage_ranking.needs_mpnet:
+        from advisor.config import PassageRanking
+
+        # PassageRanking(...): `model_copy(update=...)` does not validate, so "mpnet" may arrive as a string
+        if self._passage_vectors is None and PassageRanking(self.settings.passage_ranking).needs_mpnet:
             from advisor.passage_vectors import MpnetEmbedder, PassageVectors
 
             mpnet = MpnetEmbedder(self.settings.mpnet_cache_path, self.settings.models_dir)

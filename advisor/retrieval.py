@@ -147,10 +147,11 @@ class Retriever:
         qvec = self.embedder.encode_one(spell_out(query))
         second = self._second(cfg, collection)
         qsecond = second.query_vector(spell_out(query)) if second is not None else None
+        mpnet_dense = second is not None and qsecond is not None and cfg.ranking is PassageRanking.MPNET
         dense: list[Evidence] = []
         keyword: list[tuple[Evidence, float]] = []
-        if cfg.use_dense and second is not None and qsecond is not None and cfg.ranking is PassageRanking.MPNET:
-            dense = second.top(qsecond, cfg.candidates, lambda d: _matches(d, where))
+        if cfg.use_dense and mpnet_dense:
+            dense = second.top(qsecond, cfg.candidates, lambda d: _matches(d, where))  # type: ignore[union-attr,arg-type]
         elif cfg.use_dense:
             dense = self.index.query(collection, qvec, cfg.candidates, where)
         if cfg.use_bm25 and collection == PASSAGES:  # postings: dense + filters; BM25 over 32k adds little
@@ -159,21 +160,11 @@ class Retriever:
         by_id: dict[str, Evidence] = {e.id: e for e in dense}
         for d, _ in keyword:
             by_id.setdefault(d.id, d)
-        mpnet_dense = cfg.ranking is PassageRanking.MPNET and second is not None
-        # `score` stays MiniLM's cosine: the composer's relevance floor was tuned on it
+        # `score` stays MiniLM's cosine in every ranking: the composer's relevance floor was tuned on it
         cos = self._cosines(qvec, list(by_id.values()), [] if mpnet_dense else dense)
-        dense_cos = second.cosines(qsecond, list(by_id)) if mpnet_dense and second and qsecond is not None else cos
-        # Both rankings cover the union of candidates, so a passage one method finds and the other merely
-        # ranks low still gets credit from both: a rare exact term ("Anthropic") can then win.
-        ranked: list[list[str]] = []
-        if cfg.use_dense:
-            ranked.append(sorted(by_id, key=lambda i: -dense_cos[i]))
-        if keyword:
-            kw = dict((d.id, s) for d, s in keyword)
-            full = self.bm25(collection).scores_for(query, list(by_id))
-            ranked.append(sorted(by_id, key=lambda i: -kw.get(i, full.get(i, 0.0))))
-        fused = _rrf(ranked, cfg.rrf_k)
-        if cfg.ranking is PassageRanking.MPNET_RERANK and second is not None and qsecond is not None:
+        dense_cos = second.cosines(qsecond, list(by_id)) if mpnet_dense else cos  # type: ignore[union-attr,arg-type]
+        fused = _rrf(self._rankings(query, collection, cfg, by_id, dense_cos, keyword), cfg.rrf_k)
+        if second is not None and qsecond is not None and cfg.ranking is PassageRanking.MPNET_RERANK:
             fused = _rerank(fused, second.cosines(qsecond, list(fused)), cfg.rerank_depth, cfg.rrf_k)
         order = sorted(fused, key=lambda i: -fused[i])
         out: list[Evidence] = []
@@ -187,6 +178,19 @@ class Retriever:
             if len(out) >= k:
                 break
         return out
+
+    def _rankings(self, query: str, collection: str, cfg: RetrievalConfig, by_id: dict[str, Evidence],
+                  dense_cos: dict[str, float], keyword: list[tuple[Evidence, float]]) -> list[list[str]]:
+        """The dense and the keyword ranking, each over the union of candidates, so a passage one method finds
+        and the other merely ranks low still gets credit from both: a rare exact term ("Anthropic") can win."""
+        ranked: list[list[str]] = []
+        if cfg.use_dense:
+            ranked.append(sorted(by_id, key=lambda i: -dense_cos[i]))
+        if keyword:
+            kw = dict((d.id, s) for d, s in keyword)
+            full = self.bm25(collection).scores_for(query, list(by_id))
+            ranked.append(sorted(by_id, key=lambda i: -kw.get(i, full.get(i, 0.0))))
+        return ranked
 
     def _second(self, cfg: RetrievalConfig, collection: str) -> PassageVectors | None:
         """The mpnet passage vectors when this search ranks article passages with them."""

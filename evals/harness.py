@@ -93,6 +93,7 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("faithfulness", "faithfulness", "grounding"),
     ("citation_recall", "citation recall", "grounding"),
     ("citation_precision", "citation precision", "grounding"),
+    ("cited_gold", "cited passages hold the gold quote", "grounding"),
     ("gold_fact_recall", "gold-fact recall", "quality"),
     ("answer_relevance", "answer relevance", "quality"),
     ("refusal_correct", "refusal correctness", "quality"),
@@ -469,6 +470,17 @@ def ranked_for_scoring(outcome: Outcome, gold: Sequence[M.GoldPassage]) -> list[
     return [*served, *outcome.ranked]
 
 
+def cited_gold(answer: Answer, gold: Sequence[M.GoldPassage]) -> float | None:
+    """Share of the article gold passages that a passage the answer *cites* contains (the quote, not only the
+    file): retrieval can find the evidence and the answer still cite another passage. None: no article gold."""
+    quoted = [g for g in gold if not g.computed]
+    if not quoted:
+        return None
+    texts = M.citation_texts(answer.citations)
+    cited = [(c.source, texts.get(c.n, "")) for c in answer.citations]
+    return sum(any(M.is_relevant(item, g) for item in cited) for g in quoted) / len(quoted)
+
+
 def score_outcome(
     case: Mapping[str, Any], outcome: Outcome, embed_fn: M.EmbedFn | None, chunk_index: Mapping[str, list[str]]
 ) -> dict[str, Any]:
@@ -497,6 +509,7 @@ def score_outcome(
             f"source_recall@{K}": M.source_recall_at_k(ranked, case.get("gold_sources") or [], K),
         })
     rec.update(retrieval)
+    rec["cited_gold"] = cited_gold(answer, gold) if not (expect_refusal or answer.refused) else None
     if case.get("history") and rec.get("answer_relevance") is not None and embed_fn is not None:
         # "and in the UK?" alone names no topic: judge relevance against the conversation's user turns.
         rec["answer_relevance"] = M.answer_relevance(conversation_query(case), answer.text, embed_fn)
