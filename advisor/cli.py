@@ -51,6 +51,8 @@ def _ingest(advisor: Any, rebuild: bool = False) -> Any:
     try:
         with progress:
             report = advisor.index.rebuild(progress=update) if rebuild else advisor.ingest(progress=update)
+            if rebuild and advisor.passage_vectors is not None:  # mpnet ranking: its vectors now, not mid-question
+                advisor.passage_vectors.build(progress=update)
         _check_store(advisor.settings, rebuild)
     except AdvisorError as exc:  # e.g. a corrupt index: its message says to use --rebuild; no traceback
         raise click.ClickException(str(exc)) from exc

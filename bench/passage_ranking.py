@@ -1,9 +1,9 @@
 """What the mpnet passage rankings cost per question: warm `ask` p50 per `Settings.passage_ranking`, one run.
 
 Each ranking gets an identical copy of the same index (its MiniLM and mpnet vector caches as they are), is
-warmed up on the same five questions (models, graph, BM25, store), then asks the same 20 questions once each
-as new questions (their MiniLM and mpnet query vectors are not cached). Baseline in the same run: today's
-ranking (`minilm`); ratios are against it. Also the bare cost of one new query vector per model.
+warmed up on the same five questions (models, graph, BM25, store), then each of 20 questions is asked once per
+ranking as a new question (not in any vector cache), interleaved. Baseline in the same run: today's ranking
+(`minilm`); ratios are against it. Also the bare cost of one new query vector per model.
 
     ADVISOR_DATA_DIR=.eval-data ADVISOR_INCLUDE_POSTINGS=false python -m bench.passage_ranking
     # the index needs the mpnet vectors: ingest once with ADVISOR_PASSAGE_RANKING=mpnet
@@ -30,29 +30,18 @@ def _copy(source: Path, dest: Path) -> Path:
     return dest
 
 
-def run_ranking(settings: Settings, ranking: PassageRanking, data_dir: Path, tag: str) -> dict[str, Any]:
+def _advisor(settings: Settings, ranking: PassageRanking, data_dir: Path) -> Advisor:
     adv = Advisor(settings.model_copy(update={"data_dir": data_dir, "passage_ranking": ranking,
                                               "checkpointer": "memory"}))
-    t0 = time.perf_counter()
     for q in WARMUP:
         adv.ask(q)
-    warmup = time.perf_counter() - t0
-    asks = []
-    for q in QUESTIONS:
-        t0 = time.perf_counter()
-        adv.ask(f"{q} ({tag})")  # new to every cache, the same words for every ranking
-        asks.append(time.perf_counter() - t0)
-    out: dict[str, Any] = {"warmup_s": round(warmup, 2), "ask_new_question_s": summary(asks, "s", 3)}
-    for name, enc in (("minilm", adv.embedder), ("mpnet", adv.passage_vectors and adv.passage_vectors.embedder)):
-        if enc is None:
-            continue
-        times = []
-        for q in QUESTIONS:
-            t0 = time.perf_counter()
-            enc.encode([f"{q} ({tag} {name} alone)"], cache=False)
-            times.append(time.perf_counter() - t0)
-        out[f"query_vector_{name}_p50_s"] = round(statistics.median(times), 4)
-    return out
+    return adv
+
+
+def _timed(fn: Any) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
 def main() -> None:
@@ -60,15 +49,29 @@ def main() -> None:
     ap.parse_args()
     settings = Settings()
     tag = f"run {time.time_ns()}"
-    res: dict[str, Any] = {}
+    rankings = list(PassageRanking)
+    asks: dict[str, list[float]] = {r.value: [] for r in rankings}
+    vectors: dict[str, list[float]] = {"minilm": [], "mpnet": []}
     with tempfile.TemporaryDirectory() as tmp:
-        for ranking in PassageRanking:
-            data_dir = _copy(settings.data_dir, Path(tmp) / ranking.value)
-            res[ranking.value] = run_ranking(settings, ranking, data_dir, tag)
-            print(ranking.value, res[ranking.value], flush=True)
-    base = res[PassageRanking.MINILM.value]["ask_new_question_s"]["p50_s"]
-    for ranking in PassageRanking:
-        res[ranking.value]["ratio_p50_vs_minilm"] = round(res[ranking.value]["ask_new_question_s"]["p50_s"] / base, 2)
+        advisors = {r: _advisor(settings, r, _copy(settings.data_dir, Path(tmp) / r.value)) for r in rankings}
+        mpnet = advisors[PassageRanking.MPNET].passage_vectors.embedder
+        minilm = advisors[PassageRanking.MINILM].embedder
+        # Interleaved, the order rotated per question: the machine's load and the process-wide caches a
+        # question warms (data-tool lookups) fall on every ranking alike.
+        for n, q in enumerate(QUESTIONS):
+            for r in rankings[n % 3:] + rankings[: n % 3]:
+                asks[r.value].append(_timed(lambda a=advisors[r], r=r, q=q: a.ask(f"{q} ({tag} {r.value})")))
+            for name, enc in (("minilm", minilm), ("mpnet", mpnet)):
+                vectors[name].append(_timed(lambda e=enc, q=q, name=name: e.encode([f"{q} ({tag} {name})"],
+                                                                                   cache=False)))
+    base = statistics.median(asks[PassageRanking.MINILM.value])
+    res: dict[str, Any] = {r: summary(v, "s", 3) | {"ratio_p50_vs_minilm": round(statistics.median(v) / base, 2)}
+                           for r, v in asks.items()}
+    res["query_vector_s"] = {name: summary(v, "s", 4) for name, v in vectors.items()}
+    res["query_vector_ratio_p50_mpnet_vs_minilm"] = round(
+        statistics.median(vectors["mpnet"]) / statistics.median(vectors["minilm"]), 2)
+    for key, value in res.items():
+        print(key, value)
     print(f"wrote {write_json('passage_ranking.json', res)}")
 
 
