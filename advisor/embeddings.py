@@ -58,7 +58,12 @@ class Embedder:
     and started afresh; one that can't be written (a read-only data directory)
     is still read, and new vectors are kept in memory only. Each such event is
     logged once and kept in `notices`.
+
+    Another model (advisor/passage_vectors.py) subclasses this for its cache and batching, overriding `dim`
+    and `_load_model`; each model keeps its own cache file, since the key is the text alone.
     """
+
+    dim = DIM
 
     def __init__(self, cache_path: Path | None = None, batch_size: int = 64) -> None:
         self.cache_path = cache_path
@@ -72,6 +77,9 @@ class Embedder:
         self._generation = 0  # bumped when the cache file is replaced, so two threads don't both replace it
         if cache_path is not None:
             self._open_cache()
+
+    def _load_model(self):  # type: ignore[no-untyped-def]
+        return load_model()
 
     def _db(self) -> sqlite3.Connection:
         assert self.cache_path is not None
@@ -155,7 +163,7 @@ class Embedder:
                 part = keys[start : start + 900]
                 marks = ",".join("?" * len(part))
                 for key, blob in db.execute(f"SELECT key, v FROM vec WHERE key IN ({marks})", part):
-                    if isinstance(blob, bytes) and len(blob) == DIM * 4:
+                    if isinstance(blob, bytes) and len(blob) == self.dim * 4:
                         found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
 
@@ -178,13 +186,13 @@ class Embedder:
         pads little; `progress` is told how many were done after each batch.
         """
         if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         keys = [text_key(t) for t in texts]
         known = self._lookup(list(dict.fromkeys(keys))) if cache else {}
         todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in known}
         if todo:
             items = sorted(todo.items(), key=lambda kv: len(kv[1]))
-            model = load_model()
+            model = self._load_model()
             new: dict[str, np.ndarray] = {}
             with self._encode_lock:
                 for start in range(0, len(items), self.batch_size * 16):

@@ -11,15 +11,18 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from advisor.config import Settings
+from advisor.config import PassageRanking, Settings
 from advisor.embeddings import Embedder
 from advisor.index import PASSAGES, POSTINGS, Index
 from advisor.text import content_words
 from advisor.types import Evidence
+
+if TYPE_CHECKING:
+    from advisor.passage_vectors import PassageVectors
 
 
 @dataclass(frozen=True)
@@ -29,11 +32,16 @@ class RetrievalConfig:
     dedupe: bool = True
     rrf_k: int = 20
     candidates: int = 24
+    ranking: PassageRanking = PassageRanking.MINILM  # the article passages' dense signal (postings: MiniLM)
+    rerank_depth: int = 24
+
+    def __post_init__(self) -> None:  # "mpnet" from a script or an env var reads as the enum
+        object.__setattr__(self, "ranking", PassageRanking(self.ranking))
 
     @classmethod
     def from_settings(cls, s: Settings) -> RetrievalConfig:
         return cls(use_bm25=(s.use_bm25 and s.hybrid) or not s.use_dense, use_dense=s.use_dense,
-                   dedupe=s.dedupe, rrf_k=s.rrf_k)
+                   dedupe=s.dedupe, rrf_k=s.rrf_k, ranking=s.passage_ranking, rerank_depth=s.rerank_depth)
 
 
 _EXPAND = {"ml": ["machine", "learning"], "llm": ["language", "model"], "llms": ["language", "models"],
@@ -98,10 +106,12 @@ class _BM25:
 
 
 class Retriever:
-    def __init__(self, index: Index, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
+    def __init__(self, index: Index, embedder: Embedder, config: RetrievalConfig | None = None,
+                 second: PassageVectors | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.config = config or RetrievalConfig()
+        self.second = second  # mpnet passage vectors, when a ranking needs them
         self._bm25: dict[str, _BM25] = {}
         self._lock = threading.Lock()
 
@@ -135,9 +145,14 @@ class Retriever:
         """Top-k evidence; `score` is the dense cosine (comparable across queries), rank is by RRF."""
         cfg = config or self.config
         qvec = self.embedder.encode_one(spell_out(query))
+        second = self._second(cfg, collection)
+        qsecond = second.query_vector(spell_out(query)) if second is not None else None
+        mpnet_dense = second is not None and qsecond is not None and cfg.ranking is PassageRanking.MPNET
         dense: list[Evidence] = []
         keyword: list[tuple[Evidence, float]] = []
-        if cfg.use_dense:
+        if cfg.use_dense and mpnet_dense:
+            dense = second.top(qsecond, cfg.candidates, lambda d: _matches(d, where))  # type: ignore[union-attr,arg-type]
+        elif cfg.use_dense:
             dense = self.index.query(collection, qvec, cfg.candidates, where)
         if cfg.use_bm25 and collection == PASSAGES:  # postings: dense + filters; BM25 over 32k adds little
             keyword = [(d, s) for d, s in self.bm25(collection).search(query, cfg.candidates * 2) if _matches(d, where)]
@@ -145,20 +160,12 @@ class Retriever:
         by_id: dict[str, Evidence] = {e.id: e for e in dense}
         for d, _ in keyword:
             by_id.setdefault(d.id, d)
-        cos = self._cosines(qvec, list(by_id.values()), dense)
-        # Both rankings cover the union of candidates, so a passage one method finds and the other merely
-        # ranks low still gets credit from both: a rare exact term ("Anthropic") can then win.
-        ranked: list[list[str]] = []
-        if cfg.use_dense:
-            ranked.append(sorted(by_id, key=lambda i: -cos[i]))
-        if keyword:
-            kw = dict((d.id, s) for d, s in keyword)
-            full = self.bm25(collection).scores_for(query, list(by_id))
-            ranked.append(sorted(by_id, key=lambda i: -kw.get(i, full.get(i, 0.0))))
-        fused: dict[str, float] = {}
-        for lst in ranked:
-            for rank, id_ in enumerate(lst):
-                fused[id_] = fused.get(id_, 0.0) + 1.0 / (cfg.rrf_k + rank + 1)
+        # `score` stays MiniLM's cosine in every ranking: the composer's relevance floor was tuned on it
+        cos = self._cosines(qvec, list(by_id.values()), [] if mpnet_dense else dense)
+        dense_cos = second.cosines(qsecond, list(by_id)) if mpnet_dense else cos  # type: ignore[union-attr,arg-type]
+        fused = _rrf(self._rankings(query, collection, cfg, by_id, dense_cos, keyword), cfg.rrf_k)
+        if second is not None and qsecond is not None and cfg.ranking is PassageRanking.MPNET_RERANK:
+            fused = _rerank(fused, second.cosines(qsecond, list(fused)), cfg.rerank_depth, cfg.rrf_k)
         order = sorted(fused, key=lambda i: -fused[i])
         out: list[Evidence] = []
         words: dict[str, set[str]] = {}  # each text split once: dedupe compares every candidate with every kept one
@@ -172,6 +179,27 @@ class Retriever:
                 break
         return out
 
+    def _rankings(self, query: str, collection: str, cfg: RetrievalConfig, by_id: dict[str, Evidence],
+                  dense_cos: dict[str, float], keyword: list[tuple[Evidence, float]]) -> list[list[str]]:
+        """The dense and the keyword ranking, each over the union of candidates, so a passage one method finds
+        and the other merely ranks low still gets credit from both: a rare exact term ("Anthropic") can win."""
+        ranked: list[list[str]] = []
+        if cfg.use_dense:
+            ranked.append(sorted(by_id, key=lambda i: -dense_cos[i]))
+        if keyword:
+            kw = dict((d.id, s) for d, s in keyword)
+            full = self.bm25(collection).scores_for(query, list(by_id))
+            ranked.append(sorted(by_id, key=lambda i: -kw.get(i, full.get(i, 0.0))))
+        return ranked
+
+    def _second(self, cfg: RetrievalConfig, collection: str) -> PassageVectors | None:
+        """The mpnet passage vectors when this search ranks article passages with them."""
+        if collection != PASSAGES or not cfg.ranking.needs_mpnet:
+            return None
+        if self.second is None:
+            raise ValueError(f"passage ranking {cfg.ranking.value!r} needs the Retriever built with PassageVectors")
+        return self.second
+
     def _cosines(self, qvec: np.ndarray, evs: list[Evidence], dense: list[Evidence]) -> dict[str, float]:
         """Dense similarity for every fused hit (BM25-only hits are embedded via the cache)."""
         known = {d.id: d.score for d in dense}
@@ -183,6 +211,29 @@ class Retriever:
 
     def search_postings(self, query: str, k: int = 5, where: dict[str, Any] | None = None) -> list[Evidence]:
         return self.search(query, k=k, collection=POSTINGS, where=where)
+
+
+def _rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
+    """Reciprocal rank fusion of id rankings (best first)."""
+    fused: dict[str, float] = {}
+    for lst in rankings:
+        for rank, id_ in enumerate(lst):
+            fused[id_] = fused.get(id_, 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
+def _rerank(fused: dict[str, float], second: dict[str, float], depth: int, k: int) -> dict[str, float]:
+    """The fused top `depth` re-fused with the second model's order of those same ids; the rest keep their
+    place below them. RRF, not the second model alone: alone, mpnet ranks worse than the fusion it re-ranks."""
+    order = sorted(fused, key=lambda i: -fused[i])
+    head, tail = order[:depth], order[depth:]
+    by_second = sorted(head, key=lambda i: -second.get(i, -1.0))
+    new = _rrf([head, by_second], k)
+    floor = min(new.values(), default=0.0)
+    out = {i: new[i] for i in head}
+    for n, i in enumerate(tail):  # below every re-ranked id, in their old order
+        out[i] = floor * (1.0 - (n + 1) / (len(tail) + 2))
+    return out
 
 
 def _matches(ev: Evidence, where: dict[str, Any] | None) -> bool:

@@ -57,6 +57,12 @@ PRODUCT_CONFIGS: dict[str, dict[str, Any]] = {
     "advisor-bm25": {"use_dense": False},
     "advisor-nodedupe": {"dedupe": False},
 }
+# The product with all-mpnet-base-v2 ranking the article passages (advisor/passage_vectors.py). Opt-in with
+# `--config`: they need `pip install 'advisor[mpnet]' && advisor models install`.
+MPNET_PRODUCT_CONFIGS: dict[str, dict[str, Any]] = {
+    "advisor-mpnet": {"passage_ranking": "mpnet"},
+    "advisor-mpnet-rerank": {"passage_ranking": "mpnet-rerank"},
+}
 BASELINES = ("dense-only", "bm25-only", "naive-rag")
 # Configurations that need an OpenAI-compatible endpoint (`settings.llm_base_url`, `--llm-url` or `--local-llm`).
 # They join the default run only when one is given: the product with its LLM backend (same grounding check),
@@ -87,6 +93,7 @@ METRICS: tuple[tuple[str, str, str], ...] = (
     ("faithfulness", "faithfulness", "grounding"),
     ("citation_recall", "citation recall", "grounding"),
     ("citation_precision", "citation precision", "grounding"),
+    ("cited_gold", "cited passages hold the gold quote", "grounding"),
     ("gold_fact_recall", "gold-fact recall", "quality"),
     ("answer_relevance", "answer relevance", "quality"),
     ("refusal_correct", "refusal correctness", "quality"),
@@ -360,8 +367,9 @@ def make_runners(
     """
     from advisor.api import Advisor
 
-    known = [*PRODUCT_CONFIGS, *LLM_PRODUCT_CONFIGS, *BASELINES, *LLM_BASELINES]
-    unknown = [c for c in configs if c not in PRODUCT_CONFIGS and c not in LLM_PRODUCT_CONFIGS]
+    offline_configs = {**PRODUCT_CONFIGS, **MPNET_PRODUCT_CONFIGS}
+    known = [*offline_configs, *LLM_PRODUCT_CONFIGS, *BASELINES, *LLM_BASELINES]
+    unknown = [c for c in configs if c not in offline_configs and c not in LLM_PRODUCT_CONFIGS]
     unknown += [b for b in baselines if b not in BASELINES and b not in LLM_BASELINES]
     if unknown:
         raise ValueError(f"unknown configuration(s) {unknown}; known: {known}")
@@ -379,7 +387,7 @@ def make_runners(
             update = {"checkpointer": "memory", **LLM_PRODUCT_CONFIGS[name]}
             runners.append(ProductRunner(name, Advisor(settings.model_copy(update=update))))
         else:
-            update = {**offline, **PRODUCT_CONFIGS[name]}
+            update = {**offline, **offline_configs[name]}
             runners.append(ProductRunner(name, Advisor(base.settings.model_copy(update=update))))
     for name in baselines:
         if name == "naive-rag":
@@ -462,6 +470,17 @@ def ranked_for_scoring(outcome: Outcome, gold: Sequence[M.GoldPassage]) -> list[
     return [*served, *outcome.ranked]
 
 
+def cited_gold(answer: Answer, gold: Sequence[M.GoldPassage]) -> float | None:
+    """Share of the article gold passages that a passage the answer *cites* contains (the quote, not only the
+    file): retrieval can find the evidence and the answer still cite another passage. None: no article gold."""
+    quoted = [g for g in gold if not g.computed]
+    if not quoted:
+        return None
+    texts = M.citation_texts(answer.citations)
+    cited = [(c.source, texts.get(c.n, "")) for c in answer.citations]
+    return sum(any(M.is_relevant(item, g) for item in cited) for g in quoted) / len(quoted)
+
+
 def score_outcome(
     case: Mapping[str, Any], outcome: Outcome, embed_fn: M.EmbedFn | None, chunk_index: Mapping[str, list[str]]
 ) -> dict[str, Any]:
@@ -490,6 +509,7 @@ def score_outcome(
             f"source_recall@{K}": M.source_recall_at_k(ranked, case.get("gold_sources") or [], K),
         })
     rec.update(retrieval)
+    rec["cited_gold"] = cited_gold(answer, gold) if not (expect_refusal or answer.refused) else None
     if case.get("history") and rec.get("answer_relevance") is not None and embed_fn is not None:
         # "and in the UK?" alone names no topic: judge relevance against the conversation's user turns.
         rec["answer_relevance"] = M.answer_relevance(conversation_query(case), answer.text, embed_fn)
@@ -1101,6 +1121,7 @@ __all__ = [
     "LLM_BASELINES",
     "LLM_PRODUCT_CONFIGS",
     "METRICS",
+    "MPNET_PRODUCT_CONFIGS",
     "PRODUCT_CONFIGS",
     "TARGETS",
     "K",

@@ -60,6 +60,9 @@ class Signals:
         heads = [d.metadata.get("section") or d.text[:200] for d in self.docs]
         self.head_vecs = self.embedder.encode(heads)
         self.bm25 = self.retriever.bm25(PASSAGES)
+        # all-mpnet-base-v2 when the advisor is configured for it (ADVISOR_PASSAGE_RANKING=mpnet|mpnet-rerank)
+        self.mpnet = advisor.passage_vectors
+        self.mpnet_vecs = None if self.mpnet is None else self.mpnet.embedder.encode([d.text for d in self.docs])
 
     def _sentence_max(self, qvec: np.ndarray) -> np.ndarray:
         best = np.full(len(self.docs), -1.0)
@@ -79,7 +82,7 @@ class Signals:
         q2 /= np.linalg.norm(q2)
         rprf = ranks(self.doc_vecs @ q2)
         rmix = ranks(0.5 * dense + 0.5 * sent)
-        return {
+        return self._mpnet_variants(question, rd, rb) | {
             "dense (chunk vector)": rd,
             "dense (best sentence)": rs,
             "bm25": rb,
@@ -92,6 +95,25 @@ class Signals:
             "dense + bm25 + heading": ranks(rrf(rd, rb, rh)),
             "prf dense + bm25": ranks(rrf(rprf, rb)),
             "prf dense + dense + bm25": ranks(rrf(rprf, rd, rb)),
+        }
+
+
+    def _mpnet_variants(self, question: str, rd: np.ndarray, rb: np.ndarray) -> dict[str, np.ndarray]:
+        """mpnet alone, in place of MiniLM, beside it, and re-ranking the MiniLM+BM25 fusion's top 24."""
+        if self.mpnet is None or self.mpnet_vecs is None:
+            return {}
+        sims = self.mpnet_vecs @ self.mpnet.embedder.encode_one(question)
+        rm = ranks(sims)
+        order = np.argsort(-rrf(rd, rb, k=20), kind="stable")
+        head, tail = order[:24], order[24:]  # as the product: ranks within the head, fused again by RRF
+        rerank = np.empty(len(self.docs))
+        rerank[head] = rrf(np.arange(len(head)), ranks(sims[head]), k=20)
+        rerank[tail] = -np.arange(1, len(tail) + 1)
+        return {
+            "mpnet dense": rm,
+            "mpnet + bm25 (rrf k=20)": ranks(rrf(rm, rb, k=20)),
+            "minilm + mpnet + bm25 (rrf k=20)": ranks(rrf(rd, rm, rb, k=20)),
+            "minilm + bm25, top 24 re-fused with mpnet": ranks(rerank),
         }
 
 

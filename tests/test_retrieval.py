@@ -6,7 +6,7 @@ import pytest
 
 from advisor.agent.nodes import MIN_RELEVANCE
 from advisor.index import PASSAGES
-from advisor.retrieval import RetrievalConfig, _near_duplicate, spell_out
+from advisor.retrieval import RetrievalConfig, _near_duplicate, _rerank, spell_out
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +63,10 @@ def test_a_question_naming_a_corpus_term_is_answered_not_called_off_topic(adviso
     assert not advisor.ask("What is RAG and why do employers want it?").refused
     assert advisor.ask("Tell me about LangGraph").intent != "off_topic"
     assert advisor.ask("How do I bake sourdough bread?").intent == "off_topic"
+
+
+def test_rerank_reorders_the_head_by_the_second_order_and_keeps_the_tail_below():
+    fused = {"a": 0.10, "b": 0.09, "c": 0.08, "d": 0.07, "e": 0.06}
+    second = {"c": 0.9, "a": 0.5, "b": 0.1, "d": 0.99}  # d is outside the head: its score must not lift it
+    out = _rerank(fused, second, depth=3, k=20)
+    assert sorted(out, key=lambda i: -out[i]) == ["a", "c", "b", "d", "e"]

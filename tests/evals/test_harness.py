@@ -214,3 +214,18 @@ def test_naive_rag_llm_is_scored_on_what_the_model_wrote(advisor: Advisor, scrip
     scripted_llm.mode = "500"
     rec = run()
     assert "500" in rec["error"] and rec["answer"] == "" and rec["faithfulness"] is None
+
+
+def test_cited_gold_checks_the_passages_an_answer_cites_not_only_the_file() -> None:
+    from evals import metrics as M
+
+    gold = [M.GoldPassage("003_x.txt", "appearing in 47.3% of all postings")]
+
+    def cite(source: str, passage: str) -> Answer:
+        return Answer("AI agents appear in 47.3% of postings [1].",
+                      [Citation(1, source, "t", passage[:40], 0.7, "article", "", "id", passage)])
+
+    assert harness.cited_gold(cite("003_x.txt", "AI Agents, appearing in 47.3% of all postings (1,967)."), gold) == 1.0
+    assert harness.cited_gold(cite("003_x.txt", "Another passage of the same article."), gold) == 0.0
+    assert harness.cited_gold(cite("002_y.txt", "AI Agents, appearing in 47.3% of all postings."), gold) == 0.0
+    assert harness.cited_gold(cite("003_x.txt", "x"), [M.GoldPassage("salaries.csv", "q", computed=True)]) is None
