@@ -27,7 +27,7 @@ def load_bls(csv_path: Path) -> list[Doc]:
             year = int(period.split()[-1])
             emp = f"{int(float(row['tot_emp'])):,}" if row["tot_emp"] not in ("", "*", "**") else "not published"
             text = (
-                f"BLS OEWS {period}, United States, {row['occ_title']} (SOC {row['occ_code']}): "
+                f"BLS OEWS {period}, United States, {row['occ_title']}: "  # the SOC code is in the locator
                 f"median annual wage {_money(row['a_median'])}; 25th percentile {_money(row['a_pct25'])}; "
                 f"75th percentile {_money(row['a_pct75'])}; 10th percentile {_money(row['a_pct10'])}; "
                 f"90th percentile {_money(row['a_pct90'])}; mean {_money(row['a_mean'])}; "
@@ -41,7 +41,8 @@ def load_bls(csv_path: Path) -> list[Doc]:
                     source=csv_path.name,
                     title=f"BLS OEWS national estimates, {period} — {row['occ_title']}",
                     locator=f"{period}, SOC {row['occ_code']} (row {i + 2})",
-                    metadata={"year": year, "role": row["occ_title"], "country": "United States"},
+                    metadata={"year": year, "role": row["occ_title"], "country": "United States",
+                              "occ_code": row["occ_code"]},
                 )
             )
     return docs

@@ -43,5 +43,7 @@ def test_bls_rows_become_citable_documents():
     assert len(docs) == 38
     ds = next(d for d in docs if d.id == "bls:2024:15-2051")
     assert "median annual wage $112,590" in ds.text and "May 2024" in ds.text
+    # the occupation code is for the citation's details, not for a sentence a reader gets quoted
+    assert "15-2051" not in ds.text and "15-2051" in ds.locator and ds.metadata["occ_code"] == "15-2051"
     top = [d for d in docs if "at least $239,200 (top-coded)" in d.text]
     assert top, "the # marker must be explained, not shown as a number"
