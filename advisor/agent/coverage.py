@@ -63,8 +63,10 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     if years and max(years) > LATEST_SOURCE_YEAR and not _PERSONAL_DEADLINE.search(question):
         return f"{max(years)} (the newest source is from {LATEST_SOURCE_YEAR}; none forecasts that far)"
     cities = {c.lower() for c in slots.cities}
+    loose = text.replace("-", " ")  # "generative-AI" is named where the sources write "generative AI"
     for name in specific_names(question):
-        if name.lower() in _PROPER_OK or name.lower() in text or name.lower() in cities:
+        if name.lower() in _PROPER_OK or name.lower() in text or name.lower() in cities \
+                or name.lower().replace("-", " ") in loose:
             continue  # a city stands for its country, which is checked below
         if any(name.lower() in (c.lower(), p.lower()) for c, p in zip(slots.countries, slots.country_phrases,
                                                                       strict=True)):

@@ -82,6 +82,7 @@ class Interpretation(BaseModel):
     top: int | None = None  # "top 5"
     background_query: str | None = Field(default=None, description="passages for the asker's background")
     claimed_pay: list[float] = Field(default_factory=list, description="pay figures the question asserts")
+    claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
 
     def has(self, ask: Ask) -> bool:
         return ask in self.asks
@@ -180,6 +181,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     if Ask.PAY in asks:  # "they make $300k, right?" (not "I'm on 95k": the asker's own pay is no claim)
         reading.claimed_pay = [float(f[1:]) for f in figures(cues.without_background(question)) if f.startswith("$")
                                and float(f[1:]) >= MIN_CLAIMED_PAY]
+        reading.claim_attributed = bool(LEX.cue("attributed").search(question))
     if (top := LEX.cue("top_n").search(question)) is not None:
         reading.top = min(25, max(1, int(next(g for g in top.groups() if g))))
     if skill_vocabulary is not None and (Ask.PAY in asks or Ask.SKILLS in asks):

@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
-from advisor.agent import premise
+from advisor.agent import premise, spelling
 from advisor.agent.compose import Composer
 from advisor.agent.coverage import uncovered
 from advisor.agent.glossary import to_english
@@ -142,6 +143,9 @@ class Nodes:
             standalone = english
             notices.append("Your question isn't in English; I searched the (English) sources with its key terms "
                            f"translated (\"{english}\") and answer in English.")
+        standalone, fixes = spelling.correct(standalone, self._source_words())
+        if fixes:
+            notices.append("I read " + ", ".join(f'"{w}" as "{r}"' for w, r in fixes) + ".")
         reading = interpret(standalone, self._skill_vocabulary)  # the one reading of this turn
         update = {"standalone": standalone, "intent": reading.intent.value, "interpretation": reading.to_state(),
                   "notices": notices}
@@ -275,7 +279,7 @@ class Nodes:
                         "notices": notices}
             stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
             lines = re.split(r"(?<=\])\s+", comp.text)  # each composed line is one whole claim
-            lines[0] = premise.open_with(premise.check(reading.claimed_pay, lead), lines[0])
+            lines[0] = premise.open_with(premise.check(reading.claimed_pay, lead, reading.claim_attributed), lines[0])
             for line in lines:
                 for sentence in stream.feed(line + " ") + stream.finish():
                     _emit("delta", sentence + " ")
@@ -289,6 +293,14 @@ class Nodes:
             "notices": notices,
             "timings": {**state.get("timings", {}), "synthesize_s": round(time.perf_counter() - t0, 4)},
         }
+
+    def _source_words(self) -> Collection[str]:
+        """Words the articles use: never "corrected", whatever they look like."""
+        try:
+            return self.toolbox.retriever.idf().keys()
+        except Exception as exc:  # no index yet: nothing is known, only the spelling targets are
+            log.warning("source vocabulary unavailable: %s", exc)
+            return ()
 
     def _skill_vocabulary(self) -> list[str]:
         """The postings' skill names; none when the data store can't be opened (the tools then say why)."""
@@ -389,8 +401,10 @@ class Nodes:
 
 
 def _elliptical(question: str, reading: Interpretation) -> bool:
-    """'and in the UK?' as a conversation's first message: a follow-up with no role and no subject of its own."""
-    return (intent_mod.is_followup(question) and not reading.slots.role and not reading.asks
+    """'and in the UK?' as a conversation's first message: it opens like a follow-up ("and ...", "what about ...")
+    and has no role and no subject of its own. A pronoun alone is no sign ("What is RAG? I keep seeing it")."""
+    return (bool(lexicon("en").cue("followup").search(question.strip())) and not reading.slots.role
+            and not reading.asks
             and reading.intent in (Intent.OFF_TOPIC_CANDIDATE, Intent.FACTUAL))
 
 

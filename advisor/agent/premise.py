@@ -30,13 +30,15 @@ OPENING = {
 }
 
 
-def check(claimed: Sequence[float], headline: Sequence[Evidence]) -> Verdict:
-    """The verdict on the pay figures a question asserts, from the headline pay evidence."""
+def check(claimed: Sequence[float], headline: Sequence[Evidence], attributed: bool = False) -> Verdict:
+    """The verdict on the pay figures a question asserts, from the headline pay evidence. A figure the question
+    attributes to someone else ("the X report says") is never confirmed by other sources' figures being close:
+    only a clear contradiction is said."""
     ranges = [(float(e.metadata["p25"]), float(e.metadata["median"]), float(e.metadata["p75"])) for e in headline
               if all(isinstance(e.metadata.get(k), int | float) for k in ("p25", "median", "p75"))]
     if not claimed or not ranges:
         return Verdict.UNCLEAR
-    if any(abs(x - med) <= CONFIRM_WITHIN * med for x in claimed for _, med, _ in ranges):
+    if not attributed and any(abs(x - med) <= CONFIRM_WITHIN * med for x in claimed for _, med, _ in ranges):
         return Verdict.CONFIRMED
     if all(x < lo * (1 - OUTSIDE_MARGIN) or x > hi * (1 + OUTSIDE_MARGIN) for x in claimed for lo, _, hi in ranges):
         return Verdict.CONTRADICTED

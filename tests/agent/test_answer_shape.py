@@ -24,6 +24,8 @@ def test_the_verdict_compares_the_claim_with_each_source() -> None:
     assert premise.check([150_000], [survey]) == premise.Verdict.CONFIRMED  # within 5% of the median
     assert premise.check([190_000], [survey, bls]) == premise.Verdict.UNCLEAR  # high, but inside a middle half
     assert premise.check([], [survey]) == premise.Verdict.UNCLEAR
+    assert premise.check([150_000], [survey], attributed=True) == premise.Verdict.UNCLEAR  # "a report says $150K"
+    assert premise.check([1_000_000], [survey], attributed=True) == premise.Verdict.CONTRADICTED
     article = Evidence(id="a", text="x", source="a.txt", title="a", kind="article")
     assert premise.check([150_000], [article]) == premise.Verdict.UNCLEAR  # no figures to compare with
     assert premise.open_with(premise.Verdict.CONTRADICTED, "In the survey, X.").startswith(
