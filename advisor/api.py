@@ -105,7 +105,8 @@ class Advisor:
         if self._embedder is None:
             from advisor.embeddings import Embedder
 
-            self._embedder = Embedder(self.settings.embed_cache_path)
+            self._embedder = Embedder(self.settings.embed_cache_path, backend=self.settings.embed_backend,
+                                      models_dir=self.settings.onnx_dir)
         return self._embedder
 
     @property

@@ -87,7 +87,8 @@ def corpus_docs(settings: Settings) -> dict[str, list[Doc]]:
 class Index:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embed_cache_path)
+        self.embedder = embedder or Embedder(settings.embed_cache_path, backend=settings.embed_backend,
+                                             models_dir=settings.onnx_dir)
         self._client: Any = None
 
     # -- storage ---------------------------------------------------------------
@@ -159,6 +160,7 @@ class Index:
         plans = self._guarded(lambda: {name: self._plan(name, wanted) for name, wanted in docs.items()})
         # 1) embed everything that is new or changed (the slow, interruptible part)
         todo = [d for plan in plans.values() for d in plan["upsert"]]
+        self.embedder.prepare()  # the query model's export, once, so the first question needs no export
         before = self.embedder.encoded_count
         vectors = self._embed(todo, progress)
         report.embedded = self.embedder.encoded_count - before

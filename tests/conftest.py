@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# One ONNX export of MiniLM (~10 s, 90 MB) shared by every test data dir and kept between runs; its file name
+# carries the weights' fingerprint, so a changed model is exported anew.
+os.environ.setdefault("ADVISOR_MODELS_DIR", str(Path(tempfile.gettempdir()) / "advisor-test-models"))
 
 from advisor import Advisor, Settings
 from advisor.config import DEFAULT_CORPUS
