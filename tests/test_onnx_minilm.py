@@ -111,7 +111,7 @@ def test_data_commands_load_no_model_and_no_index(advisor: Advisor, command: lis
     assert _loaded_after([*_cli_args(advisor), *command]) == dict.fromkeys(HEAVY, False)
 
 
-def test_an_unchanged_reingest_loads_no_model(advisor: Advisor):
+def test_an_unchanged_reingest_loads_no_model_and_opens_no_index(advisor: Advisor):
     advisor.ingest()  # the export exists and nothing is new
     loaded = _loaded_after([*_cli_args(advisor), "ingest"])
-    assert loaded["chromadb"] and not loaded["onnxruntime"] and not loaded["torch"]
+    assert loaded == dict.fromkeys(HEAVY, False)
