@@ -83,6 +83,9 @@ class ThreadLocks:
                     del self._gates[thread_id]
 
 
+WARM_UP_QUESTION = "What skills do AI engineer postings ask for most?"
+
+
 class Advisor:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         self.settings = settings or Settings(**overrides)
@@ -123,6 +126,12 @@ class Advisor:
             report = self.index.ingest(progress=progress or self.on_ingest_progress)
             self._graph = self._one_shot_graph = self._nodes = None  # BM25 and tools see the new corpus
             return report
+
+    def warm_up(self) -> None:
+        """Load what the first question would (model, index, BM25, both graphs, data store) before anyone asks,
+        by answering a fixed question that leaves no conversation behind."""
+        _ = self.graph
+        self.ask(WARM_UP_QUESTION)
 
     def ensure_index(self) -> bool:
         """Build the index if there is none; True when it had to be built."""

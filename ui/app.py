@@ -112,7 +112,8 @@ CSS = """
 #chatbot .message-row .bot { line-height: 1.6; }
 """
 
-# Answering shares one queue: the advisor's DuckDB store and graph are not meant for parallel calls.
+# Answering shares one queue of `Settings.ui_workers` questions at once (the advisor is thread-safe: one turn
+# at a time per conversation, a sentence splitter per call; bench.concurrency checks answers under threads).
 ADVISOR_QUEUE = "advisor"
 THEME = gr.themes.Soft(
     primary_hue="indigo",
@@ -201,6 +202,18 @@ class IndexBuilder:
         except Exception as exc:
             log.exception("building the index failed")
             self._error = str(exc) or exc.__class__.__name__
+            return
+        self.warm_up()
+
+    def warm_up(self) -> None:
+        """Load the model, index and graphs now, so the first visitor's question doesn't wait for them."""
+        try:
+            self.advisor.warm_up()
+        except Exception:  # a failed warm-up only means the first question loads them itself
+            log.exception("warm-up failed")
+
+    def warm_up_in_background(self) -> None:
+        threading.Thread(target=self.warm_up, name="advisor-warm-up", daemon=True).start()
 
     def state(self) -> BuildState:
         running = self._thread is not None and self._thread.is_alive()
@@ -503,16 +516,15 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
         out = _Outputs(chatbot, question, status, sources, picker, context, chart, cites, thread)
         inputs = [question, chatbot, thread]
         # The submit event is the streaming API too ("/chat"); gr.State stays hidden from API clients.
-        question.submit(
-            h.respond, inputs, out.as_list(), api_name="chat", show_progress="minimal", concurrency_id=ADVISOR_QUEUE
-        )
+        queue: dict[str, Any] = {"concurrency_id": ADVISOR_QUEUE, "concurrency_limit": advisor.settings.ui_workers}
+        question.submit(h.respond, inputs, out.as_list(), api_name="chat", show_progress="minimal", **queue)
         chatbot.example_select(h.pick_example, None, question, api_visibility="private").then(
             h.respond,
             inputs,
             out.as_list(),
             api_visibility="private",
             show_progress="minimal",
-            concurrency_id=ADVISOR_QUEUE,
+            **queue,
         )
         # The chatbot's own trash button must also forget the thread, or follow-ups would use the old context.
         chatbot.clear(h.reset, None, out.as_list(), **free)
@@ -520,7 +532,7 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
         picker.input(h.show_source, [picker, cites], context, **free)
         demo.load(new_thread_id, None, thread, **free)
         demo.load(h.prepare, None, [status, question], **free)
-        gr.api(h.ask_api, api_name="ask", concurrency_id=ADVISOR_QUEUE)
+        gr.api(h.ask_api, api_name="ask", **queue)
     return demo
 
 
@@ -548,7 +560,8 @@ def launch(
         log.warning("Serving on %s without authentication; set ADVISOR_AUTH_USER/PASSWORD.", settings.host)
     throttle = throttle or LoginThrottle()
     builder = IndexBuilder(advisor)
-    builder.start()
+    if not builder.start():  # the index is ready: warm up now (a build warms up when it is done)
+        builder.warm_up_in_background()
     demo = build_app(advisor, builder)
     demo.queue(default_concurrency_limit=1).launch(
         server_name=settings.host,
