@@ -83,6 +83,8 @@ class ThreadLocks:
                     del self._gates[thread_id]
 
 
+
+
 class Advisor:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         self.settings = settings or Settings(**overrides)
@@ -106,7 +108,8 @@ class Advisor:
         if self._embedder is None:
             from advisor.embeddings import Embedder
 
-            self._embedder = Embedder(self.settings.embed_cache_path)
+            self._embedder = Embedder(self.settings.embed_cache_path, backend=self.settings.embed_backend,
+                                      models_dir=self.settings.onnx_dir)
         return self._embedder
 
     @property

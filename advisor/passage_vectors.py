@@ -18,7 +18,7 @@ import numpy as np
 
 from advisor import model_store
 from advisor.config import PassageRanking
-from advisor.embeddings import Embedder
+from advisor.embeddings import Embedder, SentenceTransformerEncoder
 from advisor.index import PASSAGES, Index
 from advisor.types import Evidence
 
@@ -46,7 +46,7 @@ class MpnetEmbedder(Embedder):
         self.models_dir = models_dir
 
     def _load_model(self) -> Any:
-        return load_mpnet(self.models_dir)
+        return SentenceTransformerEncoder(load_mpnet(self.models_dir))
 
     def encode_one(self, text: str) -> np.ndarray:  # explicit: never a faster query path of another model
         return self.encode([text])[0]

@@ -41,6 +41,24 @@ def test_reingest_embeds_nothing_and_changes_are_reflected(tmp_path: Path):
     assert "$160,000" in texts["a.txt"] and "$150,000" not in texts["a.txt"]
 
 
+def test_unchanged_reingest_never_opens_chroma_but_any_change_does(tmp_path: Path):
+    """Nothing new in the corpus: the manifest's fingerprint answers, Chroma is not even opened. A changed
+    setting that chooses the documents, or a damaged store, still goes the full way."""
+    settings = _corpus(tmp_path)
+    Index(settings).ingest()
+    quiet = Index(settings)
+    report = quiet.ingest()
+    assert quiet._client is None and report.collections[PASSAGES]["unchanged"] == 2 and report.embedded == 0
+
+    wider = Index(settings.model_copy(update={"include_postings": True}))
+    wider.ingest()  # the slice has no postings file: same documents, but it had to look
+    assert wider._client is not None
+
+    (settings.index_dir / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(IndexNotReadyError, match="rebuild"):
+        Index(settings).ingest()
+
+
 def test_interrupted_ingest_leaves_previous_index_answering(tmp_path: Path):
     settings = _corpus(tmp_path)
     index = Index(settings)

@@ -148,7 +148,8 @@ body:has(#chatbot > [data-testid=status-tracker]:not(.hide)) #question .stop-but
 }
 """
 
-# Answering shares one queue: the advisor's DuckDB store and graph are not meant for parallel calls.
+# Answering shares one queue of `Settings.ui_workers` questions at once (the advisor is thread-safe: one turn
+# at a time per conversation, a sentence splitter per call; bench.concurrency checks answers under threads).
 ADVISOR_QUEUE = "advisor"
 THEME = gr.themes.Soft(
     primary_hue="indigo",
@@ -553,16 +554,15 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
         out = _Outputs(chatbot, question, status, sources, chart, thread)
         inputs = [question, chatbot, thread]
         # The submit event is the streaming API too ("/chat"); gr.State stays hidden from API clients.
-        question.submit(
-            h.respond, inputs, out.as_list(), api_name="chat", show_progress="minimal", concurrency_id=ADVISOR_QUEUE
-        )
+        queue: dict[str, Any] = {"concurrency_id": ADVISOR_QUEUE, "concurrency_limit": advisor.settings.ui_workers}
+        question.submit(h.respond, inputs, out.as_list(), api_name="chat", show_progress="minimal", **queue)
         chatbot.example_select(h.pick_example, None, question, api_visibility="private").then(
             h.respond,
             inputs,
             out.as_list(),
             api_visibility="private",
             show_progress="minimal",
-            concurrency_id=ADVISOR_QUEUE,
+            **queue,
         )
         chatbot.retry(
             h.retry,
@@ -570,14 +570,14 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
             out.as_list(),
             api_visibility="private",
             show_progress="minimal",
-            concurrency_id=ADVISOR_QUEUE,
+            **queue,
         )
         # The chatbot's own trash button must also forget the thread, or follow-ups would use the old context.
         chatbot.clear(h.reset, None, out.as_list(), **free)
         new_chat.click(h.reset, None, out.as_list(), **free)
         demo.load(new_thread_id, None, thread, **free)
         demo.load(h.prepare, None, [status, question], **free)
-        gr.api(h.ask_api, api_name="ask", concurrency_id=ADVISOR_QUEUE)
+        gr.api(h.ask_api, api_name="ask", **queue)
     return demo
 
 

@@ -56,11 +56,14 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas costs ~0.5 s to import: only building the store and `df()` need it
+    import pandas as pd
 
 from advisor.config import Settings
 from advisor.data.normalize import COUNTRY_NAMES, country_code_for_name
@@ -258,6 +261,8 @@ def load_article_figures(path: Path = ARTICLE_FIGURES_PATH) -> list[dict[str, An
 
 
 def _read_salaries(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.read_csv(path, dtype=str, keep_default_na=False)  # keep_default_na: "NA" is Namibia
     for col in ("work_year", "salary", "salary_in_usd", "remote_ratio"):
         df[col] = df[col].astype("int64")
@@ -266,6 +271,8 @@ def _read_salaries(path: Path) -> pd.DataFrame:
 
 
 def _read_postings(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    import pandas as pd
+
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df.insert(0, "row_id", range(len(df)))
     derived = [
@@ -283,6 +290,8 @@ def _read_postings(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _read_bls(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     topcoded: list[str] = []
     for _, row in df.iterrows():
@@ -401,7 +410,7 @@ def build_store(settings: Settings, *, files: dict[str, Path] | None = None) -> 
             "schema_version": SCHEMA_VERSION,
             "content_hash": chash,
             "stat_fingerprint": sfp,
-            "built_at": pd.Timestamp.now(tz="UTC").isoformat(),
+            "built_at": datetime.now(UTC).isoformat(),
             "duckdb_version": duckdb.__version__,
             **{f"file:{k}": p.name for k, p in files.items()},
             **{f"rows:{k}": str(v) for k, v in counts.items()},

@@ -79,3 +79,36 @@ def test_chat_bubble_and_banner_agree_on_input_without_words(ui_url: str) -> Non
         reply = next(content_text(m["content"]) for m in reversed(chat) if m["role"] == "assistant")
         assert "no words to look up" in reply and "empty" not in reply
         assert reply in status.replace("&#x27;", "'") and "could not be read" not in status
+
+
+def test_questions_are_answered_at_once_not_one_by_one(ui_url: str, advisor: Advisor, monkeypatch) -> None:
+    """Several callers: their answers overlap in time (the queue runs `ui_workers` at once), and each caller
+    gets its own conversation's answer."""
+    import threading
+    import time
+
+    assert advisor.settings.ui_workers >= 2
+    real_ask, lock = advisor.ask, threading.Lock()
+    running, most = 0, 0
+
+    def counting_ask(*args, **kwargs):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            time.sleep(0.5)  # hold the slot long enough for the other callers to arrive
+            return real_ask(*args, **kwargs)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(advisor, "ask", counting_ask)
+    client = client_mod.Client(ui_url, verbose=False)
+    roles = ["data analyst", "data engineer", "data scientist", "machine learning engineer"]
+    jobs = [client.submit(f"What skills do {r} postings ask for most?", "", api_name="/ask") for r in roles]
+    answers = [job.result(timeout=240) for job in jobs]
+    assert most >= 2, "the /ask queue answered one question at a time"
+    assert len({a["thread_id"] for a in answers}) == len(roles)
+    for role, answer in zip(roles, answers, strict=True):
+        assert not answer["refused"] and role.split()[-1] in answer["answer"].lower()
