@@ -29,7 +29,10 @@ HEAVY = ("torch", "sentence_transformers", "onnxruntime", "chromadb")
 
 
 def _models_dir() -> Path:
-    return Path(os.environ["ADVISOR_MODELS_DIR"])
+    """The models folder every advisor in the suite uses (ADVISOR_MODELS_DIR or the user cache): one export."""
+    from advisor import Settings
+
+    return Settings().models_dir
 
 
 def _corpus_sample(settings: Settings, n: int) -> list[str]:

@@ -178,7 +178,9 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
                              lowest_first=bool(LEX.cue("lowest").search(question)),
                              background_query=next((q for pattern, q in BACKGROUND_QUERIES
                                                     if re.search(pattern, question, re.I)), None))
-    if Ask.PAY in asks:  # "they make $300k, right?" (not "I'm on 95k": the asker's own pay is no claim)
+    # "they make $300k, right?" is a claim to check; "postings paying at least $150K" is a filter, and "I'm on
+    # 95k" is the asker's own pay
+    if Ask.PAY in asks and LEX.cue("premise_claim").search(question):
         reading.claimed_pay = [float(f[1:]) for f in figures(cues.without_background(question)) if f.startswith("$")
                                and float(f[1:]) >= MIN_CLAIMED_PAY]
         reading.claim_attributed = bool(LEX.cue("attributed").search(question))

@@ -18,6 +18,35 @@ from advisor.config import Settings
 from advisor.retrieval import Retriever
 from advisor.types import Evidence
 
+# What each pay source measures: why the same role's figures differ between them.
+SOURCE_MEANING = {
+    "salary_data": "the salary survey is what its respondents reported (mostly US, 2020–2025)",
+    "posting_stats": "the postings show what employers advertised in 2023 (base pay only)",
+    "bls": "BLS counts US employees' wages without bonuses or stock",
+}
+SOURCE_NOUN = {"salary_data": "survey", "posting_stats": "postings", "bls": "BLS"}
+DIFFER_BY = 0.25  # medians further apart than this (relative to the lower) need a word on why
+SMALL_SAMPLE = 30  # below this many rows a median is rough
+
+
+def why_they_differ(evidence: list[Evidence]) -> str | None:
+    """One line on why the sources' medians for one lookup disagree, and which sample is too small to lean on."""
+    medians = {e.kind: (float(e.metadata["median"]), e.metadata.get("n")) for e in evidence
+               if e.kind in SOURCE_MEANING and isinstance(e.metadata.get("median"), int | float)}
+    if len(medians) < 2:
+        return None
+    low, high = min(m for m, _ in medians.values()), max(m for m, _ in medians.values())
+    if high <= low * (1 + DIFFER_BY):
+        return None
+    parts = [SOURCE_MEANING[k] for k in SOURCE_MEANING if k in medians]
+    small = [SOURCE_NOUN[k] for k, (_, n) in medians.items() if isinstance(n, int) and n < SMALL_SAMPLE]
+    line = "Why the figures differ: " + "; ".join(parts) + "."
+    if len(small) == 1:
+        line += f" The {small[0]} figure rests on fewer than {SMALL_SAMPLE} rows, so treat it as rough."
+    elif small:
+        line += f" The {' and '.join(small)} figures rest on fewer than {SMALL_SAMPLE} rows each: treat them as rough."
+    return line
+
 
 def _city_notice(slots: Slots) -> str:
     """What a city in the question means for the figures: the data has countries only."""
@@ -121,6 +150,8 @@ class Toolbox:
             headline = [e for e in evidence if e.kind in ("salary_data", "bls") or e.kind == preferred]
             headline.sort(key=lambda e: e.kind != preferred)
             out.lead += [e.id for e in headline][: 2 if len(sides) == 1 else 1]
+            if (why := why_they_differ(evidence)) and why not in out.notices:
+                out.notices.append(why)
             rows = result.chart_rows()
             if rows:
                 label = result.filters.role.label if result.filters else role

@@ -74,3 +74,16 @@ def test_a_follow_up_with_nothing_to_follow_is_asked_back(advisor: Advisor) -> N
     advisor.ask("What do data scientists earn in the US?", thread_id="clarify-2")
     followed = advisor.ask("and in the UK?", thread_id="clarify-2")
     assert followed.intent != "clarify" and not followed.refused and "United Kingdom" in followed.text
+
+
+def test_sources_that_disagree_get_one_line_on_why() -> None:
+    from advisor.agent.tools import why_they_differ
+
+    def ev(kind: str, median: float, n: int | None) -> Evidence:
+        return Evidence(id=kind, text="x", source="s", title="t", kind=kind, metadata={"median": median, "n": n})
+
+    line = why_they_differ([ev("salary_data", 169_778, 18), ev("posting_stats", 89_100, 18)])
+    assert line and "self" not in line and "advertised" in line and "reported" in line
+    assert "survey and postings figures rest on fewer than 30 rows" in line
+    assert why_they_differ([ev("salary_data", 150_000, 500), ev("bls", 140_000, None)]) is None  # close enough
+    assert why_they_differ([ev("salary_data", 150_000, 500)]) is None  # one source: nothing to reconcile

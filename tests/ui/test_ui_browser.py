@@ -260,8 +260,9 @@ def test_no_sideways_scrolling_after_varied_answers(browser: Browser, ui_url: st
     phone, page = _page(browser, ui_url, PHONE)
     desk, wide = _page(browser, ui_url, DESKTOP)
     for i, question in enumerate(VARIED):
-        _ask(page, question)
+        reply = _ask(page, question).inner_text()
         assert _overflow(page) <= 0, f"{_overflow(page)} px of sideways scrolling at 390 px after {question!r}"
+        assert not has_internal_detail(reply), f"internal detail in the answer to {question!r}: {reply}"
         if i in (0, 1, 2):  # salary, skills and advice on the desktop too
             _ask(wide, question)
             assert _overflow(wide) <= 0, f"sideways scrolling at 1366 px after {question!r}"
