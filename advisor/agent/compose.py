@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -140,6 +140,16 @@ def _redundant(new: str, chosen: str, cosine: float) -> bool:
     return bool(fn) and cosine >= 0.55 and fn <= figures(chosen)
 
 
+@dataclass
+class _Picked:
+    """What the composer has picked so far: the lead sentences, the chosen candidates' indexes, the words used."""
+
+    chosen: list[Candidate]
+    idx: list[int] = field(default_factory=list)
+    words: int = 0
+    said: str = ""  # the conversation's earlier answers
+
+
 class Composer:
     def __init__(
         self,
@@ -198,12 +208,14 @@ class Composer:
         lead: list[Evidence] | None = None,
         also: list[str] | None = None,
         role: str | None = None,
+        said: str = "",
     ) -> Composition:
         """Pick, order and cite sentences.
 
         `lead` evidence (the data tools' headline statistics: one per source
         and country) opens the answer; other tool results compete with the
-        passages but fill at most a few slots.
+        passages but fill at most a few slots. `said` is what earlier answers
+        of the conversation said: a sentence from them is not said again.
         """
         lead = (lead or [])[:MAX_TOOL_SENTENCES]
         lead_ids = {e.id for e in lead}
@@ -217,30 +229,36 @@ class Composer:
             return Composition("", [], True, best, [])
         limit = self.max_sentences + (2 if advice else 0)
         vecs = self.embedder.encode([c.text for c in cands]) if cands else np.zeros((0, 1))
-        chosen_idx: list[int] = []
-        words = sum(word_count(c.text) for c in chosen)
+        picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said)
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
         for i in np.argsort(-scores):
-            if len(chosen) + len(chosen_idx) >= limit or scores[i] < floor:
+            if len(picked.chosen) + len(picked.idx) >= limit or scores[i] < floor:
                 break
-            c = cands[i]
-            if advice and not _ACTION.search(c.text) and scores[i] < best - 0.05:
-                continue
-            if _DANGLING.search(c.text) and (not (chosen or chosen_idx) or not figures(c.text)):
-                continue  # "However, this requirement ...": never first; later only when it brings a figure
-            if any(_redundant(c.text, cands[j].text, float(vecs[i] @ vecs[j])) for j in chosen_idx):
-                continue  # says the same as one already chosen
-            if role and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, role):
-                continue  # "the AI Engineer title spans a $62,400 gap" is no figure for an ML engineer
-            tools_used = len(lead) + sum(cands[j].evidence.kind in TOOL_KINDS for j in chosen_idx)
-            if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
-                continue
-            if self.max_words and (chosen or chosen_idx) and words + word_count(c.text) > self.max_words:
-                continue  # over the length budget: a shorter sentence further down may still fit
-            chosen_idx.append(int(i))
-            words += word_count(c.text)
-        chosen += [cands[i] for i in chosen_idx]
-        return self._render(chosen, best)
+            if advice and not _ACTION.search(cands[i].text) and scores[i] < best - 0.05:
+                continue  # advice answers say what to do
+            if self._fits(int(i), cands, vecs, picked, role):
+                picked.idx.append(int(i))
+                picked.words += word_count(cands[i].text)
+        return self._render(picked.chosen + [cands[i] for i in picked.idx], best)
+
+    def _fits(self, i: int, cands: list[Candidate], vecs: np.ndarray, picked: _Picked, role: str | None) -> bool:
+        """Whether candidate `i` may join what is picked: it can stand alone, says something new, is about the
+        role asked, and fits the tool-sentence and word budgets."""
+        c = cands[i]
+        first = not (picked.chosen or picked.idx)
+        if picked.said and c.text.rstrip(".") in picked.said:
+            return False  # the conversation's last answers said it already
+        if _DANGLING.search(c.text) and (first or not figures(c.text)):
+            return False  # "However, this requirement ...": never first; later only when it brings a figure
+        if any(_redundant(c.text, cands[j].text, float(vecs[i] @ vecs[j])) for j in picked.idx):
+            return False  # says the same as one already chosen
+        if role and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, role):
+            return False  # "the AI Engineer title spans a $62,400 gap" is no figure for an ML engineer
+        tools_used = len(picked.chosen) + sum(cands[j].evidence.kind in TOOL_KINDS for j in picked.idx)
+        if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
+            return False
+        # over the length budget: a shorter sentence further down may still fit
+        return not (self.max_words and not first and picked.words + word_count(c.text) > self.max_words)
 
     @staticmethod
     def _render(chosen: list[Candidate], best: float) -> Composition:

@@ -31,7 +31,7 @@ from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
 from advisor.agent.routes import tools_for
 from advisor.agent.slots import extract
 from advisor.agent.state import AgentState
-from advisor.agent.tools import Toolbox
+from advisor.agent.tools import Toolbox, ToolOutcome
 from advisor.backends.openai_compat import (
     ENDPOINT_DOWN_NOTICE,
     BackendError,
@@ -159,19 +159,9 @@ class Nodes:
         question, intent = state["standalone"], state["intent"]
         llm = self._question_llm(state, config, start=True)  # the question's LLM deadline starts here
         reading = Interpretation.from_state(state.get("interpretation"), question)
-        evidence: list[Evidence] = []
-        tool_evidence: list[Evidence] = []
-        lead: list[str] = []
-        charts: list[dict[str, Any]] = []
         notices: list[str] = list(state.get("notices", []))
         if llm is not None and self.settings.llm_tool_calling and intent != "off_topic_candidate":
-            try:
-                chosen = self.toolbox.llm_gather(llm, question, self.settings.llm_max_steps)
-            except EndpointDown:
-                chosen = None  # the answer step says so once: ENDPOINT_DOWN_NOTICE
-            except BackendError as exc:
-                chosen = None
-                notices.append(f"The language model could not choose tools ({exc}); tools were chosen offline.")
+            chosen = self._llm_tools(llm, question, notices)
             if chosen is not None and chosen.evidence:
                 # the model's searches may miss: the question's own retrieval backs them up
                 known = {e.id for e in chosen.evidence}
@@ -184,27 +174,9 @@ class Nodes:
                     "notices": notices + chosen.notices,
                     "timings": {**state.get("timings", {}), "gather_s": round(time.perf_counter() - t0, 4)},
                 }
-        tools = [getattr(self.toolbox, t.value) for t in tools_for(reading)]
-        for tool in tools:
-            try:
-                outcome = tool(reading)
-            except Exception as exc:  # a broken tool must not end the conversation
-                log.warning("data tool %s failed: %r", getattr(tool, "__name__", tool), exc)  # one line, no traceback
-                log.debug("data tool failure", exc_info=True)
-                notices.append(f"A data tool failed ({type(exc).__name__}); this answer uses the articles only.")
-                continue
-            tool_evidence += outcome.evidence
-            lead += outcome.lead
-            charts += outcome.charts
-            notices += outcome.notices
-        for q in search_queries(reading):
-            for ev in self.toolbox.search(q, self.settings.top_k):
-                if all(ev.id != e.id for e in evidence):
-                    evidence.append(ev)
-        if any(e.kind == "bls" for e in tool_evidence):
-            # the salary tool already picked the BLS occupation for the role asked about; other BLS rows that
-            # retrieval found ("Database Administrators" for a data-scientist question) would answer another role
-            evidence = [e for e in evidence if e.kind != "bls"]
+        outcome = self._run_tools(reading, notices)
+        tool_evidence, lead, charts = outcome.evidence, outcome.lead, outcome.charts
+        evidence = self._passages(reading, tool_evidence)
         best = max((e.score for e in evidence), default=0.0)
         if intent == "off_topic_candidate":  # no career word: on topic if the sources match it well or by name
             on_topic = best >= MIN_RELEVANCE + 0.07 or (best >= MIN_RELEVANCE - 0.1
@@ -226,64 +198,17 @@ class Nodes:
         t0 = time.perf_counter()
         question = state["standalone"]
         evidence = [ev_from_dict(d) for d in state.get("evidence", [])]
-        tool_evidence = [e for e in evidence if e.id in set(state.get("tool_ids", []))]
         notices = list(state.get("notices", []))
-        # The words the sources use: the articles', plus those of the tool results computed for this question
-        # ("Statisticians ... reported"), so "paid parental leave" is declined and a role only the data knows is not.
-        vocabulary = set(self.toolbox.retriever.idf()) | {w for e in tool_evidence for w in content_words(e.text)}
         reading = Interpretation.from_state(state.get("interpretation"), question)
-        asked = reading.slots
-        missing = uncovered(question, evidence, vocabulary, slots=asked,
-                            check_topic=state["intent"] in ("factual", "comparison", "salary"),
-                            near=lambda phrases: self._nearest(phrases, evidence))
-        if not missing and reading.has(Ask.PAY) and not tool_evidence and asked.role and asked.countries:
-            # no source has pay for that role there (the tools, article figures included, found none): passages
-            # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"
-            missing = f"pay figures for {asked.role}s in {' or '.join(asked.countries)}"
-        if missing:
-            return {"answer": NOT_COVERED_REPLY.replace("cover that", f"cover {missing}"), "refused": True,
-                    "citations": [], "charts": []}
-        best = max((e.score for e in evidence if e not in tool_evidence), default=0.0)
-        if not tool_evidence and best < MIN_RELEVANCE and not (
-                best >= MIN_RELEVANCE - 0.1 and self._shares_rare_term(question, evidence)):
-            return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": []}
-        backend = "offline"
-        grounded = None
-        llm = self._question_llm(state, config, start=False)
-        if llm is not None:
-            try:
-                grounded = self._llm_answer(question, evidence, llm)
-                backend = llm.name
-            except EndpointDown:
-                notices.append(ENDPOINT_DOWN_NOTICE)
-            except BackendError as exc:
-                notices.append(f"The language model was unavailable ({exc}); this answer was composed offline.")
-        removed = list(grounded.removed) if grounded is not None else []
-        if grounded is not None and grounded.support < MIN_LLM_SUPPORT:
-            notices.append(
-                f"The language model's answer was mostly unsupported by the sources ({len(grounded.removed)} claims "
-                "removed); this answer was composed offline."
-            )
-            _emit("reset", True)
-            grounded = None
+        declined = self._decline_reason(state, reading, evidence)
+        if declined is not None:
+            return {"answer": declined, "refused": True, "citations": [], "charts": []}
+        grounded, backend, removed = self._try_llm(state, config, question, evidence, notices)
         if grounded is None:
-            lead_ids = state.get("lead_ids", [])
-            lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
-            advice = reading.has(Ask.HOW_TO)
-            also = [reading.background_query] if advice and reading.background_query else []
-            # a pay answer for one role: passage figures about other roles are not filler for it
-            role = asked.role if state["intent"] == "salary" and lead and not asked.roles else None
-            comp = self.composer.compose(question, evidence, advice=advice, lead=lead, also=also, role=role)
-            if comp.refused:
+            grounded = self._offline_answer(state, reading, evidence)
+            if grounded is None:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],
                         "notices": notices}
-            stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
-            lines = re.split(r"(?<=\])\s+", comp.text)  # each composed line is one whole claim
-            lines[0] = premise.open_with(premise.check(reading.claimed_pay, lead, reading.claim_attributed), lines[0])
-            for line in lines:
-                for sentence in stream.feed(line + " ") + stream.finish():
-                    _emit("delta", sentence + " ")
-            grounded = stream.result()
         return {
             "answer": grounded.text,
             "citations": [asdict(c) for c in grounded.citations],
@@ -293,6 +218,116 @@ class Nodes:
             "notices": notices,
             "timings": {**state.get("timings", {}), "synthesize_s": round(time.perf_counter() - t0, 4)},
         }
+
+    def _llm_tools(self, llm: QuestionBackend, question: str, notices: list[str]) -> ToolOutcome | None:
+        """The tools the model chose and what they returned; None when it can't choose (said in `notices`)."""
+        try:
+            return self.toolbox.llm_gather(llm, question, self.settings.llm_max_steps)
+        except EndpointDown:
+            return None  # the answer step says so once: ENDPOINT_DOWN_NOTICE
+        except BackendError as exc:
+            notices.append(f"The language model could not choose tools ({exc}); tools were chosen offline.")
+            return None
+
+    def _run_tools(self, reading: Interpretation, notices: list[str]) -> ToolOutcome:
+        """The route table's tools for this reading, in order; a broken tool is skipped with a notice."""
+        out = ToolOutcome()
+        for tool in [getattr(self.toolbox, t.value) for t in tools_for(reading)]:
+            try:
+                outcome = tool(reading)
+            except Exception as exc:  # a broken tool must not end the conversation
+                log.warning("data tool %s failed: %r", getattr(tool, "__name__", tool), exc)  # one line, no traceback
+                log.debug("data tool failure", exc_info=True)
+                notices.append(f"A data tool failed ({type(exc).__name__}); this answer uses the articles only.")
+                continue
+            out.evidence += outcome.evidence
+            out.lead += outcome.lead
+            out.charts += outcome.charts
+            notices += outcome.notices
+        return out
+
+    def _passages(self, reading: Interpretation, tool_evidence: list[Evidence]) -> list[Evidence]:
+        """Retrieved passages for each search query of the reading, each once, in retrieval order."""
+        evidence: list[Evidence] = []
+        for q in search_queries(reading):
+            for ev in self.toolbox.search(q, self.settings.top_k):
+                if all(ev.id != e.id for e in evidence):
+                    evidence.append(ev)
+        if any(e.kind == "bls" for e in tool_evidence):
+            # the salary tool already picked the BLS occupation for the role asked about; other BLS rows that
+            # retrieval found ("Database Administrators" for a data-scientist question) would answer another role
+            evidence = [e for e in evidence if e.kind != "bls"]
+        return evidence
+
+    def _decline_reason(self, state: AgentState, reading: Interpretation, evidence: list[Evidence]) -> str | None:
+        """The reply when the sources can't answer (something asked that no evidence holds), else None."""
+        question = reading.question
+        tool_evidence = [e for e in evidence if e.id in set(state.get("tool_ids", []))]
+        # The words the sources use: the articles', plus those of the tool results computed for this question
+        # ("Statisticians ... reported"), so "paid parental leave" is declined and a role only the data knows is not.
+        vocabulary = set(self.toolbox.retriever.idf()) | {w for e in tool_evidence for w in content_words(e.text)}
+        asked = reading.slots
+        missing = uncovered(question, evidence, vocabulary, slots=asked,
+                            check_topic=state["intent"] in ("factual", "comparison", "salary"),
+                            near=lambda phrases: self._nearest(phrases, evidence))
+        if not missing and reading.has(Ask.PAY) and not tool_evidence and asked.role and asked.countries:
+            # no source has pay for that role there (the tools, article figures included, found none): passages
+            # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"
+            missing = f"pay figures for {asked.role}s in {' or '.join(asked.countries)}"
+        if missing:
+            return NOT_COVERED_REPLY.replace("cover that", f"cover {missing}")
+        best = max((e.score for e in evidence if e not in tool_evidence), default=0.0)
+        if not tool_evidence and best < MIN_RELEVANCE and not (
+                best >= MIN_RELEVANCE - 0.1 and self._shares_rare_term(question, evidence)):
+            return NOT_COVERED_REPLY
+        return None
+
+    def _try_llm(self, state: AgentState, config: RunnableConfig, question: str, evidence: list[Evidence],
+                 notices: list[str]) -> tuple[GroundingResult | None, str, list[str]]:
+        """The model's grounded answer, its name and the claims of a discarded answer; no answer ("offline") when
+        there is no model, it fails, or most of what it says is unsupported (each said in `notices`)."""
+        llm = self._question_llm(state, config, start=False)
+        if llm is None:
+            return None, "offline", []
+        try:
+            grounded = self._llm_answer(question, evidence, llm)
+        except EndpointDown:
+            notices.append(ENDPOINT_DOWN_NOTICE)
+            return None, "offline", []
+        except BackendError as exc:
+            notices.append(f"The language model was unavailable ({exc}); this answer was composed offline.")
+            return None, "offline", []
+        if grounded.support < MIN_LLM_SUPPORT:
+            notices.append(
+                f"The language model's answer was mostly unsupported by the sources ({len(grounded.removed)} claims "
+                "removed); this answer was composed offline."
+            )
+            _emit("reset", True)
+            return None, "offline", list(grounded.removed)
+        return grounded, llm.name, []  # its removed claims are in `grounded` itself
+
+    def _offline_answer(self, state: AgentState, reading: Interpretation,
+                        evidence: list[Evidence]) -> GroundingResult | None:
+        """The composer's answer, streamed sentence by sentence through the grounding check; None if it has none."""
+        lead_ids = state.get("lead_ids", [])
+        lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
+        advice = reading.has(Ask.HOW_TO)
+        also = [reading.background_query] if advice and reading.background_query else []
+        # a pay answer for one role: passage figures about other roles are not filler for it
+        asked = reading.slots
+        role = asked.role if state["intent"] == "salary" and lead and not asked.roles else None
+        said = " ".join(m["content"] for m in state.get("messages", []) if m.get("role") == "assistant")
+        comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role,
+                                     said=said)
+        if comp.refused:
+            return None
+        stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
+        lines = re.split(r"(?<=\])\s+", comp.text)  # each composed line is one whole claim
+        lines[0] = premise.open_with(premise.check(reading.claimed_pay, lead, reading.claim_attributed), lines[0])
+        for line in lines:
+            for sentence in stream.feed(line + " ") + stream.finish():
+                _emit("delta", sentence + " ")
+        return stream.result()
 
     def _source_words(self) -> Collection[str]:
         """Words the articles use: never "corrected", whatever they look like."""

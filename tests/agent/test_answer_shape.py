@@ -87,3 +87,15 @@ def test_sources_that_disagree_get_one_line_on_why() -> None:
     assert "survey and postings figures rest on fewer than 30 rows" in line
     assert why_they_differ([ev("salary_data", 150_000, 500), ev("bls", 140_000, None)]) is None  # close enough
     assert why_they_differ([ev("salary_data", 150_000, 500)]) is None  # one source: nothing to reconcile
+
+
+def test_a_follow_up_does_not_repeat_the_previous_answer(advisor: Advisor) -> None:
+    import re
+
+    thread = "no-repeat-1"
+    first = advisor.ask("I'm a QA tester. How do I move into AI engineering?", thread_id=thread)
+    second = advisor.ask("ok, and what should I learn first?", thread_id=thread)
+    assert not first.refused and not second.refused, second.text
+    said = [s.strip() for s in re.split(r"\[\d+\]", first.text) if len(s.strip()) > 30]
+    again = [s for s in re.split(r"\[\d+\]", second.text) if s.strip() in said]
+    assert again == [], again
