@@ -55,6 +55,7 @@ class Ask(StrEnum):
     BENEFITS = "benefits"  # insurance and benefits in particular
     DURATION = "duration"  # a span of time (how long the switch takes)
     HOW_TO = "how_to"  # steps and advice
+    FIND_POSTINGS = "find_postings"  # show the postings themselves ("show me remote Spark jobs")
 
 
 class Source(StrEnum):
@@ -82,6 +83,7 @@ class Interpretation(BaseModel):
     top: int | None = None  # "top 5"
     background_query: str | None = Field(default=None, description="passages for the asker's background")
     claimed_pay: list[float] = Field(default_factory=list, description="pay figures the question asserts")
+    pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
     claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
 
     def has(self, ask: Ask) -> bool:
@@ -141,6 +143,8 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.DURATION)
     if intent == Intent.ADVICE:
         asks.append(Ask.HOW_TO)
+    if LEX.cue("posting_search").search(question):
+        asks = [Ask.FIND_POSTINGS] + [a for a in asks if a in (Ask.SKILLS, Ask.SKILL_LIST)]
     return asks
 
 
@@ -184,9 +188,13 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
         reading.claimed_pay = [float(f[1:]) for f in figures(cues.without_background(question)) if f.startswith("$")
                                and float(f[1:]) >= MIN_CLAIMED_PAY]
         reading.claim_attributed = bool(LEX.cue("attributed").search(question))
+    if LEX.cue("pay_floor").search(question):  # "paying at least $150K": the postings' minimum
+        floors = [float(f[1:]) for f in figures(question) if f.startswith("$") and float(f[1:]) >= MIN_CLAIMED_PAY]
+        reading.pay_floor = min(floors) if floors else None
+        reading.claimed_pay = []
     if (top := LEX.cue("top_n").search(question)) is not None:
         reading.top = min(25, max(1, int(next(g for g in top.groups() if g))))
-    if skill_vocabulary is not None and (Ask.PAY in asks or Ask.SKILLS in asks):
+    if skill_vocabulary is not None and (Ask.PAY in asks or Ask.SKILLS in asks or Ask.FIND_POSTINGS in asks):
         vocabulary = skill_vocabulary()
         reading.skills_named = skills_in(question, vocabulary)
         reading.skills_compared = len(reading.skills_named) >= 2  # "Docker and Kubernetes?": each one's share

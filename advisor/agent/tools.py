@@ -18,6 +18,55 @@ from advisor.config import Settings
 from advisor.retrieval import Retriever
 from advisor.types import Evidence
 
+POSTING_CANDIDATES = 40  # postings searched before the city and skills narrow them
+POSTINGS_SHOWN = 4
+
+
+MAX_SKILLS_SHOWN = 6
+
+
+def one_line(posting: Evidence, asked: list[str]) -> Evidence:
+    """A posting as one sentence (one claim, one citation): title, employer, place, schedule, date, pay, and
+    its skills with the ones asked about first and the list cut short."""
+    head, _, skills = posting.text.rstrip(".").partition(" Skills: ")
+    listed = [s.strip() for s in skills.split(",") if s.strip()]
+    ordered = [s for s in listed if s in asked] + [s for s in listed if s not in asked]
+    more = len(ordered) - MAX_SKILLS_SHOWN
+    skill_text = ", ".join(ordered[:MAX_SKILLS_SHOWN]) + (f" and {more} more" if more > 0 else "")
+    body = "; ".join(part.strip() for part in head.rstrip(". ").split(". ") if part.strip())
+    body = body.replace(" a year (yearly)", " a year").replace(" (hourly x 2,080),", ",")  # how pay was read
+    return Evidence(id=posting.id, text=f"{body}; skills: {skill_text or 'none listed'}.", source=posting.source,
+                    title=posting.title, kind="posting", score=posting.score, locator=posting.locator,
+                    metadata=dict(posting.metadata))
+
+
+def posting_filters(reading: Interpretation) -> tuple[dict[str, Any] | None, list[str]]:
+    """The Chroma `where` for the reading (role class, country, remote, minimum pay) and the same in words."""
+    from advisor.data.normalize import resolve_role
+
+    slots, conds, words = reading.slots, [], []
+    if slots.role:
+        base = resolve_role(slots.role).postings_short_titles
+        # the postings class seniors apart ("Senior Data Engineer"): a level picks one side, no level takes both
+        senior = [f"Senior {t}" for t in base if not t.startswith("Senior")]
+        titles = senior if slots.level in ("senior", "lead") and senior else \
+            base if slots.level in ("junior", "mid") else base + senior
+        if titles:
+            conds.append({"role": {"$in": titles}})
+            words.append(" or ".join(titles))
+    if slots.countries:
+        conds.append({"country": slots.countries[0]})
+        words.append(f"in {slots.cities[0] if slots.cities else slots.countries[0]}")
+    if slots.remote:
+        conds.append({"remote": True})
+        words.append("remote")
+    if reading.pay_floor:
+        conds.append({"salary_year": {"$gte": reading.pay_floor}})
+        words.append(f"paying at least ${reading.pay_floor:,.0f} a year")
+    where = None if not conds else conds[0] if len(conds) == 1 else {"$and": conds}
+    return where, words
+
+
 # What each pay source measures: why the same role's figures differ between them.
 SOURCE_MEANING = {
     "salary_data": "the salary survey is what its respondents reported (mostly US, 2020–2025)",
@@ -161,6 +210,35 @@ class Toolbox:
                                    + (f", {where}" if where else ""), "rows": rows})
         if slots.cities and out.evidence:
             out.notices.append(_city_notice(slots))
+        return out
+
+    def postings(self, reading: Interpretation) -> ToolOutcome:
+        """The 2023 postings themselves, searched in Chroma with the reading's filters applied there (role,
+        country, remote, a minimum pay), re-ranked by how many of the skills named each lists; a city is matched
+        in the posting's location."""
+        out = ToolOutcome()
+        if not self.retriever.index.manifest().get("collections", {}).get("postings", {}).get("total"):
+            out.notices.append("The 2023 postings are not in the search index yet (they are embedded by `advisor "
+                               "ingest` with ADVISOR_INCLUDE_POSTINGS on), so I can't list postings; the figures "
+                               "below are from the other sources.")
+            return out
+        where, words = posting_filters(reading)
+        hits = self.retriever.search_postings(reading.question, k=POSTING_CANDIDATES, where=where)
+        city = reading.slots.cities[0].lower() if reading.slots.cities else None
+        if city:
+            in_city = [e for e in hits if city in e.text.lower()]
+            if not in_city and hits:
+                out.notices.append(f"None of the matching 2023 postings is in {reading.slots.cities[0]}; these are "
+                                   f"elsewhere in {reading.slots.countries[0]}.")
+            hits = in_city or hits
+        skills = reading.skills_named
+        hits.sort(key=lambda e: -sum(f"{s}," in e.text.lower() or f"{s}." in e.text.lower() for s in skills))
+        shown = [one_line(e, skills) for e in hits[:POSTINGS_SHOWN]]
+        out.evidence += shown
+        out.lead += [e.id for e in shown]
+        scope = f" ({', '.join(words)})" if words else ""
+        out.notices.append(f"These are job postings from 2023{scope}." if shown else
+                           f"No 2023 posting matches{scope}.")
         return out
 
     def company(self, reading: Interpretation) -> ToolOutcome:

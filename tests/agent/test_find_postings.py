@@ -1,0 +1,61 @@
+"""'Show me postings ...' lists the 2023 postings themselves, filtered in Chroma by what the question names."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from advisor import Advisor
+from advisor.agent.interpret import Ask, interpret
+from advisor.agent.tools import posting_filters
+
+
+def _slice(advisor: Advisor) -> pd.DataFrame:
+    return pd.read_csv(advisor.settings.postings_csv, keep_default_na=False, dtype=str)
+
+
+def test_the_reading_turns_a_posting_search_into_filters() -> None:
+    r = interpret("Show remote data engineer jobs in the US paying at least $150K that want Spark",
+                  lambda: ["spark", "python"])
+    assert r.asks[0] == Ask.FIND_POSTINGS and r.pay_floor == 150_000 and r.skills_named == ["spark"]
+    where, words = posting_filters(r)
+    assert where == {"$and": [{"role": {"$in": ["Data Engineer", "Senior Data Engineer"]}},
+                              {"country": "United States"}, {"remote": True},
+                              {"salary_year": {"$gte": 150_000.0}}]}
+    assert words[-1] == "paying at least $150,000 a year" and r.claimed_pay == []  # a filter, not a premise
+    senior = posting_filters(interpret("find senior data scientist openings in Germany"))[0]
+    assert senior == {"$and": [{"role": {"$in": ["Senior Data Scientist"]}}, {"country": "Germany"}]}
+
+
+def test_postings_are_listed_and_every_one_obeys_the_filters(advisor: Advisor) -> None:
+    posts = _slice(advisor)
+    answer = advisor.ask("Show me data analyst jobs in the United States")
+    assert not answer.refused, answer.text
+    cited = [c for c in answer.citations if c.kind == "posting"]
+    assert len(cited) >= 2, answer.text
+    assert answer.text.startswith("Data Analyst posting") or answer.text.startswith("Senior Data Analyst posting")
+    rows = [int(c.locator.split()[-1]) - 2 for c in cited]  # "row N": header line, 1-based
+    for i in rows:
+        assert posts.job_title_short[i] in ("Data Analyst", "Senior Data Analyst")
+        assert posts.job_country[i] == "United States" or "United States" in posts.job_location[i] or \
+            posts.job_location[i].endswith(tuple(f", {s}" for s in ("CA", "NY", "TX", "WA", "IL", "MA", "GA")))
+    assert any("job postings from 2023" in n for n in answer.notices), answer.notices
+    for c in cited:  # each posting is one sentence with its own citation
+        assert f"{c.quote.rstrip('.')}. [{c.n}]" in answer.text, c.quote
+
+
+def test_the_skills_asked_for_come_first_in_each_posting(advisor: Advisor) -> None:
+    answer = advisor.ask("Which companies are hiring data engineers who know Spark? Show me a few postings.")
+    cited = [c for c in answer.citations if c.kind == "posting"]
+    assert cited, answer.text
+    assert all("skills: spark" in c.quote for c in cited), [c.quote for c in cited]
+
+
+def test_without_embedded_postings_the_answer_says_so(advisor: Advisor, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from advisor import Settings
+
+    bare = Advisor(Settings(corpus_dir=advisor.settings.corpus_dir, data_dir=tmp_path / "d",
+                            include_postings=False, checkpointer="memory"))
+    bare.ensure_index()
+    answer = bare.ask("Show me data analyst jobs in the United States")
+    assert any("not in the search index yet" in n for n in answer.notices), answer.notices
+    assert not any(c.kind == "posting" for c in answer.citations)
