@@ -319,6 +319,8 @@ class Nodes:
         said = " ".join(m["content"] for m in state.get("messages", []) if m.get("role") == "assistant")
         comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role,
                                      said=said)
+        if (comp.refused or not comp.text) and said:  # all the sources hold was said: again beats declining
+            comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role)
         if comp.refused:
             return None
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
