@@ -161,7 +161,7 @@ def _source_named(question: str) -> Source | None:
 
 
 def _role_phrase(question: str) -> str:
-    """'How well paid are AI product managers?' → 'AI product manager': the words naming a role we don't know."""
+    """'What do AI product owners earn?' → 'AI product owner': the words naming a role the vocabulary lacks."""
     m = LEX.cue("role_noun").search(question)
     if not m:
         return ""
