@@ -18,6 +18,49 @@ from advisor.config import Settings
 from advisor.retrieval import Retriever
 from advisor.types import Evidence
 
+Side = tuple[str, str | None, str | None, bool | None, int | None]  # role, country, level, remote, year
+
+
+def salary_sides(reading: Interpretation) -> list[Side]:
+    """One salary lookup per thing compared: two roles, two years, two countries, two levels, or remote against
+    on-site; otherwise the one thing asked about."""
+    slots = reading.slots
+    # No role we recognise: let the tool's normaliser read the question itself; an unknown role then yields
+    # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
+    role = slots.role or reading.unknown_role or reading.question
+    country0 = slots.countries[0] if slots.countries else None
+    level, remote, year = slots.level_phrase, slots.remote, slots.year
+    if len(slots.roles) >= 2:
+        return [(r, country0, level, remote, year) for r in slots.roles[:3]]
+    if len(slots.years) >= 2:
+        return [(role, country0, level, remote, y) for y in slots.years[:3]]
+    if len(slots.countries) >= 2:
+        return [(role, c, level, remote, year) for c in slots.countries[:3]]
+    if len(slots.levels) >= 2:
+        return [(role, country0, lv, remote, year) for lv in slots.level_phrases[:3]]
+    if slots.remote_contrast:
+        return [(role, country0, level, on_site, year) for on_site in (True, False)]
+    return [(role, country0, level, remote, year)]
+
+
+def headline_ids(evidence: list[Evidence], reading: Interpretation) -> list[str]:
+    """The figures a pay answer opens with: the survey's and BLS's ("what does it pay"), or first the figure of
+    the source the question names."""
+    preferred = SOURCE_KIND.get(reading.source_first) if reading.source_first else None
+    headline = [e for e in evidence if e.kind in ("salary_data", "bls") or e.kind == preferred]
+    headline.sort(key=lambda e: e.kind != preferred)
+    return [e.id for e in headline]
+
+
+def _salary_chart(label: str, side: Side, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The salary-ranges chart of one lookup, titled with everything that narrows it."""
+    _, country, level, remote, year = side
+    where = ", ".join(x for x in (country, level, {True: "remote", False: "on-site"}.get(remote),
+                                  str(year) if year else None) if x)
+    return {"kind": "salary_ranges", "title": f"Salary ranges — {label}" + (f", {where}" if where else ""),
+            "rows": rows}
+
+
 POSTING_CANDIDATES = 40  # postings searched before the city and skills narrow them
 POSTINGS_SHOWN = 4
 
@@ -155,24 +198,7 @@ class Toolbox:
 
         out = ToolOutcome()
         question, slots = reading.question, reading.slots
-        # No role we recognise: let the tool's normaliser read the question itself; an unknown role then yields
-        # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
-        role = slots.role or reading.unknown_role or question
-        country0 = slots.countries[0] if slots.countries else None
-        sides: list[tuple[str, str | None, str | None, bool | None, int | None]]
-        year = slots.year
-        if len(slots.roles) >= 2:
-            sides = [(r, country0, slots.level_phrase, slots.remote, year) for r in slots.roles[:3]]
-        elif len(slots.years) >= 2:
-            sides = [(role, country0, slots.level_phrase, slots.remote, y) for y in slots.years[:3]]
-        elif len(slots.countries) >= 2:
-            sides = [(role, c, slots.level_phrase, slots.remote, year) for c in slots.countries[:3]]
-        elif len(slots.levels) >= 2:
-            sides = [(role, country0, lv, slots.remote, year) for lv in slots.level_phrases[:3]]
-        elif slots.remote_contrast:
-            sides = [(role, country0, slots.level_phrase, on_site, year) for on_site in (True, False)]
-        else:
-            sides = [(role, country0, slots.level_phrase, slots.remote, year)]
+        sides = salary_sides(reading)
         seen: set[str] = set()
         for role, country, level, remote, year in sides:
             try:
@@ -194,20 +220,12 @@ class Toolbox:
             evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen]
             seen |= {e.id for e in evidence}
             out.evidence += evidence
-            # the survey and BLS figures answer "what does it pay"; a question that names a source gets its figure first
-            preferred = SOURCE_KIND.get(reading.source_first) if reading.source_first else None
-            headline = [e for e in evidence if e.kind in ("salary_data", "bls") or e.kind == preferred]
-            headline.sort(key=lambda e: e.kind != preferred)
-            out.lead += [e.id for e in headline][: 2 if len(sides) == 1 else 1]
+            out.lead += headline_ids(evidence, reading)[: 2 if len(sides) == 1 else 1]
             if (why := why_they_differ(evidence)) and why not in out.notices:
                 out.notices.append(why)
-            rows = result.chart_rows()
-            if rows:
+            if rows := result.chart_rows():
                 label = result.filters.role.label if result.filters else role
-                where = ", ".join(x for x in (country, level, {True: "remote", False: "on-site"}.get(remote),
-                                              str(year) if year else None) if x)
-                out.charts.append({"kind": "salary_ranges", "title": f"Salary ranges — {label}"
-                                   + (f", {where}" if where else ""), "rows": rows})
+                out.charts.append(_salary_chart(label, (role, country, level, remote, year), rows))
         if slots.cities and out.evidence:
             out.notices.append(_city_notice(slots))
         return out
