@@ -8,7 +8,6 @@ used only as a last check for off-topic questions that no rule names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import extract
@@ -25,13 +24,6 @@ _FOLLOWUP = LEX.cue("followup")
 
 
 _ANAPHORA = LEX.cue("anaphora")  # "how long would the switch take?", "so which should I learn?"
-
-
-@dataclass(frozen=True)
-class Understanding:
-    intent: str  # factual | salary | skills | advice | comparison | off_topic
-    question: str  # standalone question
-    rewritten: bool = False
 
 
 _SKILL_NAMES = LEX.cue("skill_names")

@@ -98,6 +98,11 @@ class Interpretation(BaseModel):
         return cls.model_validate(data) if data else interpret(question)
 
 
+def _whole_token(word: str) -> str:
+    """A pattern for `word` as a whole token: "c++" matches, the "r" in "senior" does not."""
+    return rf"(?<![\w+#]){re.escape(word)}(?![\w+#])"
+
+
 def skills_in(text: str, vocabulary: Collection[str]) -> list[str]:
     """Skills of `vocabulary` that `text` names ("python", "power bi"), in the text's order; a skill is a whole
     token ("c++" but not the "r" in "senior"). A skill that is also an everyday word (the lexicon's
@@ -105,14 +110,14 @@ def skills_in(text: str, vocabulary: Collection[str]) -> list[str]:
     q = f" {text.lower()} "
     ambiguous = set(LEX.words("ambiguous_skills"))
     found = [(m.start(), skill) for skill in vocabulary if (len(skill) > 1 or skill in ambiguous)
-             and (m := re.search(rf"(?<![\w+#]){re.escape(skill)}(?![\w+#])", q))
+             and (m := re.search(_whole_token(skill), q))
              and (skill not in ambiguous or _capitalised_mid_sentence(skill, text))]
     return [skill for _, skill in sorted(found)]
 
 
 def _capitalised_mid_sentence(word: str, text: str) -> bool:
     """'I write Go at work' (a name), not 'Go all in?' (a sentence's first word) or 'in one go'."""
-    for m in re.finditer(rf"(?<![\w+#]){re.escape(word)}(?![\w+#])", text, re.I):
+    for m in re.finditer(_whole_token(word), text, re.I):
         before = text[: m.start()].rstrip()
         if m.group(0)[0].isupper() and before and before[-1] not in ".!?:;\"'(":
             return True
