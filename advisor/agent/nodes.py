@@ -19,7 +19,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
-from advisor.agent import premise, spelling
+from advisor.agent import parts, premise, spelling
 from advisor.agent.compose import Composer
 from advisor.agent.coverage import uncovered
 from advisor.agent.glossary import to_english
@@ -209,6 +209,7 @@ class Nodes:
             if grounded is None:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],
                         "notices": notices}
+        notices += self._gaps(reading, grounded, evidence)
         return {
             "answer": grounded.text,
             "citations": [asdict(c) for c in grounded.citations],
@@ -218,6 +219,16 @@ class Nodes:
             "notices": notices,
             "timings": {**state.get("timings", {}), "synthesize_s": round(time.perf_counter() - t0, 4)},
         }
+
+    @staticmethod
+    def _gaps(reading: Interpretation, grounded: GroundingResult, evidence: list[Evidence]) -> list[str]:
+        """A part of the question (a side compared, a country, a level, the employer) that neither the answer nor
+        what it cites speaks of, said in one sentence beside the answer instead of dropped in silence (a note:
+        it is about the sources, so no source can be cited for it)."""
+        by_id = {e.id: e.text for e in evidence}
+        cited = [by_id.get(c.evidence_id, "") for c in grounded.citations]
+        gap = parts.gap_sentence(parts.unserved(reading, grounded.text, cited))
+        return [gap] if gap else []
 
     def _llm_tools(self, llm: QuestionBackend, question: str, notices: list[str]) -> ToolOutcome | None:
         """The tools the model chose and what they returned; None when it can't choose (said in `notices`)."""

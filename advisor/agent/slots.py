@@ -11,10 +11,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from advisor.agent.lexicon import lexicon
+from advisor.data.normalize import ROLE_SPECS, resolve_role
 
 LEX = lexicon("en")
-# (pattern, value) rows from the vocabulary file, in order: the first row that matches names the role.
-ROLE_PATTERNS: list[tuple[str, str]] = LEX.table("roles")
+
+
+def _role_spec_rows(table: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """One role vocabulary: the roles the data tools know (`normalize.ROLE_SPECS`: web developer, statistician,
+    database administrator, ...) that the lexicon's table doesn't name, each as a row of its aliases (plurals
+    too), after the table's rows. Without them "web developer vs AI engineer" reads as one role."""
+    covered = {resolve_role(value).key for _, value in table}
+    nouns = set(LEX.words("role_nouns"))
+    rows = []
+    for spec in ROLE_SPECS:
+        aliases = sorted((a for a in {spec.label.lower(), *spec.aliases} if a.split()[-1] in nouns), key=len,
+                         reverse=True)
+        if spec.key not in covered and aliases:
+            rows.append((r"\b(" + "|".join(re.escape(a) + "s?" for a in aliases) + r")\b", spec.label))
+    return rows
+
+
+# (pattern, value) rows from the vocabulary file, in order, then the data tools' other roles: the first row
+# that matches names the role.
+ROLE_PATTERNS: list[tuple[str, str]] = LEX.table("roles") + _role_spec_rows(LEX.table("roles"))
 COUNTRY_PATTERNS: list[tuple[str, str]] = LEX.table("countries")
 # Cities people name for a market: the data has countries only, so a city stands for its country (and the
 # answer says the figures are national).

@@ -221,7 +221,8 @@ class Toolbox:
             seen |= {e.id for e in evidence}
             out.evidence += evidence
             out.lead += headline_ids(evidence, reading)[: 2 if len(sides) == 1 else 1]
-            if (why := why_they_differ(evidence)) and why not in out.notices:
+            # one line on why sources differ, not one per side compared ("web developer vs AI engineer")
+            if (why := why_they_differ(evidence)) and not any(n.startswith(why.split(".")[0]) for n in out.notices):
                 out.notices.append(why)
             if rows := result.chart_rows():
                 label = result.filters.role.label if result.filters else role
