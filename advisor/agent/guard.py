@@ -97,7 +97,33 @@ def language_message(script: str) -> str:
     )
 
 
+INJECTION_REPLY = ("I can't share or change my instructions. I answer questions about AI-engineering careers from "
+                   "my sources — ask me about roles, skills, salaries or how to move into the field.")
+FABRICATION_REPLY = ("I can't make up sources or figures. Every claim I give comes with a real citation; ask the "
+                     "question and I'll answer from what the sources actually say, or tell you they don't cover it.")
+ABUSE_REPLY = "I won't help with insults or harassment. I'm happy to answer questions about AI-engineering careers."
+
+
 def check_input(raw: str | bytes | None, max_chars: int = MAX_CHARS) -> GuardResult:
+    """The question to answer, or why there is none: unreadable input first, then what it asks of the advisor."""
+    decoded = _decoded(raw)
+    if isinstance(decoded, GuardResult):
+        return decoded
+    text = normalize_question(decoded)
+    if not text:
+        return GuardResult("", "empty", EMPTY_MESSAGE)
+    if not re.search(r"\w", text):  # "????", "🤔🤔": something was typed, but nothing to search for
+        return GuardResult("", "no_words", NO_WORDS_MESSAGE)
+    truncated = len(text) > max_chars
+    if truncated:  # keep the end, where a pasted message's actual question usually is; say so
+        text = text[-TAIL_CHARS:]
+        text = text[text.find(" ") + 1 :] if " " in text else text
+    return _refusal(decoded, text) or GuardResult(_without_injection(text) if _injected(decoded) else text, "ok",
+                                                  truncated=truncated, injection_removed=_injected(decoded))
+
+
+def _decoded(raw: str | bytes | None) -> str | GuardResult:
+    """The text, or the reply for input that is no text: nothing, undecodable bytes, or binary control codes."""
     if raw is None:
         return GuardResult("", "empty", EMPTY_MESSAGE)
     if isinstance(raw, bytes):
@@ -108,38 +134,21 @@ def check_input(raw: str | bytes | None, max_chars: int = MAX_CHARS) -> GuardRes
     controls = sum(1 for ch in raw[:10_000] if ord(ch) < 32 and ch not in "\n\r\t")
     if "\x00" in raw or controls > max(3, min(len(raw), 10_000) // 20):
         return GuardResult("", "binary", BINARY_MESSAGE)
-    text = normalize_question(raw)
-    if not text:
-        return GuardResult("", "empty", EMPTY_MESSAGE)
-    if not re.search(r"\w", text):  # "????", "🤔🤔": something was typed, but nothing to search for
-        return GuardResult("", "no_words", NO_WORDS_MESSAGE)
-    truncated = False
-    if len(text) > max_chars:
-        # Keep the end, where a pasted message's actual question usually is; say so.
-        text = text[-TAIL_CHARS:]
-        text = text[text.find(" ") + 1 :] if " " in text else text
-        truncated = True
-    if _INJECTION.search(raw if len(raw) < 200_000 else raw[:200_000]):
-        rest = _without_injection(text)
-        if rest:  # a real question with an injection attached: answer the question, ignore the rest
-            return GuardResult(rest, "ok", truncated=truncated, injection_removed=True)
-        return GuardResult(
-            "", "injection",
-            "I can't share or change my instructions. I answer questions about AI-engineering careers from my "
-            "sources — ask me about roles, skills, salaries or how to move into the field.",
-        )
+    return raw
+
+
+def _injected(raw: str) -> bool:
+    return bool(_INJECTION.search(raw if len(raw) < 200_000 else raw[:200_000]))
+
+
+def _refusal(raw: str, text: str) -> GuardResult | None:
+    """The reply to a message that asks what the advisor won't do; None for a question to answer. A real
+    question with an injection attached is answered, the injection ignored."""
+    if _injected(raw) and not _without_injection(text):
+        return GuardResult("", "injection", INJECTION_REPLY)
     if _FABRICATE.search(text):
-        return GuardResult(
-            "", "fabrication",
-            "I can't make up sources or figures. Every claim I give comes with a real citation; ask the question "
-            "and I'll answer from what the sources actually say, or tell you they don't cover it.",
-        )
+        return GuardResult("", "fabrication", FABRICATION_REPLY)
     if _ABUSE.search(text):
-        return GuardResult(
-            "", "abuse",
-            "I won't help with insults or harassment. I'm happy to answer questions about AI-engineering careers.",
-        )
+        return GuardResult("", "abuse", ABUSE_REPLY)
     script = foreign_script(text)
-    if script:
-        return GuardResult("", "language", language_message(script))
-    return GuardResult(text, "ok", truncated=truncated)
+    return GuardResult("", "language", language_message(script)) if script else None

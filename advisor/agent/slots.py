@@ -86,75 +86,112 @@ def roles_named(text: str) -> list[str]:
     return [role for _, _, role in _role_matches(text.lower())]
 
 
+@dataclass
+class _Text:
+    """The question as written and lower-cased, with a span's words in the user's own casing."""
+
+    question: str
+    q: str
+
+    def span(self, m: re.Match[str]) -> str:
+        same = len(self.q) == len(self.question)  # lower() kept offsets: phrases keep the user's own casing
+        return self.question[m.start() : m.end()] if same else m.group(0)
+
+
 def extract(question: str) -> Slots:
-    q = question.lower()
-    same = len(q) == len(question)  # lower() kept offsets: phrases can keep the user's own casing
-
-    def span(m: re.Match[str]) -> str:
-        return question[m.start() : m.end()] if same else m.group(0)
-
+    """Every slot of the question, each read by its own small reader from the vocabulary file."""
+    text = _Text(question, question.lower())
     slots = Slots()
-    # The role is the first in ROLE_PATTERNS' order ("I'm a data analyst, how do I become an AI engineer?" asks
-    # about the AI engineer); every role named, in the question's order, is compared ("data engineer or ML
-    # engineer: which pays more?"). A span taken by an earlier pattern ("MLOps engineer") is not matched again.
-    named_roles = [(start, end, role, question[start:end] if same else q[start:end])
-                   for start, end, role in _role_matches(q)]
-    if named_roles:
-        slots.role, slots.role_phrase = named_roles[0][2], named_roles[0][3]
-        in_order = sorted(named_roles)
-        if len({r for _, _, r, _ in in_order}) >= 2 and _CONTRAST.search(q):
-            slots.roles = [r for _, _, r, _ in in_order]
-            slots.role_phrases = [ph for _, _, _, ph in in_order]
+    _read_roles(text, slots)
+    _read_places(text, slots)
+    _read_levels(text, slots)
+    slots.company = _company(question, text.q, slots, text.span)
+    _read_years(text.q, slots)
+    _read_remote_and_skill(text.q, slots)
+    return slots
+
+
+def _read_roles(text: _Text, slots: Slots) -> None:
+    """The role is the first in ROLE_PATTERNS' order ("I'm a data analyst, how do I become an AI engineer?" asks
+    about the AI engineer); every role named, in the question's order, is compared ("data engineer or ML
+    engineer: which pays more?"). A span taken by an earlier pattern ("MLOps engineer") is not matched again."""
+    named = [(start, role, text.question[start:end] if len(text.q) == len(text.question) else text.q[start:end])
+             for start, end, role in _role_matches(text.q)]
+    if not named:
+        return
+    slots.role, slots.role_phrase = named[0][1], named[0][2]
+    in_order = sorted(named)
+    if len({r for _, r, _ in in_order}) >= 2 and _CONTRAST.search(text.q):
+        slots.roles = [r for _, r, _ in in_order]
+        slots.role_phrases = [ph for _, _, ph in in_order]
+
+
+def _countries_named(text: _Text) -> list[tuple[int, str, str]]:
+    """(offset, country, words) of each country named; "de" and "us" only where they read as the country."""
     found = []
     for pattern, country in COUNTRY_PATTERNS:
-        for m in re.finditer(pattern, q):
-            if country == "Germany" and m.group(0) == "de" and not LEX.cue("germany_de").search(q):
+        for m in re.finditer(pattern, text.q):
+            if country == "Germany" and m.group(0) == "de" and not LEX.cue("germany_de").search(text.q):
                 continue
-            if country == "United States" and m.group(0) in ("us",) and not LEX.cue("us_the").search(q):
+            if country == "United States" and m.group(0) in ("us",) and not LEX.cue("us_the").search(text.q):
                 continue
-            found.append((m.start(), country, span(m)))
+            found.append((m.start(), country, text.span(m)))
             break
-    cities = sorted((m.start(), country, span(m)) for pattern, country in CITY_PATTERNS
-                    for m in re.finditer(pattern, q))
+    return found
+
+
+def _read_places(text: _Text, slots: Slots) -> None:
+    """Countries, and cities standing for theirs, in the question's order."""
+    found = _countries_named(text)
+    cities = sorted((m.start(), country, text.span(m)) for pattern, country in CITY_PATTERNS
+                    for m in re.finditer(pattern, text.q))
     for start, country, phrase in cities:
         slots.cities.append(phrase)
         slots.city_countries.append(country)
         if all(c != country for _, c, _ in found):
             found.append((start, country, phrase))
     # "US" in upper case in the original is the country even without "in"
-    if LEX.cue("us_upper").search(question) and all(c != "United States" for _, c, _ in found):
-        found.append((question.index("US"), "United States", "us"))
+    if LEX.cue("us_upper").search(text.question) and all(c != "United States" for _, c, _ in found):
+        found.append((text.question.index("US"), "United States", "us"))
     for _, country, phrase in sorted(found):
         if country not in slots.countries:
             slots.countries.append(country)
             slots.country_phrases.append(phrase)
-    # the first level in LEVEL_PATTERNS' order is the level; all of them, in the question's order, are compared
-    by_pattern = [(m.start(), level, span(m)) for pattern, level in LEVEL_PATTERNS if (m := re.search(pattern, q))]
-    named = sorted(by_pattern)
-    if named:
-        first = by_pattern[0]
-        slots.level, slots.level_phrase = first[1], first[2]
-        if len(named) == 1 or _CONTRAST.search(q):  # "senior ML engineers who lead a team" is one level
-            slots.levels = [lv for _, lv, _ in named]
-            slots.level_phrases = [ph for _, _, ph in named]
-        else:
-            slots.levels, slots.level_phrases = [first[1]], [first[2]]
-    slots.company = _company(question, q, slots, span)
-    m = LEX.cue("years_experience").search(q)
-    if m:
+
+
+def _read_levels(text: _Text, slots: Slots) -> None:
+    """The first level in LEVEL_PATTERNS' order is the level; all of them, in the question's order, are compared
+    ("junior vs senior"), but "senior ML engineers who lead a team" is one level."""
+    by_pattern = [(m.start(), level, text.span(m)) for pattern, level in LEVEL_PATTERNS
+                  if (m := re.search(pattern, text.q))]
+    if not by_pattern:
+        return
+    first, named = by_pattern[0], sorted(by_pattern)
+    slots.level, slots.level_phrase = first[1], first[2]
+    compared = len(named) == 1 or _CONTRAST.search(text.q)
+    slots.levels = [lv for _, lv, _ in named] if compared else [first[1]]
+    slots.level_phrases = [ph for _, _, ph in named] if compared else [first[2]]
+
+
+def _read_years(q: str, slots: Slots) -> None:
+    """Years of experience, and the calendar years named ("from 2022 to 2024": each year looked up)."""
+    if m := LEX.cue("years_experience").search(q):
         slots.years_experience = int(m.group(1))
     named_years = list(dict.fromkeys(int(y) for y in LEX.cue("year").findall(q)))
     if named_years:
         slots.year = named_years[0]
         if len(named_years) >= 2 and (_CONTRAST.search(q) or LEX.cue("year_change").search(q)):
-            slots.years = named_years  # "from 2022 to 2024": each year looked up
+            slots.years = named_years
+
+
+def _read_remote_and_skill(q: str, slots: Slots) -> None:
+    """Remote (and remote against on-site), and the skill of "with Python"."""
     if LEX.cue("remote").search(q):
         slots.remote = True
         slots.remote_contrast = bool(LEX.cue("remote_contrast").search(q))
     m = LEX.cue("with_skill").search(q)
     if m and m.group(2) not in ("the", "a", "an", "my", "no"):
         slots.skill = m.group(2).split()[0]
-    return slots
 
 
 def _company(question: str, q: str, slots: Slots, span: Callable[[re.Match[str]], str]) -> str | None:
