@@ -63,6 +63,7 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
         out += [f"- earlier: {h!r}" for h in r["history"]]
         out += [f"- **question**: {r['question']}", f"- **expected**: {r['expected']}", "",
                 f"**answer**{' (declined)' if r['refused'] else ''}: {r['answer']}", ""]
+        out += [f"  - note shown with the answer: {n}" for n in r.get("notices") or []]
         out += [f"  - [{c['n']}] {c['title'] or c['source']}: {c['quote'][:240]!r}" for c in r["citations"]]
         out.append("")
     return "\n".join(out)

@@ -254,6 +254,8 @@ class Composer:
             return False  # says the same as one already chosen
         if role and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, role):
             return False  # "the AI Engineer title spans a $62,400 gap" is no figure for an ML engineer
+        if picked.chosen and c.evidence.kind not in TOOL_KINDS and not figures(c.text):
+            return False  # after the data's figures a passage adds a figure or nothing ("pay is rising fast")
         tools_used = len(picked.chosen) + sum(cands[j].evidence.kind in TOOL_KINDS for j in picked.idx)
         if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
             return False
