@@ -20,7 +20,7 @@ from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
 from advisor.agent import parts, premise, spelling
-from advisor.agent.compose import Composer
+from advisor.agent.compose import TOOL_KINDS, Composer, Composition
 from advisor.agent.coverage import uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
@@ -337,10 +337,15 @@ class Nodes:
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
         lines = re.split(r"(?<=\])\s+", comp.text)  # each composed line is one whole claim
         lines[0] = premise.open_with(premise.check(reading.claimed_pay, lead, reading.claim_attributed), lines[0])
-        for line in lines:
-            for sentence in stream.feed(line + " ") + stream.finish():
-                _emit("delta", sentence + " ")
-        return stream.result()
+        shown: list[str] = []
+        for line, item in zip(lines, _list_items(comp, len(lines)), strict=True):
+            for k, sentence in enumerate(stream.feed(line + " ") + stream.finish()):
+                piece = _joint(shown, item and k == 0) + sentence
+                shown.append(piece)
+                _emit("delta", piece)
+        result = stream.result()
+        result.text = "".join(shown).strip()
+        return result
 
     def _source_words(self) -> Collection[str]:
         """Words the articles use: never "corrected", whatever they look like."""
@@ -446,6 +451,28 @@ class Nodes:
         turn = [{"role": "user", "content": question, "standalone": state.get("standalone", "")},
                 {"role": "assistant", "content": answer}]
         return {"answer": answer, "refused": refused, "messages": turn, "question": question}
+
+
+FIGURE_KINDS = (*TOOL_KINDS, "bls")  # evidence whose sentence is one source's figure
+
+
+def _list_items(comp: Composition, n_lines: int) -> list[bool]:
+    """Which composed lines are items of a list of figures per source: each source's figure after the lead
+    figure, so a reader sees one line per source under the answer (a Markdown list)."""
+    kinds = [ev.kind for _, ev in comp.used]
+    if len(kinds) != n_lines or not kinds or kinds[0] not in FIGURE_KINDS:
+        return [False] * n_lines
+    return [i > 0 and kind in FIGURE_KINDS for i, kind in enumerate(kinds)]
+
+
+def _joint(shown: list[str], item: bool) -> str:
+    """What goes before the next sentence: a new list item, a paragraph break after a list, or a space."""
+    if not shown:
+        return ""
+    if item:
+        return "\n- "
+    in_list = next((p.startswith("\n- ") for p in reversed(shown) if p.startswith("\n")), False)
+    return "\n\n" if in_list else " "
 
 
 def _elliptical(question: str, reading: Interpretation) -> bool:

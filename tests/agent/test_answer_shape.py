@@ -3,6 +3,8 @@ asserts."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from advisor import Advisor
@@ -99,3 +101,17 @@ def test_a_follow_up_does_not_repeat_the_previous_answer(advisor: Advisor) -> No
     said = [s.strip() for s in re.split(r"\[\d+\]", first.text) if len(s.strip()) > 30]
     again = [s for s in re.split(r"\[\d+\]", second.text) if s.strip() in said]
     assert again == [], again
+
+
+def test_figures_per_source_are_a_list_under_the_lead(advisor: Advisor) -> None:
+    """The lead figure is a sentence; each other source's figure is one Markdown list item with its citation, and
+    nothing but those figures is a list item."""
+    answer = advisor.ask("What does a data engineer earn in the United States?")
+    lines = answer.text.split("\n")
+    assert not lines[0].startswith("- ") and re.search(r"\[\d+\]", lines[0])
+    items = [line for line in lines if line.startswith("- ")]
+    assert items, answer.text  # the slice has survey, postings and BLS figures for US data engineers
+    for item in items:
+        assert re.search(r"\$[\d,]+", item) and re.search(r"\[\d+\]$", item), item
+    n_cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert n_cited == {c.n for c in answer.citations}
