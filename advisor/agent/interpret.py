@@ -83,6 +83,7 @@ class Interpretation(BaseModel):
     top: int | None = None  # "top 5"
     background_query: str | None = Field(default=None, description="passages for the asker's background")
     claimed_pay: list[float] = Field(default_factory=list, description="pay figures the question asserts")
+    claimed_shares: list[float] = Field(default_factory=list, description="percentages the question asserts")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
     claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
 
@@ -193,6 +194,10 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
         reading.claimed_pay = [float(f[1:]) for f in figures(cues.without_background(question)) if f.startswith("$")
                                and float(f[1:]) >= MIN_CLAIMED_PAY]
         reading.claim_attributed = bool(LEX.cue("attributed").search(question))
+    if LEX.cue("premise_claim").search(question):  # "I heard 90% of AI jobs need a PhD, true?"
+        reading.claimed_shares = [float(f[:-1]) for f in figures(cues.without_background(question))
+                                  if f.endswith("%")]
+        reading.claim_attributed = reading.claim_attributed or bool(LEX.cue("attributed").search(question))
     if LEX.cue("pay_floor").search(question):  # "paying at least $150K": the postings' minimum
         floors = [float(f[1:]) for f in figures(question) if f.startswith("$") and float(f[1:]) >= MIN_CLAIMED_PAY]
         reading.pay_floor = min(floors) if floors else None

@@ -336,7 +336,10 @@ class Nodes:
             return None
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
         lines = re.split(r"(?<=\])\s+", comp.text)  # each composed line is one whole claim
-        lines[0] = premise.open_with(premise.check(reading.claimed_pay, lead, reading.claim_attributed), lines[0])
+        verdict = premise.check(reading.claimed_pay, lead, reading.claim_attributed)
+        if verdict is premise.Verdict.UNCLEAR and reading.claimed_shares:
+            verdict = premise.check_share(reading.claimed_shares, lines[0], reading.question, reading.claim_attributed)
+        lines[0] = premise.open_with(verdict, lines[0])
         shown: list[str] = []
         for line, item in zip(lines, _list_items(comp, len(lines)), strict=True):
             for k, sentence in enumerate(stream.feed(line + " ") + stream.finish()):

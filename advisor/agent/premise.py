@@ -12,10 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
+from advisor.agent.lexicon import lexicon
+from advisor.text import content_words, figures
 from advisor.types import Evidence
 
 CONFIRM_WITHIN = 0.05  # a claim within 5% of a source's median is what that source says
 OUTSIDE_MARGIN = 0.25  # beyond the middle half by more than a quarter: no source supports it
+SHARE_WITHIN = 2.0  # percentage points: "about half" of 47.3% is a yes, 90% is a no
+# words any career question shares with any passage ("jobs", "engineer", "percent"): no sign of one topic
+_GENERIC = set(lexicon("en").words("topic_neutral")) | set(lexicon("en").words("share_words"))
 
 
 class Verdict(StrEnum):
@@ -51,3 +56,19 @@ def open_with(verdict: Verdict, sentence: str) -> str:
     if not opening or not sentence:
         return sentence
     return opening + sentence[0].lower() + sentence[1:] if not sentence[:2].isupper() else opening + sentence
+
+
+def check_share(claimed: Sequence[float], lead: str, question: str, attributed: bool = False) -> Verdict:
+    """The verdict on a share the question asserts ("I heard 90% of AI jobs need a PhD, true?"), from the
+    answer's lead sentence: a share in it near the claim is a yes; a different share is a no only when the lead
+    is about the claim's own subject (it shares a specific word with the question, such as "PhD"), so a share
+    of something else is never read as a correction."""
+    shares = [float(f[:-1]) for f in figures(lead) if f.endswith("%")]
+    if not claimed or not shares:
+        return Verdict.UNCLEAR
+    if not attributed and any(abs(x - s) <= SHARE_WITHIN for x in claimed for s in shares):
+        return Verdict.CONFIRMED
+    subject = {w for w in content_words(question) if w not in _GENERIC and not w[0].isdigit()}
+    if subject & set(content_words(lead)):
+        return Verdict.CONTRADICTED
+    return Verdict.UNCLEAR

@@ -115,3 +115,24 @@ def test_figures_per_source_are_a_list_under_the_lead(advisor: Advisor) -> None:
         assert re.search(r"\$[\d,]+", item) and re.search(r"\[\d+\]$", item), item
     n_cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
     assert n_cited == {c.n for c in answer.citations}
+
+
+def test_a_share_the_question_asserts_is_checked_against_the_lead() -> None:
+    lead = "AI Agents is now the #3 most demanded AI skill, appearing in 47.3% of all postings (1,967 of 4,155)."
+    question = "I heard {}% of AI engineer postings ask for AI agents, true?"
+    assert premise.check_share([90.0], lead, question.format(90)) == premise.Verdict.CONTRADICTED
+    assert premise.check_share([47.0], lead, question.format(47)) == premise.Verdict.CONFIRMED
+    # a share of something else is no correction: the lead must be about the claim's own subject
+    other = "Fintech leads industry AI adoption at 95.1% of postings."
+    assert premise.check_share([90.0], other, "I heard 90% of AI engineer jobs need a PhD, true?") == \
+        premise.Verdict.UNCLEAR
+    assert premise.check_share([90.0], "No figure here.", question.format(90)) == premise.Verdict.UNCLEAR
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    ("I heard 90% of AI engineer postings ask for AI agents. Is that true?", "No,"),
+    ("Someone told me only about 5% of AI engineer postings are entry-level, right?", "Yes,"),
+])
+def test_a_share_premise_is_answered_first(advisor: Advisor, question: str, opening: str) -> None:
+    answer = advisor.ask(question)
+    assert answer.text.startswith(opening), answer.text
