@@ -126,7 +126,8 @@ CSS = """
   font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 #adv-counter { font-variant-numeric: tabular-nums; }
 /* the postings an answer cites: the table scrolls inside its own box, never the page (390 px phones) */
-.adv-postings { margin-bottom: 10px; max-width: 100%; min-width: 0; }
+/* contain: the table's width must not widen the panel (flex parents size to their content's min width) */
+.adv-postings { margin-bottom: 10px; max-width: 100%; min-width: 0; contain: inline-size; }
 .adv-table-scroll { max-width: 100%; overflow-x: auto; -webkit-overflow-scrolling: touch; }
 .adv-posting-table { border-collapse: collapse; font-size: 0.8rem; min-width: 560px; width: 100%; }
 .adv-posting-table th, .adv-posting-table td { text-align: left; vertical-align: top; padding: 3px 6px;
