@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.config import Settings
-from advisor.types import Answer, Chart, Citation, IndexNotReadyError
+from advisor.postings import PostingSearch, SkillsGap
+from advisor.types import Answer, Chart, Citation, IndexNotReadyError, InputError
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +244,57 @@ class Advisor:
             raise DataDirNotWritableError(
                 not_writable_message(self.settings.data_dir, "the conversation memory can't be opened")) from exc
         return SqliteSaver(conn)
+
+    # -- postings ----------------------------------------------------------------
+    def _toolbox(self) -> Any:
+        with self._lock:
+            return self._components().toolbox
+
+    def find_postings(self, query: str, *, country: str | None = None, remote: bool | None = None,
+                      skills: list[str] | None = None, role: str | None = None, level: str | None = None,
+                      min_pay: float | None = None, limit: int = 10, has_pay: bool = False) -> PostingSearch:
+        """Search the 2023 job postings: `query` is read as chat reads a question (role, place, remote, skills
+        named), explicit arguments override it, and every filter is applied inside Chroma (a city is matched in
+        the location). Hits listing more of `skills` (or of the skills the query names) come first.
+
+        Bad input (an unknown country, role, level or skill; a limit outside 1–50) raises `InputError` with a
+        message for the person; postings not in the index come back with `indexed=False` and a notice.
+        """
+        from advisor.data.normalize import NormalizationError
+        from advisor.postings import PostingRequest, request_error, search_reading
+        from advisor.tools.skills import resolve_skill
+
+        try:
+            request = PostingRequest(query=query or "", country=country, remote=remote, skills=skills, role=role,
+                                     level=level, min_pay=min_pay, limit=limit, has_pay=has_pay)
+        except ValueError as exc:
+            raise InputError(request_error(exc)) from exc
+        toolbox = self._toolbox()
+        try:
+            reading, have = search_reading(request, toolbox.skill_vocabulary(),
+                                           lambda s: resolve_skill(toolbox.store, s))
+        except NormalizationError as exc:
+            raise InputError(exc.message) from exc
+        return toolbox.search_postings(reading, have, request.limit, request.has_pay)
+
+    def skills_gap(self, have: list[str], role: str, country: str | None = None) -> SkillsGap:
+        """The skills most often listed in `role`'s 2023 postings (in `country`) that `have` lacks, with shares,
+        counts and example postings. Unknown roles, countries or skills raise `InputError`."""
+        from advisor.agent.interpret import Intent, Interpretation
+        from advisor.agent.slots import Slots
+        from advisor.data.normalize import NormalizationError, resolve_country, resolve_role
+        from advisor.tools.skills import resolve_skill
+
+        toolbox = self._toolbox()
+        try:
+            resolve_role(role)
+            countries = [resolve_country(country).postings_name] if country else []
+            mine = list(dict.fromkeys(resolve_skill(toolbox.store, s) for s in have if s.strip()))
+        except NormalizationError as exc:
+            raise InputError(exc.message) from exc
+        reading = Interpretation(question=f"{role} jobs", intent=Intent.SKILLS,
+                                 slots=Slots(role=role, countries=countries), skills_had=mine)
+        return toolbox.gap(reading, mine)
 
     # -- asking ----------------------------------------------------------------
     def ask(self, question: str | bytes | None, thread_id: str | None = None) -> Answer:

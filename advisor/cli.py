@@ -1,4 +1,4 @@
-"""The `advisor` command line: ingest, ask, chat, salary, skills, eval, serve, slack."""
+"""The `advisor` command line: ingest, ask, chat, salary, skills, postings, eval, serve, slack."""
 
 from __future__ import annotations
 
@@ -131,9 +131,20 @@ def _print_answer(answer: Any, as_json: bool) -> None:
     click.echo(answer.text)
     for notice in answer.notices:
         click.secho(f"note: {notice}", fg="yellow", err=True)
+    _print_postings(answer)
     if answer.citations:
         click.echo("\nSources:")
         click.echo(answer.sources_markdown())
+
+
+def _print_postings(answer: Any) -> None:
+    """The postings an answer cites, as the table `advisor postings` prints (numbered as the citations)."""
+    from advisor.postings import hits_in, postings_table
+
+    found = hits_in(answer.citations)
+    if found:
+        click.echo("\nJob postings (2023):")
+        click.echo(postings_table([h for _, h in found], [n for n, _ in found]))
 
 
 @cli.command()
@@ -283,6 +294,62 @@ def conditions(ctx: click.Context, role: tuple[str, ...], country: str | None, e
     _run_data_tool(ctx, lambda: PostingConditionsQuery(role=" ".join(role) or None, country=country,
                                                        experience=experience),
                    posting_conditions, lambda r: r.text or r.message, as_json)
+
+
+def _skill_list(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
+    """`--skills python,sql` → ['python', 'sql']."""
+    if value is None:
+        return None
+    skills = [s.strip() for s in value.split(",") if s.strip()]
+    if not skills:
+        raise click.BadParameter("give skills separated by commas, e.g. python,sql", ctx=ctx, param=param)
+    return skills
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--country", default=None, help="Country name or code (US, GB, \"United States\"...).")
+@click.option("--remote/--on-site", "remote", default=None, help="Remote postings only (or on-site only).")
+@click.option("--skills", default=None, callback=_skill_list, help="Your skills, comma-separated: postings listing "
+              "more of them come first, and each row shows which it lists and what else it asks for.")
+@click.option("--role", default=None, help="A role, e.g. 'data engineer' (overrides the one in QUERY).")
+@click.option("--level", default=None, help="junior, mid, senior or lead.")
+@click.option("--min-pay", type=click.FloatRange(0), default=None, help="Posted pay at least this (USD a year).")
+@click.option("--has-pay", is_flag=True, help="Only postings that give a pay.")
+@click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the typed result as JSON.")
+@click.pass_context
+def postings(ctx: click.Context, query: tuple[str, ...], country: str | None, remote: bool | None,
+             skills: list[str] | None, role: str | None, level: str | None, min_pay: float | None, has_pay: bool,
+             limit: int, as_json: bool) -> None:
+    """Search the 2023 job postings: QUERY is read like a question ("remote data engineer spark")."""
+    from advisor.postings import postings_table
+    from advisor.types import AdvisorError
+
+    advisor = _advisor(ctx)
+    if not advisor.index.is_ready():
+        click.echo("No index yet: building it first (one time, a few minutes) ...", err=True)
+        _ingest(advisor)
+    try:
+        found = advisor.find_postings(" ".join(query), country=country, remote=remote, skills=skills, role=role,
+                                      level=level, min_pay=min_pay, has_pay=has_pay, limit=limit)
+    except AdvisorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not found.indexed:
+        raise click.ClickException("The 2023 postings are not in the search index: run `advisor ingest` with "
+                                   "ADVISOR_INCLUDE_POSTINGS=true to embed them.")
+    if as_json:
+        click.echo(found.model_dump_json(indent=1))
+        return
+    click.echo(found.filter_line())
+    for notice in found.notices:
+        click.secho(f"note: {notice}", fg="yellow", err=True)
+    if not found.hits:
+        click.echo("No posting matches these filters.")
+        ctx.exit(2)
+    click.echo(postings_table(found.hits))
+    click.echo("\nRows of " + (found.hits[0].source or "the postings CSV") + ": "
+               + ", ".join(str(h.row) for h in found.hits))
 
 
 @cli.command()

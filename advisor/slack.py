@@ -50,6 +50,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from advisor.postings import POSTINGS_YEAR, hits_in
 from advisor.sources import describe as describe_source
 from advisor.types import Answer, Chart, Citation
 
@@ -320,6 +321,15 @@ def salary_table(chart: Chart, max_rows: int = TABLE_ROWS) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def postings_list(citations: list[Citation], max_rows: int = TABLE_ROWS) -> str:
+    """The postings an answer cites, one compact line each (the CLI's and the page's row text), '' if none."""
+    found = hits_in(citations)
+    lines = [f"*[{n}]* {escape(_clip(hit.line(), 300))}" for n, hit in found[:max_rows]]
+    if len(found) > max_rows:
+        lines.append(f"(+{len(found) - max_rows} more postings)")
+    return f"*Job postings ({POSTINGS_YEAR})*\n" + "\n".join(lines) if lines else ""
+
+
 def _cited_first(citations: list[Citation], text: str, limit: int) -> tuple[list[Citation], int]:
     """The citations to list: every one the text points at, then the rest, up to `limit`, in number order."""
     marked = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
@@ -345,7 +355,7 @@ def _source_line(c: Citation) -> str:
 def render_answer(answer: Answer, max_sources: int = MAX_SOURCES) -> tuple[str, list[dict[str, Any]]]:
     """Block Kit for an answer, plus the plain-text fallback Slack shows in notifications.
 
-    Layout: the answer (sections), notices, salary tables, a divider, then the
+    Layout: the answer (sections), notices, salary tables, the postings cited (one line each), a divider, then the
     numbered sources with their quotes. Every text object is held under 3000
     characters and the message under 50 blocks, because Slack rejects the
     whole update (`invalid_blocks`) when either is exceeded.
@@ -363,6 +373,8 @@ def render_answer(answer: Answer, max_sources: int = MAX_SOURCES) -> tuple[str, 
             title = f"*{escape(_clip(chart.title, 200))}* (USD a year)"
             table = _fit(escape(salary_table(chart)), TEXT_LIMIT - len(title) - 10)
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f"{title}\n```{table}```"}})
+    if listing := postings_list(answer.citations):
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _fit(listing)}})
     shown, more = _cited_first(answer.citations, answer.text, max_sources)
     if shown:
         blocks.append({"type": "divider"})

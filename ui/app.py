@@ -34,7 +34,7 @@ from ui.render import (
     normalise_history,
     notice_html,
     progress_html,
-    sources_html,
+    sources_panel,
     status_html,
 )
 from ui.security import LoginThrottle, login_throttle_middleware
@@ -125,6 +125,14 @@ CSS = """
 .adv-details { font-size: 0.74rem; color: var(--body-text-color-subdued); margin-top: 6px; overflow-wrap: anywhere;
   font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 #adv-counter { font-variant-numeric: tabular-nums; }
+/* the postings an answer cites: the table scrolls inside its own box, never the page (390 px phones) */
+/* contain: the table's width must not widen the panel (flex parents size to their content's min width) */
+.adv-postings { margin-bottom: 10px; max-width: 100%; min-width: 0; contain: inline-size; }
+.adv-table-scroll { max-width: 100%; overflow-x: auto; -webkit-overflow-scrolling: touch; }
+.adv-posting-table { border-collapse: collapse; font-size: 0.8rem; min-width: 560px; width: 100%; }
+.adv-posting-table th, .adv-posting-table td { text-align: left; vertical-align: top; padding: 3px 6px;
+  border-bottom: 1px solid var(--border-color-primary); overflow-wrap: anywhere; }
+.adv-posting-table th { font-weight: 650; white-space: nowrap; }
 #adv-counter.adv-over { color: #b91c1c; font-weight: 650; }
 #chart img { max-width: 100%; height: auto; }
 #chatbot .message { overflow-wrap: anywhere; }
@@ -329,7 +337,7 @@ def _status(answer: Answer) -> str:
 def _answer_panels(answer: Answer) -> tuple[Any, ...]:
     """Status, sources (each card opens onto its passage or rows) and chart for a finished answer."""
     fig = build_figure(answer.charts)
-    return (_status(answer), sources_html(answer.citations), gr.update(value=fig, visible=fig is not None))
+    return (_status(answer), sources_panel(answer.citations), gr.update(value=fig, visible=fig is not None))
 
 
 def _not_ready_message(state: BuildState) -> str | None:

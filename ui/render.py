@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from advisor.postings import POSTINGS_YEAR, hits_in
 from advisor.sources import describe as describe_source
 from advisor.types import Answer, Citation
 
@@ -155,6 +156,33 @@ def sources_html(citations: Sequence[Citation]) -> str:
         f'<div class="adv-sources"><div class="adv-count">{count} · tap a card to see the passage or rows</div>'
         f'<ol class="adv-src-list">{"".join(_card(c) for c in citations)}</ol></div>'
     )
+
+
+POSTING_COLUMNS = (("company", "Company"), ("title", "Title"), ("place", "Place"), ("month", "Posted"),
+                   ("pay", "Pay (year)"), ("skills", "Skills"))
+
+
+def postings_html(citations: Sequence[Citation]) -> str:
+    """The postings an answer cites as a table (company, title, place, month, pay, matched skills), above the
+    source cards; '' when it cites none. The table scrolls inside its own box, so a phone's page never does."""
+    found = hits_in(citations)
+    if not found:
+        return ""
+    head = "".join(f"<th>{label}</th>" for _, label in POSTING_COLUMNS)
+    rows = []
+    for n, hit in found:
+        cells = hit.cells()
+        tds = "".join(f"<td>{_esc(getattr(cells, key))}</td>" for key, _ in POSTING_COLUMNS)
+        rows.append(f'<tr><td><a class="adv-n" href="#{source_anchor(n)}">[{n}]</a></td>{tds}</tr>')
+    return (f'<div class="adv-postings"><div class="adv-count">{len(found)} job posting'
+            f'{"s" if len(found) != 1 else ""} from {POSTINGS_YEAR}</div><div class="adv-table-scroll">'
+            f'<table class="adv-posting-table"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}'
+            "</tbody></table></div></div>")
+
+
+def sources_panel(citations: Sequence[Citation]) -> str:
+    """The right-hand panel: the postings table when the answer cites postings, then the source cards."""
+    return postings_html(citations) + sources_html(citations)
 
 
 def _loose_pattern(quote: str) -> re.Pattern[str] | None:

@@ -56,6 +56,7 @@ class Ask(StrEnum):
     DURATION = "duration"  # a span of time (how long the switch takes)
     HOW_TO = "how_to"  # steps and advice
     FIND_POSTINGS = "find_postings"  # show the postings themselves ("show me remote Spark jobs")
+    SKILLS_GAP = "skills_gap"  # "I know Python and SQL, what should I learn for X?": what the postings list and I lack
 
 
 class Source(StrEnum):
@@ -74,6 +75,7 @@ class Interpretation(BaseModel):
     asks: list[Ask] = Field(default_factory=list)
     slots: Slots = Field(default_factory=Slots, description="roles, countries, cities, levels, years, company")
     skills_named: list[str] = Field(default_factory=list, description="skills of the postings' vocabulary named")
+    skills_had: list[str] = Field(default_factory=list, description="skills the asker says they have")
     pay_skill: str | None = Field(default=None, description="the skill whose pay difference is asked about")
     skills_compared: bool = False  # "Tableau or Power BI?"
     tools_unlisted: list[str] = Field(default_factory=list, description="tools named (some not in skill lists)")
@@ -212,4 +214,17 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
             reading.pay_skill = next(iter(skills_in(cues.without_background(question), vocabulary)), None)
         if reading.pay_skill:
             reading.asks = [Ask.SKILL_PAY] + [a for a in asks if a != Ask.SKILLS]
+    if skill_vocabulary is not None and LEX.cue("skills_gap").search(question):
+        reading.skills_had = _skills_had(question, skill_vocabulary())
+        if reading.skills_had:  # what to learn, given what I know: the gap leads; advice passages may follow
+            reading.asks = [Ask.SKILLS_GAP] + [a for a in reading.asks if a in (Ask.HOW_TO, Ask.DURATION)]
     return reading
+
+
+def _skills_had(question: str, vocabulary: Collection[str]) -> list[str]:
+    """'I know Python, SQL and Tableau — what should I learn?': the skills named where the asker speaks of
+    themself, up to where the question of what to learn starts (so 'should I learn Spark' isn't one of them)."""
+    cut = next((m.start() for m in [LEX.cue("skills_gap").search(question)] if m), len(question))
+    mine = [question[m.start(): min(m.end(), cut) if m.start() < cut else m.end()]
+            for m in LEX.cue("about_me").finditer(question)]
+    return skills_in(" ; ".join(mine), vocabulary)

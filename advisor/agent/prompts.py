@@ -22,8 +22,8 @@ SYSTEM_PROMPT_MARKER = "7f3a-advisor-system"  # tests check it never appears in 
 TOOL_SYSTEM_PROMPT = SYSTEM_PROMPT + """
 You may call tools to gather evidence: search_corpus (articles and BLS tables), salary_lookup (salary survey,
 postings and BLS pay figures), posting_stats (skills in job postings) and posting_conditions (share of postings
-that are remote, mention no degree, mention health insurance), rank_roles (job titles ranked by median pay) and
-company_pay (one employer's posted pay).
+that are remote, mention no degree, mention health insurance), rank_roles (job titles ranked by median pay),
+company_pay (one employer's posted pay) and find_postings (the 2023 postings themselves, for "show me jobs").
 Call the tools you need, then answer."""
 
 

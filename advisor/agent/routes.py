@@ -18,6 +18,7 @@ class Tool(StrEnum):
     """The offline data tools (`Toolbox` methods of the same name)."""
 
     POSTINGS = "postings"
+    SKILLS_GAP = "skills_gap"
     CONDITIONS = "conditions"
     SKILLS = "skills"
     RANKING = "ranking"
@@ -34,6 +35,7 @@ class Route:
 
 ROUTES: tuple[Route, ...] = (
     Route(Ask.FIND_POSTINGS, Tool.POSTINGS, "show me postings: the postings themselves lead"),
+    Route(Ask.SKILLS_GAP, Tool.SKILLS_GAP, "what to learn, given the skills I have: the skills I lack lead"),
     Route(Ask.CONDITIONS, Tool.CONDITIONS, "how many data jobs are remote: the count leads"),
     Route(Ask.SKILL_PAY, Tool.SKILLS, "what a skill adds to pay: the pay with and without it leads"),
     Route(Ask.RANKING, Tool.RANKING, "which roles pay the most: no role to look up, rank them all"),

@@ -9,12 +9,25 @@ the rest of the answer still comes from the articles.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.agent.interpret import Ask, Interpretation, Source
 from advisor.agent.slots import Slots
 from advisor.config import Settings
+from advisor.index import POSTINGS
+from advisor.postings import (
+    FindPostingsArgs,
+    PostingHit,
+    PostingRequest,
+    PostingSearch,
+    SkillGap,
+    SkillsGap,
+    make_hit,
+    posting_rows,
+    row_id,
+    search_reading,
+)
 from advisor.retrieval import Retriever
 from advisor.types import Evidence
 
@@ -63,49 +76,57 @@ def _salary_chart(label: str, side: Side, rows: list[dict[str, Any]]) -> dict[st
 
 POSTING_CANDIDATES = 40  # postings searched before the city and skills narrow them
 POSTINGS_SHOWN = 4
+GAP_POOL = 30  # the role's most listed skills a gap is taken from
+GAP_SHOWN = 5
+POSTINGS_NOT_INDEXED = ("The 2023 postings are not in the search index yet (they are embedded by `advisor ingest` "
+                        "with ADVISOR_INCLUDE_POSTINGS on), so I can't list postings; the figures below are from the "
+                        "other sources.")
 
 
-MAX_SKILLS_SHOWN = 6
+def posting_evidence(hit: PostingHit) -> Evidence:
+    """A found posting as one citable sentence (one claim, one citation), carrying its typed hit for the surfaces
+    that show postings as a table (`advisor.postings.hits_in`)."""
+    meta: dict[str, Any] = {"posting": hit.model_dump(mode="json"), "country": hit.country, "remote": hit.remote}
+    if hit.pay_year:
+        meta["salary_yearly"] = hit.pay_year  # the source card's summary: "posted salary $X a year"
+    return Evidence(id=hit.evidence_id, text=hit.sentence(), source=hit.source,
+                    title=f"Job posting: {hit.title} — {hit.company}", kind="posting", score=hit.score,
+                    locator=f"row {hit.row}", metadata=meta)
 
 
-def one_line(posting: Evidence, asked: list[str]) -> Evidence:
-    """A posting as one sentence (one claim, one citation): title, employer, place, schedule, date, pay, and
-    its skills with the ones asked about first and the list cut short."""
-    head, _, skills = posting.text.rstrip(".").partition(" Skills: ")
-    listed = [s.strip() for s in skills.split(",") if s.strip()]
-    ordered = [s for s in listed if s in asked] + [s for s in listed if s not in asked]
-    more = len(ordered) - MAX_SKILLS_SHOWN
-    skill_text = ", ".join(ordered[:MAX_SKILLS_SHOWN]) + (f" and {more} more" if more > 0 else "")
-    body = "; ".join(part.strip() for part in head.rstrip(". ").split(". ") if part.strip())
-    body = body.replace(" a year (yearly)", " a year").replace(" (hourly x 2,080),", ",")  # how pay was read
-    return Evidence(id=posting.id, text=f"{body}; skills: {skill_text or 'none listed'}.", source=posting.source,
-                    title=posting.title, kind="posting", score=posting.score, locator=posting.locator,
-                    metadata=dict(posting.metadata))
-
-
-def posting_filters(reading: Interpretation) -> tuple[dict[str, Any] | None, list[str]]:
-    """The Chroma `where` for the reading (role class, country, remote, minimum pay) and the same in words."""
+def _role_filter(slots: Slots) -> list[str]:
+    """The postings' role classes for the role and level: they class seniors apart ("Senior Data Engineer"), so a
+    senior or lead level picks that side, junior or mid the other, and no level takes both."""
     from advisor.data.normalize import resolve_role
 
+    if not slots.role:
+        return []
+    base = resolve_role(slots.role).postings_short_titles
+    senior = [f"Senior {t}" for t in base if not t.startswith("Senior")]
+    if slots.level in ("senior", "lead") and senior:
+        return senior
+    return base if slots.level in ("junior", "mid") else base + senior
+
+
+def posting_filters(reading: Interpretation, has_pay: bool = False) -> tuple[dict[str, Any] | None, list[str]]:
+    """The Chroma `where` for the reading (role class, country, remote, a minimum pay or any pay given) and the
+    same in words."""
     slots, conds, words = reading.slots, [], []
-    if slots.role:
-        base = resolve_role(slots.role).postings_short_titles
-        # the postings class seniors apart ("Senior Data Engineer"): a level picks one side, no level takes both
-        senior = [f"Senior {t}" for t in base if not t.startswith("Senior")]
-        titles = senior if slots.level in ("senior", "lead") and senior else \
-            base if slots.level in ("junior", "mid") else base + senior
-        if titles:
-            conds.append({"role": {"$in": titles}})
-            words.append(" or ".join(titles))
+    if titles := _role_filter(slots):
+        conds.append({"role": {"$in": titles}})
+        words.append(" or ".join(titles))
     if slots.countries:
         conds.append({"country": slots.countries[0]})
         words.append(f"in {slots.cities[0] if slots.cities else slots.countries[0]}")
-    if slots.remote:
-        conds.append({"remote": True})
-        words.append("remote")
+    if slots.remote is not None:
+        conds.append({"remote": slots.remote})
+        words.append("remote" if slots.remote else "not remote")
     if reading.pay_floor:
         conds.append({"salary_year": {"$gte": reading.pay_floor}})
         words.append(f"paying at least ${reading.pay_floor:,.0f} a year")
+    elif has_pay:
+        conds.append({"salary_year": {"$gt": 0.0}})
+        words.append("with pay given")
     where = None if not conds else conds[0] if len(conds) == 1 else {"$and": conds}
     return where, words
 
@@ -231,33 +252,111 @@ class Toolbox:
             out.notices.append(_city_notice(slots))
         return out
 
-    def postings(self, reading: Interpretation) -> ToolOutcome:
-        """The 2023 postings themselves, searched in Chroma with the reading's filters applied there (role,
-        country, remote, a minimum pay), re-ranked by how many of the skills named each lists; a city is matched
-        in the posting's location."""
-        out = ToolOutcome()
-        if not self.retriever.index.manifest().get("collections", {}).get("postings", {}).get("total"):
-            out.notices.append("The 2023 postings are not in the search index yet (they are embedded by `advisor "
-                               "ingest` with ADVISOR_INCLUDE_POSTINGS on), so I can't list postings; the figures "
-                               "below are from the other sources.")
-            return out
-        where, words = posting_filters(reading)
-        hits = self.retriever.search_postings(reading.question, k=POSTING_CANDIDATES, where=where)
+    def postings_indexed(self) -> bool:
+        return bool(self.retriever.index.manifest().get("collections", {}).get("postings", {}).get("total"))
+
+    def search_postings(self, reading: Interpretation, have: list[str] | None = None, limit: int = POSTINGS_SHOWN,
+                        has_pay: bool = False) -> PostingSearch:
+        """The 2023 postings themselves, searched in Chroma with the reading's filters applied there (role class,
+        country, remote, pay), a city matched in the posting's location, then the postings listing more of the
+        person's skills first (`have`; the skills the question names when not given)."""
+        have = reading.skills_named if have is None else have
+        where, words = posting_filters(reading, has_pay)
+        found = PostingSearch(query=reading.question, filters=words, where=where, skills=have)
+        if not self.postings_indexed():
+            found.indexed = False
+            found.notices.append(POSTINGS_NOT_INDEXED)
+            return found
+        # no near-duplicate merging: two postings with a similar text are two rows (it dropped 2 of 17 US Senior
+        # Data Scientist rows of the test slice), where two overlapping article chunks are one passage
+        hits = self.retriever.search(reading.question, k=max(POSTING_CANDIDATES, limit * 4), collection=POSTINGS,
+                                     where=where, config=replace(self.retriever.config, dedupe=False))
         city = reading.slots.cities[0].lower() if reading.slots.cities else None
         if city:
             in_city = [e for e in hits if city in e.text.lower()]
             if not in_city and hits:
-                out.notices.append(f"None of the matching 2023 postings is in {reading.slots.cities[0]}; these are "
-                                   f"elsewhere in {reading.slots.countries[0]}.")
+                found.notices.append(f"None of the matching 2023 postings is in {reading.slots.cities[0]}; these "
+                                     f"are elsewhere in {reading.slots.countries[0]}.")
             hits = in_city or hits
-        skills = reading.skills_named
-        hits.sort(key=lambda e: -sum(f"{s}," in e.text.lower() or f"{s}." in e.text.lower() for s in skills))
-        shown = [one_line(e, skills) for e in hits[:POSTINGS_SHOWN]]
+        rows = posting_rows(self.store, [i for e in hits if (i := row_id(e.id)) is not None])
+        found.hits = [make_hit(rows[i], e, have) for e in hits if (i := row_id(e.id)) in rows]
+        found.hits.sort(key=lambda h: -len(h.matched))  # stable: the search's order among equals
+        del found.hits[limit:]
+        return found
+
+    def postings(self, reading: Interpretation) -> ToolOutcome:
+        """The postings the question asks to see, each one citable sentence, led by the postings themselves."""
+        out = ToolOutcome()
+        found = self.search_postings(reading)
+        out.notices += found.notices
+        if not found.indexed:
+            return out
+        shown = [posting_evidence(h) for h in found.hits]
         out.evidence += shown
         out.lead += [e.id for e in shown]
-        scope = f" ({', '.join(words)})" if words else ""
+        scope = f" ({', '.join(found.filters)})" if found.filters else ""
         out.notices.append(f"These are job postings from 2023{scope}." if shown else
                            f"No 2023 posting matches{scope}.")
+        return out
+
+    def gap(self, reading: Interpretation, have: list[str], examples: int = 3) -> SkillsGap:
+        """The skills most often listed in the role's postings that the person doesn't name, with the shares and
+        counts of the posting statistics tool, and example postings ranked by the person's skills."""
+        return self._gap(reading, have, examples)[0]
+
+    def _gap(self, reading: Interpretation, have: list[str], examples: int) -> tuple[SkillsGap, Any]:
+        """The gap, and the posting statistics result it was read from (whose evidence the answer cites)."""
+        from advisor.tools.skills import PostingQuery, posting_stats
+
+        slots = reading.slots
+        gap = SkillsGap(role=slots.role or "", have=have)
+        if not slots.role:
+            gap.message = ("A skills gap needs a role to compare with (e.g. 'what should I learn for data "
+                           "engineering jobs?').")
+            return gap, None
+        query = PostingQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
+                             experience=slots.level_phrase, remote=slots.remote, top_k=GAP_POOL, examples=0)
+        result = posting_stats(query, self.store)
+        if not result.ok:
+            gap.message = result.message
+            return gap, result
+        gap.filter_text, gap.population = result.filter_text, result.population
+        stats = [SkillGap(skill=s.skill, postings=s.postings, population=s.population, share=s.share)
+                 for s in result.skills]
+        gap.missing = [s for s in stats if s.skill not in have][:GAP_SHOWN]
+        gap.have_shares = [s for s in stats if s.skill in have]
+        gap.evidence_ids = [s.evidence_id for s in result.skills if s.skill in {g.skill for g in gap.missing}]
+        if examples and self.postings_indexed():
+            gap.examples = self.search_postings(reading, have + [g.skill for g in gap.missing], examples).hits
+        return gap, result
+
+    def skills_gap(self, reading: Interpretation) -> ToolOutcome:
+        """"I know Python and SQL — what should I learn for data engineering?": the missing skills' shares lead,
+        one sentence with every share and count, then two or three postings as examples."""
+        out = ToolOutcome()
+        gap, stats_result = self._gap(reading, reading.skills_had, 3)
+        if not gap.ok:
+            out.notices.append(gap.message or f"Every skill often listed in {gap.filter_text} is one you named.")
+            return out
+        stats = {e.id: e for e in stats_result.evidence()}
+        listed = "; ".join(f"{g.skill} in {g.share_text} ({g.postings:,} of {g.population:,})" for g in gap.missing)
+        summary = Evidence(
+            id=f"{stats_result.summary_evidence_id}:gap:{','.join(gap.have)}",
+            text=(f"In {gap.filter_text} ({gap.population:,} postings), the skills most often listed that you "
+                  f"didn't name are {listed}."), source=stats_result.dataset,
+            title=stats[gap.evidence_ids[0]].title if gap.evidence_ids else stats_result.dataset,
+            kind="posting_stats", locator=stats_result.filter,
+            metadata={"subject": gap.filter_text, "n": gap.population, "population": gap.population})
+        out.evidence += [summary] + [stats[i] for i in gap.evidence_ids if i in stats]
+        out.lead.append(summary.id)
+        shown = [posting_evidence(h) for h in gap.examples]
+        out.evidence += shown
+        out.lead += [e.id for e in shown]
+        out.charts.append({"kind": "skill_shares", "title": f"Skills you didn't name, in {gap.role} postings (2023)",
+                           "rows": [{"source": stats_result.dataset, "label": g.skill, "share": g.share,
+                                     "count": g.postings, "n": g.population} for g in gap.missing]})
+        out.notices.append(f"Shares are of 2023 job postings ({gap.filter_text}); you named: "
+                           f"{', '.join(gap.have) or 'no skills the postings list'}.")
         return out
 
     def company(self, reading: Interpretation) -> ToolOutcome:
@@ -456,7 +555,36 @@ class Toolbox:
             response_format="content_and_artifact",
         )
         return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store),
-                make_conditions_tool(self.store), make_ranking_tool(self.store), make_company_tool(self.store)]
+                make_conditions_tool(self.store), make_ranking_tool(self.store), make_company_tool(self.store),
+                self._find_postings_tool()]
+
+    def _find_postings_tool(self) -> Any:
+        """`find_postings` for the model: the 2023 postings themselves, filtered in Chroma, each one evidence."""
+        from langchain_core.tools import StructuredTool
+
+        from advisor.data.normalize import NormalizationError
+        from advisor.tools.skills import resolve_skill
+
+        def find_postings(query: str, country: str | None = None, remote: bool | None = None,
+                          skills: list[str] | None = None, limit: int = 5) -> tuple[str, list[Evidence]]:
+            request = PostingRequest(query=query, country=country, remote=remote, skills=skills, limit=limit)
+            try:
+                reading, have = search_reading(request, self.skill_vocabulary(),
+                                               lambda s: resolve_skill(self.store, s))
+            except NormalizationError as exc:
+                return exc.message, []
+            found = self.search_postings(reading, have, request.limit)
+            shown = [posting_evidence(h) for h in found.hits]
+            lines = [found.filter_line(), *found.notices] + [f"- {e.text} (row {h.row})"
+                                                             for e, h in zip(shown, found.hits, strict=True)]
+            return "\n".join(lines if shown else [*lines, "No posting matches."]), shown
+
+        return StructuredTool.from_function(
+            func=find_postings, name="find_postings", args_schema=FindPostingsArgs,
+            description="Search the 2023 data-job postings themselves (company, title, place, month, pay, skills), "
+                        "filtered by role, country and remote; the person's skills rank the hits.",
+            response_format="content_and_artifact",
+        )
 
     def llm_gather(self, backend: Any, question: str, max_steps: int) -> ToolOutcome | None:
         """Let the model choose tools in a loop (at most `max_steps` model turns).

@@ -304,3 +304,14 @@ def test_retry_answers_again_and_stop_is_hidden_when_idle(browser: Browser, ui_u
     assert _user_messages(page) == [SWITCH_Q]  # asked again in place, not added below
     expect(page.locator("#sources .adv-src").first).to_be_visible()
     ctx.close()
+
+
+def test_a_postings_answer_shows_its_table_without_sideways_scrolling(browser: Browser, ui_url: str) -> None:
+    ctx, page = _page(browser, ui_url, PHONE)
+    _ask(page, "Show me data analyst jobs in the United States")
+    table = page.locator("#sources .adv-posting-table")
+    expect(table).to_be_attached()
+    assert table.locator("tbody tr").count() >= 2
+    assert "Data Analyst" in table.inner_text() and "2023" in table.inner_text()
+    assert _overflow(page) <= 0, f"{_overflow(page)} px of sideways scrolling at 390 px with the postings table"
+    ctx.close()
