@@ -190,35 +190,46 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
                              lowest_first=bool(LEX.cue("lowest").search(question)),
                              background_query=next((q for pattern, q in BACKGROUND_QUERIES
                                                     if re.search(pattern, question, re.I)), None))
-    # "they make $300k, right?" is a claim to check; "postings paying at least $150K" is a filter, and "I'm on
-    # 95k" is the asker's own pay
-    if Ask.PAY in asks and LEX.cue("premise_claim").search(question):
-        reading.claimed_pay = [float(f[1:]) for f in figures(cues.without_background(question)) if f.startswith("$")
-                               and float(f[1:]) >= MIN_CLAIMED_PAY]
+    _read_claims(reading)
+    if (top := LEX.cue("top_n").search(question)) is not None:
+        reading.top = min(25, max(1, int(next(g for g in top.groups() if g))))
+    if skill_vocabulary is not None:
+        _read_skills(reading, skill_vocabulary)
+    return reading
+
+
+def _read_claims(reading: Interpretation) -> None:
+    """Figures the question asserts, to confirm or correct, and a minimum pay it asks postings for. "They make
+    $300k, right?" is a claim; "postings paying at least $150K" is a filter; "I'm on 95k" is the asker's own."""
+    question = reading.question
+    mine_aside = sorted(figures(cues.without_background(question)))
+    if LEX.cue("premise_claim").search(question):
+        if reading.has(Ask.PAY):
+            reading.claimed_pay = [float(f[1:]) for f in mine_aside if f.startswith("$")
+                                   and float(f[1:]) >= MIN_CLAIMED_PAY]
+        reading.claimed_shares = [float(f[:-1]) for f in mine_aside if f.endswith("%")]  # "90% need a PhD?"
         reading.claim_attributed = bool(LEX.cue("attributed").search(question))
-    if LEX.cue("premise_claim").search(question):  # "I heard 90% of AI jobs need a PhD, true?"
-        reading.claimed_shares = [float(f[:-1]) for f in figures(cues.without_background(question))
-                                  if f.endswith("%")]
-        reading.claim_attributed = reading.claim_attributed or bool(LEX.cue("attributed").search(question))
     if LEX.cue("pay_floor").search(question):  # "paying at least $150K": the postings' minimum
         floors = [float(f[1:]) for f in figures(question) if f.startswith("$") and float(f[1:]) >= MIN_CLAIMED_PAY]
         reading.pay_floor = min(floors) if floors else None
         reading.claimed_pay = []
-    if (top := LEX.cue("top_n").search(question)) is not None:
-        reading.top = min(25, max(1, int(next(g for g in top.groups() if g))))
-    if skill_vocabulary is not None and (Ask.PAY in asks or Ask.SKILLS in asks or Ask.FIND_POSTINGS in asks):
+
+
+def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collection[str]]) -> None:
+    """The postings' skills the question names: compared, a pay premium asked, or the asker's own for a gap."""
+    question, asks, role = reading.question, reading.asks, reading.slots.role
+    if Ask.PAY in asks or Ask.SKILLS in asks or Ask.FIND_POSTINGS in asks:
         vocabulary = skill_vocabulary()
         reading.skills_named = skills_in(question, vocabulary)
         reading.skills_compared = len(reading.skills_named) >= 2  # "Docker and Kubernetes?": each one's share
-        if Ask.PAY in asks and slots.role:  # "I know Python, what would I earn?" asks no skill premium
+        if Ask.PAY in asks and role:  # "I know Python, what would I earn?" asks no skill premium
             reading.pay_skill = next(iter(skills_in(cues.without_background(question), vocabulary)), None)
         if reading.pay_skill:
             reading.asks = [Ask.SKILL_PAY] + [a for a in asks if a != Ask.SKILLS]
-    if skill_vocabulary is not None and LEX.cue("skills_gap").search(question):
+    if LEX.cue("skills_gap").search(question):
         reading.skills_had = _skills_had(question, skill_vocabulary())
         if reading.skills_had:  # what to learn, given what I know: the gap leads; advice passages may follow
             reading.asks = [Ask.SKILLS_GAP] + [a for a in reading.asks if a in (Ask.HOW_TO, Ask.DURATION)]
-    return reading
 
 
 def _skills_had(question: str, vocabulary: Collection[str]) -> list[str]:
