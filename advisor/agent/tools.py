@@ -235,10 +235,8 @@ class Toolbox:
         country, remote, a minimum pay), re-ranked by how many of the skills named each lists; a city is matched
         in the posting's location."""
         out = ToolOutcome()
-        if not self.retriever.index.manifest().get("collections", {}).get("postings", {}).get("total"):
-            out.notices.append("The 2023 postings are not in the search index yet (they are embedded by `advisor "
-                               "ingest` with ADVISOR_INCLUDE_POSTINGS on), so I can't list postings; the figures "
-                               "below are from the other sources.")
+        if (not_yet := self._postings_not_searchable()) is not None:
+            out.notices.append(not_yet)
             return out
         where, words = posting_filters(reading)
         hits = self.retriever.search_postings(reading.question, k=POSTING_CANDIDATES, where=where)
@@ -258,6 +256,21 @@ class Toolbox:
         out.notices.append(f"These are job postings from 2023{scope}." if shown else
                            f"No 2023 posting matches{scope}.")
         return out
+
+    def _postings_not_searchable(self) -> str | None:
+        """Why posting search can't answer yet, in one sentence (None when it can): the postings are switched
+        off, or their ingest stage has not finished (a search over part of them would miss postings silently)."""
+        from advisor.index import POSTINGS
+
+        state = self.retriever.index.collection_state(POSTINGS)
+        if state is None or (state.total == 0 and state.complete):
+            return ("The 2023 postings are not in the search index yet (they are embedded by `advisor ingest` with "
+                    "ADVISOR_INCLUDE_POSTINGS on), so I can't list postings; the figures below are from the other "
+                    "sources.")
+        if not state.complete:
+            return (f"The 2023 postings are still being added to the search index ({state.progress_text()}), so "
+                    "I can't list postings yet; `advisor ingest --status` shows progress.")
+        return None
 
     def company(self, reading: Interpretation) -> ToolOutcome:
         """Posted pay at the employer the question names; the only source with employers is the postings."""
