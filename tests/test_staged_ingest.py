@@ -7,6 +7,7 @@ All on the sliced corpus (300 postings, written 100 at a time), with the real mo
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -48,7 +49,20 @@ print("FINISHED", flush=True)
 """
 
 
-def _settings(corpus_slice: Path, data: Path) -> Settings:
+@pytest.fixture(scope="module")
+def passage_vectors(corpus_slice: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vector cache holding the passages' vectors (not the postings'), so each test's first stage is quick
+    and its postings still reach the model."""
+    settings = Settings(corpus_dir=corpus_slice, data_dir=tmp_path_factory.mktemp("warm"), include_postings=False)
+    Index(settings).ingest()
+    return settings.embed_cache_path
+
+
+@pytest.fixture
+def fresh(corpus_slice: Path, passage_vectors: Path, tmp_path: Path) -> Settings:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(passage_vectors, data / passage_vectors.name)
     return Settings(corpus_dir=corpus_slice, data_dir=data, checkpointer="memory")
 
 
@@ -67,8 +81,8 @@ def _cli(settings: Settings, *args: str):  # type: ignore[no-untyped-def]
                                     *args], catch_exceptions=False)
 
 
-def test_the_first_stage_answers_and_posting_search_says_not_yet(corpus_slice: Path, tmp_path: Path) -> None:
-    settings = _settings(corpus_slice, tmp_path / "data")
+def test_the_first_stage_answers_and_posting_search_says_not_yet(fresh: Settings) -> None:
+    settings = fresh
     advisor = Advisor(settings)
     report = advisor.ingest(defer_postings=True)
     index = advisor.index
@@ -86,8 +100,8 @@ def test_the_first_stage_answers_and_posting_search_says_not_yet(corpus_slice: P
         listing.notices
 
 
-def test_a_stopped_postings_stage_resumes_where_it_stopped(corpus_slice: Path, tmp_path: Path) -> None:
-    settings = _settings(corpus_slice, tmp_path / "data")
+def test_a_stopped_postings_stage_resumes_where_it_stopped(fresh: Settings) -> None:
+    settings = fresh
 
     def stop_after_two_batches(stage: str, done: int, total: int) -> None:
         if stage == "postings indexed" and done == 2 * BATCH:
@@ -115,10 +129,10 @@ def test_a_stopped_postings_stage_resumes_where_it_stopped(corpus_slice: Path, t
     assert quiet._client is None and again.embedded == 0 and again.collections[POSTINGS]["unchanged"] == 300
 
 
-def test_one_postings_stage_at_a_time_and_a_killed_one_leaves_no_lock(corpus_slice: Path, tmp_path: Path) -> None:
-    settings = _settings(corpus_slice, tmp_path / "data")
+def test_one_postings_stage_at_a_time_and_a_killed_one_leaves_no_lock(fresh: Settings) -> None:
+    settings = fresh
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
-    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(corpus_slice), str(settings.data_dir)], cwd=REPO,
+    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(settings.corpus_dir), str(settings.data_dir)], cwd=REPO,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert proc.stdout is not None
@@ -143,8 +157,8 @@ def test_one_postings_stage_at_a_time_and_a_killed_one_leaves_no_lock(corpus_sli
     assert report.collections[POSTINGS]["added"] == 200 and report.embedded == 200
 
 
-def test_a_first_ask_answers_then_embeds_the_postings_in_the_background(corpus_slice: Path, tmp_path: Path) -> None:
-    settings = _settings(corpus_slice, tmp_path / "data")
+def test_a_first_ask_answers_then_embeds_the_postings_in_the_background(fresh: Settings) -> None:
+    settings = fresh
     result = _cli(settings, "ask", STATISTICS)
     assert result.exit_code == 0 and "%" in result.output and "Sources:" in result.output
     assert "postings follow in the background" in result.output
