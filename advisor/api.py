@@ -134,10 +134,13 @@ class Advisor:
             self._index = Index(self.settings, self.embedder)
         return self._index
 
-    def ingest(self, progress: Callable[[str, int, int], None] | None = None):  # type: ignore[no-untyped-def]
-        """Build or update the index (incremental); returns an `IngestReport`."""
+    def ingest(self, progress: Callable[[str, int, int], None] | None = None,  # type: ignore[no-untyped-def]
+               defer_postings: bool = False, wait: bool = True):
+        """Build or update the index (incremental); returns an `IngestReport`. `defer_postings`: only the
+        first stage (the index answers after it; the postings wait for a later ingest)."""
         with self._lock:
-            report = self.index.ingest(progress=progress or self.on_ingest_progress)
+            report = self.index.ingest(progress=progress or self.on_ingest_progress, defer_postings=defer_postings,
+                                       wait=wait)
             if self.passage_vectors is not None:  # embedded here, so no question waits for them
                 self.passage_vectors.build(progress=progress or self.on_ingest_progress)
             self._graph = self._one_shot_graph = self._nodes = None  # BM25 and tools see the new corpus

