@@ -148,6 +148,7 @@ class _Picked:
     idx: list[int] = field(default_factory=list)
     words: int = 0
     said: str = ""  # the conversation's earlier answers
+    figures_only: bool = False  # after the data tools' figures (not advice): a passage adds a figure or nothing
 
 
 class Composer:
@@ -229,7 +230,8 @@ class Composer:
             return Composition("", [], True, best, [])
         limit = self.max_sentences + (2 if advice else 0)
         vecs = self.embedder.encode([c.text for c in cands]) if cands else np.zeros((0, 1))
-        picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said)
+        picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said,
+                         figures_only=bool(chosen) and not advice)
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
         for i in np.argsort(-scores):
             if len(picked.chosen) + len(picked.idx) >= limit or scores[i] < floor:
@@ -254,7 +256,7 @@ class Composer:
             return False  # says the same as one already chosen
         if role and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, role):
             return False  # "the AI Engineer title spans a $62,400 gap" is no figure for an ML engineer
-        if picked.chosen and c.evidence.kind not in TOOL_KINDS and not figures(c.text):
+        if picked.figures_only and c.evidence.kind not in TOOL_KINDS and not figures(c.text):
             return False  # after the data's figures a passage adds a figure or nothing ("pay is rising fast")
         tools_used = len(picked.chosen) + sum(cands[j].evidence.kind in TOOL_KINDS for j in picked.idx)
         if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:

@@ -66,8 +66,8 @@ def check_share(claimed: Sequence[float], lead: str, question: str, attributed: 
     shares = [float(f[:-1]) for f in figures(lead) if f.endswith("%")]
     if not claimed or not shares:
         return Verdict.UNCLEAR
-    if not attributed and any(abs(x - s) <= SHARE_WITHIN for x in claimed for s in shares):
-        return Verdict.CONFIRMED
+    if any(abs(x - s) <= SHARE_WITHIN for x in claimed for s in shares):  # said by someone else: no yes from us
+        return Verdict.UNCLEAR if attributed else Verdict.CONFIRMED
     subject = {w for w in content_words(question) if w not in _GENERIC and not w[0].isdigit()}
     if subject & set(content_words(lead)):
         return Verdict.CONTRADICTED

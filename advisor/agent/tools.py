@@ -344,7 +344,7 @@ class Toolbox:
             title=stats[gap.evidence_ids[0]].title if gap.evidence_ids else stats_result.dataset,
             kind="posting_stats", locator=stats_result.filter,
             metadata={"subject": gap.filter_text, "n": gap.population, "population": gap.population})
-        out.evidence += [summary] + [stats[i] for i in gap.evidence_ids if i in stats]
+        out.evidence.append(summary)  # each skill's own share is in it: their rows would say it again
         out.lead.append(summary.id)
         shown = [posting_evidence(h) for h in gap.examples]
         out.evidence += shown

@@ -136,3 +136,9 @@ def test_a_share_the_question_asserts_is_checked_against_the_lead() -> None:
 def test_a_share_premise_is_answered_first(advisor: Advisor, question: str, opening: str) -> None:
     answer = advisor.ask(question)
     assert answer.text.startswith(opening), answer.text
+
+
+def test_a_share_someone_else_states_is_never_called_wrong_when_the_lead_has_it() -> None:
+    lead = "One industry survey found 78% of IT roles demand AI expertise."
+    question = "how many job ads require AI skills? one article says 78%, another 83%"
+    assert premise.check_share([78.0, 83.0], lead, question, attributed=True) == premise.Verdict.UNCLEAR
