@@ -201,6 +201,13 @@ class Composer:
             scores.append(0.45 * float(d) + 0.27 * lex + 0.25 * prior + bonus)
         return np.asarray(scores)
 
+    def _scored(self, question: str, cands: list[Candidate], also: list[str] | None) -> np.ndarray:
+        """Scores against the question; for advice the person's background is a second question worth answering."""
+        scores = self.score(question, cands)
+        for extra in also or []:
+            scores = np.maximum(scores, self.score(extra, cands) - 0.03)
+        return scores
+
     def compose(
         self,
         question: str,
@@ -221,9 +228,7 @@ class Composer:
         lead = (lead or [])[:MAX_TOOL_SENTENCES]
         lead_ids = {e.id for e in lead}
         cands = candidates([e for e in evidence if e.id not in lead_ids])
-        scores = self.score(question, cands)
-        for extra in also or []:  # advice: the person's background is a second question worth answering
-            scores = np.maximum(scores, self.score(extra, cands) - 0.03)
+        scores = self._scored(question, cands, also)
         best = float(scores.max()) if len(scores) else 0.0
         chosen: list[Candidate] = [Candidate(_tool_sentence(e), e, 0) for e in lead]
         if not chosen and best < self.min_score:

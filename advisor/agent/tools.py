@@ -235,19 +235,25 @@ class Toolbox:
                 out.notices.append(result.message)
             if not result.ok:
                 continue
-            evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen]
-            seen |= {e.id for e in evidence}
-            out.evidence += evidence
-            out.lead += headline_ids(evidence, reading)[: 2 if len(sides) == 1 else 1]
-            # one line on why sources differ, not one per side compared ("web developer vs AI engineer")
-            if (why := why_they_differ(evidence)) and not any(n.startswith(why.split(".")[0]) for n in out.notices):
-                out.notices.append(why)
-            if rows := result.chart_rows():
-                label = result.filters.role.label if result.filters else role
-                out.charts.append(_salary_chart(label, (role, country, level, remote, year), rows))
+            self._one_side(out, reading, result, (role, country, level, remote, year), seen, len(sides))
         if slots.cities and out.evidence:
             out.notices.append(_city_notice(slots))
         return out
+
+    @staticmethod
+    def _one_side(out: ToolOutcome, reading: Interpretation, result: Any, side: Side, seen: set[str],
+                  n_sides: int) -> None:
+        """One side's figures into the answer: its headline figures lead (two for a single lookup, one per side
+        compared), one line on why its sources differ (not one per side), and its chart."""
+        evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen]
+        seen |= {e.id for e in evidence}
+        out.evidence += evidence
+        out.lead += headline_ids(evidence, reading)[: 2 if n_sides == 1 else 1]
+        if (why := why_they_differ(evidence)) and not any(n.startswith(why.split(".")[0]) for n in out.notices):
+            out.notices.append(why)
+        if rows := result.chart_rows():
+            label = result.filters.role.label if result.filters else side[0]
+            out.charts.append(_salary_chart(label, side, rows))
 
     def postings_indexed(self) -> bool:
         return self._postings_not_searchable() is None
@@ -515,32 +521,35 @@ class Toolbox:
         evidence = result.evidence()
         if result.focus is not None and result.focus.evidence_id:
             out.lead.append(result.focus.evidence_id)  # "how often do postings ask for SQL?": that share first
-        # "what share need RAG skills?": a skill the 2023 skill lists don't have is answered by the articles, and
-        # the role's top-skills list would answer another question ("which skills?")
-        unknown = [] if skill else reading.tools_unlisted
-        if unknown:
-            out.notices.append(f"The 2023 postings' skill lists don't include {', '.join(unknown)}; the figures "
-                               "for it come from the articles.")
-        # one skill asked about ("how often is SQL asked for?"): its share answers; the top-skills list would pad
-        if result.skills and not unknown and (not skill or reading.has(Ask.SKILL_LIST)):
-            top = ", ".join(f"{s.skill} ({s.share_text})" for s in result.skills[:8])
-            summary = next((e for e in evidence if e.id == result.summary_evidence_id), None)
-            out.evidence.append(Evidence(
-                id=f"{result.summary_evidence_id or 'skills'}:top",
-                text=(f"In {result.filter_text} ({result.population:,} postings), the most requested skills "
-                      f"were {top} (share of postings listing each skill)."),
-                source=result.dataset,
-                title=summary.title if summary else result.dataset,
-                kind="posting_stats",
-                locator=result.filter,
-            ))
-            if reading.has(Ask.SKILL_LIST):  # "which skills...?" — not "what share ask for AI agents?"
-                out.lead.append(out.evidence[-1].id)
+        self._top_skills(out, reading, result, skill, evidence)
         out.evidence += evidence
         rows = result.chart_rows()
         if rows:
             out.charts.append({"kind": "skill_shares", "title": f"Top skills in {role} postings (2023)", "rows": rows})
         return out
+
+    @staticmethod
+    def _top_skills(out: ToolOutcome, reading: Interpretation, result: Any, skill: str | None,
+                    evidence: list[Evidence]) -> None:
+        """The role's top skills as one citable sentence, unless one skill was asked about ("how often is SQL
+        asked for?": its share answers, and the list would pad) or the skill asked is not in the 2023 skill lists
+        ("what share need RAG skills?": the articles answer, and the role's list would answer another question)."""
+        unknown = [] if skill else reading.tools_unlisted
+        if unknown:
+            out.notices.append(f"The 2023 postings' skill lists don't include {', '.join(unknown)}; the figures "
+                               "for it come from the articles.")
+        if not result.skills or unknown or (skill and not reading.has(Ask.SKILL_LIST)):
+            return
+        top = ", ".join(f"{s.skill} ({s.share_text})" for s in result.skills[:8])
+        summary = next((e for e in evidence if e.id == result.summary_evidence_id), None)
+        out.evidence.append(Evidence(
+            id=f"{result.summary_evidence_id or 'skills'}:top",
+            text=(f"In {result.filter_text} ({result.population:,} postings), the most requested skills "
+                  f"were {top} (share of postings listing each skill)."),
+            source=result.dataset, title=summary.title if summary else result.dataset, kind="posting_stats",
+            locator=result.filter))
+        if reading.has(Ask.SKILL_LIST):  # "which skills...?" — not "what share ask for AI agents?"
+            out.lead.append(out.evidence[-1].id)
 
     # -- LLM tool calling -------------------------------------------------------------
     def langchain_tools(self) -> list[Any]:
