@@ -46,6 +46,14 @@ class PassageRanking(StrEnum):
         return self is not PassageRanking.MINILM
 
 
+class InterpreterChoice(StrEnum):
+    """Who reads the question (`Settings.interpreter`, env ADVISOR_INTERPRETER)."""
+
+    AUTO = "auto"  # the LLM when an endpoint is configured, else the rules
+    RULES = "rules"  # the vocabulary files only (advisor/agent/lexicon)
+    LLM = "llm"  # the configured endpoint, falling back to the rules on any failure
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ADVISOR_", extra="ignore")
 
@@ -102,6 +110,10 @@ class Settings(BaseSettings):
     llm_max_steps: int = 4
     llm_max_tokens: int = 400
     llm_evidence: int = 6  # passages shown to the model: small local models have small contexts
+    # Who reads the question; the LLM's reading has its own deadline (within the breaker the answer uses), so a
+    # slow endpoint delays a turn by at most this before the rules read it instead.
+    interpreter: InterpreterChoice = InterpreterChoice.AUTO
+    interpret_timeout: float = Field(default=20.0, gt=0)
 
     # Memory
     checkpointer: str = "sqlite"  # "sqlite" | "memory" | "postgres"

@@ -18,7 +18,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from advisor import Advisor, Settings
-from advisor.config import DEFAULT_CORPUS
+from advisor.config import DEFAULT_CORPUS, InterpreterChoice
 
 POSTINGS_SLICE = 300
 
@@ -49,7 +49,10 @@ def corpus_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def settings(corpus_slice: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(corpus_dir=corpus_slice, data_dir=tmp_path_factory.mktemp("data"))
+    # The rules read the questions here: tests that configure an endpoint script (and count) its calls for the
+    # answer; the LLM interpreter's own tests (tests/agent/test_interpreters.py, tests/backends/) choose it.
+    return Settings(corpus_dir=corpus_slice, data_dir=tmp_path_factory.mktemp("data"),
+                    interpreter=InterpreterChoice.RULES)
 
 
 @pytest.fixture(scope="session")

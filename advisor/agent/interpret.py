@@ -67,6 +67,13 @@ class Source(StrEnum):
     OFFICIAL = "official"
 
 
+class Reader(StrEnum):
+    """Which interpreter produced a reading (the LLM's falls back to the rules' on any failure)."""
+
+    RULES = "rules"
+    LLM = "llm"
+
+
 class Interpretation(BaseModel):
     """What the question asks, and about whom, where, at which level and when."""
 
@@ -88,6 +95,8 @@ class Interpretation(BaseModel):
     claimed_shares: list[float] = Field(default_factory=list, description="percentages the question asserts")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
     claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
+    language: str | None = Field(default=None, description="ISO 639-1 code of the question's language, if read")
+    read_by: Reader = Reader.RULES  # which interpreter this reading came from
 
     def has(self, ask: Ask) -> bool:
         return ask in self.asks

@@ -25,7 +25,8 @@ from advisor.agent.coverage import uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
-from advisor.agent.interpret import Ask, Intent, Interpretation, interpret
+from advisor.agent.interpret import Ask, Intent, Interpretation
+from advisor.agent.interpreters import Interpreter, make_interpreter
 from advisor.agent.lexicon import lexicon
 from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
 from advisor.agent.routes import tools_for
@@ -70,6 +71,21 @@ RARE_IDF = 2.8  # a word in at most ~1 passage in 16: specific enough to say wha
 STALE_BUDGET_S = 60.0  # a question's answer step follows its gather step well within this after the deadline
 
 
+def readable(question: str, known: Collection[str]) -> tuple[str, list[str]]:
+    """The question as the interpreter reads it: career terms of other languages in English, misspelt key
+    words corrected (words in `known`, the sources' own, are never "corrected"); and the notices saying so."""
+    notices = []
+    english = to_english(question)
+    if english:
+        question = english
+        notices.append("Your question isn't in English; I searched the (English) sources with its key terms "
+                       f"translated (\"{english}\") and answer in English.")
+    question, fixes = spelling.correct(question, known)
+    if fixes:
+        notices.append("I read " + ", ".join(f'"{w}" as "{r}"' for w, r in fixes) + ".")
+    return question, notices
+
+
 def search_queries(reading: Interpretation) -> list[str]:
     """What to search the passages for: the question, and for its kind of answer the words such answers use."""
     question = reading.question
@@ -104,9 +120,15 @@ class Nodes:
     composer: Composer
     checker: GroundingChecker
     backend: OpenAICompatBackend | None = None
+    # who reads each turn's question (`settings.interpreter`); made from the settings and backend when not given
+    interpreter: Interpreter | None = None
     # Each question's LLM budget, from gather (which starts it) to synthesize (which spends the rest).
     _budgets: dict[tuple[str | None, str], Budget] = field(default_factory=dict, init=False, repr=False)
     _budget_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.interpreter is None:
+            self.interpreter = make_interpreter(self.settings, self.backend, self._skill_vocabulary)
 
     # -- 1. guard ----------------------------------------------------------------
     def guard(self, state: AgentState) -> dict[str, Any]:
@@ -137,18 +159,10 @@ class Nodes:
         standalone = question
         if previous and intent_mod.is_followup(question) and not intent_mod.is_greeting(question):
             standalone = intent_mod.rewrite_followup(question, previous, _slot_swaps(previous, question))
-        notices = list(state.get("notices", []))
-        english = to_english(standalone)
-        if english:
-            standalone = english
-            notices.append("Your question isn't in English; I searched the (English) sources with its key terms "
-                           f"translated (\"{english}\") and answer in English.")
-        standalone, fixes = spelling.correct(standalone, self._source_words())
-        if fixes:
-            notices.append("I read " + ", ".join(f'"{w}" as "{r}"' for w, r in fixes) + ".")
-        reading = interpret(standalone, self._skill_vocabulary)  # the one reading of this turn
+        standalone, said = readable(standalone, self._source_words())
+        reading = self.interpreter.read(standalone)  # the one reading of this turn
         update = {"standalone": standalone, "intent": reading.intent.value, "interpretation": reading.to_state(),
-                  "notices": notices}
+                  "notices": list(state.get("notices", [])) + said}
         if previous is None and _elliptical(question, reading):
             update.update(intent=Intent.CLARIFY.value, answer=clarifying_reply(reading))
         return update

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from advisor.agent import coverage, intent, interpret, nodes
+from advisor.agent import coverage, intent, interpret, interpreters, nodes
 from advisor.agent.interpret import Ask, Intent, Interpretation, Source
 from advisor.agent.routes import ROUTES, Tool, tools_for
 from advisor.agent.slots import Slots
@@ -81,7 +81,7 @@ def test_a_turn_reads_the_question_once(advisor, monkeypatch: pytest.MonkeyPatch
 
     for module in (interpret, intent, coverage, nodes):
         monkeypatch.setattr(module, "extract", counting_extract, raising=False)
-    monkeypatch.setattr(nodes, "interpret", counting_interpret)
+    monkeypatch.setattr(interpreters, "interpret", counting_interpret)  # what the rule interpreter calls
     answer = advisor.ask("What do data scientists earn in Germany, and which skills do their postings list?")
     assert not answer.refused
     assert len(readings) == 1

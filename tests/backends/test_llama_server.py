@@ -14,6 +14,8 @@ import pytest
 
 from advisor import Advisor
 from advisor.agent.grounding import GroundingChecker
+from advisor.agent.interpret import Interpretation, Reader, interpret
+from advisor.agent.interpreters import LLMInterpreter, canonical_country, canonical_role
 from advisor.agent.prompts import SYSTEM_PROMPT, SYSTEM_PROMPT_MARKER, user_prompt
 from advisor.backends.openai_compat import OpenAICompatBackend
 from advisor.text import clean_markup, figure_matches, figures
@@ -70,6 +72,27 @@ def test_streaming_through_the_real_server_is_grounded(advisor: Advisor, llama_s
     cited = " ".join(clean_markup(c.context) for c in final.citations)
     assert not figure_matches(figures(final.text), figures(cited))
     assert final.backend == "openai" or any("offline" in n for n in final.notices)
+
+
+def test_the_local_model_reads_the_turn_or_the_rules_do(advisor: Advisor, llama_server):
+    """SmolLM2 reads the question through structured output (or fails to, and the rules read it): either way
+    the turn is answered and its one reading is valid, in the rules' vocabulary, and says who read it."""
+    _, url = llama_server
+    llm = Advisor(advisor.settings.model_copy(update={
+        "llm_base_url": url, **local_llm.SMOLLM2_SETTINGS, "llm_max_tokens": 200, "checkpointer": "memory",
+        "interpreter": "llm", "interpret_timeout": 120.0,
+    }))
+    question = "What do data scientists earn in Germany?"
+    answer = llm.ask(question, thread_id="reader")
+    assert answer.text and not answer.refused
+    assert isinstance(llm._components().interpreter, LLMInterpreter)
+    reading = Interpretation.model_validate(
+        llm.graph.get_state({"configurable": {"thread_id": "reader"}}).values["interpretation"])
+    assert reading.read_by in (Reader.LLM, Reader.RULES)
+    if reading.read_by is Reader.RULES:
+        assert reading.slots == interpret(question).slots
+    assert reading.slots.role is None or canonical_role(reading.slots.role) == reading.slots.role
+    assert all(canonical_country(c) == c for c in reading.slots.countries)
 
 
 def test_killing_the_server_mid_conversation_falls_back(advisor: Advisor, llama_server):
