@@ -122,10 +122,11 @@ def test_the_setting_picks_the_interpreter() -> None:
     class Backend:  # what `from_backend` uses of the real backend
         chat = QueuedChat()
 
-    assert isinstance(make_interpreter(Settings(), None), RuleInterpreter)  # auto, no endpoint
+    assert isinstance(make_interpreter(Settings(), Backend()), RuleInterpreter)  # the default: rules
+    assert isinstance(make_interpreter(Settings(interpreter=InterpreterChoice.AUTO), None), RuleInterpreter)
     assert isinstance(make_interpreter(Settings(interpreter=InterpreterChoice.LLM), None), RuleInterpreter)
     assert isinstance(make_interpreter(Settings(interpreter=InterpreterChoice.RULES), Backend()), RuleInterpreter)
-    auto = make_interpreter(Settings(interpret_timeout=3.0), Backend())
+    auto = make_interpreter(Settings(interpreter=InterpreterChoice.AUTO, interpret_timeout=3.0), Backend())
     assert isinstance(auto, LLMInterpreter) and auto.timeout == 3.0
 
 
