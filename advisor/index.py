@@ -392,6 +392,7 @@ class Index:
 
     # -- rebuild ---------------------------------------------------------------
     def rebuild(self, progress: ProgressFn | None = None) -> IngestReport:
+        require_writable(self.settings.data_dir, "the search index can't be rebuilt")  # before the lock file
         with self.lock.hold():
             return self._rebuild(progress)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from advisor.config import Settings
+from advisor.storage import DataDirNotWritableError, not_writable_message
 from advisor.types import AdvisorError
 
 LOCK_NAME = "ingest.lock"
@@ -49,8 +50,11 @@ class IngestLock:
                 self._release()
 
     def _acquire(self, wait: bool) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = self.path.open("a+", encoding="utf-8")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = self.path.open("a+", encoding="utf-8")
+        except OSError as exc:  # read-only or full data dir: say so instead of a traceback
+            raise DataDirNotWritableError(not_writable_message(self.path.parent, "the index can't be updated")) from exc
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError as exc:
