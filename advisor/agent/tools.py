@@ -9,6 +9,7 @@ the rest of the answer still comes from the articles.
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,6 +109,49 @@ def posting_filters(reading: Interpretation) -> tuple[dict[str, Any] | None, lis
         words.append(f"paying at least ${reading.pay_floor:,.0f} a year")
     where = None if not conds else conds[0] if len(conds) == 1 else {"$and": conds}
     return where, words
+
+
+@dataclass
+class PostingHits:
+    """A posting search's best hits (raw posting evidence), its filters in words, and what narrowing fell short."""
+
+    hits: list[Evidence]
+    words: list[str]
+    notices: list[str] = field(default_factory=list)
+
+
+def posting_search_reading(query: str, skill_vocabulary: Collection[str]) -> Interpretation:
+    """A free-text posting search ("remote spark data engineer") read as the graph reads "show me postings ...":
+    the same slots and pay floor, and the skills it names even where no posting-search cue is in the words
+    (whoever calls a posting search has already asked for postings)."""
+    from advisor.agent.interpret import interpret, skills_in
+
+    reading = interpret(query, lambda: skill_vocabulary)
+    if not reading.has(Ask.FIND_POSTINGS):
+        reading.asks = [Ask.FIND_POSTINGS, *reading.asks]
+    if not reading.skills_named:
+        reading.skills_named = skills_in(query, skill_vocabulary)
+    return reading
+
+
+def search_postings_ranked(retriever: Retriever, reading: Interpretation, k: int = POSTINGS_SHOWN) -> PostingHits:
+    """The product's posting search, callable without the graph (the tool, the library, the evals and bench):
+    the reading's filters applied inside Chroma (role, country, remote, a minimum pay), dense search over
+    `POSTING_CANDIDATES`, a city matched in the posting's location, then re-ranked by how many of the skills
+    named each lists."""
+    where, words = posting_filters(reading)
+    hits = retriever.search_postings(reading.question, k=POSTING_CANDIDATES, where=where)
+    notices: list[str] = []
+    city = reading.slots.cities[0].lower() if reading.slots.cities else None
+    if city:
+        in_city = [e for e in hits if city in e.text.lower()]
+        if not in_city and hits:
+            notices.append(f"None of the matching 2023 postings is in {reading.slots.cities[0]}; these are "
+                           f"elsewhere in {reading.slots.countries[0]}.")
+        hits = in_city or hits
+    skills = reading.skills_named
+    hits.sort(key=lambda e: -sum(f"{s}," in e.text.lower() or f"{s}." in e.text.lower() for s in skills))
+    return PostingHits(hits[:k], words, notices)
 
 
 # What each pay source measures: why the same role's figures differ between them.
@@ -231,30 +275,19 @@ class Toolbox:
         return out
 
     def postings(self, reading: Interpretation) -> ToolOutcome:
-        """The 2023 postings themselves, searched in Chroma with the reading's filters applied there (role,
-        country, remote, a minimum pay), re-ranked by how many of the skills named each lists; a city is matched
-        in the posting's location."""
+        """The 2023 postings themselves (`search_postings_ranked`), each as one citable line."""
         out = ToolOutcome()
         if not self.retriever.index.manifest().get("collections", {}).get("postings", {}).get("total"):
             out.notices.append("The 2023 postings are not in the search index yet (they are embedded by `advisor "
                                "ingest` with ADVISOR_INCLUDE_POSTINGS on), so I can't list postings; the figures "
                                "below are from the other sources.")
             return out
-        where, words = posting_filters(reading)
-        hits = self.retriever.search_postings(reading.question, k=POSTING_CANDIDATES, where=where)
-        city = reading.slots.cities[0].lower() if reading.slots.cities else None
-        if city:
-            in_city = [e for e in hits if city in e.text.lower()]
-            if not in_city and hits:
-                out.notices.append(f"None of the matching 2023 postings is in {reading.slots.cities[0]}; these are "
-                                   f"elsewhere in {reading.slots.countries[0]}.")
-            hits = in_city or hits
-        skills = reading.skills_named
-        hits.sort(key=lambda e: -sum(f"{s}," in e.text.lower() or f"{s}." in e.text.lower() for s in skills))
-        shown = [one_line(e, skills) for e in hits[:POSTINGS_SHOWN]]
+        found = search_postings_ranked(self.retriever, reading, POSTINGS_SHOWN)
+        shown = [one_line(e, reading.skills_named) for e in found.hits]
         out.evidence += shown
         out.lead += [e.id for e in shown]
-        scope = f" ({', '.join(words)})" if words else ""
+        out.notices += found.notices
+        scope = f" ({', '.join(found.words)})" if found.words else ""
         out.notices.append(f"These are job postings from 2023{scope}." if shown else
                            f"No 2023 posting matches{scope}.")
         return out
