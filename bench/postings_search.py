@@ -113,22 +113,22 @@ def build_scaled(scale: int, real_settings: Settings) -> Settings:
     return settings
 
 
-def measure(settings: Settings, readings: dict[str, Any], rounds: int) -> dict[str, Any]:
+def measure(settings: Settings, readings: dict[str, Any], classes: tuple[str, ...], rounds: int) -> dict[str, Any]:
     embedder = Embedder(settings.embed_cache_path)
     index = Index(settings, embedder)
     retriever = Retriever(index, embedder, RetrievalConfig.from_settings(settings))
     col = index.collection(POSTINGS)
-    wheres = {q: posting_filters(r)[0] for q, r in readings.items()}
-    qvecs = {q: embedder.encode_one(spell_out(q)) for q in QUERIES}
+    wheres = {q: posting_filters(r, classes)[0] for q, r in readings.items()}
+    qvecs = {q: embedder.encode_one(spell_out(r.question)) for q, r in readings.items()}  # the text searched
     res: dict[str, Any] = {"documents": col.count(), "candidates": POSTING_CANDIDATES}
     res["bare_chroma_ms"] = summary(_time(lambda q: col.query(
         query_embeddings=[qvecs[q]], n_results=POSTING_CANDIDATES, where=wheres[q],
         include=["documents", "metadatas", "distances"]), rounds), "ms", 2)
-    res["postings_search_ms"] = summary(_time(lambda q: search_postings_ranked(retriever, readings[q], 5), rounds),
-                                        "ms", 2)
+    res["postings_search_ms"] = summary(
+        _time(lambda q: search_postings_ranked(retriever, readings[q], 5, classes), rounds), "ms", 2)
     for p in ("p50", "p95"):
         res[f"ratio_{p}"] = round(res["postings_search_ms"][f"{p}_ms"] / res["bare_chroma_ms"][f"{p}_ms"], 2)
-    res["hits_per_query"] = {q: len(search_postings_ranked(retriever, readings[q], 5).hits) for q in QUERIES}
+    res["hits_per_query"] = {q: len(search_postings_ranked(retriever, readings[q], 5, classes).hits) for q in QUERIES}
     return res
 
 
@@ -142,15 +142,17 @@ def main() -> None:
     real = Settings(data_dir=args.data_dir)
     if not Index(real).manifest().get("collections", {}).get(POSTINGS, {}).get("total"):
         raise SystemExit(f"no postings in the index in {args.data_dir}: run `advisor ingest` (postings on) first")
-    vocabulary = open_store(real).skill_vocabulary()
+    store = open_store(real)
+    vocabulary, known = store.skill_vocabulary(), Retriever(Index(real), Embedder(None)).idf().keys()
+    classes = store.postings_short_titles()
     t0 = time.perf_counter()
-    readings = {q: posting_search_reading(q, vocabulary) for q in QUERIES}
+    readings = {q: posting_search_reading(q, vocabulary, known) for q in QUERIES}
     read_ms = (time.perf_counter() - t0) * 1000 / len(QUERIES)
     out: dict[str, Any] = {"queries": len(QUERIES), "rounds": args.rounds, "reading_ms_mean": round(read_ms, 2),
-                           "filters": {q: posting_filters(r)[1] for q, r in readings.items()}, "scales": {}}
+                           "filters": {q: posting_filters(r, classes)[1] for q, r in readings.items()}, "scales": {}}
     for scale in args.scales:
         settings = real if scale == 1 else build_scaled(scale, real)
-        out["scales"][f"x{scale}"] = measure(settings, readings, args.rounds)
+        out["scales"][f"x{scale}"] = measure(settings, readings, classes, args.rounds)
 
     print(f"\n{'':6}{'docs':>9} {'bare p50':>9} {'p95':>7} {'search p50':>11} {'p95':>7} {'ratio50':>8} {'ratio95':>8}")
     for name, r in out["scales"].items():

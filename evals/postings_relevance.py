@@ -29,7 +29,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,7 +138,9 @@ class Searches:
 
     retriever: Any
     texts: list[str]  # what each posting's vector is made of (BM25 reads the same)
-    vocabulary: Sequence[str]
+    vocabulary: Sequence[str]  # the postings' skill names
+    classes: Sequence[str]  # the postings' role classes
+    known_words: Collection[str]  # the sources' words: never "corrected" (the graph's spelling rule)
 
     def __post_init__(self) -> None:
         from advisor.retrieval import _BM25
@@ -152,8 +154,8 @@ class Searches:
         from advisor.agent.tools import posting_search_reading, search_postings_ranked
 
         if search == "product":
-            reading = posting_search_reading(query, self.vocabulary)
-            return [e.id for e in search_postings_ranked(self.retriever, reading, k).hits]
+            reading = posting_search_reading(query, self.vocabulary, self.known_words)
+            return [e.id for e in search_postings_ranked(self.retriever, reading, k, self.classes).hits]
         if search == "bm25":
             return [e.id for e, _ in self._bm25.search(query, k)]
         return [e.id for e in self.retriever.search_postings(query, k=k)]
@@ -222,14 +224,15 @@ def run(settings: Any, out: Path, text_variants: bool = False, queries: Path = Q
 
     cases, rows = load_cases(queries), load_rows(settings.postings_csv)
     docs = load_postings(settings.postings_csv)
-    index = Index(settings)
-    vocabulary = open_store(settings).skill_vocabulary()
+    index, store = Index(settings), open_store(settings)
     retriever = Retriever(index, index.embedder, RetrievalConfig.from_settings(settings))
-    results = {"index": evaluate(Searches(retriever, [d.embedded_text for d in docs], vocabulary), cases, rows)}
+    vocabulary, classes, known = store.skill_vocabulary(), store.postings_short_titles(), retriever.idf().keys()
+    results = {"index": evaluate(Searches(retriever, [d.embedded_text for d in docs], vocabulary, classes, known),
+                                 cases, rows)}
     for name, text_of in TEXT_VARIANTS.items() if text_variants else ():
         texts = [text_of(r) for r in rows]
         results[name] = evaluate(Searches(variant_retriever(settings, index.embedder, name, texts, docs), texts,
-                                          vocabulary), cases, rows)
+                                          vocabulary, classes, known), cases, rows)
     out.mkdir(parents=True, exist_ok=True)
     (out / "postings_relevance.json").write_text(json.dumps(results, indent=1))
     (out / "postings_relevance.md").write_text(table(results))

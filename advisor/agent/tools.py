@@ -69,11 +69,17 @@ POSTINGS_SHOWN = 4
 MAX_SKILLS_SHOWN = 6
 
 
+def listed_skills(posting: Evidence) -> list[str]:
+    """The skills a posting lists, whole names ("spark", not the "spark" inside "pyspark")."""
+    skills = posting.text.rstrip(".").partition(" Skills: ")[2]
+    return [s.strip() for s in skills.split(",") if s.strip() and s.strip() != "none listed"]
+
+
 def one_line(posting: Evidence, asked: list[str]) -> Evidence:
     """A posting as one sentence (one claim, one citation): title, employer, place, schedule, date, pay, and
     its skills with the ones asked about first and the list cut short."""
-    head, _, skills = posting.text.rstrip(".").partition(" Skills: ")
-    listed = [s.strip() for s in skills.split(",") if s.strip()]
+    head = posting.text.rstrip(".").partition(" Skills: ")[0]
+    listed = listed_skills(posting)
     ordered = [s for s in listed if s in asked] + [s for s in listed if s not in asked]
     more = len(ordered) - MAX_SKILLS_SHOWN
     skill_text = ", ".join(ordered[:MAX_SKILLS_SHOWN]) + (f" and {more} more" if more > 0 else "")
@@ -84,15 +90,19 @@ def one_line(posting: Evidence, asked: list[str]) -> Evidence:
                     metadata=dict(posting.metadata))
 
 
-def posting_filters(reading: Interpretation) -> tuple[dict[str, Any] | None, list[str]]:
-    """The Chroma `where` for the reading (role class, country, remote, minimum pay) and the same in words."""
+def posting_filters(reading: Interpretation, classes: Collection[str] | None = None
+                    ) -> tuple[dict[str, Any] | None, list[str]]:
+    """The Chroma `where` for the reading (role class, country, remote, minimum pay) and the same in words.
+    `classes`: the postings' role classes, where known; a "Senior ..." class they lack ("Senior Machine Learning
+    Engineer") is not asked for (a filter on it finds nothing), so a senior ML search keeps the one class."""
     from advisor.data.normalize import resolve_role
 
     slots, conds, words = reading.slots, [], []
     if slots.role:
         base = resolve_role(slots.role).postings_short_titles
         # the postings class seniors apart ("Senior Data Engineer"): a level picks one side, no level takes both
-        senior = [f"Senior {t}" for t in base if not t.startswith("Senior")]
+        senior = [f"Senior {t}" for t in base
+                  if not t.startswith("Senior") and (classes is None or f"Senior {t}" in classes)]
         titles = senior if slots.level in ("senior", "lead") and senior else \
             base if slots.level in ("junior", "mid") else base + senior
         if titles:
@@ -120,12 +130,16 @@ class PostingHits:
     notices: list[str] = field(default_factory=list)
 
 
-def posting_search_reading(query: str, skill_vocabulary: Collection[str]) -> Interpretation:
+def posting_search_reading(query: str, skill_vocabulary: Collection[str],
+                           known_words: Collection[str] = ()) -> Interpretation:
     """A free-text posting search ("remote spark data engineer") read as the graph reads "show me postings ...":
-    the same slots and pay floor, and the skills it names even where no posting-search cue is in the words
-    (whoever calls a posting search has already asked for postings)."""
+    misspelt key words corrected (`known_words`, the sources' words, and the skills are left as written), the
+    same slots and pay floor, and the skills it names even where no posting-search cue is in the words (whoever
+    calls a posting search has already asked for postings)."""
     from advisor.agent.interpret import interpret, skills_in
+    from advisor.agent.spelling import correct
 
+    query = correct(query, {*known_words, *skill_vocabulary})[0]
     reading = interpret(query, lambda: skill_vocabulary)
     if not reading.has(Ask.FIND_POSTINGS):
         reading.asks = [Ask.FIND_POSTINGS, *reading.asks]
@@ -134,12 +148,13 @@ def posting_search_reading(query: str, skill_vocabulary: Collection[str]) -> Int
     return reading
 
 
-def search_postings_ranked(retriever: Retriever, reading: Interpretation, k: int = POSTINGS_SHOWN) -> PostingHits:
+def search_postings_ranked(retriever: Retriever, reading: Interpretation, k: int = POSTINGS_SHOWN,
+                           classes: Collection[str] | None = None) -> PostingHits:
     """The product's posting search, callable without the graph (the tool, the library, the evals and bench):
     the reading's filters applied inside Chroma (role, country, remote, a minimum pay), dense search over
     `POSTING_CANDIDATES`, a city matched in the posting's location, then re-ranked by how many of the skills
     named each lists."""
-    where, words = posting_filters(reading)
+    where, words = posting_filters(reading, classes)
     hits = retriever.search_postings(reading.question, k=POSTING_CANDIDATES, where=where)
     notices: list[str] = []
     city = reading.slots.cities[0].lower() if reading.slots.cities else None
@@ -150,7 +165,7 @@ def search_postings_ranked(retriever: Retriever, reading: Interpretation, k: int
                            f"elsewhere in {reading.slots.countries[0]}.")
         hits = in_city or hits
     skills = reading.skills_named
-    hits.sort(key=lambda e: -sum(f"{s}," in e.text.lower() or f"{s}." in e.text.lower() for s in skills))
+    hits.sort(key=lambda e: -len(set(skills) & set(listed_skills(e))))
     return PostingHits(hits[:k], words, notices)
 
 
@@ -282,7 +297,7 @@ class Toolbox:
                                "ingest` with ADVISOR_INCLUDE_POSTINGS on), so I can't list postings; the figures "
                                "below are from the other sources.")
             return out
-        found = search_postings_ranked(self.retriever, reading, POSTINGS_SHOWN)
+        found = search_postings_ranked(self.retriever, reading, POSTINGS_SHOWN, self.store.postings_short_titles())
         shown = [one_line(e, reading.skills_named) for e in found.hits]
         out.evidence += shown
         out.lead += [e.id for e in shown]
