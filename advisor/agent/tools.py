@@ -64,6 +64,7 @@ def _salary_chart(label: str, side: Side, rows: list[dict[str, Any]]) -> dict[st
 
 POSTING_CANDIDATES = 40  # postings searched before the city and skills narrow them
 POSTINGS_SHOWN = 4
+YEARLY_PAY = "a year (yearly)"  # how a posting's text says its pay was posted as a yearly figure (advisor.corpus)
 
 
 MAX_SKILLS_SHOWN = 6
@@ -84,7 +85,7 @@ def one_line(posting: Evidence, asked: list[str]) -> Evidence:
     more = len(ordered) - MAX_SKILLS_SHOWN
     skill_text = ", ".join(ordered[:MAX_SKILLS_SHOWN]) + (f" and {more} more" if more > 0 else "")
     body = "; ".join(part.strip() for part in head.rstrip(". ").split(". ") if part.strip())
-    body = body.replace(" a year (yearly)", " a year").replace(" (hourly x 2,080),", ",")  # how pay was read
+    body = body.replace(f" {YEARLY_PAY}", " a year").replace(" (hourly x 2,080),", ",")  # how pay was read
     return Evidence(id=posting.id, text=f"{body}; skills: {skill_text or 'none listed'}.", source=posting.source,
                     title=posting.title, kind="posting", score=posting.score, locator=posting.locator,
                     metadata=dict(posting.metadata))
@@ -165,7 +166,10 @@ def search_postings_ranked(retriever: Retriever, reading: Interpretation, k: int
                            f"elsewhere in {reading.slots.countries[0]}.")
         hits = in_city or hits
     skills = reading.skills_named
-    hits.sort(key=lambda e: -len(set(skills) & set(listed_skills(e))))
+    # a pay floor is met exactly by a posted yearly salary; an hourly rate x 2,080 hours is an estimate (contracts
+    # rarely run a full year), so those come after, among postings listing as many of the skills named
+    hits.sort(key=lambda e: (-len(set(skills) & set(listed_skills(e))),
+                             bool(reading.pay_floor) and YEARLY_PAY not in e.text))
     return PostingHits(hits[:k], words, notices)
 
 
