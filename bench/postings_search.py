@@ -39,6 +39,7 @@ from advisor.index import CHROMA_MAX_BATCH, POSTINGS, Index
 from advisor.retrieval import RetrievalConfig, Retriever, spell_out
 from bench._common import BENCH_DATA, summary, write_json
 from bench.ingest import FULL
+from bench.retrieval import _perturb  # the passage copies' perturbation, for posting copies
 
 # Posting searches as people type them: a role alone, with a country, a city, remote, skills, a pay floor.
 QUERIES = [
@@ -75,12 +76,6 @@ def _time(fn: Callable[[str], Any], rounds: int) -> list[float]:
             fn(q)
             out.append((time.perf_counter() - t0) * 1000)
     return out
-
-
-def _perturb(text: str, k: int, rng: random.Random) -> str:
-    words = text.split()
-    kept = [w for w in words if rng.random() > 0.15] or words
-    return " ".join(kept) + f" (variant {k})"
 
 
 def build_scaled(scale: int, real_settings: Settings) -> Settings:
