@@ -264,8 +264,7 @@ class Advisor:
         message for the person; postings not in the index come back with `indexed=False` and a notice.
         """
         from advisor.data.normalize import NormalizationError
-        from advisor.postings import PostingRequest, request_error, search_reading
-        from advisor.tools.skills import resolve_skill
+        from advisor.postings import PostingRequest, request_error
 
         try:
             request = PostingRequest(query=query or "", country=country, remote=remote, skills=skills, role=role,
@@ -274,8 +273,7 @@ class Advisor:
             raise InputError(request_error(exc)) from exc
         toolbox = self._toolbox()
         try:
-            reading, have = search_reading(request, toolbox.skill_vocabulary(),
-                                           lambda s: resolve_skill(toolbox.store, s))
+            reading, have = toolbox.read_posting_request(request)
         except NormalizationError as exc:
             raise InputError(exc.message) from exc
         return toolbox.search_postings(reading, have, request.limit, request.has_pay)

@@ -363,7 +363,7 @@ class Index:
             if progress:
                 progress("embedding", done, total)
 
-        return self.embedder.encode([d.text for d in todo], progress=tick) if todo else None
+        return self.embedder.encode([d.embedded_text for d in todo], progress=tick) if todo else None
 
     def _write(self, plans: dict[str, dict[str, Any]], vectors: np.ndarray | None, progress: ProgressFn | None) -> None:
         offset = 0

@@ -259,14 +259,17 @@ def request_error(exc: Exception) -> str:
     return str(exc)
 
 
-def search_reading(request: PostingRequest, vocabulary: Sequence[str], resolve_skill: Any) -> tuple[Any, list[str]]:
+def search_reading(request: PostingRequest, vocabulary: Sequence[str], resolve_skill: Any,
+                   known_words: Iterable[str] = ()) -> tuple[Any, list[str]]:
     """The question reader's reading of the query (as in chat), with the request's explicit filters put over it,
-    and the person's skills (given, or those the query names). Unknown countries, roles, levels and skills raise
+    and the person's skills (given, or those the query names). Misspelt key words are read as the graph reads
+    them (`known_words`: the sources' own words, never "corrected"). Unknown countries, roles, levels and skills raise
     `NormalizationError` with a message for the person."""
-    from advisor.agent.interpret import Ask, interpret, skills_in
+    from advisor.agent.interpret import Ask
+    from advisor.agent.tools import posting_search_reading
     from advisor.data.normalize import parse_level, resolve_country, resolve_role
 
-    reading = interpret(request.query or request.role or "data job", lambda: vocabulary)
+    reading = posting_search_reading(request.query or request.role or "data job", vocabulary, set(known_words))
     slots = reading.slots
     reading.asks = [Ask.FIND_POSTINGS]
     if request.country:
@@ -285,4 +288,4 @@ def search_reading(request: PostingRequest, vocabulary: Sequence[str], resolve_s
         reading.pay_floor = request.min_pay
     if request.skills is not None:
         return reading, list(dict.fromkeys(resolve_skill(s) for s in request.skills if s.strip()))
-    return reading, reading.skills_named or skills_in(reading.question, vocabulary)
+    return reading, reading.skills_named

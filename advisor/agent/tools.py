@@ -9,6 +9,7 @@ the rest of the answer still comes from the articles.
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -78,6 +79,7 @@ POSTING_CANDIDATES = 40  # postings searched before the city and skills narrow t
 POSTINGS_SHOWN = 4
 GAP_POOL = 30  # the role's most listed skills a gap is taken from
 GAP_SHOWN = 5
+YEARLY_BASIS = "yearly"  # the store's salary_basis of a posting that posted a yearly salary
 
 
 def posting_evidence(hit: PostingHit) -> Evidence:
@@ -91,25 +93,29 @@ def posting_evidence(hit: PostingHit) -> Evidence:
                     locator=f"row {hit.row}", metadata=meta)
 
 
-def _role_filter(slots: Slots) -> list[str]:
+def _role_filter(slots: Slots, classes: Collection[str] | None = None) -> list[str]:
     """The postings' role classes for the role and level: they class seniors apart ("Senior Data Engineer"), so a
-    senior or lead level picks that side, junior or mid the other, and no level takes both."""
+    senior or lead level picks that side, junior or mid the other, and no level takes both. `classes`: the
+    postings' role classes, where known; a "Senior ..." class they lack ("Senior Machine Learning Engineer") is not
+    asked for (a filter on it finds nothing), so a senior ML search keeps the one class."""
     from advisor.data.normalize import resolve_role
 
     if not slots.role:
         return []
     base = resolve_role(slots.role).postings_short_titles
-    senior = [f"Senior {t}" for t in base if not t.startswith("Senior")]
+    senior = [f"Senior {t}" for t in base
+              if not t.startswith("Senior") and (classes is None or f"Senior {t}" in classes)]
     if slots.level in ("senior", "lead") and senior:
         return senior
     return base if slots.level in ("junior", "mid") else base + senior
 
 
-def posting_filters(reading: Interpretation, has_pay: bool = False) -> tuple[dict[str, Any] | None, list[str]]:
+def posting_filters(reading: Interpretation, has_pay: bool = False, classes: Collection[str] | None = None
+                    ) -> tuple[dict[str, Any] | None, list[str]]:
     """The Chroma `where` for the reading (role class, country, remote, a minimum pay or any pay given) and the
     same in words."""
     slots, conds, words = reading.slots, [], []
-    if titles := _role_filter(slots):
+    if titles := _role_filter(slots, classes):
         conds.append({"role": {"$in": titles}})
         words.append(" or ".join(titles))
     if slots.countries:
@@ -126,6 +132,54 @@ def posting_filters(reading: Interpretation, has_pay: bool = False) -> tuple[dic
         words.append("with pay given")
     where = None if not conds else conds[0] if len(conds) == 1 else {"$and": conds}
     return where, words
+
+
+def posting_search_reading(query: str, skill_vocabulary: Collection[str],
+                           known_words: Collection[str] = ()) -> Interpretation:
+    """A free-text posting search ("remote spark data engineer") read as the graph reads "show me postings ...":
+    misspelt key words corrected (`known_words`, the sources' words, and the skills are left as written), the
+    same slots and pay floor, and the skills it names even where no posting-search cue is in the words (whoever
+    calls a posting search has already asked for postings)."""
+    from advisor.agent.interpret import interpret, skills_in
+    from advisor.agent.spelling import correct
+
+    query = correct(query, {*known_words, *skill_vocabulary})[0]
+    reading = interpret(query, lambda: skill_vocabulary)
+    if not reading.has(Ask.FIND_POSTINGS):
+        reading.asks = [Ask.FIND_POSTINGS, *reading.asks]
+    if not reading.skills_named:
+        reading.skills_named = skills_in(query, skill_vocabulary)
+    return reading
+
+
+def search_postings_ranked(retriever: Retriever, store: Any, reading: Interpretation, have: list[str] | None = None,
+                           limit: int = POSTINGS_SHOWN, has_pay: bool = False) -> PostingSearch:
+    """The product's posting search, callable without the graph (the tool, the library, the evals and bench):
+    the reading's filters applied inside Chroma (role class, country, remote, pay), dense search over the
+    candidates, a city matched in the posting's location, then the postings listing more of the person's skills
+    first (`have`; the skills the question names when not given)."""
+    have = reading.skills_named if have is None else have
+    where, words = posting_filters(reading, has_pay, store.postings_short_titles())
+    found = PostingSearch(query=reading.question, filters=words, where=where, skills=have)
+    # no near-duplicate merging: two postings with a similar text are two rows (it dropped 2 of 17 US Senior
+    # Data Scientist rows of the test slice), where two overlapping article chunks are one passage
+    hits = retriever.search(reading.question, k=max(POSTING_CANDIDATES, limit * 4), collection=POSTINGS,
+                            where=where, config=replace(retriever.config, dedupe=False))
+    city = reading.slots.cities[0].lower() if reading.slots.cities else None
+    if city:
+        in_city = [e for e in hits if city in e.text.lower()]
+        if not in_city and hits:
+            found.notices.append(f"None of the matching 2023 postings is in {reading.slots.cities[0]}; these "
+                                 f"are elsewhere in {reading.slots.countries[0]}.")
+        hits = in_city or hits
+    rows = posting_rows(store, [i for e in hits if (i := row_id(e.id)) is not None])
+    found.hits = [make_hit(rows[i], e, have) for e in hits if (i := row_id(e.id)) in rows]
+    # stable: the search's order among equals. Under a pay floor a posted yearly salary meets it exactly; an
+    # hourly rate x 2,080 hours is an estimate (contracts rarely run a full year), so those come after
+    floor = bool(reading.pay_floor)
+    found.hits.sort(key=lambda h: (-len(h.matched), floor and h.pay_basis != YEARLY_BASIS))
+    del found.hits[limit:]
+    return found
 
 
 # What each pay source measures: why the same role's figures differ between them.
@@ -255,6 +309,14 @@ class Toolbox:
             label = result.filters.role.label if result.filters else side[0]
             out.charts.append(_salary_chart(label, side, rows))
 
+    def read_posting_request(self, request: PostingRequest) -> tuple[Interpretation, list[str]]:
+        """A posting search from the library, the CLI or the model, read once (`search_reading`) with this
+        index's skills and words; unknown roles, countries or skills raise `NormalizationError`."""
+        from advisor.tools.skills import resolve_skill
+
+        return search_reading(request, self.skill_vocabulary(), lambda s: resolve_skill(self.store, s),
+                              self.retriever.idf().keys())
+
     def postings_indexed(self) -> bool:
         return self._postings_not_searchable() is None
 
@@ -263,29 +325,12 @@ class Toolbox:
         """The 2023 postings themselves, searched in Chroma with the reading's filters applied there (role class,
         country, remote, pay), a city matched in the posting's location, then the postings listing more of the
         person's skills first (`have`; the skills the question names when not given)."""
-        have = reading.skills_named if have is None else have
-        where, words = posting_filters(reading, has_pay)
-        found = PostingSearch(query=reading.question, filters=words, where=where, skills=have)
         if (not_yet := self._postings_not_searchable()) is not None:
-            found.indexed = False
+            found = PostingSearch(query=reading.question, filters=posting_filters(reading, has_pay)[1],
+                                  skills=reading.skills_named if have is None else have, indexed=False)
             found.notices.append(not_yet)
             return found
-        # no near-duplicate merging: two postings with a similar text are two rows (it dropped 2 of 17 US Senior
-        # Data Scientist rows of the test slice), where two overlapping article chunks are one passage
-        hits = self.retriever.search(reading.question, k=max(POSTING_CANDIDATES, limit * 4), collection=POSTINGS,
-                                     where=where, config=replace(self.retriever.config, dedupe=False))
-        city = reading.slots.cities[0].lower() if reading.slots.cities else None
-        if city:
-            in_city = [e for e in hits if city in e.text.lower()]
-            if not in_city and hits:
-                found.notices.append(f"None of the matching 2023 postings is in {reading.slots.cities[0]}; these "
-                                     f"are elsewhere in {reading.slots.countries[0]}.")
-            hits = in_city or hits
-        rows = posting_rows(self.store, [i for e in hits if (i := row_id(e.id)) is not None])
-        found.hits = [make_hit(rows[i], e, have) for e in hits if (i := row_id(e.id)) in rows]
-        found.hits.sort(key=lambda h: -len(h.matched))  # stable: the search's order among equals
-        del found.hits[limit:]
-        return found
+        return search_postings_ranked(self.retriever, self.store, reading, have, limit, has_pay)
 
     def postings(self, reading: Interpretation) -> ToolOutcome:
         """The postings the question asks to see, each one citable sentence, led by the postings themselves."""
@@ -584,14 +629,12 @@ class Toolbox:
         from langchain_core.tools import StructuredTool
 
         from advisor.data.normalize import NormalizationError
-        from advisor.tools.skills import resolve_skill
 
         def find_postings(query: str, country: str | None = None, remote: bool | None = None,
                           skills: list[str] | None = None, limit: int = 5) -> tuple[str, list[Evidence]]:
             request = PostingRequest(query=query, country=country, remote=remote, skills=skills, limit=limit)
             try:
-                reading, have = search_reading(request, self.skill_vocabulary(),
-                                               lambda s: resolve_skill(self.store, s))
+                reading, have = self.read_posting_request(request)
             except NormalizationError as exc:
                 return exc.message, []
             found = self.search_postings(reading, have, request.limit)

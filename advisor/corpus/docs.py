@@ -18,12 +18,17 @@ class Doc:
     title: str
     locator: str = ""  # section heading or row description
     metadata: dict[str, Any] = field(default_factory=dict)
+    embed_text: str = ""  # what the vector is made of, when not `text` (a posting: what it is searched by)
+
+    @property
+    def embedded_text(self) -> str:
+        return self.embed_text or self.text
 
     @property
     def content_hash(self) -> str:
         """Changes whenever anything that is embedded or shown changes."""
         h = hashlib.sha256()
-        for part in (self.text, self.title, self.locator):
+        for part in (self.text, self.title, self.locator) + ((self.embed_text,) if self.embed_text else ()):
             h.update(part.encode())
             h.update(b"\x00")
         return h.hexdigest()[:32]

@@ -59,3 +59,22 @@ def test_without_embedded_postings_the_answer_says_so(advisor: Advisor, tmp_path
     answer = bare.ask("Show me data analyst jobs in the United States")
     assert any("not in the search index yet" in n for n in answer.notices), answer.notices
     assert not any(c.kind == "posting" for c in answer.citations)
+
+
+def test_a_senior_class_the_postings_lack_is_not_filtered_on() -> None:
+    """The postings have no "Senior Machine Learning Engineer" class: a senior ML search keeps the one class
+    instead of a filter that finds nothing."""
+    reading = interpret("senior machine learning engineer jobs")
+    classes = ("Machine Learning Engineer", "Data Engineer", "Senior Data Engineer")
+    where, _ = posting_filters(reading, classes=classes)
+    assert where == {"role": {"$in": ["Machine Learning Engineer"]}}
+    assert posting_filters(reading)[0] == {"role": {"$in": ["Senior Machine Learning Engineer"]}}  # classes unknown
+
+
+def test_under_a_pay_floor_posted_yearly_salaries_come_before_hourly_estimates(advisor: Advisor) -> None:
+    found = advisor.find_postings("data jobs in the United States", min_pay=50_000, limit=50)
+    assert found.hits, found.notices
+    assert all(h.pay_year and h.pay_year >= 50_000 for h in found.hits)
+    for better, worse in zip(found.hits, found.hits[1:], strict=False):
+        if len(better.matched) == len(worse.matched):
+            assert not (better.pay_basis != "yearly" and worse.pay_basis == "yearly"), found.hits
