@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from advisor.agent.intent import without_background
 from advisor.agent.interpret import Ask, Interpretation
-from advisor.agent.slots import extract, roles_named
+from advisor.agent.slots import extract, levels_named, roles_named
 
 # the asks whose answers are about one role: another role's figures are a swap, not an answer
 ROLE_BOUND = (Ask.PAY, Ask.COMPANY_PAY, Ask.SKILL_PAY, Ask.SKILLS, Ask.SKILL_LIST, Ask.CONDITIONS, Ask.BENEFITS,
@@ -36,11 +36,13 @@ def unserved(reading: Interpretation, answer: str, cited: list[str] | None = Non
                                                            strict=False)
                     if role not in named]
     cities = {c.lower() for c in said.cities}
-    missing += [phrase for country, phrase in zip(asked.countries, asked.country_phrases, strict=False)
+    # a country by its name ("United States", not the "us" it was read from); a city as written
+    missing += [phrase if phrase.lower() in {c.lower() for c in asked.cities} else country
+                for country, phrase in zip(asked.countries, asked.country_phrases, strict=False)
                 if country not in said.countries and phrase.lower() not in cities]
     levels = asked.levels or ([asked.level] if asked.level else [])
     level_phrases = asked.level_phrases or [asked.level_phrase or ""]
-    said_levels = set(said.levels or ([said.level] if said.level else []))
+    said_levels = set(levels_named(text))
     missing += [f"{phrase or level} level" for level, phrase in zip(levels, level_phrases, strict=False)
                 if level not in said_levels]
     company = reading.slots.company
@@ -54,4 +56,5 @@ def gap_sentence(missing: list[str]) -> str | None:
     if not missing:
         return None
     parts = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
-    return f"I found nothing in my sources on this for {parts}, so the answer is not specific to {parts}."
+    # not "my sources have nothing": the sources may hold it where this answer's search didn't reach
+    return f"Nothing in this answer is specific to {parts}."

@@ -86,6 +86,11 @@ def roles_named(text: str) -> list[str]:
     return [role for _, _, role in _role_matches(text.lower())]
 
 
+def levels_named(text: str) -> list[str]:
+    """Every level a text names, compared or not ("Entry-level ... Senior ..." in an answer's two lines)."""
+    return list(dict.fromkeys(level for pattern, level in LEVEL_PATTERNS if re.search(pattern, text.lower())))
+
+
 @dataclass
 class _Text:
     """The question as written and lower-cased, with a span's words in the user's own casing."""

@@ -239,6 +239,17 @@ class ToolOutcome:
     notices: list[str] = field(default_factory=list)
 
 
+def _lead_with_comparison(out: ToolOutcome, per_side: list[list[Evidence]], reading: Interpretation) -> None:
+    """Two or more sides found: the answer opens with which pays more and by how much (`compare`), the sides'
+    own figures under it."""
+    from advisor.agent.compare import comparison_evidence
+
+    preferred = SOURCE_KIND.get(reading.source_first) if reading.source_first else None
+    if len(per_side) >= 2 and (verdict := comparison_evidence(per_side, preferred)) is not None:
+        out.evidence.insert(0, verdict)
+        out.lead.insert(0, verdict.id)
+
+
 class Toolbox:
     def __init__(self, settings: Settings, retriever: Retriever) -> None:
         self.settings = settings
@@ -272,6 +283,7 @@ class Toolbox:
         question, slots = reading.question, reading.slots
         sides = salary_sides(reading)
         seen: set[str] = set()
+        per_side: list[list[Evidence]] = []  # every side's figures, shared ones too: what a comparison reads
         for role, country, level, remote, year in sides:
             try:
                 query = SalaryQuery(role=role, country=country, experience=level,
@@ -289,7 +301,9 @@ class Toolbox:
                 out.notices.append(result.message)
             if not result.ok:
                 continue
+            per_side.append(result.evidence())
             self._one_side(out, reading, result, (role, country, level, remote, year), seen, len(sides))
+        _lead_with_comparison(out, per_side, reading)
         if slots.cities and out.evidence:
             out.notices.append(_city_notice(slots))
         return out

@@ -386,7 +386,8 @@ class SalaryResult(BaseModel):
                     metadata={
                         "status": s.status,
                         # who the figures are about, in words: the heading people read instead of the filter
-                        "subject": s.label.removeprefix("BLS ") if s.source == "bls" else self.subject,
+                        "subject": (s.label.removeprefix("BLS ").removeprefix(f"{s.occ_code} ").strip()
+                                    if s.source == "bls" else self.subject),
                         "n": s.n,
                         "employment": s.employment,
                         "p25": s.p25,

@@ -25,9 +25,11 @@ def test_junior_and_senior_are_looked_up_side_by_side(advisor, survey):
     assert not answer.refused
     ds = survey[survey["job_title"] == "Data Scientist"]
     junior, senior = _median(ds[ds["experience_level"] == "EN"]), _median(ds[ds["experience_level"] == "SE"])
-    lead = " ".join(c.quote for c in answer.citations[:2])
+    first, _, sides = answer.text.partition("\n")
+    assert junior in first and senior in first and "higher than" in first, first  # the difference leads
+    lead = " ".join(c.quote for c in answer.citations[1:3])
     assert junior in lead and senior in lead, lead
-    assert answer.text.index(junior) < answer.text.index(senior)  # in the order the question names them
+    assert sides.index(junior) < sides.index(senior)  # each side's figures, in the order the question names them
 
 
 def test_remote_is_compared_with_on_site(advisor, survey):
@@ -136,7 +138,8 @@ def test_an_employer_with_too_few_postings_says_so_before_any_figure(advisor):
 def test_two_roles_are_looked_up_side_by_side(advisor):
     answer = advisor.ask("Which pays more in the US, data engineer or machine learning engineer?")
     assert not answer.refused
-    lead = [c.quote for c in answer.citations[:2]]
+    assert "higher than" in answer.text.partition("\n")[0], answer.text  # which pays more leads
+    lead = [c.quote for c in answer.citations[1:3]]  # then each side, in the question's order
     assert lead[0].startswith("In the aijobs.net salary survey, Data Engineers in the United States"), lead
     assert lead[1].startswith("In the aijobs.net salary survey, Machine Learning Engineers in the United States"), lead
 
@@ -182,6 +185,7 @@ def test_two_years_are_looked_up_side_by_side(advisor, survey):
     answer = advisor.ask("How did data scientist salaries change from 2022 to 2024?")
     ds = survey[survey["job_title"] == "Data Scientist"]
     y22, y24 = _median(ds[ds["work_year"] == 2022]), _median(ds[ds["work_year"] == 2024])
-    lead = " ".join(c.quote for c in answer.citations[:2])
+    first = answer.text.partition("\n")[0]
+    assert f"from {y22} in 2022 to {y24} in 2024" in first, first  # how the median moved, in time order
+    lead = " ".join(c.quote for c in answer.citations[1:3])
     assert y22 in lead and y24 in lead, lead
-    assert answer.text.index(y22) < answer.text.index(y24)

@@ -62,6 +62,20 @@ def test_an_answer_missing_an_asked_country_says_so(advisor: Advisor) -> None:
         return
     mentions = "portugal" in answer.text.lower() or any("portugal" in (c.context or "").lower()
                                                          for c in answer.citations)
-    gap = [n for n in answer.notices if n.startswith("I found nothing in my sources")]
+    gap = [n for n in answer.notices if n.startswith("Nothing in this answer is specific to")]
     assert mentions or gap, (answer.text, answer.notices)
     assert not (mentions and any("Portugal" in g for g in gap))
+
+
+def test_two_levels_each_on_its_own_line_are_both_served() -> None:
+    reading = interpret("entry level vs senior data engineer pay in Canada, how big is the gap?")
+    answer = ("Entry-level / junior Data Engineers in Canada reported a median of $80,000. [1]\n"
+              "- Senior Data Engineers in Canada reported a median of $130,000. [2]")
+    assert unserved(reading, answer) == []
+    assert unserved(reading, answer.split("\n")[0]) == ["senior level"]
+
+
+def test_a_country_read_from_an_abbreviation_is_named_in_full() -> None:
+    reading = interpret("can I work for US startups while living in Porto?")
+    missing = unserved(reading, "Data jobs in Portugal: 12% were remote. [1]")
+    assert missing == ["United States"], missing

@@ -1,0 +1,108 @@
+"""The answer to a comparison: which side pays more, and by how much, from one source every side has.
+
+"Entry level vs senior data scientist pay, how big is the jump?" asks for a difference. Listing each side's
+figures (one line per source) leaves the subtraction to the reader, and the figures of different sources
+are not comparable with each other (a survey's total pay against a posting's base pay). So the comparison is
+made inside one source: the one the question names, else the first of survey, postings and BLS that has a
+median for every side, and said first, with both medians it comes from.
+
+The sentence is a data figure like the tools' own: it is its own `Evidence` (same data set and kind as the
+figures it is computed from, their filters in its locator, their ids in `metadata["compared"]`), so the
+grounding check and the sources panel treat it as one more computed row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from advisor.tools.salary import fmt_money
+from advisor.types import Evidence
+
+# the order sources are tried in when the question names none: the survey has levels and years, the postings
+# levels by title, BLS only all-levels US figures
+COMPARED_KINDS = ("salary_data", "posting_stats", "bls")
+IN_SOURCE = {
+    "salary_data": "In the aijobs.net salary survey",
+    "posting_stats": "In the 2023 job postings",
+    "bls": "In the BLS wage estimates",
+}
+ABOUT_THE_SAME = 0.05  # medians closer than this (relative to the lower) are "about the same"
+
+
+def _median(e: Evidence) -> float | None:
+    value = e.metadata.get("median")
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _names(picked: Sequence[Evidence]) -> list[str] | None:
+    """What each side is called: its subject ("Senior Data Scientists in the United States"), with the years
+    where only they differ; None when the sides can't be told apart in words."""
+    names = [str(e.metadata.get("subject") or "") for e in picked]
+    if len(set(names)) < len(names):
+        names = [f"{n} ({e.metadata.get('year')})" for n, e in zip(names, picked, strict=True)]
+    return names if all(names) and len(set(names)) == len(names) else None
+
+
+def _sentence(kind: str, ranked: list[tuple[str, float]]) -> str:
+    (top, high), (second, low) = ranked[0], ranked[1]
+    where = IN_SOURCE[kind]
+    if len(ranked) > 2:
+        rest = ", ".join(f"{name} ({fmt_money(m)})" for name, m in ranked[1:-1])
+        last, m_last = ranked[-1]
+        return (f"{where}, {top} have the highest median ({fmt_money(high)}), then {rest} and {last} "
+                f"({fmt_money(m_last)}).")
+    gap = high - low
+    if low <= 0 or gap / low < ABOUT_THE_SAME:
+        return (f"{where}, {top} and {second} earn about the same: a median of {fmt_money(high)} against "
+                f"{fmt_money(low)}.")
+    return (f"{where}, the median for {top} is {fmt_money(gap)} ({gap / low:.0%}) higher than for {second}: "
+            f"{fmt_money(high)} against {fmt_money(low)}.")
+
+
+def _over_time(kind: str, picked: Sequence[Evidence]) -> str | None:
+    """Two years of one population: how its median moved, earlier year first; None unless only the years differ."""
+    years = [str(e.metadata.get("year") or "") for e in picked]
+    # a subject may carry its year ("Data Scientists (all countries) in 2022"): the population is the rest
+    subjects = {str(e.metadata.get("subject") or "").replace(f" in {y}", "")
+                for e, y in zip(picked, years, strict=True)}
+    if len(picked) != 2 or len(subjects) != 1 or not all(years) or years[0] == years[1]:
+        return None
+    (y0, m0), (y1, m1) = sorted(zip(years, [_median(e) or 0.0 for e in picked], strict=True))
+    if m0 <= 0:
+        return None
+    change = "rose" if m1 > m0 else "fell"
+    return (f"{IN_SOURCE[kind]}, the median for {subjects.pop()} {change} from {fmt_money(m0)} in {y0} to "
+            f"{fmt_money(m1)} in {y1} ({'+' if m1 >= m0 else '-'}{fmt_money(abs(m1 - m0))}, "
+            f"{abs(m1 - m0) / m0:.0%}).")
+
+
+def _picked(sides: Sequence[Sequence[Evidence]], kind: str) -> list[Evidence] | None:
+    """Each side's figure from `kind`, or None when a side has none or two sides share one population."""
+    picked = [next((e for e in side if e.kind == kind and _median(e) is not None), None) for side in sides]
+    if any(e is None for e in picked):
+        return None
+    found = [e for e in picked if e is not None]
+    return found if len({e.id for e in found}) == len(found) else None
+
+
+def comparison_evidence(sides: Sequence[Sequence[Evidence]], preferred: str | None = None) -> Evidence | None:
+    """One sentence saying which side's median is higher and by how much (or the order of three), from the
+    preferred source when every side has it, else the first in `COMPARED_KINDS` that does; None when no one
+    source covers every side."""
+    if len(sides) < 2:
+        return None
+    for kind in ([preferred] if preferred in COMPARED_KINDS else []) + list(COMPARED_KINDS):
+        picked = _picked(sides, kind)
+        names = _names(picked) if picked else None
+        if not picked or not names:
+            continue
+        ranked = sorted(zip(names, [_median(e) or 0.0 for e in picked], strict=True), key=lambda x: -x[1])
+        text = _over_time(kind, picked) or _sentence(kind, ranked)
+        first = picked[0]
+        return Evidence(
+            id=f"compare:{'+'.join(e.id for e in picked)}", text=text, source=first.source,
+            title=first.title.split(" — ", 1)[0] + " — " + " vs ".join(names), kind=first.kind,
+            locator=" | ".join(e.locator for e in picked),
+            metadata={"subject": " vs ".join(names), "compared": [e.id for e in picked],
+                      "year": first.metadata.get("year")})
+    return None
