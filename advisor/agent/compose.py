@@ -130,6 +130,23 @@ def _about_other_roles(c: Candidate, role: str) -> bool:
     return bool(named) and role not in named
 
 
+RARE_WORD_IDF = 3.0  # a question word this rare in the sources is a topic of its own ("Seattle", "contract")
+
+
+def _adds_to_the_figures(c: Candidate, role: str | None, unserved: dict[str, float]) -> bool:
+    """After the data tools' figures, a passage sentence adds to them only with a figure of its own that is
+    about the role asked (named in the sentence itself) or about a part of the question the figures left out:
+    one rare question word, or two, that the figures don't contain (`unserved`: stem → idf). "Seattle has 1,472
+    AI jobs" under a data scientist's pay is a figure about something else; "Seattle tracks 8 to 10 percent
+    behind the Bay Area" under "Seattle vs the Bay Area" is the answer the salary figures couldn't give."""
+    if not figures(c.text):
+        return False
+    if role is not None and role in roles_named(c.text):
+        return True
+    shared = [idf for w in content_words(c.text) if (idf := unserved.get(_stem(w))) is not None]
+    return len(set(shared)) >= 2 or any(idf >= RARE_WORD_IDF for idf in shared)
+
+
 def _redundant(new: str, chosen: str, cosine: float) -> bool:
     """`new` says nothing `chosen` didn't: a paraphrase, or a restatement whose figures were all given already
     (an article's summary and its FAQ both list "LLMs 55.5%, AI Agents 47.3%, ..."). A sentence that adds a
@@ -149,6 +166,7 @@ class _Picked:
     words: int = 0
     said: str = ""  # the conversation's earlier answers
     figures_only: bool = False  # after the data tools' figures (not advice): a passage adds a figure or nothing
+    unserved: dict[str, float] = field(default_factory=dict)  # question words (stems) the lead doesn't contain: idf
 
 
 class Composer:
@@ -165,6 +183,11 @@ class Composer:
         self.min_score = min_score
         self.max_sentences = max_sentences
         self._idf = idf  # rare words shared with the question count more than "AI" or "engineer"
+
+    def _unserved(self, question: str, lead: list[Candidate]) -> dict[str, float]:
+        """The question's words (stems, with their idf) that the lead sentences don't contain."""
+        said = {_stem(w) for c in lead for w in content_words(c.text)}
+        return {_stem(w): v for w, v in self._weights(set(content_words(question))).items() if _stem(w) not in said}
 
     def _weights(self, words: set[str]) -> dict[str, float]:
         table = self._idf() if self._idf else {}
@@ -236,7 +259,7 @@ class Composer:
         limit = self.max_sentences + (2 if advice else 0)
         vecs = self.embedder.encode([c.text for c in cands]) if cands else np.zeros((0, 1))
         picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said,
-                         figures_only=bool(chosen) and not advice)
+                         figures_only=bool(chosen) and not advice, unserved=self._unserved(question, chosen))
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
         for i in np.argsort(-scores):
             if len(picked.chosen) + len(picked.idx) >= limit or scores[i] < floor:
@@ -261,8 +284,9 @@ class Composer:
             return False  # says the same as one already chosen
         if role and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, role):
             return False  # "the AI Engineer title spans a $62,400 gap" is no figure for an ML engineer
-        if picked.figures_only and c.evidence.kind not in TOOL_KINDS and not figures(c.text):
-            return False  # after the data's figures a passage adds a figure or nothing ("pay is rising fast")
+        if picked.figures_only and c.evidence.kind not in TOOL_KINDS and \
+                not _adds_to_the_figures(c, role, picked.unserved):
+            return False  # after the data's figures a passage adds a figure about the asked role, or nothing
         tools_used = len(picked.chosen) + sum(cands[j].evidence.kind in TOOL_KINDS for j in picked.idx)
         if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
             return False
