@@ -32,7 +32,7 @@ from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
 from advisor.agent.routes import tools_for
 from advisor.agent.slots import extract
 from advisor.agent.state import AgentState
-from advisor.agent.tools import Toolbox, ToolOutcome
+from advisor.agent.tools import Toolbox, ToolOutcome, why_they_differ
 from advisor.backends.openai_compat import (
     ENDPOINT_DOWN_NOTICE,
     BackendError,
@@ -223,7 +223,7 @@ class Nodes:
             if grounded is None:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],
                         "notices": notices}
-        notices += self._gaps(reading, grounded, evidence)
+        notices += self._gaps(reading, grounded, evidence) + self._why_they_differ(grounded, evidence)
         return {
             "answer": grounded.text,
             "citations": [asdict(c) for c in grounded.citations],
@@ -243,6 +243,14 @@ class Nodes:
         cited = [by_id.get(c.evidence_id, "") for c in grounded.citations]
         gap = parts.gap_sentence(parts.unserved(reading, grounded.text, cited))
         return [gap] if gap else []
+
+    @staticmethod
+    def _why_they_differ(grounded: GroundingResult, evidence: list[Evidence]) -> list[str]:
+        """One line on why the sources' figures differ, read from the figures the answer cites (a line about a
+        postings figure the answer doesn't show would only confuse)."""
+        cited = {c.evidence_id for c in grounded.citations}
+        why = why_they_differ([e for e in evidence if e.id in cited])
+        return [why] if why else []
 
     def _llm_tools(self, llm: QuestionBackend, question: str, notices: list[str]) -> ToolOutcome | None:
         """The tools the model chose and what they returned; None when it can't choose (said in `notices`)."""

@@ -317,8 +317,6 @@ class Toolbox:
         seen |= {e.id for e in evidence}
         out.evidence += evidence
         out.lead += headline_ids(evidence, reading)[: 2 if n_sides == 1 else 1]
-        if (why := why_they_differ(evidence)) and not any(n.startswith(why.split(".")[0]) for n in out.notices):
-            out.notices.append(why)
         if rows := result.chart_rows():
             label = result.filters.role.label if result.filters else side[0]
             out.charts.append(_salary_chart(label, side, rows))

@@ -91,6 +91,23 @@ def test_sources_that_disagree_get_one_line_on_why() -> None:
     assert why_they_differ([ev("salary_data", 150_000, 500)]) is None  # one source: nothing to reconcile
 
 
+def test_the_line_on_why_figures_differ_reads_only_the_figures_the_answer_cites() -> None:
+    """A survey and a BLS figure shown, a small postings figure found but not shown: the line is about the two
+    shown, and warns about no sample the reader can't see."""
+    from types import SimpleNamespace
+
+    from advisor.agent.nodes import Nodes
+
+    def ev(kind: str, median: float, n: int | None) -> Evidence:
+        return Evidence(id=kind, text="x", source="s", title="t", kind=kind, metadata={"median": median, "n": n})
+
+    evidence = [ev("salary_data", 57_000, 31), ev("bls", 140_910, None), ev("posting_stats", 120_000, 4)]
+    shown = SimpleNamespace(citations=[SimpleNamespace(evidence_id="salary_data"), SimpleNamespace(evidence_id="bls")])
+    [line] = Nodes._why_they_differ(shown, evidence)  # type: ignore[arg-type]
+    assert "BLS" in line and "survey" in line and "postings" not in line and "rough" not in line
+    assert Nodes._why_they_differ(SimpleNamespace(citations=shown.citations[:1]), evidence) == []  # type: ignore[arg-type]
+
+
 def test_a_follow_up_does_not_repeat_the_previous_answer(advisor: Advisor) -> None:
     import re
 
