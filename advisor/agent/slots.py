@@ -38,6 +38,7 @@ COUNTRY_PATTERNS: list[tuple[str, str]] = LEX.table("countries")
 # Cities people name for a market: the data has countries only, so a city stands for its country (and the
 # answer says the figures are national).
 CITY_PATTERNS: list[tuple[str, str]] = LEX.table("cities")
+CITY_NAMES: list[tuple[str, str]] = LEX.table("city_names")  # a city's other names ("Bangalore", "Bengaluru")
 LEVEL_PATTERNS: list[tuple[str, str]] = LEX.table("levels")
 # Employers people ask about by name; others are found as a capitalised name after "at", "for", "from"...
 KNOWN_COMPANIES = LEX.words("known_companies")
@@ -84,6 +85,14 @@ def _role_matches(q: str) -> list[tuple[int, int, str]]:
 def roles_named(text: str) -> list[str]:
     """Every role a text names, in ROLE_PATTERNS' order."""
     return [role for _, _, role in _role_matches(text.lower())]
+
+
+def in_city(city: str, text: str) -> bool:
+    """Whether `text` (a posting's location) names `city` by any of its names (lexicon `city_names`)."""
+    for pattern, _ in CITY_NAMES:
+        if re.search(pattern, city.lower()):
+            return re.search(pattern, text.lower()) is not None
+    return city.lower() in text.lower()
 
 
 def levels_named(text: str) -> list[str]:

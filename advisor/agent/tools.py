@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.agent.interpret import Ask, Interpretation, Source
-from advisor.agent.slots import Slots
+from advisor.agent.slots import Slots, in_city
 from advisor.config import Settings
 from advisor.index import POSTINGS
 from advisor.postings import (
@@ -165,13 +165,13 @@ def search_postings_ranked(retriever: Retriever, store: Any, reading: Interpreta
     # Data Scientist rows of the test slice), where two overlapping article chunks are one passage
     hits = retriever.search(reading.question, k=max(POSTING_CANDIDATES, limit * 4), collection=POSTINGS,
                             where=where, config=replace(retriever.config, dedupe=False))
-    city = reading.slots.cities[0].lower() if reading.slots.cities else None
+    city = reading.slots.cities[0] if reading.slots.cities else None
     if city:
-        in_city = [e for e in hits if city in e.text.lower()]
-        if not in_city and hits:
-            found.notices.append(f"None of the matching 2023 postings is in {reading.slots.cities[0]}; these "
-                                 f"are elsewhere in {reading.slots.countries[0]}.")
-        hits = in_city or hits
+        there = [e for e in hits if in_city(city, e.text)]
+        if not there and hits:
+            found.notices.append(f"None of the matching 2023 postings is in {city}; these are elsewhere in "
+                                 f"{reading.slots.countries[0]}.")
+        hits = there or hits
     rows = posting_rows(store, [i for e in hits if (i := row_id(e.id)) is not None])
     found.hits = [make_hit(rows[i], e, have) for e in hits if (i := row_id(e.id)) in rows]
     # stable: the search's order among equals. Under a pay floor a posted yearly salary meets it exactly; an

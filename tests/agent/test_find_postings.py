@@ -78,3 +78,23 @@ def test_under_a_pay_floor_posted_yearly_salaries_come_before_hourly_estimates(a
     for better, worse in zip(found.hits, found.hits[1:], strict=False):
         if len(better.matched) == len(worse.matched):
             assert not (better.pay_basis != "yearly" and worse.pay_basis == "yearly"), found.hits
+
+
+def test_asking_to_see_postings_is_told_from_asking_about_them() -> None:
+    def asks(q: str) -> list[Ask]:
+        return interpret(q).asks
+
+    for q in ("show me data scientist roles in Madrid", "list data engineering internships",
+              "any remote sql jobs? show me a few"):
+        assert asks(q)[:1] == [Ask.FIND_POSTINGS], q
+    for q in ("which skills show up most in data analyst job ads", "how do i find a job as a data engineer",
+              "show me which roles pay the most in Canada"):
+        assert Ask.FIND_POSTINGS not in asks(q), (q, asks(q))
+
+
+def test_a_city_is_matched_in_a_location_by_any_of_its_names() -> None:
+    from advisor.agent.slots import in_city
+
+    assert in_city("Bangalore", "Bengaluru, Karnataka, India") and in_city("münchen", "Munich, Germany")
+    assert not in_city("Bangalore", "Hyderabad, Telangana, India")
+    assert in_city("Madrid", "Madrid, Spain") and not in_city("Madrid", "Barcelona, Spain")
