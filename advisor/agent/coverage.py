@@ -47,7 +47,17 @@ def specific_names(question: str) -> list[str]:
     names = [w for w in re.findall(r"\b([A-Za-z][\w-]*[A-Za-z0-9])\b", question)
              if (re.search(r"\d|-", w) and re.search(r"[A-Z]", w)) or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", w)]
     names += re.findall(r"\b(?:at|in|for|from|near)\s+([A-Z][a-z]{2,})\b", question)
-    return names
+    # a capitalised word inside a sentence, after a lower-case word ("what does Zalando pay"): a name, where the
+    # question is written in sentence case (a question in all lower case or Title Case says nothing by capitals)
+    if _sentence_case(question):
+        names += re.findall(r"\b[a-z]{2,} ([A-Z][a-z]{2,})\b", question)
+    return list(dict.fromkeys(names))
+
+
+def _sentence_case(question: str) -> bool:
+    """Most words after a sentence's first lower case: capitals then mark names (not in Title Case)."""
+    inner = [w for sentence in split_sentences(question) for w in re.findall(r"[A-Za-z]+", sentence)[1:]]
+    return len(inner) >= 3 and sum(w[0].isupper() for w in inner) <= len(inner) / 2
 
 
 def missing_entities(question: str, evidence: list[Evidence], slots: Slots | None = None) -> str:
@@ -64,15 +74,19 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
         return f"{max(years)} (the newest source is from {LATEST_SOURCE_YEAR}; none forecasts that far)"
     cities = {c.lower() for c in slots.cities}
     loose = text.replace("-", " ")  # "generative-AI" is named where the sources write "generative AI"
+    words = set(re.findall(r"[a-z0-9]+", text))
     for name in specific_names(question):
         if name.lower() in _PROPER_OK or name.lower() in text or name.lower() in cities \
-                or name.lower().replace("-", " ") in loose:
+                or name.lower().replace("-", " ") in loose or _parts_named(name, words):
             continue  # a city stands for its country, which is checked below
         if any(name.lower() in (c.lower(), p.lower()) for c, p in zip(slots.countries, slots.country_phrases,
                                                                       strict=True)):
             continue  # countries are checked below, with their aliases
         return name
+    asked = without_background(question).lower()
     for country, phrase in zip(slots.countries, slots.country_phrases, strict=True):
+        if phrase.lower() not in asked:
+            continue  # the asker's own place ("I'm a web developer in Madrid, how do I start?") is not asked about
         aliases = {country.lower(), phrase.lower()}
         if country == "United States":
             aliases |= {"us", "u.s.", "united states", "american"}
@@ -81,6 +95,13 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
         if not any(f" {a}" in f" {text}" for a in aliases):
             return country
     return ""
+
+
+def _parts_named(name: str, words: set[str]) -> bool:
+    """A compound of words the evidence uses ("classic-ML" where it says "classic" and "ML") is covered; a code
+    whose parts are letters or digits alone ("H-1B") is not."""
+    parts = [p for p in re.split(r"[-/]", name.lower()) if p]
+    return len(parts) >= 2 and all(len(p) >= 2 and p in words for p in parts) and max(map(len, parts)) >= 4
 
 
 def _figure_sentences(evidence: list[Evidence]) -> list[str]:

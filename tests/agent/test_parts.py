@@ -79,3 +79,19 @@ def test_a_country_read_from_an_abbreviation_is_named_in_full() -> None:
     reading = interpret("can I work for US startups while living in Porto?")
     missing = unserved(reading, "Data jobs in Portugal: 12% were remote. [1]")
     assert missing == ["United States"], missing
+
+
+def test_a_name_inside_a_sentence_no_source_mentions_is_declined_and_the_askers_place_is_not() -> None:
+    from advisor.agent.coverage import missing_entities
+    from advisor.types import Evidence
+
+    ev = [Evidence(id="a", text="Data engineers in Germany earn a median of $90,000. Classic ML roles pay more.",
+                   source="s", title="t", kind="article")]
+    assert missing_entities("What does Hellofresh pay data engineers?", ev) == "Hellofresh"
+    assert missing_entities("what does hellofresh pay data engineers?", ev) == ""  # no capitals: no names read
+    assert missing_entities("the article says classic-ML jobs pay more, true?", ev) == ""  # words it uses
+    assert missing_entities("Do H-1B rules matter for data engineers?", ev) == "H-1B"
+    asked_about_spain = "What do data engineers earn in Spain?"
+    assert missing_entities(asked_about_spain, ev, extract(asked_about_spain)) == "Spain"
+    mine = "I'm a web developer in Madrid, how do I start building LLM apps?"
+    assert missing_entities(mine, ev, extract(mine)) == ""
