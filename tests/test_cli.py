@@ -65,7 +65,7 @@ def test_rank_and_conditions_commands(advisor: Advisor):
     assert lowest.exit_code == 0 and "lowest median first" in lowest.output
     assert _run(advisor, "rank", "--country", "Atlantis").exit_code == 2
     cond = _run(advisor, "conditions")  # all data jobs in the slice's 300 postings
-    assert cond.exit_code == 0 and "were marked work from home" in cond.output
+    assert cond.exit_code == 0 and "were marked remote (work from home)" in cond.output
     assert "300 postings" in cond.output and "n=" not in cond.output
     assert _run(advisor, "conditions", "--level", "senior").exit_code == 2  # a level needs a role
 

@@ -24,6 +24,7 @@ from advisor.text import figures
 LEX = lexicon("en")
 MIN_CLAIMED_PAY = 1_000.0  # smaller dollar figures in a pay question are hourly rates or typos, not a salary claim
 BACKGROUND_QUERIES = LEX.table("backgrounds")
+CONDITION_FLAGS = LEX.table("condition_flags")  # words of a posting condition → the conditions tool's flag
 
 
 class Intent(StrEnum):
@@ -93,6 +94,8 @@ class Interpretation(BaseModel):
     background_query: str | None = Field(default=None, description="passages for the asker's background")
     claimed_pay: list[float] = Field(default_factory=list, description="pay figures the question asserts")
     claimed_shares: list[float] = Field(default_factory=list, description="percentages the question asserts")
+    conditions_named: list[str] = Field(default_factory=list, description="posting conditions asked about, in the "
+                                        "question's order (the conditions tool's flags: remote, schedule, ...)")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
     claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
     language: str | None = Field(default=None, description="ISO 639-1 code of the question's language, if read")
@@ -200,11 +203,21 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
                              background_query=next((q for pattern, q in BACKGROUND_QUERIES
                                                     if re.search(pattern, question, re.I)), None))
     _read_claims(reading)
+    _read_conditions(reading)
     if (top := LEX.cue("top_n").search(question)) is not None:
         reading.top = min(25, max(1, int(next(g for g in top.groups() if g))))
     if skill_vocabulary is not None:
         _read_skills(reading, skill_vocabulary)
     return reading
+
+
+def _read_conditions(reading: Interpretation) -> None:
+    """The posting conditions a conditions question names ("what fraction are contract?"), in its order: their
+    shares lead the answer instead of sitting among the others."""
+    if Ask.CONDITIONS in reading.asks:
+        q = reading.question.lower()
+        named = sorted((m.start(), flag) for pattern, flag in CONDITION_FLAGS if (m := re.search(pattern, q)))
+        reading.conditions_named = list(dict.fromkeys(flag for _, flag in named))
 
 
 def _read_claims(reading: Interpretation) -> None:

@@ -529,7 +529,8 @@ class Toolbox:
         slots = reading.slots
         try:
             query = PostingConditionsQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
-                                           experience=slots.level_phrase if slots.role else None)
+                                           experience=slots.level_phrase if slots.role else None,
+                                           asked=reading.conditions_named)
         except ValueError as exc:
             out.notices.append(f"Posting conditions: {exc}")
             return out

@@ -43,6 +43,8 @@ class PostingConditionsQuery(BaseModel):
     country: str | None = Field(default=None, description="Country name or ISO code, e.g. 'Germany'.")
     experience: str | None = Field(default=None, description="Level, e.g. 'senior' (needs a role).")
     min_n: int = Field(default=10, ge=1, description="Below this many postings, shares are withheld.")
+    asked: list[str] = Field(default_factory=list, description="The conditions asked about, in order (remote, "
+                             "no_degree_mention, health_insurance, full_time, schedule): their shares come first.")
 
 
 class ConditionShare(BaseModel):
@@ -150,14 +152,19 @@ def posting_conditions(query: PostingConditionsQuery, store: Store) -> PostingCo
         s = by[flag]
         return f"{s.count:,} ({fmt_pct(s.share)}) {words}"
 
-    parts = [part("remote", "were marked work from home"), part("no_degree_mention", "did not mention a degree"),
-             part("full_time", "were full-time")]
+    words = {"remote": "were marked remote (work from home)", "no_degree_mention": "did not mention a degree",
+             "full_time": "were full-time"}
     if "health_insurance" in by:
-        parts.append(part("health_insurance", f"of the {by['health_insurance'].of:,} US postings mentioned health "
-                                              "insurance (a flag set on US postings only)"))
-    schedules = ", ".join(f"{name} {n:,}" for name, n in result.schedule_types)
-    result.text = (f"In {POSTINGS_NAME} ({human}, {fmt_n(population)} postings): " + ", ".join(parts[:-1])
-                   + f" and {parts[-1]}; most common schedule types: {schedules}.")
+        words["health_insurance"] = (f"of the {by['health_insurance'].of:,} US postings mentioned health insurance "
+                                     "(a flag set on US postings only)")
+    # what was asked, alone ("what fraction are contract?": the schedule types, with their shares); every share
+    # when the question names none of them (the chart shows them all either way)
+    order = [f for f in query.asked if f in words or f == "schedule"] or [*words, "schedule"]
+    schedules = "schedule types: " + ", ".join(f"{name} {n:,} ({fmt_pct(n / population)})"
+                                               for name, n in result.schedule_types)
+    parts = [schedules if f == "schedule" else part(f, words[f]) for f in order]
+    listed = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + f"; and {parts[-1]}"
+    result.text = f"In {POSTINGS_NAME} ({human}, {fmt_n(population)} postings): {listed}."
     return result
 
 

@@ -86,4 +86,25 @@ def test_the_advisor_leads_with_the_count(advisor) -> None:
     answer = advisor.ask("How many data jobs in 2023 offered remote work?")
     assert not answer.refused
     assert answer.citations[0].source == "data_jobs_2023_with_salary.csv"
-    assert "were marked work from home" in answer.citations[0].quote
+    assert "were marked remote (work from home)" in answer.citations[0].quote
+
+
+def test_the_conditions_asked_are_said_alone_and_schedules_with_their_shares(store: Store) -> None:
+    asked = posting_conditions(PostingConditionsQuery(asked=["schedule", "remote"]), store)
+    assert asked.ok and asked.text.index("schedule types:") < asked.text.index("were marked remote")
+    assert "did not mention a degree" not in asked.text and "health insurance" not in asked.text
+    population = asked.population
+    for name, n in asked.schedule_types:
+        assert f"{name} {n:,} ({fmt_pct(n / population)})" in asked.text
+    everything = posting_conditions(PostingConditionsQuery(), store)
+    assert all(w in everything.text for w in ("work from home", "degree", "full-time", "schedule types"))
+
+
+def test_the_question_names_the_conditions_it_asks_about() -> None:
+    from advisor.agent.interpret import interpret
+
+    assert interpret("what share of data analyst postings are contract or part-time?").conditions_named == \
+        ["schedule"]
+    assert interpret("do data engineer jobs need a degree, and are they remote?").conditions_named == \
+        ["no_degree_mention", "remote"]
+    assert interpret("How many data jobs are there in Germany?").conditions_named == []
