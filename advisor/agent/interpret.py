@@ -25,6 +25,7 @@ LEX = lexicon("en")
 MIN_CLAIMED_PAY = 1_000.0  # smaller dollar figures in a pay question are hourly rates or typos, not a salary claim
 BACKGROUND_QUERIES = LEX.table("backgrounds")
 CONDITION_FLAGS = LEX.table("condition_flags")  # words of a posting condition → the conditions tool's flag
+QUANTIFIERS = LEX.table("quantifiers")  # "most" → "50-100": a share asserted in words
 
 
 class Intent(StrEnum):
@@ -94,6 +95,8 @@ class Interpretation(BaseModel):
     background_query: str | None = Field(default=None, description="passages for the asker's background")
     claimed_pay: list[float] = Field(default_factory=list, description="pay figures the question asserts")
     claimed_shares: list[float] = Field(default_factory=list, description="percentages the question asserts")
+    claimed_share_ranges: list[tuple[float, float]] = Field(
+        default_factory=list, description="shares the question asserts in words ('most': 50 to 100 percent)")
     conditions_named: list[str] = Field(default_factory=list, description="posting conditions asked about, in the "
                                         "question's order (the conditions tool's flags: remote, schedule, ...)")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
@@ -230,6 +233,9 @@ def _read_claims(reading: Interpretation) -> None:
             reading.claimed_pay = [float(f[1:]) for f in mine_aside if f.startswith("$")
                                    and float(f[1:]) >= MIN_CLAIMED_PAY]
         reading.claimed_shares = [float(f[:-1]) for f in mine_aside if f.endswith("%")]  # "90% need a PhD?"
+        words = cues.without_background(question).lower()
+        reading.claimed_share_ranges = [(float(lo), float(hi)) for pattern, span in QUANTIFIERS
+                                        if re.search(pattern, words) for lo, hi in [span.split("-")]][:1]
         reading.claim_attributed = bool(LEX.cue("attributed").search(question))
     if LEX.cue("pay_floor").search(question):  # "paying at least $150K": the postings' minimum
         floors = [float(f[1:]) for f in figures(question) if f.startswith("$") and float(f[1:]) >= MIN_CLAIMED_PAY]

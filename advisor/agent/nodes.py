@@ -113,6 +113,18 @@ def _emit(kind: str, payload: Any) -> None:
         pass
 
 
+def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: str) -> premise.Verdict:
+    """The verdict on what the question asserts: a pay figure (against the headline figures), else a share in
+    figures ("90%") or in words ("most"), against the answer's first line."""
+    verdict = premise.check(reading.claimed_pay, lead, reading.claim_attributed)
+    if verdict is premise.Verdict.UNCLEAR and reading.claimed_shares:
+        verdict = premise.check_share(reading.claimed_shares, first_line, reading.question, reading.claim_attributed)
+    if verdict is premise.Verdict.UNCLEAR and reading.claimed_share_ranges:
+        verdict = premise.check_share_range(reading.claimed_share_ranges, first_line, reading.question,
+                                            reading.claim_attributed)
+    return verdict
+
+
 @dataclass
 class Nodes:
     settings: Settings
@@ -358,10 +370,7 @@ class Nodes:
             return None
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
         lines = re.split(r"(?<=\])\s+", comp.text)  # each composed line is one whole claim
-        verdict = premise.check(reading.claimed_pay, lead, reading.claim_attributed)
-        if verdict is premise.Verdict.UNCLEAR and reading.claimed_shares:
-            verdict = premise.check_share(reading.claimed_shares, lines[0], reading.question, reading.claim_attributed)
-        lines[0] = premise.open_with(verdict, lines[0])
+        lines[0] = premise.open_with(_premise_verdict(reading, lead, lines[0]), lines[0])
         shown: list[str] = []
         for line, item in zip(lines, _list_items(comp, len(lines)), strict=True):
             for k, sentence in enumerate(stream.feed(line + " ") + stream.finish()):

@@ -72,3 +72,19 @@ def check_share(claimed: Sequence[float], lead: str, question: str, attributed: 
     if subject & set(content_words(lead)):
         return Verdict.CONTRADICTED
     return Verdict.UNCLEAR
+
+
+def check_share_range(claimed: Sequence[tuple[float, float]], lead: str, question: str,
+                      attributed: bool = False) -> Verdict:
+    """The verdict on a share asserted in words ("most data jobs are remote, right?" claims 50-100%), from the
+    lead's first share: inside the range is a yes (not for a claim someone else made), outside a no, but only
+    when the lead is about the claim's subject (a word of the question's own, such as "remote")."""
+    shares = [float(f[:-1]) for f in figures(lead) if f.endswith("%")]
+    if not claimed or not shares:
+        return Verdict.UNCLEAR
+    subject = {w for w in content_words(question) if w not in _GENERIC and not w[0].isdigit()}
+    if not subject & set(content_words(lead)):
+        return Verdict.UNCLEAR
+    if any(lo <= shares[0] <= hi for lo, hi in claimed):
+        return Verdict.UNCLEAR if attributed else Verdict.CONFIRMED
+    return Verdict.CONTRADICTED

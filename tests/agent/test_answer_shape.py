@@ -159,3 +159,26 @@ def test_a_share_someone_else_states_is_never_called_wrong_when_the_lead_has_it(
     lead = "One industry survey found 78% of IT roles demand AI expertise."
     question = "how many job ads require AI skills? one article says 78%, another 83%"
     assert premise.check_share([78.0, 83.0], lead, question, attributed=True) == premise.Verdict.UNCLEAR
+
+
+def test_a_share_asserted_in_words_is_read_as_a_range_and_checked() -> None:
+    from advisor.agent import premise
+    from advisor.agent.interpret import interpret
+
+    most = interpret("most data engineer jobs are remote now, right?")
+    assert most.claimed_share_ranges == [(50.0, 100.0)]
+    assert interpret("what share of data engineer jobs are remote?").claimed_share_ranges == []  # no claim made
+    lead = "In 2023 postings: 1,880 (21.4%) were marked remote (work from home). [1]"
+    assert premise.check_share_range(most.claimed_share_ranges, lead, most.question) is premise.Verdict.CONTRADICTED
+    full = interpret("most data analyst jobs are full time, right?")
+    assert premise.check_share_range(full.claimed_share_ranges, "8,993 (81.1%) were full-time. [1]",
+                                     full.question) is premise.Verdict.CONFIRMED
+    # a lead about something else says nothing about the claim
+    assert premise.check_share_range(most.claimed_share_ranges, "Python is listed in 70.2% of postings. [1]",
+                                     most.question) is premise.Verdict.UNCLEAR
+
+
+def test_a_false_share_in_words_is_corrected_first(advisor: Advisor) -> None:
+    answer = advisor.ask("most data jobs are remote these days, right?")
+    assert answer.text.startswith("No, "), answer.text
+    assert "remote" in answer.text.split("[1]")[0]
