@@ -206,21 +206,27 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
                              background_query=next((q for pattern, q in BACKGROUND_QUERIES
                                                     if re.search(pattern, question, re.I)), None))
     _read_claims(reading)
-    _read_conditions(reading)
     if (top := LEX.cue("top_n").search(question)) is not None:
         reading.top = min(25, max(1, int(next(g for g in top.groups() if g))))
     if skill_vocabulary is not None:
         _read_skills(reading, skill_vocabulary)
+    _read_conditions(reading)
     return reading
 
 
 def _read_conditions(reading: Interpretation) -> None:
     """The posting conditions a conditions question names ("what fraction are contract?"), in its order: their
     shares lead the answer instead of sitting among the others."""
+    if Ask.CONDITIONS in reading.asks and Ask.SKILL_LIST in reading.asks:
+        # "which skills do remote data engineer jobs ask for?": the skills are asked, "remote" narrows them
+        reading.asks = [a for a in reading.asks if a is not Ask.CONDITIONS]
     if Ask.CONDITIONS in reading.asks:
         q = reading.question.lower()
         named = sorted((m.start(), flag) for pattern, flag in CONDITION_FLAGS if (m := re.search(pattern, q)))
         reading.conditions_named = list(dict.fromkeys(flag for _, flag in named))
+        if reading.conditions_named and not reading.skills_named and Ask.SKILL_LIST not in reading.asks:
+            # "what share of postings don't ask for a degree?" asks about a degree, not about skills
+            reading.asks = [a for a in reading.asks if a is not Ask.SKILLS]
 
 
 def _read_claims(reading: Interpretation) -> None:

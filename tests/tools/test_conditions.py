@@ -108,3 +108,12 @@ def test_the_question_names_the_conditions_it_asks_about() -> None:
     assert interpret("do data engineer jobs need a degree, and are they remote?").conditions_named == \
         ["no_degree_mention", "remote"]
     assert interpret("How many data jobs are there in Germany?").conditions_named == []
+
+
+def test_a_condition_asked_about_is_not_a_skills_question_and_a_skills_question_keeps_it_a_filter() -> None:
+    from advisor.agent.interpret import Ask, interpret
+
+    degree = interpret("What share of data engineer postings don't ask for a degree?", lambda: ["python", "sql"])
+    assert degree.asks == [Ask.CONDITIONS], degree.asks
+    skills = interpret("which skills do remote data analyst jobs ask for?", lambda: ["python", "sql"])
+    assert Ask.CONDITIONS not in skills.asks and Ask.SKILL_LIST in skills.asks and skills.slots.remote is True
