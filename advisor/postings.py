@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
+HOURS_PER_YEAR = 2080  # how the store turns an hourly rate into a yearly figure (advisor.data.store)
+
 POSTINGS_YEAR = 2023
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -59,7 +61,13 @@ class PostingHit(BaseModel):
 
     def cells(self) -> PostingCells:
         return PostingCells(company=self.company or "employer not given", title=self.title, place=place_text(self),
-                            month=month_text(self.month), pay=pay_text(self.pay_year), skills=skills_text(self))
+                            month=month_text(self.month), pay=pay_text(self.pay_year, self.hourly),
+                            skills=skills_text(self))
+
+    @property
+    def hourly(self) -> bool:
+        """The posting gave an hourly rate: its yearly figure is that rate x 2,080 hours, an estimate."""
+        return self.pay_basis.startswith("hourly")
 
     def line(self) -> str:
         """The compact one-line row (Slack, the CLI's answer): 'Acme — Data Engineer · Austin, TX · May 2023 ·
@@ -70,7 +78,12 @@ class PostingHit(BaseModel):
     def sentence(self) -> str:
         """The posting as one citable sentence (one claim): what the answer quotes and the grounding checks."""
         c = self.cells()
-        pay = f"posted pay {c.pay} a year" if self.pay_year else "pay not given"
+        pay = "pay not given"
+        if self.pay_year and self.hourly:  # an hourly rate stays one: a full year of hours is an assumption
+            pay = (f"posted pay ${self.pay_year / HOURS_PER_YEAR:,.2f} an hour (${self.pay_year:,.0f} a year at "
+                   f"{HOURS_PER_YEAR:,} hours)")
+        elif self.pay_year:
+            pay = f"posted pay {c.pay} a year"
         listed = self.matched + [s for s in self.skills if s not in self.matched]
         more = len(listed) - 6
         skills = ", ".join(listed[:6]) + (f" and {more} more" if more > 0 else "")
@@ -103,8 +116,11 @@ def month_text(month: str) -> str:
     return f"{MONTHS[int(m) - 1]} {year}" if m.isdigit() and 1 <= int(m) <= 12 else month or "date not given"
 
 
-def pay_text(pay_year: float | None) -> str:
-    return f"${pay_year:,.0f}" if pay_year else "not given"
+def pay_text(pay_year: float | None, hourly: bool = False) -> str:
+    """The table's yearly pay; an hourly rate's yearly figure is marked as one."""
+    if not pay_year:
+        return "not given"
+    return f"${pay_year:,.0f}" + (" (hourly rate)" if hourly else "")
 
 
 def place_text(hit: PostingHit) -> str:

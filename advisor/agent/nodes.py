@@ -32,7 +32,7 @@ from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
 from advisor.agent.routes import tools_for
 from advisor.agent.slots import extract
 from advisor.agent.state import AgentState
-from advisor.agent.tools import Toolbox, ToolOutcome, why_they_differ
+from advisor.agent.tools import Toolbox, ToolOutcome, small_sample_note, why_they_differ
 from advisor.backends.openai_compat import (
     ENDPOINT_DOWN_NOTICE,
     BackendError,
@@ -260,8 +260,8 @@ class Nodes:
     def _why_they_differ(grounded: GroundingResult, evidence: list[Evidence]) -> list[str]:
         """One line on why the sources' figures differ, read from the figures the answer cites (a line about a
         postings figure the answer doesn't show would only confuse)."""
-        cited = {c.evidence_id for c in grounded.citations}
-        why = why_they_differ([e for e in evidence if e.id in cited])
+        cited = [e for e in evidence if e.id in {c.evidence_id for c in grounded.citations}]
+        why = why_they_differ(cited) or small_sample_note(cited)
         return [why] if why else []
 
     def _llm_tools(self, llm: QuestionBackend, question: str, notices: list[str]) -> ToolOutcome | None:

@@ -193,6 +193,17 @@ DIFFER_BY = 0.25  # medians further apart than this (relative to the lower) need
 SMALL_SAMPLE = 30  # below this many rows a median is rough
 
 
+def small_sample_note(evidence: list[Evidence]) -> str | None:
+    """One line on figures resting on fewer than `SMALL_SAMPLE` rows, where no line on why they differ says it."""
+    small = [(SOURCE_NOUN[e.kind], n) for e in evidence if e.kind in SOURCE_NOUN
+             and isinstance(n := e.metadata.get("n"), int) and not isinstance(n, bool) and 0 < n < SMALL_SAMPLE]
+    if not small:
+        return None
+    rows = {"survey": "responses", "postings": "postings"}
+    said = " and ".join(f"the {noun} figure on {n} {rows.get(noun, 'rows')}" for noun, n in small)
+    return f"Small sample: {said}; treat {'it' if len(small) == 1 else 'them'} as rough."
+
+
 def why_they_differ(evidence: list[Evidence]) -> str | None:
     """One line on why the sources' medians for one lookup disagree, and which sample is too small to lean on."""
     medians = {e.kind: (float(e.metadata["median"]), e.metadata.get("n")) for e in evidence
@@ -293,9 +304,11 @@ class Toolbox:
                 continue
             result = salary_lookup(query, self.store)
             if role == question and not result.ok and result.filters is None:
-                # no role in the question: say so, instead of quoting the whole question back as an unknown role
-                out.notices.append("Salary figures need a role (e.g. 'data engineer', 'ML engineer'); the question "
-                                   "names none the salary data knows.")
+                # no role in the question: say so (unless another data tool answers it), instead of quoting the
+                # whole question back as an unknown role
+                if not any(reading.has(a) for a in (Ask.SKILLS, Ask.SKILL_PAY, Ask.CONDITIONS, Ask.RANKING)):
+                    out.notices.append("Salary figures need a role (e.g. 'data engineer', 'ML engineer'); the "
+                                       "question names none the salary data knows.")
                 break
             if result.message and result.message not in out.notices:
                 out.notices.append(result.message)

@@ -106,6 +106,10 @@ def test_the_line_on_why_figures_differ_reads_only_the_figures_the_answer_cites(
     [line] = Nodes._why_they_differ(shown, evidence)  # type: ignore[arg-type]
     assert "BLS" in line and "survey" in line and "postings" not in line and "rough" not in line
     assert Nodes._why_they_differ(SimpleNamespace(citations=shown.citations[:1]), evidence) == []  # type: ignore[arg-type]
+    # one figure shown, on a small sample: said even with nothing to reconcile
+    small = [ev("salary_data", 57_000, 26)]
+    [note] = Nodes._why_they_differ(SimpleNamespace(citations=shown.citations[:1]), small)  # type: ignore[arg-type]
+    assert note == "Small sample: the survey figure on 26 responses; treat it as rough."
 
 
 def test_a_follow_up_does_not_repeat_the_previous_answer(advisor: Advisor) -> None:

@@ -98,3 +98,15 @@ def test_a_city_is_matched_in_a_location_by_any_of_its_names() -> None:
     assert in_city("Bangalore", "Bengaluru, Karnataka, India") and in_city("münchen", "Munich, Germany")
     assert not in_city("Bangalore", "Hyderabad, Telangana, India")
     assert in_city("Madrid", "Madrid, Spain") and not in_city("Madrid", "Barcelona, Spain")
+
+
+def test_an_hourly_rate_is_shown_as_one_not_as_a_yearly_salary(advisor: Advisor) -> None:
+    posts = _slice(advisor)
+    found = advisor.find_postings("data jobs in the United States", has_pay=True, limit=50)
+    hourly = [h for h in found.hits if h.hourly]
+    assert hourly, "the slice's US postings with pay include hourly rates"
+    for hit in hourly:
+        rate = float(posts.salary_hour_avg[hit.row - 2])
+        assert f"${rate:,.2f} an hour" in hit.sentence() and "(hourly rate)" in hit.cells().pay
+    yearly = [h for h in found.hits if not h.hourly]
+    assert all(f"posted pay ${h.pay_year:,.0f} a year" in h.sentence() for h in yearly)
