@@ -187,7 +187,16 @@ class Composer:
     def _unserved(self, question: str, lead: list[Candidate]) -> dict[str, float]:
         """The question's words (stems, with their idf) that the lead sentences don't contain."""
         said = {_stem(w) for c in lead for w in content_words(c.text)}
-        return {_stem(w): v for w, v in self._weights(set(content_words(question))).items() if _stem(w) not in said}
+        return {w: v for w, v in self._stem_weights(question).items() if w not in said}
+
+    def _stem_weights(self, question: str) -> dict[str, float]:
+        """The question's word stems with their idf, the same in every process: words read in sorted order (a set's
+        order changes with the hash seed) and two words of one stem ("step", "steps") keep the higher idf."""
+        out: dict[str, float] = {}
+        for word, idf in sorted(self._weights(set(content_words(question))).items()):
+            stem = _stem(word)
+            out[stem] = max(out.get(stem, 0.0), idf)
+        return out
 
     def _weights(self, words: set[str]) -> dict[str, float]:
         table = self._idf() if self._idf else {}
@@ -199,8 +208,7 @@ class Composer:
             return np.zeros(0)
         qvec = self.embedder.encode_one(question)
         dense = self.embedder.encode([c.text for c in cands]) @ qvec
-        raw_q = set(content_words(question))
-        weights = {_stem(w): v for w, v in self._weights(raw_q).items()}
+        weights = self._stem_weights(question)
         total = sum(weights.values()) or 1.0
         wants_number = bool(_QUANTITY.search(question))
         wants_duration = asks_duration(question)
