@@ -255,10 +255,12 @@ class Advisor:
 
     def find_postings(self, query: str, *, country: str | None = None, remote: bool | None = None,
                       skills: list[str] | None = None, role: str | None = None, level: str | None = None,
-                      min_pay: float | None = None, limit: int = 10, has_pay: bool = False) -> PostingSearch:
+                      min_pay: float | None = None, limit: int = 10, has_pay: bool = False,
+                      month: int | None = None) -> PostingSearch:
         """Search the 2023 job postings: `query` is read as chat reads a question (role, place, remote, skills
         named), explicit arguments override it, and every filter is applied inside Chroma (a city is matched in
-        the location). Hits listing more of `skills` (or of the skills the query names) come first.
+        the location; `month`: 1-12, posted in that month of 2023). Hits listing more of `skills` (or of the skills
+        the query names) come first.
 
         Bad input (an unknown country, role, level or skill; a limit outside 1–50) raises `InputError` with a
         message for the person; postings not in the index come back with `indexed=False` and a notice.
@@ -268,7 +270,7 @@ class Advisor:
 
         try:
             request = PostingRequest(query=query or "", country=country, remote=remote, skills=skills, role=role,
-                                     level=level, min_pay=min_pay, limit=limit, has_pay=has_pay)
+                                     level=level, min_pay=min_pay, limit=limit, has_pay=has_pay, month=month)
         except ValueError as exc:
             raise InputError(request_error(exc)) from exc
         toolbox = self._toolbox()

@@ -374,12 +374,13 @@ def _skill_list(ctx: click.Context, param: click.Parameter, value: str | None) -
 @click.option("--level", default=None, help="junior, mid, senior or lead.")
 @click.option("--min-pay", type=click.FloatRange(0), default=None, help="Posted pay at least this (USD a year).")
 @click.option("--has-pay", is_flag=True, help="Only postings that give a pay.")
+@click.option("--month", type=click.IntRange(1, 12), default=None, help="Posted in this month of 2023 (1-12).")
 @click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the typed result as JSON.")
 @click.pass_context
 def postings(ctx: click.Context, query: tuple[str, ...], country: str | None, remote: bool | None,
              skills: list[str] | None, role: str | None, level: str | None, min_pay: float | None, has_pay: bool,
-             limit: int, as_json: bool) -> None:
+             month: int | None, limit: int, as_json: bool) -> None:
     """Search the 2023 job postings: QUERY is read like a question ("remote data engineer spark")."""
     from advisor.postings import postings_table
     from advisor.types import AdvisorError
@@ -390,7 +391,7 @@ def postings(ctx: click.Context, query: tuple[str, ...], country: str | None, re
         _ingest(advisor)
     try:
         found = advisor.find_postings(" ".join(query), country=country, remote=remote, skills=skills, role=role,
-                                      level=level, min_pay=min_pay, has_pay=has_pay, limit=limit)
+                                      level=level, min_pay=min_pay, has_pay=has_pay, limit=limit, month=month)
     except AdvisorError as exc:
         raise click.ClickException(str(exc)) from exc
     if not found.indexed:  # switched off, or still being embedded (the notice says how far along)

@@ -262,6 +262,7 @@ class PostingRequest(FindPostingsArgs):
     level: str | None = Field(default=None, description="junior, mid, senior or lead.")
     min_pay: float | None = Field(default=None, ge=0, description="Posted pay at least this (USD a year).")
     has_pay: bool = Field(default=False, description="Only postings that give a pay.")
+    month: int | None = Field(default=None, ge=1, le=12, description="Only postings posted in this month of 2023.")
     limit: int = Field(default=10, ge=1, le=MAX_LIMIT, description="How many postings to return.")
 
 
@@ -302,6 +303,8 @@ def search_reading(request: PostingRequest, vocabulary: Sequence[str], resolve_s
         slots.remote = request.remote
     if request.min_pay:
         reading.pay_floor = request.min_pay
+    if request.month:
+        reading.posted_months = [request.month]
     if request.skills is not None:
         return reading, list(dict.fromkeys(resolve_skill(s) for s in request.skills if s.strip()))
     return reading, reading.skills_named

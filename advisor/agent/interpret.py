@@ -25,7 +25,8 @@ LEX = lexicon("en")
 MIN_CLAIMED_PAY = 1_000.0  # smaller dollar figures in a pay question are hourly rates or typos, not a salary claim
 BACKGROUND_QUERIES = LEX.table("backgrounds")
 CONDITION_FLAGS = LEX.table("condition_flags")  # words of a posting condition → the conditions tool's flag
-QUANTIFIERS = LEX.table("quantifiers")  # "most" → "50-100": a share asserted in words
+QUANTIFIERS = LEX.table("quantifiers")
+MONTHS = LEX.table("months")  # "posted in March" → "3"  # "most" → "50-100": a share asserted in words
 
 
 class Intent(StrEnum):
@@ -97,6 +98,7 @@ class Interpretation(BaseModel):
     claimed_shares: list[float] = Field(default_factory=list, description="percentages the question asserts")
     claimed_share_ranges: list[tuple[float, float]] = Field(
         default_factory=list, description="shares the question asserts in words ('most': 50 to 100 percent)")
+    posted_months: list[int] = Field(default_factory=list, description="months a posting search asks for (1-12)")
     conditions_named: list[str] = Field(default_factory=list, description="posting conditions asked about, in the "
                                         "question's order (the conditions tool's flags: remote, schedule, ...)")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
@@ -211,6 +213,8 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     if skill_vocabulary is not None:
         _read_skills(reading, skill_vocabulary)
     _read_conditions(reading)
+    # "postings from March": the month posted, a filter wherever the postings are searched
+    reading.posted_months = sorted({int(n) for pattern, n in MONTHS if re.search(pattern, question.lower())})
     return reading
 
 

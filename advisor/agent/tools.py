@@ -124,6 +124,12 @@ def posting_filters(reading: Interpretation, has_pay: bool = False, classes: Col
     if slots.remote is not None:
         conds.append({"remote": slots.remote})
         words.append("remote" if slots.remote else "not remote")
+    if reading.posted_months:
+        from advisor.postings import POSTINGS_YEAR, month_text
+
+        conds.append({"month": {"$in": [POSTINGS_YEAR * 100 + m for m in reading.posted_months]}})
+        words.append("posted in " + " or ".join(month_text(f"{POSTINGS_YEAR}-{m:02d}")
+                                                 for m in reading.posted_months))
     if reading.pay_floor:
         conds.append({"salary_year": {"$gte": reading.pay_floor}})
         words.append(f"paying at least ${reading.pay_floor:,.0f} a year")

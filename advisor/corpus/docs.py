@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +27,14 @@ class Doc:
 
     @property
     def content_hash(self) -> str:
-        """Changes whenever anything that is embedded or shown changes."""
+        """Changes whenever anything that is embedded, shown or filtered on changes (a new metadata field, such
+        as the postings' month, reaches an index built before it)."""
         h = hashlib.sha256()
         for part in (self.text, self.title, self.locator) + ((self.embed_text,) if self.embed_text else ()):
             h.update(part.encode())
             h.update(b"\x00")
+        if self.metadata:
+            h.update(json.dumps(self.metadata, sort_keys=True, default=str).encode())
         return h.hexdigest()[:32]
 
     def chroma_metadata(self) -> dict[str, str | int | float | bool]:

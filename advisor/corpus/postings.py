@@ -122,6 +122,8 @@ def iter_postings(csv_path: Path, limit: int | None = None) -> Iterator[Doc]:
                     "role": row["job_title_short"],
                     "country": country,
                     "year": int(row["job_posted_date"][:4]) if row["job_posted_date"] else 0,
+                    # YYYYMM, what a "posted in March" search filters on inside Chroma (0: date not given)
+                    "month": int(row["job_posted_date"][:7].replace("-", "")) if row["job_posted_date"][:7] else 0,
                     "remote": row["job_work_from_home"] == "True",
                     "salary_year": float(salary) if salary else 0.0,
                 },

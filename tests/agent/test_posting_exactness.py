@@ -1,4 +1,4 @@
-"""`Advisor.find_postings` filters exactly: every hit, for ten filter combinations, is a row that a pandas filter of
+"""`Advisor.find_postings` filters exactly: every hit, for twelve filter combinations, is a row that a pandas filter of
 the slice's CSV keeps, and every field a hit shows is that CSV row's own."""
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ CASES: list[tuple[str, dict[str, Any], Any]] = [
      lambda d: (d.job_title_short == "Senior Data Engineer") & (d.country == "United States") & (d.pay >= 100_000)),
     ("data analyst", {"remote": False, "has_pay": True},
      lambda d: d.job_title_short.isin(DA) & (d.job_work_from_home == "False") & d.pay.notna()),
+    ("data jobs", {"month": 3}, lambda d: d.job_posted_date.str.startswith("2023-03")),
+    ("data scientist jobs posted in June", {}, lambda d: d.job_title_short.isin(
+        ("Data Scientist", "Senior Data Scientist")) & d.job_posted_date.str.startswith("2023-06")),
 ]
 
 
