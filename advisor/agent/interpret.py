@@ -274,6 +274,6 @@ def _skills_had(question: str, vocabulary: Collection[str]) -> list[str]:
     """'I know Python, SQL and Tableau — what should I learn?': the skills named where the asker speaks of
     themself, up to where the question of what to learn starts (so 'should I learn Spark' isn't one of them)."""
     cut = next((m.start() for m in [LEX.cue("skills_gap").search(question)] if m), len(question))
-    mine = [question[m.start(): min(m.end(), cut) if m.start() < cut else m.end()]
-            for m in LEX.cue("about_me").finditer(question)]
+    spans = [*LEX.cue("about_me").finditer(question), *LEX.cue("skills_held").finditer(question)]
+    mine = [question[m.start(): min(m.end(), cut) if m.start() < cut else m.end()] for m in spans]
     return skills_in(" ; ".join(mine), vocabulary)
