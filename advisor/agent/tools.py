@@ -202,6 +202,7 @@ SMALL_SAMPLE = 30  # below this many rows a median is rough
 def small_sample_note(evidence: list[Evidence]) -> str | None:
     """One line on figures resting on fewer than `SMALL_SAMPLE` rows, where no line on why they differ says it."""
     small = [(SOURCE_NOUN[e.kind], n) for e in evidence if e.kind in SOURCE_NOUN
+             and isinstance(e.metadata.get("median"), int | float)  # a figure was given (withheld ones say so)
              and isinstance(n := e.metadata.get("n"), int) and not isinstance(n, bool) and 0 < n < SMALL_SAMPLE]
     if not small:
         return None

@@ -110,6 +110,9 @@ def test_the_line_on_why_figures_differ_reads_only_the_figures_the_answer_cites(
     small = [ev("salary_data", 57_000, 26)]
     [note] = Nodes._why_they_differ(SimpleNamespace(citations=shown.citations[:1]), small)  # type: ignore[arg-type]
     assert note == "Small sample: the survey figure on 26 responses; treat it as rough."
+    withheld = Evidence(id="w", text="x", source="s", title="t", kind="salary_data", metadata={"n": 8})
+    assert Nodes._why_they_differ(SimpleNamespace(citations=[SimpleNamespace(evidence_id="w")]),  # type: ignore[arg-type]
+                                  [withheld]) == []  # no figure shown: its row count needs no warning
 
 
 def test_a_follow_up_does_not_repeat_the_previous_answer(advisor: Advisor) -> None:
