@@ -202,3 +202,17 @@ def write_json(name: str, data: dict[str, Any]) -> Path:
     path = OUT / name
     path.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
     return path
+
+
+def time_each(fn: Any, queries: list[str], rounds: int) -> list[float]:
+    """Milliseconds per call of `fn(q)` over `rounds` passes of `queries`, after one warm-up pass (query vectors
+    cached, BM25 built, Chroma segments loaded), so the first call's loading isn't timed."""
+    for q in queries:
+        fn(q)
+    out = []
+    for _ in range(rounds):
+        for q in queries:
+            t0 = time.perf_counter()
+            fn(q)
+            out.append((time.perf_counter() - t0) * 1000)
+    return out

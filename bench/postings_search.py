@@ -37,7 +37,7 @@ from advisor.data.store import open_store
 from advisor.embeddings import Embedder
 from advisor.index import CHROMA_MAX_BATCH, POSTINGS, Index
 from advisor.retrieval import RetrievalConfig, Retriever, spell_out
-from bench._common import BENCH_DATA, summary, write_json
+from bench._common import BENCH_DATA, summary, time_each, write_json
 from bench.ingest import FULL
 from bench.retrieval import _perturb  # the passage copies' perturbation, for posting copies
 
@@ -67,15 +67,7 @@ QUERIES = [
 
 
 def _time(fn: Callable[[str], Any], rounds: int) -> list[float]:
-    for q in QUERIES:  # warm-up: query vectors cached, Chroma segments loaded
-        fn(q)
-    out = []
-    for _ in range(rounds):
-        for q in QUERIES:
-            t0 = time.perf_counter()
-            fn(q)
-            out.append((time.perf_counter() - t0) * 1000)
-    return out
+    return time_each(fn, QUERIES, rounds)
 
 
 def build_scaled(scale: int, real_settings: Settings) -> Settings:

@@ -36,7 +36,7 @@ from advisor.config import Settings
 from advisor.embeddings import Embedder, text_key
 from advisor.index import CHROMA_MAX_BATCH, PASSAGES, POSTINGS, Index
 from advisor.retrieval import RetrievalConfig, Retriever
-from bench._common import BENCH_DATA, summary, write_json
+from bench._common import BENCH_DATA, summary, time_each, write_json
 from bench.ingest import FULL
 
 QUERIES = [
@@ -64,15 +64,7 @@ QUERIES = [
 
 
 def _time(fn: Callable[[str], Any], rounds: int) -> list[float]:
-    for q in QUERIES:  # warm-up: BM25 built, query vectors cached, Chroma segments loaded
-        fn(q)
-    out = []
-    for _ in range(rounds):
-        for q in QUERIES:
-            t0 = time.perf_counter()
-            fn(q)
-            out.append((time.perf_counter() - t0) * 1000)
-    return out
+    return time_each(fn, QUERIES, rounds)
 
 
 def _perturb(text: str, k: int, rng: random.Random) -> str:
