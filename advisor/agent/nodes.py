@@ -533,6 +533,8 @@ def _slot_swaps(previous: str, followup: str) -> list[tuple[str, str]]:
     if new.countries:
         with_the = re.search(rf"\bthe\s+{re.escape(new.country_phrases[0])}\b", followup, re.I)
         value = f"the {new.countries[0]}" if with_the else new.countries[0]
+        if new.cities:  # "which of those are in Munich?": the city, which stands for its country too
+            value = new.cities[0]
         if old.country_phrases:
             phrase = old.country_phrases[0]
             had_the = re.search(rf"\bthe\s+{re.escape(phrase)}\b", previous, re.I)

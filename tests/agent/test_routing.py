@@ -127,6 +127,7 @@ def test_slots_for_comparisons_within_one_role():
         ("What does an ML engineer earn in the US?", "and senior ones?",
          "What does an senior ML engineer earn in the US?"),
         ("What do AI engineers earn?", "and in Germany?", "What do AI engineers earn in Germany?"),
+        ("show me data engineer jobs in Germany", "and in Munich?", "show me data engineer jobs in Munich"),
     ],
 )
 def test_followups_are_rewritten_from_the_previous_question(previous, followup, expected):
