@@ -200,6 +200,7 @@ class Nodes:
                     "notices": notices + chosen.notices,
                     "timings": {**state.get("timings", {}), "gather_s": round(time.perf_counter() - t0, 4)},
                 }
+        said_before = len(notices)
         outcome = self._run_tools(reading, notices)
         tool_evidence, lead, charts = outcome.evidence, outcome.lead, outcome.charts
         evidence = self._passages(reading, tool_evidence)
@@ -216,6 +217,7 @@ class Nodes:
             "lead_ids": lead,
             "charts": charts,
             "notices": notices,
+            "tool_notices": notices[said_before:],
             "timings": {**state.get("timings", {}), "gather_s": round(time.perf_counter() - t0, 4)},
         }
 
@@ -227,8 +229,10 @@ class Nodes:
         notices = list(state.get("notices", []))
         reading = Interpretation.from_state(state.get("interpretation"), question)
         declined = self._decline_reason(state, reading, evidence)
-        if declined is not None:
-            return {"answer": declined, "refused": True, "citations": [], "charts": []}
+        if declined is not None:  # the tools' notes are about figures the reply doesn't show
+            moot = set(state.get("tool_notices", []))
+            return {"answer": declined, "refused": True, "citations": [], "charts": [],
+                    "notices": [n for n in notices if n not in moot]}
         grounded, backend, removed = self._try_llm(state, config, question, evidence, notices)
         if grounded is None:
             grounded = self._offline_answer(state, reading, evidence)

@@ -26,6 +26,7 @@ class AgentState(TypedDict, total=False):
     interpretation: dict[str, Any]  # interpret.Interpretation as a dict: the turn's one reading of the question
     verdict: str  # input guard verdict
     notices: list[str]
+    tool_notices: list[str]  # the notices the data tools added (about figures: moot when the answer declines)
     evidence: list[dict[str, Any]]  # Evidence as dicts, in citation-candidate order
     retrieved_ids: list[str]  # the hybrid retriever's ranking (passages only): what retrieval metrics score
     tool_ids: list[str]  # ids of evidence computed by the data tools for this question
@@ -67,6 +68,7 @@ def turn_input(question: str) -> dict[str, Any]:
         "interpretation": {},
         "verdict": "",
         "notices": [],
+        "tool_notices": [],
         "evidence": [],
         "retrieved_ids": [],
         "tool_ids": [],

@@ -95,3 +95,9 @@ def test_a_name_inside_a_sentence_no_source_mentions_is_declined_and_the_askers_
     assert missing_entities(asked_about_spain, ev, extract(asked_about_spain)) == "Spain"
     mine = "I'm a web developer in Madrid, how do I start building LLM apps?"
     assert missing_entities(mine, ev, extract(mine)) == ""
+
+
+def test_a_declined_question_carries_no_notes_about_figures_it_does_not_show(advisor: Advisor) -> None:
+    answer = advisor.ask("What does Hellofresh pay data engineers in Berlin?")
+    assert answer.refused and "Hellofresh" in answer.text, answer.text
+    assert not any("BLS" in n or "cities" in n or "figures" in n for n in answer.notices), answer.notices
