@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, computed_field
 
-HOURS_PER_YEAR = 2080  # how the store turns an hourly rate into a yearly figure (advisor.data.store)
+from advisor.corpus.postings import HOURS_PER_YEAR
 
 POSTINGS_YEAR = 2023
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -1,6 +1,6 @@
 """The answer to a comparison: which side pays more, and by how much, from one source every side has.
 
-"Entry level vs senior data scientist pay, how big is the jump?" asks for a difference. Listing each side's
+A question that sets two roles, places, levels or years side by side asks for a difference. Listing each side's
 figures (one line per source) leaves the subtraction to the reader, and the figures of different sources
 are not comparable with each other (a survey's total pay against a posting's base pay). So the comparison is
 made inside one source: the one the question names, else the first of survey, postings and BLS that has a

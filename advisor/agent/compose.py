@@ -137,8 +137,8 @@ def _adds_to_the_figures(c: Candidate, role: str | None, unserved: dict[str, flo
     """After the data tools' figures, a passage sentence adds to them only with a figure of its own that is
     about the role asked (named in the sentence itself) or about a part of the question the figures left out:
     one rare question word, or two, that the figures don't contain (`unserved`: stem → idf). "Seattle has 1,472
-    AI jobs" under a data scientist's pay is a figure about something else; "Seattle tracks 8 to 10 percent
-    behind the Bay Area" under "Seattle vs the Bay Area" is the answer the salary figures couldn't give."""
+    AI jobs" under a data scientist's pay is a figure about something else; a passage comparing two cities the
+    question names is the answer the countries' salary figures couldn't give."""
     if not figures(c.text):
         return False
     if role is not None and role in roles_named(c.text):

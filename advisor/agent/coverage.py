@@ -74,10 +74,9 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
         return f"{max(years)} (the newest source is from {LATEST_SOURCE_YEAR}; none forecasts that far)"
     cities = {c.lower() for c in slots.cities}
     loose = text.replace("-", " ")  # "generative-AI" is named where the sources write "generative AI"
-    words = set(re.findall(r"[a-z0-9]+", text))
     for name in specific_names(question):
         if name.lower() in _PROPER_OK or name.lower() in text or name.lower() in cities \
-                or name.lower().replace("-", " ") in loose or _parts_named(name, words):
+                or name.lower().replace("-", " ") in loose or _parts_named(name, text):
             continue  # a city stands for its country, which is checked below
         if any(name.lower() in (c.lower(), p.lower()) for c, p in zip(slots.countries, slots.country_phrases,
                                                                       strict=True)):
@@ -97,11 +96,14 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     return ""
 
 
-def _parts_named(name: str, words: set[str]) -> bool:
+def _parts_named(name: str, text: str) -> bool:
     """A compound of words the evidence uses ("classic-ML" where it says "classic" and "ML") is covered; a code
     whose parts are letters or digits alone ("H-1B") is not."""
     parts = [p for p in re.split(r"[-/]", name.lower()) if p]
-    return len(parts) >= 2 and all(len(p) >= 2 and p in words for p in parts) and max(map(len, parts)) >= 4
+    if len(parts) < 2 or min(map(len, parts)) < 2 or max(map(len, parts)) < 4:
+        return False
+    words = set(re.findall(r"[a-z0-9]+", text))
+    return all(p in words for p in parts)
 
 
 def _figure_sentences(evidence: list[Evidence]) -> list[str]:

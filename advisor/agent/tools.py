@@ -201,13 +201,15 @@ SMALL_SAMPLE = 30  # below this many rows a median is rough
 
 def small_sample_note(evidence: list[Evidence]) -> str | None:
     """One line on figures resting on fewer than `SMALL_SAMPLE` rows, where no line on why they differ says it."""
-    small = [(SOURCE_NOUN[e.kind], n) for e in evidence if e.kind in SOURCE_NOUN
+    from advisor.sources import DATASETS_BY_KIND, SourceKind
+
+    small = [(e.kind, n) for e in evidence if e.kind in SOURCE_NOUN
              and isinstance(e.metadata.get("median"), int | float)  # a figure was given (withheld ones say so)
              and isinstance(n := e.metadata.get("n"), int) and not isinstance(n, bool) and 0 < n < SMALL_SAMPLE]
     if not small:
         return None
-    rows = {"survey": "responses", "postings": "postings"}
-    said = " and ".join(f"the {noun} figure on {n} {rows.get(noun, 'rows')}" for noun, n in small)
+    said = " and ".join(f"the {SOURCE_NOUN[kind]} figure on {n} {DATASETS_BY_KIND[SourceKind(kind)].rows or 'rows'}"
+                        for kind, n in small)
     return f"Small sample: {said}; treat {'it' if len(small) == 1 else 'them'} as rough."
 
 
@@ -255,6 +257,13 @@ class ToolOutcome:
     lead: list[str] = field(default_factory=list)  # ids of the headline statistics the answer opens with
     charts: list[dict[str, Any]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+
+
+def _only_salary_routed(reading: Interpretation) -> bool:
+    """Whether the route table runs no data tool but the salary lookup for this reading."""
+    from advisor.agent.routes import Tool, tools_for
+
+    return tools_for(reading) == [Tool.SALARY]
 
 
 def _lead_with_comparison(out: ToolOutcome, per_side: list[list[Evidence]], reading: Interpretation) -> None:
@@ -313,7 +322,7 @@ class Toolbox:
             if role == question and not result.ok and result.filters is None:
                 # no role in the question: say so (unless another data tool answers it), instead of quoting the
                 # whole question back as an unknown role
-                if not any(reading.has(a) for a in (Ask.SKILLS, Ask.SKILL_PAY, Ask.CONDITIONS, Ask.RANKING)):
+                if _only_salary_routed(reading):
                     out.notices.append("Salary figures need a role (e.g. 'data engineer', 'ML engineer'); the "
                                        "question names none the salary data knows.")
                 break
