@@ -477,6 +477,12 @@ class ChatHandlers:
         yield (done, gr.update(interactive=True, placeholder=PLACEHOLDER))
 
     @staticmethod
+    def stopped() -> str:
+        """The note after Stop: the answer above is cut short, and how to get all of it."""
+        return notice_html("Stopped: the answer above is cut short. Press Retry under it for the whole answer.",
+                           "info")
+
+    @staticmethod
     def pick_example(evt: gr.SelectData) -> str:
         value = evt.value
         return str(value.get("text", "")) if isinstance(value, dict) else str(value)
@@ -563,8 +569,8 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
         inputs = [question, chatbot, thread]
         # The submit event is the streaming API too ("/chat"); gr.State stays hidden from API clients.
         queue: dict[str, Any] = {"concurrency_id": ADVISOR_QUEUE, "concurrency_limit": advisor.settings.ui_workers}
-        question.submit(h.respond, inputs, out.as_list(), api_name="chat", show_progress="minimal", **queue)
-        chatbot.example_select(h.pick_example, None, question, api_visibility="private").then(
+        asked = question.submit(h.respond, inputs, out.as_list(), api_name="chat", show_progress="minimal", **queue)
+        picked = chatbot.example_select(h.pick_example, None, question, api_visibility="private").then(
             h.respond,
             inputs,
             out.as_list(),
@@ -572,7 +578,7 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
             show_progress="minimal",
             **queue,
         )
-        chatbot.retry(
+        retried = chatbot.retry(
             h.retry,
             [chatbot, thread],
             out.as_list(),
@@ -580,6 +586,8 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
             show_progress="minimal",
             **queue,
         )
+        # Stop cancels the answer being written (whichever way it was asked); what was shown stays, marked as cut.
+        question.stop(h.stopped, None, status, cancels=[asked, picked, retried], **free)
         # The chatbot's own trash button must also forget the thread, or follow-ups would use the old context.
         chatbot.clear(h.reset, None, out.as_list(), **free)
         new_chat.click(h.reset, None, out.as_list(), **free)

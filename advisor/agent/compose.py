@@ -30,6 +30,16 @@ _QUANTITY = LEX.cue("quantity")
 _ACTION = LEX.cue("action")
 _PROMO = LEX.cue("promo")
 _DANGLING = LEX.cue("dangling_opener")
+_STAGES = [(re.compile(pattern, re.I), int(stage)) for pattern, stage in LEX.table("step_stage")]
+# a name inside a sentence (a language, tool, product, programme): a step that names what to learn is concrete
+_NAMED = re.compile(r"(?<=[a-z,;(] )[A-Z][A-Za-z0-9+#.-]*[A-Za-z0-9+#]")
+STEP_BONUS = 0.03  # in an advice answer, a step of a sequence over a remark about the field
+STEP_SLACK = 0.15  # a step with no action verb may join an advice answer this far below its best sentence
+GENERIC_WEIGHT = 1.0  # how much an advice sentence loses for answering the generic question better than the asked one
+_GENERIC_ADVICE = LEX.words("generic_advice")
+SIBLING_SLACK = 0.06  # a step's sibling in the same passage joins it this far below the answer's score floor
+MIN_STEPS = 2  # advice sentences that say where they sit in a sequence, at least this many: a numbered list
+STEP_WORDS = 1.5  # a step list may run to this multiple of the answer's word budget: a sequence cut short misleads
 TOOL_KINDS = ("salary_data", "posting_stats", "article_figure")
 MAX_TOOL_SENTENCES = 4
 PARAPHRASE = 0.86  # cosine above which two sentences say the same thing
@@ -68,6 +78,8 @@ class Composition:
     refused: bool
     best_score: float
     used: list[tuple[str, Evidence]]  # (sentence, evidence) pairs actually shown
+    lines: list[str] = field(default_factory=list)  # the text's lines, each one sentence with its [n]
+    numbered: list[int] = field(default_factory=list)  # each line's step number in a list of steps (0: none)
 
 
 _DURATION = LEX.cue("duration")
@@ -145,6 +157,44 @@ def _adds_to_the_figures(c: Candidate, role: str | None, unserved: dict[str, flo
         return True
     shared = [idf for w in content_words(c.text) if (idf := unserved.get(_stem(w))) is not None]
     return len(set(shared)) >= 2 or any(idf >= RARE_WORD_IDF for idf in shared)
+
+
+def stage(sentence: str) -> int | None:
+    """Where a sentence of advice sits in a learning or project sequence (lexicon `step_stage`), if it says."""
+    return next((value for pattern, value in _STAGES if pattern.search(sentence)), None)
+
+
+def is_step(sentence: str) -> bool:
+    """A concrete step of a sequence: it says where it sits (a stage) and names what to learn or build (a
+    language, tool or product, or a list of things). "Skills are acquired in a structured sequence that builds
+    from foundations" places itself but names nothing: a remark about steps, not a step."""
+    if stage(sentence) is None:
+        return False
+    names = {n for n in _NAMED.findall(sentence) if n.lower() not in _COMMON_CAPS}
+    return bool(names) or sentence.count(",") >= 2
+
+
+def _in_steps(chosen: list[Candidate]) -> tuple[list[Candidate], list[int]]:
+    """An advice answer's sentences with its steps in sequence order, and each line's step number (0: not a
+    step). The best sentence stays first unless it is a step itself; the sentences that say where they sit in a
+    sequence follow as numbered steps (foundations first; sentences of one passage in reading order, passages in
+    the order they were picked); the rest come after the list. Fewer than MIN_STEPS steps are no sequence."""
+    staged = [c for c in chosen if is_step(c.text)]
+    if len(staged) < MIN_STEPS:
+        return chosen, [0] * len(chosen)
+    head = [] if chosen[0] in staged else chosen[:1]
+    rank: dict[str, int] = {}
+    for k, c in enumerate(chosen):
+        rank.setdefault(c.evidence.id, k)
+    steps = sorted(staged, key=lambda c: (stage(c.text), rank[c.evidence.id], c.order))
+    others = [c for c in chosen[len(head):] if c not in staged]
+    return head + steps + others, [0] * len(head) + list(range(1, len(steps) + 1)) + [0] * len(others)
+
+
+def _says_what_to_do(sentence: str, score: float, best: float) -> bool:
+    """Advice answers say what to do: below the best sentence's score, a sentence needs an action verb or must be
+    a step of a sequence close enough to the best."""
+    return score >= best - 0.05 or bool(_ACTION.search(sentence)) or (is_step(sentence) and score >= best - STEP_SLACK)
 
 
 def _redundant(new: str, chosen: str, cosine: float) -> bool:
@@ -260,6 +310,8 @@ class Composer:
         lead_ids = {e.id for e in lead}
         cands = candidates([e for e in evidence if e.id not in lead_ids])
         scores = self._scored(question, cands, also)
+        if advice:
+            scores = self._for_advice(scores, cands)
         best = float(scores.max()) if len(scores) else 0.0
         chosen: list[Candidate] = [Candidate(_tool_sentence(e), e, 0) for e in lead]
         if not chosen and best < self.min_score:
@@ -269,17 +321,53 @@ class Composer:
         picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said,
                          figures_only=bool(chosen) and not advice, unserved=self._unserved(question, chosen))
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
+        self._pick(cands, scores, vecs, picked, (floor, best, limit), advice, role)
+        if advice and not picked.chosen:  # after the data tools' figures, the figures lead: no list of steps
+            self._add_siblings(cands, scores, vecs, picked, floor - SIBLING_SLACK)
+            sentences, numbered = _in_steps([cands[i] for i in picked.idx])
+            return self._render(sentences, best, numbered)
+        return self._render(picked.chosen + [cands[i] for i in picked.idx], best)
+
+    def _pick(self, cands: list[Candidate], scores: np.ndarray, vecs: np.ndarray, picked: _Picked,
+              bounds: tuple[float, float, int], advice: bool, role: str | None) -> None:
+        """Add the best-scoring candidates that fit to `picked`, down to the score floor or up to the sentence
+        limit (`bounds`: floor, best score, limit)."""
+        floor, best, limit = bounds
         for i in np.argsort(-scores):
             if len(picked.chosen) + len(picked.idx) >= limit or scores[i] < floor:
                 break
-            if advice and not _ACTION.search(cands[i].text) and scores[i] < best - 0.05:
-                continue  # advice answers say what to do
+            if advice and not _says_what_to_do(cands[i].text, float(scores[i]), best):
+                continue
             if self._fits(int(i), cands, vecs, picked, role):
                 picked.idx.append(int(i))
                 picked.words += word_count(cands[i].text)
-        return self._render(picked.chosen + [cands[i] for i in picked.idx], best)
 
-    def _fits(self, i: int, cands: list[Candidate], vecs: np.ndarray, picked: _Picked, role: str | None) -> bool:
+    def _for_advice(self, scores: np.ndarray, cands: list[Candidate]) -> np.ndarray:
+        """Advice scores: steps of a sequence up, and down by how much better a sentence answers the generic "how
+        do I become an AI engineer" than the question asked, so the same remarks about the field don't fill every
+        answer. Asked the generic question itself, the two scores are equal and only the steps gain."""
+        if not cands:
+            return scores
+        generic = np.max([self.score(q, cands) for q in _GENERIC_ADVICE], axis=0)
+        steps = np.asarray([STEP_BONUS if is_step(c.text) else 0.0 for c in cands])
+        return scores + steps - GENERIC_WEIGHT * np.clip(generic - scores, 0.0, None)
+
+    def _add_siblings(self, cands: list[Candidate], scores: np.ndarray, vecs: np.ndarray, picked: _Picked,
+                      floor: float) -> None:
+        """The other steps of a sequence a picked step belongs to: an article lists the beginner, intermediate
+        and advanced projects in one passage, and the question about one of them is about the sequence."""
+        passages = {cands[i].evidence.id for i in picked.idx if is_step(cands[i].text)}
+        for i in np.argsort(-scores):
+            c = cands[i]
+            if len(picked.idx) >= self.max_sentences + 2 or scores[i] < floor:
+                break
+            if c.evidence.id in passages and i not in picked.idx and is_step(c.text) \
+                    and self._fits(int(i), cands, vecs, picked, None, STEP_WORDS):
+                picked.idx.append(int(i))
+                picked.words += word_count(c.text)
+
+    def _fits(self, i: int, cands: list[Candidate], vecs: np.ndarray, picked: _Picked, role: str | None,
+              budget: float = 1.0) -> bool:
         """Whether candidate `i` may join what is picked: it can stand alone, says something new, is about the
         role asked, and fits the tool-sentence and word budgets."""
         c = cands[i]
@@ -299,10 +387,10 @@ class Composer:
         if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
             return False
         # over the length budget: a shorter sentence further down may still fit
-        return not (self.max_words and not first and picked.words + word_count(c.text) > self.max_words)
+        return not (self.max_words and not first and picked.words + word_count(c.text) > self.max_words * budget)
 
     @staticmethod
-    def _render(chosen: list[Candidate], best: float) -> Composition:
+    def _render(chosen: list[Candidate], best: float, numbered: list[int] | None = None) -> Composition:
         numbers: dict[str, int] = {}
         citations: list[Citation] = []
         lines: list[str] = []
@@ -320,4 +408,4 @@ class Composer:
             sent = c.text if c.text.endswith((".", "!", "?", ")", "%")) else c.text + "."
             lines.append(f"{sent} [{numbers[ev.id]}]")
             used.append((c.text, ev))
-        return Composition(" ".join(lines), citations, False, best, used)
+        return Composition(" ".join(lines), citations, False, best, used, lines, numbered or [0] * len(lines))

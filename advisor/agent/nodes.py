@@ -20,13 +20,14 @@ from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
 from advisor.agent import parts, premise, spelling
-from advisor.agent.compose import TOOL_KINDS, Composer, Composition
+from advisor.agent.compose import TOOL_KINDS, Composer
 from advisor.agent.coverage import uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
 from advisor.agent.interpret import Ask, Intent, Interpretation
 from advisor.agent.interpreters import Interpreter, make_interpreter
+from advisor.agent.layout import Layout, Mark, line_marks
 from advisor.agent.lexicon import lexicon
 from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
 from advisor.agent.routes import tools_for
@@ -373,16 +374,14 @@ class Nodes:
         if comp.refused:
             return None
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
-        lines = re.split(r"(?<=\])\s+", comp.text)  # each composed line is one whole claim
+        lines = list(comp.lines)  # each composed line is one whole claim (a title may hold "[EA]" itself)
         lines[0] = premise.open_with(_premise_verdict(reading, lead, lines[0]), lines[0])
-        shown: list[str] = []
-        for line, item in zip(lines, _list_items(comp, len(lines)), strict=True):
+        layout = Layout()
+        for line, mark in zip(lines, line_marks(comp, len(lines), FIGURE_KINDS), strict=True):
             for k, sentence in enumerate(stream.feed(line + " ") + stream.finish()):
-                piece = _joint(shown, item and k == 0) + sentence
-                shown.append(piece)
-                _emit("delta", piece)
+                _emit("delta", layout.add(sentence, mark if k == 0 else Mark.SAME))
         result = stream.result()
-        result.text = "".join(shown).strip()
+        result.text = layout.text()
         return result
 
     def _source_words(self) -> Collection[str]:
@@ -492,25 +491,6 @@ class Nodes:
 
 
 FIGURE_KINDS = (*TOOL_KINDS, "bls")  # evidence whose sentence is one source's figure
-
-
-def _list_items(comp: Composition, n_lines: int) -> list[bool]:
-    """Which composed lines are items of a list of figures per source: each source's figure after the lead
-    figure, so a reader sees one line per source under the answer (a Markdown list)."""
-    kinds = [ev.kind for _, ev in comp.used]
-    if len(kinds) != n_lines or not kinds or kinds[0] not in FIGURE_KINDS:
-        return [False] * n_lines
-    return [i > 0 and kind in FIGURE_KINDS for i, kind in enumerate(kinds)]
-
-
-def _joint(shown: list[str], item: bool) -> str:
-    """What goes before the next sentence: a new list item, a paragraph break after a list, or a space."""
-    if not shown:
-        return ""
-    if item:
-        return "\n- "
-    in_list = next((p.startswith("\n- ") for p in reversed(shown) if p.startswith("\n")), False)
-    return "\n\n" if in_list else " "
 
 
 def _elliptical(question: str, reading: Interpretation) -> bool:

@@ -315,3 +315,39 @@ def test_a_postings_answer_shows_its_table_without_sideways_scrolling(browser: B
     assert "Data Analyst" in table.inner_text() and "2023" in table.inner_text()
     assert _overflow(page) <= 0, f"{_overflow(page)} px of sideways scrolling at 390 px with the postings table"
     ctx.close()
+
+
+def test_stop_ends_an_answer_mid_way_and_the_next_question_is_answered(
+    browser: Browser, ui_url: str, advisor: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stop pressed while an answer streams: the answer stops growing where it was, the page is ready again, and
+    the next question gets its whole answer with its sources."""
+    import ui.app as ui_app
+
+    whole = advisor.ask(SWITCH_Q).text
+    assert len(re.findall(r"\[\d+\]", whole)) >= 3, whole  # long enough to stop in the middle
+    monkeypatch.setattr(ui_app, "STREAM_PACING_S", 1.0)  # a second per sentence: time to press Stop
+    ctx, page = _page(browser, ui_url, DESKTOP)
+    bots = page.locator('#chatbot [data-testid="bot"]')
+    box = page.locator("#question textarea")
+    box.fill(SWITCH_Q)
+    box.press("Enter")
+    expect(bots).to_have_count(1, timeout=30_000)  # the first sentence is shown
+    stop = page.locator("#question .stop-button")
+    expect(stop).to_be_visible()
+    stop.click()
+    tracker = page.locator("#chatbot > [data-testid=status-tracker]")
+    expect(tracker).to_have_class(re.compile(r"\bhide\b"), timeout=10_000)
+    stopped = bots.last.inner_text()
+    page.wait_for_timeout(2_500)  # longer than two more sentences would take
+    assert bots.last.inner_text() == stopped, "the answer kept growing after Stop"
+    assert len(re.findall(r"\[\d+\]", stopped)) < len(re.findall(r"\[\d+\]", whole)), stopped
+    expect(stop).to_be_hidden()
+    expect(box).to_be_enabled()
+    expect(page.locator("#status")).to_contain_text("Stopped")  # the reader is told the answer is cut short
+    monkeypatch.setattr(ui_app, "STREAM_PACING_S", 0.0)
+    answer = _ask(page, AGENTS_Q)
+    assert re.search(r"\[\d+\]", answer.inner_text()), answer.inner_text()  # a whole, cited answer
+    expect(page.locator("#sources .adv-src").first).to_be_visible()
+    assert _user_messages(page) == [SWITCH_Q, AGENTS_Q]
+    ctx.close()

@@ -1,0 +1,109 @@
+"""How-to answers list their steps in order: foundations first, then what builds on them, then the advanced end.
+
+The stage of a sentence is read from the lexicon (`step_stage`), the order and the numbered Markdown list are
+built by the composer and `layout.Layout`; the integration tests ask the real advisor on the corpus slice.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from advisor import Advisor
+from advisor.agent.compose import Candidate, _in_steps, candidates, is_step, stage
+from advisor.agent.layout import Layout, Mark
+from advisor.types import Evidence
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Python, SQL and Git form the foundation layer.", 1),
+    ("Beginner-level projects might include chatbots.", 1),
+    ("Building on this foundation requires statistics and linear algebra.", 2),  # "foundation", but a 2nd step
+    ("Intermediate projects might involve computer vision systems.", 2),
+    ("Advanced projects demonstrate production readiness.", 3),
+    ("The market for AI engineers grew quickly.", None),
+])
+def test_a_sentence_says_where_it_sits_in_a_sequence(sentence: str, expected: int | None) -> None:
+    assert stage(sentence) == expected
+
+
+def _cands(*texts: str) -> list[Candidate]:
+    ev = Evidence("p1", " ".join(texts), "004_x.txt", "t", "article")
+    return [Candidate(t, ev, k) for k, t in enumerate(texts)]
+
+
+def test_steps_follow_the_lead_in_sequence_order() -> None:
+    lead, adv, beg, mid, other = _cands(
+        "Projects that solve real problems impress hiring managers.",
+        "Advanced projects handle failures, include monitoring, and document their tradeoffs.",
+        "Beginner-level projects might include a chatbot over PDFs built with LangChain.",
+        "Intermediate projects might involve multi-step workflows in LangGraph.",
+        "Employers want evidence that candidates can debug and iterate.",
+    )
+    ordered, numbered = _in_steps([lead, adv, beg, mid, other])
+    assert [c.text for c in ordered] == [lead.text, beg.text, mid.text, adv.text, other.text]
+    assert numbered == [0, 1, 2, 3, 0]
+
+
+def test_a_step_names_what_to_learn_or_build() -> None:
+    assert is_step("Python, SQL, Git version control, and core libraries form the foundation layer.")
+    assert is_step("Start with Python.")
+    assert not is_step("Skills are acquired in a sequence that builds from foundations.")  # a remark about steps
+    assert not is_step("Python is popular.")  # names something, but no place in a sequence
+
+
+def test_a_single_step_is_no_sequence() -> None:
+    chosen = _cands("Learn Python first.", "Employers want evidence of shipped projects.")
+    assert _in_steps(chosen) == (chosen, [0, 0])
+
+
+def test_the_layout_numbers_steps_as_shown_and_breaks_the_paragraph_after_them() -> None:
+    layout = Layout()
+    layout.add("Lead. [1]", Mark.TEXT)
+    layout.add("First step. [2]", Mark.STEP)
+    layout.add("Its second sentence. [2]", Mark.SAME)
+    layout.add("Second step. [2]", Mark.STEP)  # a step the grounding check removed in between leaves no gap
+    layout.add("After the list. [3]", Mark.TEXT)
+    assert layout.text() == ("Lead. [1]\n1. First step. [2] Its second sentence. [2]\n2. Second step. [2]\n\n"
+                             "After the list. [3]")
+
+
+def test_a_title_holding_brackets_stays_one_line() -> None:
+    """A posting title like "[EA] AI Tech Lead" is part of its sentence, not the end of a cited claim."""
+    from advisor.agent.compose import Composer
+
+    ev = Evidence("r1", 'Posting: "[EA] AI Tech Lead" at Bosch Group (Vietnam).', "postings.csv", "t", "posting")
+    comp = Composer._render(candidates([ev]), 1.0)
+    assert comp.lines == ['Posting: "[EA] AI Tech Lead" at Bosch Group (Vietnam). [1]']
+
+
+def _numbered(text: str) -> list[str]:
+    return [line for line in text.split("\n") if re.match(r"\d+\. ", line)]
+
+
+def test_a_projects_question_gets_the_projects_in_order(advisor: Advisor) -> None:
+    answer = advisor.ask("Which projects should go in my portfolio so I get hired as an AI engineer?")
+    steps = _numbered(answer.text)
+    assert len(steps) >= 2, answer.text
+    assert [int(s.split(".")[0]) for s in steps] == list(range(1, len(steps) + 1))
+    stages = [stage(re.sub(r"^\d+\. |\s*\[\d+\]$", "", s)) for s in steps]
+    assert None not in stages and stages == sorted(stages), answer.text  # foundations before the advanced end
+    assert all(re.search(r"\[\d+\]$", s) for s in steps), answer.text  # every step is cited
+
+
+def test_the_generic_question_loses_nothing_to_the_generic_penalty(advisor: Advisor) -> None:
+    """A sentence is marked down only for answering the generic "how do I become an AI engineer" better than the
+    question asked; asked that very question, the scores only gain the steps' bonus."""
+    from advisor.agent.compose import _GENERIC_ADVICE, STEP_BONUS
+
+    composer = advisor._components().composer
+    ev = Evidence("p1", "Learners should start with Python, SQL and Git. The market for AI talent has diversified. "
+                  "Advanced projects include monitoring and evaluation.", "004_x.txt", "t", "article", score=0.5)
+    cands = candidates([ev])
+    raw = np.max([composer.score(q, cands) for q in _GENERIC_ADVICE], axis=0)  # as well as the generic question
+    bonus = np.asarray([STEP_BONUS if is_step(c.text) else 0.0 for c in cands])
+    assert np.allclose(composer._for_advice(raw, cands), raw + bonus)
+    specific = composer.score("How do I run Kubernetes in production?", cands)
+    assert (composer._for_advice(specific, cands) <= specific + bonus + 1e-9).all()
