@@ -30,6 +30,7 @@ _QUANTITY = LEX.cue("quantity")
 _ACTION = LEX.cue("action")
 _PROMO = LEX.cue("promo")
 _DANGLING = LEX.cue("dangling_opener")
+_POINTS_ELSEWHERE = LEX.cue("points_elsewhere")
 _STAGES = [(re.compile(pattern, re.I), int(stage)) for pattern, stage in LEX.table("step_stage")]
 # a name inside a sentence (a language, tool, product, programme): a step that names what to learn is concrete
 _NAMED = re.compile(r"(?<=[a-z,;(] )[A-Z][A-Za-z0-9+#.-]*[A-Za-z0-9+#]")
@@ -128,8 +129,9 @@ def candidates(evidence: list[Evidence]) -> list[Candidate]:
                 if k and (len(sentences[k - 1]) < 30 or is_heading_like(sentences[k - 1])):
                     # "LLM Operations Engineer. Manages the infrastructure ...": the term is the subject
                     sent = f"{sentences[k - 1].rstrip('.:')}: {sent}"
-                if len(sent) < 30 or is_heading_like(sent) or _PROMO.search(sent) or is_injected_instruction(sent):
-                    continue  # an instruction planted in a source is not advice: never quote it
+                if len(sent) < 30 or is_heading_like(sent) or _PROMO.search(sent) or is_injected_instruction(sent) \
+                        or _POINTS_ELSEWHERE.search(sent):
+                    continue  # an instruction planted in a source is not advice; a chart it points at isn't here
                 out.append(Candidate(sent, ev, order))
                 order += 1
     return out

@@ -21,6 +21,7 @@ from advisor.text import content_words, figures, split_sentences
 from advisor.types import Evidence
 
 LATEST_SOURCE_YEAR = 2026  # the newest article; nothing here forecasts beyond it
+EARLIEST_SOURCE_YEAR = 2020  # the salary survey's first year; the postings are 2023, BLS May 2023 and May 2024
 LEX = lexicon("en")
 _PROPER_OK = set(LEX.words("proper_ok"))
 
@@ -60,18 +61,24 @@ def _sentence_case(question: str) -> bool:
     return len(inner) >= 3 and sum(w[0].isupper() for w in inner) <= len(inner) / 2
 
 
-def missing_entities(question: str, evidence: list[Evidence], slots: Slots | None = None) -> str:
+def missing_entities(question: str, evidence: list[Evidence], slots: Slots | None = None,
+                     places_asked: bool = True) -> str:
     """Something the question names that no evidence mentions: answering anyway would mislead.
 
     A country, a future year, or a proper name ("Zurich", "H-1B", "Google"
     when no passage says it): the sources may be on the topic in general, but
     a general answer to a specific question reads as if it were specific.
+    `places_asked=False` (advice): a country is where the asker is, not what they ask about; the answer is
+    general advice and the note under it says nothing in it is specific to that place.
     """
     slots = slots or extract(question)
     text = " ".join(e.text + " " + e.title for e in evidence).lower()
     years = [int(y) for y in re.findall(r"\b(20[2-9]\d)\b", question)]
     if years and max(years) > LATEST_SOURCE_YEAR and not _PERSONAL_DEADLINE.search(question):
         return f"{max(years)} (the newest source is from {LATEST_SOURCE_YEAR}; none forecasts that far)"
+    before = _years_before_the_sources(without_background(question), text) if places_asked else ""
+    if before:
+        return before
     cities = {c.lower() for c in slots.cities}
     loose = text.replace("-", " ")  # "generative-AI" is named where the sources write "generative AI"
     for name in specific_names(question):
@@ -82,7 +89,7 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
                                                                       strict=True)):
             continue  # countries are checked below, with their aliases
         return name
-    asked = without_background(question).lower()
+    asked = without_background(question).lower() if places_asked else ""
     for country, phrase in zip(slots.countries, slots.country_phrases, strict=True):
         if phrase.lower() not in asked:
             continue  # the asker's own place ("I'm a web developer in Madrid, how do I start?") is not asked about
@@ -94,6 +101,17 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
         if not any(f" {a}" in f" {text}" for a in aliases):
             return country
     return ""
+
+
+def _years_before_the_sources(question: str, text: str) -> str:
+    """The years asked about, when every one is before the sources begin and no evidence mentions it ("what did
+    they earn in 2018 and 2019?"): answering with today's figures would answer something else."""
+    years = sorted({int(y) for y in re.findall(r"\b(19[5-9]\d|20[01]\d)\b", question)})
+    asked = [int(y) for y in re.findall(r"\b(20\d\d)\b", question) if int(y) >= EARLIEST_SOURCE_YEAR]
+    if not years or asked or any(str(y) in text for y in years):
+        return ""
+    return (f"{' or '.join(map(str, years))} (the salary survey begins in {EARLIEST_SOURCE_YEAR}, the postings "
+            "are from 2023 and the BLS tables from 2023 and 2024)")
 
 
 def _parts_named(name: str, text: str) -> bool:
@@ -212,14 +230,16 @@ def uncovered(
     check_topic: bool = False,
     near: Callable[[list[str]], float] | None = None,
     slots: Slots | None = None,
+    places_asked: bool = True,
 ) -> str:
     """What the question asks about that the evidence doesn't hold ("" when it seems covered).
 
-    `slots` is the turn's reading of the question (the graph passes it; read here when absent).
+    `slots` is the turn's reading of the question (the graph passes it; read here when absent). `places_asked`:
+    see `missing_entities`.
 
     `check_topic` is for factual, comparison and salary questions (the vocabulary then includes the words of the
     tool results, so a role only the salary data knows is covered): advice describes the person ("I'm a
     sysadmin"), and skill names are the postings' own vocabulary.
     """
-    return (missing_entities(question, evidence, slots) or missing_quantity(question, evidence)
+    return (missing_entities(question, evidence, slots, places_asked) or missing_quantity(question, evidence)
             or (missing_topic(question, vocabulary, near) if check_topic else ""))

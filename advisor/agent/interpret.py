@@ -91,6 +91,7 @@ class Interpretation(BaseModel):
     tools_unlisted: list[str] = Field(default_factory=list, description="tools named (some not in skill lists)")
     unknown_role: str = Field(default="", description="words naming a role the vocabulary doesn't know")
     source_first: Source | None = None  # "according to the BLS", "in job postings": that source's figure leads
+    pay_hourly: bool = False  # pay per hour asked: hourly rates lead (the postings', unless a source is named)
     lowest_first: bool = False  # a ranking from the bottom
     top: int | None = None  # "top 5"
     background_query: str | None = Field(default=None, description="passages for the asker's background")
@@ -201,9 +202,11 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     intent = Intent(cues.classify(question))
     slots = extract(question)
     asks = _asks(question, intent, slots)
+    hourly = bool(LEX.cue("hourly_pay").search(question))
     reading = Interpretation(question=question, intent=intent, asks=asks, slots=slots,
                              tools_unlisted=cues.named_tools(question), unknown_role=_role_phrase(question),
-                             source_first=_source_named(question),
+                             source_first=_source_named(question) or (Source.POSTINGS if hourly else None),
+                             pay_hourly=hourly,
                              lowest_first=bool(LEX.cue("lowest").search(question)),
                              background_query=next((q for pattern, q in BACKGROUND_QUERIES
                                                     if re.search(pattern, question, re.I)), None))
@@ -256,6 +259,9 @@ def _read_claims(reading: Interpretation) -> None:
 def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collection[str]]) -> None:
     """The postings' skills the question names: compared, a pay premium asked, or the asker's own for a gap."""
     question, asks, role = reading.question, reading.asks, reading.slots.role
+    if _claims_a_skill_share(reading) and Ask.SKILLS not in asks:
+        # "Python is in only a third of data job posts, right?": the share claimed is checked against the skill's
+        asks = reading.asks = [Ask.SKILLS, *asks]
     if Ask.PAY in asks or Ask.SKILLS in asks or Ask.FIND_POSTINGS in asks:
         vocabulary = skill_vocabulary()
         reading.skills_named = skills_in(question, vocabulary)
@@ -268,6 +274,13 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
         reading.skills_had = _skills_had(question, skill_vocabulary())
         if reading.skills_had:  # what to learn, given what I know: the gap leads; advice passages may follow
             reading.asks = [Ask.SKILLS_GAP] + [a for a in reading.asks if a in (Ask.HOW_TO, Ask.DURATION)]
+
+
+def _claims_a_skill_share(reading: Interpretation) -> bool:
+    """The question asserts a share of postings (in figures or words) and names postings: a claim about how
+    often a skill is asked for, if it names a skill (checked by the caller's skills reading)."""
+    return bool(reading.claimed_shares or reading.claimed_share_ranges) and bool(
+        LEX.cue("postings").search(reading.question))
 
 
 def _skills_had(question: str, vocabulary: Collection[str]) -> list[str]:

@@ -118,12 +118,22 @@ def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: 
     """The verdict on what the question asserts: a pay figure (against the headline figures), else a share in
     figures ("90%") or in words ("most"), against the answer's first line."""
     verdict = premise.check(reading.claimed_pay, lead, reading.claim_attributed)
+    # every headline line must agree: "Python is in a third of data job posts" is true of analysts' postings
+    # (30%) and false of data scientists' (72%), so a yes or no from the first line alone would mislead
+    lines = [first_line, *(e.text for e in lead[1:])]
     if verdict is premise.Verdict.UNCLEAR and reading.claimed_shares:
-        verdict = premise.check_share(reading.claimed_shares, first_line, reading.question, reading.claim_attributed)
+        verdict = _agreed([premise.check_share(reading.claimed_shares, line, reading.question,
+                                               reading.claim_attributed) for line in lines])
     if verdict is premise.Verdict.UNCLEAR and reading.claimed_share_ranges:
-        verdict = premise.check_share_range(reading.claimed_share_ranges, first_line, reading.question,
-                                            reading.claim_attributed)
+        verdict = _agreed([premise.check_share_range(reading.claimed_share_ranges, line, reading.question,
+                                                     reading.claim_attributed) for line in lines])
     return verdict
+
+
+def _agreed(verdicts: list[premise.Verdict]) -> premise.Verdict:
+    """One verdict when every line that can be judged gives the same one, else unclear."""
+    judged = {v for v in verdicts if v is not premise.Verdict.UNCLEAR}
+    return judged.pop() if len(judged) == 1 else premise.Verdict.UNCLEAR
 
 
 @dataclass
@@ -319,7 +329,8 @@ class Nodes:
         asked = reading.slots
         missing = uncovered(question, evidence, vocabulary, slots=asked,
                             check_topic=state["intent"] in ("factual", "comparison", "salary"),
-                            near=lambda phrases: self._nearest(phrases, evidence))
+                            near=lambda phrases: self._nearest(phrases, evidence),
+                            places_asked=not reading.has(Ask.HOW_TO))
         if not missing and reading.has(Ask.PAY) and not tool_evidence and asked.role and asked.countries:
             # no source has pay for that role there (the tools, article figures included, found none): passages
             # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"

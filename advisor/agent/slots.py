@@ -191,7 +191,9 @@ def _read_years(q: str, slots: Slots) -> None:
     """Years of experience, and the calendar years named ("from 2022 to 2024": each year looked up)."""
     if m := LEX.cue("years_experience").search(q):
         slots.years_experience = int(m.group(1))
-    named_years = list(dict.fromkeys(int(y) for y in LEX.cue("year").findall(q)))
+    # the asker's own past ("since 2015 I have worked as a tester") dates the person, not the figures asked for
+    asked = LEX.cue("year").findall(LEX.cue("about_me").sub(" ", q)) or LEX.cue("year").findall(q)
+    named_years = list(dict.fromkeys(int(y) for y in asked))
     if named_years:
         slots.year = named_years[0]
         if len(named_years) >= 2 and (_CONTRAST.search(q) or LEX.cue("year_change").search(q)):

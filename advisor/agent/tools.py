@@ -313,7 +313,7 @@ class Toolbox:
         per_side: list[list[Evidence]] = []  # every side's figures, shared ones too: what a comparison reads
         for role, country, level, remote, year in sides:
             try:
-                query = SalaryQuery(role=role, country=country, experience=level,
+                query = SalaryQuery(role=role, country=country, experience=level, hourly=reading.pay_hourly,
                                     years_experience=slots.years_experience, year=year, remote=remote)
             except ValueError as exc:  # pydantic: a filter the schema rejects
                 out.notices.append(f"Salary lookup: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}")
@@ -332,6 +332,8 @@ class Toolbox:
                 continue
             per_side.append(result.evidence())
             self._one_side(out, reading, result, (role, country, level, remote, year), seen, len(sides))
+            if len(sides) == 1:
+                self._few_postings(out, reading, result)
         _lead_with_comparison(out, per_side, reading)
         if slots.cities and out.evidence:
             out.notices.append(_city_notice(slots))
@@ -349,6 +351,16 @@ class Toolbox:
         if rows := result.chart_rows():
             label = result.filters.role.label if result.filters else side[0]
             out.charts.append(_salary_chart(label, side, rows))
+
+    def _few_postings(self, out: ToolOutcome, reading: Interpretation, result: Any) -> None:
+        """Too few postings for a median (figures are withheld below the minimum) are still postings a person can
+        read: "any ML engineer postings in Brazil? which companies, what pay?" gets the three that exist."""
+        few = next((s.n for s in result.sources if s.source == "postings" and s.status == "too_few" and s.n), 0)
+        if not few:
+            return
+        found = self.search_postings(reading, limit=few)
+        shown = [posting_evidence(h) for h in found.hits if posting_evidence(h).id not in {e.id for e in out.evidence}]
+        out.evidence += shown
 
     def read_posting_request(self, request: PostingRequest) -> tuple[Interpretation, list[str]]:
         """A posting search from the library, the CLI or the model, read once (`search_reading`) with this

@@ -132,6 +132,9 @@ class SalaryQuery(BaseModel):
         default=None, description="Survey work_year / posting year / BLS reference year."
     )
     remote: bool | None = Field(default=None, description="True = fully remote only, False = on-site only.")
+    hourly: bool = Field(
+        default=False, description="Hourly pay: the postings that posted an hourly rate, and BLS's mean hourly wage."
+    )
     currency: str = Field(
         default="USD", description="USD, or a survey currency such as EUR/GBP (survey rows only)."
     )
@@ -155,6 +158,7 @@ class ResolvedFilters(BaseModel):
     year: int | None = None
     currency: str = "USD"
     dedupe: bool = False
+    hourly: bool = False  # pay per hour asked: hourly postings' own rates, BLS's hourly mean
 
 
 def _pick(name: str, given: Any, parsed: Any) -> Any:
@@ -728,6 +732,8 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
             message=f"The postings have no class or title pattern for {f.role.label}.",
         )
     cond, flt, human, notes = pf
+    if f.hourly:
+        return _postings_hourly(store, f, min_n, base, (cond, flt, human, notes))
     row = store.fetchone(
         "SELECT count(*), quantile_cont(salary_yearly, [0.25, 0.5, 0.75]), min(posted_year), "
         "max(posted_year), "
@@ -768,6 +774,39 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         f"Job postings from {stats.year_text} for {subject} advertised a median salary of "
         f"{fmt_money(stats.median)} a year (middle half {fmt_money(stats.p25)} to {fmt_money(stats.p75)}; "
         f"{fmt_n(n)} postings{hourly_text})."
+    )
+    return stats
+
+
+def _postings_hourly(store: Store, f: ResolvedFilters, min_n: int, base: dict[str, Any],
+                     pf: tuple[str, str, str, list[str]]) -> SourceStats:
+    """Pay per hour: only the postings that posted an hourly rate, in their own dollars an hour (a yearly
+    salary divided by 2,080 would be a rate nobody posted)."""
+    cond, flt, human, notes = pf
+    cond, flt = f"{cond} AND salary_rate = 'hour'", f"{flt}, salary_rate='hour'"
+    row = store.fetchone(
+        "SELECT count(*), quantile_cont(salary_hour_avg, [0.25, 0.5, 0.75]), min(posted_year), max(posted_year) "
+        f"FROM postings WHERE {cond}"
+    )
+    assert row is not None
+    n, q, ymin, ymax = int(row[0]), row[1], row[2], row[3]
+    stats = SourceStats(**base, filter=flt, status="ok", n=n, year_min=ymin, year_max=ymax,
+                        pay_basis="posted hourly rate", hourly_converted=n, notes=notes,
+                        evidence_id=evidence_id(store.postings_file, flt))
+    if n == 0:
+        stats.status, stats.message = "empty", "No postings with an hourly rate match."
+        return stats
+    if n < min_n:
+        stats.status = "too_few"
+        stats.message = (f"Only {fmt_n(n)} {_plural(n, 'posting gives', 'postings give')} an hourly rate; figures "
+                         f"are withheld below the minimum of {fmt_n(min_n)}.")
+        stats.text = f"In {POSTINGS_NAME}, {human}: {stats.message}"
+        return stats
+    stats.p25, stats.median, stats.p75 = (float(x) for x in q)
+    stats.text = (
+        f"Job postings from {stats.year_text} for {plain_subject(f)} that posted an hourly rate advertised a median "
+        f"of {fmt_money_cents(stats.median)} an hour (middle half {fmt_money_cents(stats.p25)} to "
+        f"{fmt_money_cents(stats.p75)}; {fmt_n(n)} postings)."
     )
     return stats
 
@@ -830,7 +869,7 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
     rows = store.fetchall(
         "SELECT occ_code, occ_title, reference_period, reference_year, tot_emp, a_pct25, a_median, a_pct75, "
         "a_pct10, a_pct90, "
-        f"topcoded FROM bls WHERE occ_code IN {sql_list(list(codes))} AND reference_year = ? "
+        f"topcoded, h_mean FROM bls WHERE occ_code IN {sql_list(list(codes))} AND reference_year = ? "
         "ORDER BY occ_code",
         [year],
     )
@@ -851,7 +890,7 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
             )
             continue
         # (the 10th and 90th percentiles stay in the table and the chart rows)
-        _, title, period, ref_year, emp, p25, med, p75, _p10, _p90, topcoded = r
+        _, title, period, ref_year, emp, p25, med, p75, _p10, _p90, topcoded, h_mean = r
         notes = ["BLS: wage and salary workers only; excludes the self-employed, bonuses and stock."]
         if f.experience or f.remote is not None:
             notes.append(
@@ -889,6 +928,8 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
             f"{money(med, 'a_median')} (middle half {money(p25, 'a_pct25')} to {money(p75, 'a_pct75')}; "
             f"employees' wages without bonuses or stock)."
         )
+        if f.hourly and h_mean:  # BLS publishes a mean hourly wage, no hourly median
+            st.text = st.text[:-1] + f"; its mean hourly wage is {fmt_money_cents(h_mean)}."
         out.append(st)
     return out
 
@@ -941,6 +982,7 @@ def salary_lookup(query: SalaryQuery, store: Store) -> SalaryResult:
         )
     except NormalizationError as exc:
         return SalaryResult(query=query, ok=False, message=exc.message, suggestions=exc.suggestions)
+    f = f.model_copy(update={"hourly": query.hourly})
     if f.year is not None:
         msg = coverage_message(store, f.year)
         if msg:

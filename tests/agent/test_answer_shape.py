@@ -189,3 +189,14 @@ def test_a_false_share_in_words_is_corrected_first(advisor: Advisor) -> None:
     answer = advisor.ask("most data jobs are remote these days, right?")
     assert answer.text.startswith("No, "), answer.text
     assert "remote" in answer.text.split("[1]")[0]
+
+
+def test_a_share_claim_gets_a_verdict_only_when_every_headline_agrees() -> None:
+    """"Python is in a third of data job posts" is true of one role's postings and false of another's: no yes
+    or no from the first line alone."""
+    from advisor.agent.nodes import _agreed
+
+    V = premise.Verdict
+    assert _agreed([V.CONFIRMED, V.CONTRADICTED]) is V.UNCLEAR
+    assert _agreed([V.CONTRADICTED, V.UNCLEAR, V.CONTRADICTED]) is V.CONTRADICTED
+    assert _agreed([V.UNCLEAR]) is V.UNCLEAR

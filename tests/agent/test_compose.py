@@ -67,3 +67,13 @@ def test_a_pay_answer_for_one_role_skips_figures_about_other_roles():
     assert not _about_other_roles(split, "AI engineer")
     ml = Candidate("ML engineers earn a median of $150,000.", ai, 1)
     assert not _about_other_roles(ml, "machine learning engineer")  # the sentence names the role itself
+
+
+def test_a_sentence_pointing_at_a_chart_the_answer_cannot_show_is_never_quoted():
+    from advisor.agent.compose import candidates
+    from advisor.types import Evidence
+
+    ev = Evidence("p1", "The chart above shows what AI Engineer means to a hiring manager in 2026. LLMs appear in "
+                  "55.5% of AI Engineer postings. Those two numbers tell the core story of the market today.",
+                  "003_x.txt", "t", "article")
+    assert [c.text for c in candidates([ev])] == ["LLMs appear in 55.5% of AI Engineer postings."]

@@ -140,3 +140,27 @@ def test_names_in_the_askers_own_background_are_not_required():
 
     assert specific_names("I'm a frontend dev (React, TypeScript). How do I pivot into AI engineering?") == []
     assert specific_names("I'm a backend dev. Does OpenAI hire juniors?") == ["OpenAI"]
+
+
+def test_years_before_the_sources_begin_are_declined_unless_the_evidence_has_them():
+    missing = missing_entities("What did ML engineers earn back in 2018 and 2019?", [ev("ML engineers earn well.")])
+    assert missing.startswith("2018 or 2019") and "2020" in missing
+    assert missing_entities("What did ML engineers earn in 2019?", [ev("In 2019, ML engineers earned $120,000.")]) == ""
+    # one year the sources cover is an answerable question; the asker's own past dates the asker, not the figures
+    assert missing_entities("Pay for ML engineers in 2018 vs 2024?", [ev("ML engineers earn well.")]) == ""
+    assert missing_entities("Since 2015 I have been a tester; what do ML engineers earn?", [ev("x")]) == ""
+
+
+def test_an_advice_question_is_not_declined_for_the_askers_own_country():
+    """Advice is general: where the asker lives is not what they ask about (the note under the answer says nothing
+    in it is specific to the place); a data question about a country no source has is still declined."""
+    passages = [ev("MLOps engineers build deployment pipelines with Docker and Kubernetes.")]
+    question = "sysadmin from poland here, lots of k8s. whats the path into MLOps?"
+    assert missing_entities(question, passages, places_asked=False) == ""
+    assert missing_entities("How many data jobs are there in Poland?", passages) == "Poland"
+
+
+def test_names_of_the_askers_background_in_an_unpunctuated_question_are_not_required():
+    from advisor.agent.coverage import specific_names
+
+    assert "PhD" not in specific_names("Im finishing my PhD in Munich. what does a data scientist make there?")

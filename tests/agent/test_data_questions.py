@@ -189,3 +189,21 @@ def test_two_years_are_looked_up_side_by_side(advisor, survey):
     assert f"from {y22} in 2022 to {y24} in 2024" in first, first  # how the median moved, in time order
     lead = " ".join(c.quote for c in answer.citations[1:3])
     assert y22 in lead and y24 in lead, lead
+
+
+def test_too_few_postings_for_a_median_are_shown_as_postings(advisor):
+    """A country with a handful of a role's postings: no median (below the minimum), but the postings
+    themselves, each in that country, so "which companies, what pay?" still gets an answer."""
+    store = advisor._components().toolbox.store
+    rows = store.fetchall(
+        "SELECT replace(job_title_short, 'Senior ', '') AS role, country, count(*) FROM postings "
+        "WHERE job_title_short IN ('Data Engineer', 'Senior Data Engineer', 'Data Scientist', "
+        "'Senior Data Scientist', 'Data Analyst', 'Senior Data Analyst') AND country IS NOT NULL "
+        "AND country NOT IN ('United States', 'Sudan') GROUP BY 1, 2 HAVING count(*) BETWEEN 2 AND 9 "
+        "ORDER BY 3 DESC, 1, 2 LIMIT 1")
+    assert rows, "the corpus slice has no country with 2-9 postings of a data role"
+    role, country, n = rows[0]
+    answer = advisor.ask(f"Any {role.lower()} postings in {country}? Which companies and what pay?")
+    postings = [c for c in answer.citations if c.kind == "posting"]
+    assert postings, answer.text
+    assert len(postings) <= n and all(country in c.quote for c in postings), [c.quote for c in postings]

@@ -86,3 +86,19 @@ def test_a_turn_reads_the_question_once(advisor, monkeypatch: pytest.MonkeyPatch
     assert not answer.refused
     assert len(readings) == 1
     assert set(callers) <= {"interpret", "classify"}, callers
+
+
+def test_pay_per_hour_is_read_and_the_postings_lead() -> None:
+    """Hourly rates are what postings give; a named source still leads when the question names one."""
+    reading = read("what hourly rate should i charge as a contract data analyst?")
+    assert reading.has(Ask.PAY) and reading.pay_hourly and reading.source_first is Source.POSTINGS
+    official = read("what do data scientists make according to the government? median and hourly please")
+    assert official.has(Ask.PAY) and official.pay_hourly and official.source_first is Source.OFFICIAL
+    assert not read("what do data scientists earn in Germany?").pay_hourly
+
+
+def test_a_claimed_share_of_a_skill_in_postings_is_checked_with_the_skills_tool() -> None:
+    reading = read("I read python is in only a third of data job posts, so should I skip it?")
+    assert reading.has(Ask.SKILLS) and "python" in reading.skills_named
+    assert reading.claimed_share_ranges == [(25.0, 40.0)]
+    assert not interpret._claims_a_skill_share(read("most people find python hard, right?"))  # not about postings

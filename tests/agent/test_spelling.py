@@ -23,3 +23,10 @@ def test_a_typo_in_the_role_still_gets_the_role_figures(advisor: Advisor) -> Non
     assert not answer.refused, answer.text
     assert answer.intent == "salary" and "Data Scientists in the United Kingdom" in answer.text
     assert any('"scientst" as "scientist"' in n for n in answer.notices), answer.notices
+
+
+def test_a_real_english_word_near_a_target_is_left_as_written() -> None:
+    """"hearing" is one letter from "earning", but a word of English (the embedding model's vocabulary)."""
+    text = "I keep hearing AI is huge in healthcare"
+    assert correct(text, set()) == (text, [])
+    assert correct("my expected sallary", set())[1] == [("sallary", "salary")]  # not a word: still read as one

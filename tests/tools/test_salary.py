@@ -351,3 +351,20 @@ def test_a_withheld_survey_figure_reads_as_a_sentence(store: Store) -> None:
     assert s.status == "too_few"
     assert s.text.startswith("In the aijobs.net salary survey, AI Engineers in Australia: Only ")
     assert "company_location=" not in s.text  # the filter stays in the evidence's locator, not in the prose
+
+
+def test_hourly_pay_is_the_posted_hourly_rates_and_the_bls_hourly_mean(store: Store, posts: pd.DataFrame,
+                                                                       bls_df: pd.DataFrame) -> None:
+    """Asked per hour: only the postings that posted an hourly rate, in dollars an hour (not yearly salaries
+    divided by 2,080), and BLS's mean hourly wage beside its yearly median."""
+    result = salary_lookup(SalaryQuery(role="data analyst", hourly=True), store)
+    s = _source(result, "postings")
+    sub = posts[posts.job_title_short.isin(["Data Analyst", "Senior Data Analyst"]) & (posts.salary_rate == "hour")]
+    assert s.status == "ok" and "salary_rate='hour'" in s.filter
+    _check_quantiles(s, sub["salary_hour_avg"])
+    assert "an hour" in s.text and "a year" not in s.text
+    bls = _source(result, "bls", "15-2051")
+    h_mean = float(bls_df[(bls_df.occ_code == "15-2051") & (bls_df.reference_period == "May 2024")].iloc[0].h_mean)
+    assert f"mean hourly wage is ${h_mean:,.2f}" in bls.text
+    yearly = _source(salary_lookup(SalaryQuery(role="data analyst"), store), "postings")
+    assert yearly.evidence_id != s.evidence_id and "an hour" not in yearly.text
