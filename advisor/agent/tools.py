@@ -297,13 +297,9 @@ class Toolbox:
         return self.retriever.search(query, k=k)
 
     def salary(self, reading: Interpretation) -> ToolOutcome:
-        """One lookup per thing compared, each source side by side.
-
-        A comparison names two roles ("data engineer or ML engineer?"), two countries ("Germany compared with the
-        UK"), two levels ("junior vs senior") or remote against on-site ("do remote jobs pay less?"): each side
-        gets its own lookup, so the answer puts the two medians next to each other instead of answering for one
-        side only.
-        """
+        """One lookup per thing compared (two roles, countries, levels or years, or remote against on-site), each
+        source side by side, so the answer puts the two medians next to each other instead of answering for one
+        side only."""
         from advisor.tools.salary import SalaryQuery, salary_lookup
 
         out = ToolOutcome()
