@@ -351,3 +351,14 @@ def test_stop_ends_an_answer_mid_way_and_the_next_question_is_answered(
     expect(page.locator("#sources .adv-src").first).to_be_visible()
     assert _user_messages(page) == [SWITCH_Q, AGENTS_Q]
     ctx.close()
+
+
+def test_how_to_steps_render_as_a_numbered_list(browser: Browser, ui_url: str) -> None:
+    """An advice answer's steps are a Markdown numbered list on the page, each step with its citation."""
+    ctx, page = _page(browser, ui_url, PHONE)
+    answer = _ask(page, "Which projects should go in my portfolio so I get hired as an AI engineer?")
+    steps = answer.locator("ol > li")
+    assert steps.count() >= 2, answer.inner_text()
+    assert all(re.search(r"\[\d+\]", t) for t in steps.all_inner_texts()), steps.all_inner_texts()
+    assert _overflow(page) <= 0
+    ctx.close()
