@@ -13,9 +13,9 @@ grounding check and the sources panel treat it as one more computed row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from advisor.tools.salary import fmt_money
+from advisor.tools.salary import fmt_money, fmt_money_cents
 from advisor.types import Evidence
 
 # the order sources are tried in when the question names none: the survey has levels and years, the postings
@@ -43,23 +43,23 @@ def _names(picked: Sequence[Evidence]) -> list[str] | None:
     return names if all(names) and len(set(names)) == len(names) else None
 
 
-def _sentence(kind: str, ranked: list[tuple[str, float]]) -> str:
+def _sentence(kind: str, ranked: list[tuple[str, float]], money: Callable[[float], str] = fmt_money) -> str:
     (top, high), (second, low) = ranked[0], ranked[1]
     where = IN_SOURCE[kind]
     if len(ranked) > 2:
-        rest = ", ".join(f"{name} ({fmt_money(m)})" for name, m in ranked[1:-1])
+        rest = ", ".join(f"{name} ({money(m)})" for name, m in ranked[1:-1])
         last, m_last = ranked[-1]
-        return (f"{where}, {top} have the highest median ({fmt_money(high)}), then {rest} and {last} "
-                f"({fmt_money(m_last)}).")
+        return (f"{where}, {top} have the highest median ({money(high)}), then {rest} and {last} "
+                f"({money(m_last)}).")
     gap = high - low
     if low <= 0 or gap / low < ABOUT_THE_SAME:
-        return (f"{where}, {top} and {second} earn about the same: a median of {fmt_money(high)} against "
-                f"{fmt_money(low)}.")
-    return (f"{where}, the median for {top} is {fmt_money(gap)} ({gap / low:.0%}) higher than for {second}: "
-            f"{fmt_money(high)} against {fmt_money(low)}.")
+        return (f"{where}, {top} and {second} earn about the same: a median of {money(high)} against "
+                f"{money(low)}.")
+    return (f"{where}, the median for {top} is {money(gap)} ({gap / low:.0%}) higher than for {second}: "
+            f"{money(high)} against {money(low)}.")
 
 
-def _over_time(kind: str, picked: Sequence[Evidence]) -> str | None:
+def _over_time(kind: str, picked: Sequence[Evidence], money: Callable[[float], str] = fmt_money) -> str | None:
     """Two years of one population: how its median moved, earlier year first; None unless only the years differ."""
     years = [str(e.metadata.get("year") or "") for e in picked]
     # a subject may carry its year ("Data Scientists (all countries) in 2022"): the population is the rest
@@ -71,8 +71,8 @@ def _over_time(kind: str, picked: Sequence[Evidence]) -> str | None:
     if m0 <= 0:
         return None
     change = "rose" if m1 > m0 else "fell"
-    return (f"{IN_SOURCE[kind]}, the median for {subjects.pop()} {change} from {fmt_money(m0)} in {y0} to "
-            f"{fmt_money(m1)} in {y1} ({'+' if m1 >= m0 else '-'}{fmt_money(abs(m1 - m0))}, "
+    return (f"{IN_SOURCE[kind]}, the median for {subjects.pop()} {change} from {money(m0)} in {y0} to "
+            f"{money(m1)} in {y1} ({'+' if m1 >= m0 else '-'}{money(abs(m1 - m0))}, "
             f"{abs(m1 - m0) / m0:.0%}).")
 
 
@@ -97,7 +97,8 @@ def comparison_evidence(sides: Sequence[Sequence[Evidence]], preferred: str | No
         if not picked or not names:
             continue
         ranked = sorted(zip(names, [_median(e) or 0.0 for e in picked], strict=True), key=lambda x: -x[1])
-        text = _over_time(kind, picked) or _sentence(kind, ranked)
+        money = fmt_money_cents if any(e.metadata.get("per_hour") for e in picked) else fmt_money  # $40.50 an hour
+        text = _over_time(kind, picked, money) or _sentence(kind, ranked, money)
         first = picked[0]
         return Evidence(
             id=f"compare:{'+'.join(e.id for e in picked)}", text=text, source=first.source,

@@ -131,6 +131,8 @@ def is_followup(question: str) -> bool:
         return True  # "and in the UK?", "what about data engineers?"
     if len(words) <= 10 and _ANAPHORA.search(_DUMMY_IT.sub(" ", question)):
         return True  # "Was it lower the year before?", "How long does that usually take?"
+    if LEX.cue("refers_back").search(question) and not extract(question).role:
+        return True  # "how many of those were remote? and do the remote ones pay more"
     question_word = LEX.cue("question_word").search(question)
     if len(words) > 4 or question_word:
         return False

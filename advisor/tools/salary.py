@@ -399,6 +399,7 @@ class SalaryResult(BaseModel):
                         "p75": s.p75,
                         "year": s.year_text,
                         "label": s.label,
+                        "per_hour": s.pay_basis == HOURLY_BASIS,  # the figures are dollars an hour
                     },
                 )
             )
@@ -778,6 +779,9 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     return stats
 
 
+HOURLY_BASIS = "posted hourly rate"
+
+
 def _postings_hourly(store: Store, f: ResolvedFilters, min_n: int, base: dict[str, Any],
                      pf: tuple[str, str, str, list[str]]) -> SourceStats:
     """Pay per hour: only the postings that posted an hourly rate, in their own dollars an hour (a yearly
@@ -791,7 +795,7 @@ def _postings_hourly(store: Store, f: ResolvedFilters, min_n: int, base: dict[st
     assert row is not None
     n, q, ymin, ymax = int(row[0]), row[1], row[2], row[3]
     stats = SourceStats(**base, filter=flt, status="ok", n=n, year_min=ymin, year_max=ymax,
-                        pay_basis="posted hourly rate", hourly_converted=n, notes=notes,
+                        pay_basis=HOURLY_BASIS, hourly_converted=n, notes=notes,
                         evidence_id=evidence_id(store.postings_file, flt))
     if n == 0:
         stats.status, stats.message = "empty", "No postings with an hourly rate match."

@@ -73,3 +73,12 @@ def test_two_years_of_one_population_read_as_a_change_in_time_order() -> None:
     assert verdict is not None
     assert verdict.text == ("In the aijobs.net salary survey, the median for Data Engineers rose from $120,000 in "
                             "2021 to $150,000 in 2024 (+$30,000, 25%).")
+
+
+def test_hourly_medians_are_compared_in_dollars_and_cents() -> None:
+    remote = [_fig("p1", "posting_stats", "Data Analysts (fully remote)", 40.5)]
+    onsite = [_fig("p2", "posting_stats", "Data Analysts (on-site)", 32.0)]
+    for side in (remote, onsite):
+        side[0].metadata["per_hour"] = True
+    verdict = comparison_evidence([remote, onsite])
+    assert verdict is not None and "is $8.50 (27%) higher" in verdict.text and "$40.50 against $32.00" in verdict.text

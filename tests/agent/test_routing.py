@@ -138,6 +138,12 @@ def test_followups_are_rewritten_from_the_previous_question(previous, followup, 
 def test_standalone_questions_are_not_followups():
     assert not is_followup("What skills do AI engineer postings ask for?")
     assert not is_followup("How do I move from sysadmin into AI engineering?")
+    assert not is_followup("How many of those data engineer postings that I keep seeing are remote, in your data?")
+
+
+def test_a_long_question_pointing_back_at_the_last_rows_is_a_followup():
+    """Words that point at the last answer's rows make a follow-up whatever its length, when it names no role."""
+    assert is_followup("how many of those were remote? and do the remote ones pay more than the others?")
 
 
 @pytest.mark.parametrize(
