@@ -60,6 +60,7 @@ class Ask(StrEnum):
     HOW_TO = "how_to"  # steps and advice
     FIND_POSTINGS = "find_postings"  # show the postings themselves ("show me remote Spark jobs")
     SKILLS_GAP = "skills_gap"  # "I know Python and SQL, what should I learn for X?": what the postings list and I lack
+    EMPLOYMENT = "employment"  # how many people work in the role, and the change (BLS employment counts)
 
 
 class Source(StrEnum):
@@ -165,6 +166,8 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.CONDITIONS)
     if LEX.cue("benefits").search(question):
         asks.append(Ask.BENEFITS)
+    if slots.role and LEX.cue("employment").search(question):
+        asks.append(Ask.EMPLOYMENT)
     if cues.asks_duration(question):
         asks.append(Ask.DURATION)
     if intent == Intent.ADVICE:

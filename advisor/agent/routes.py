@@ -24,6 +24,7 @@ class Tool(StrEnum):
     RANKING = "ranking"
     COMPANY = "company"
     SALARY = "salary"
+    EMPLOYMENT = "employment"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Route:
 ROUTES: tuple[Route, ...] = (
     Route(Ask.FIND_POSTINGS, Tool.POSTINGS, "show me postings: the postings themselves lead"),
     Route(Ask.SKILLS_GAP, Tool.SKILLS_GAP, "what to learn, given the skills I have: the skills I lack lead"),
+    Route(Ask.EMPLOYMENT, Tool.EMPLOYMENT, "how many people work in the role: BLS's headcount leads"),
     Route(Ask.CONDITIONS, Tool.CONDITIONS, "how many data jobs are remote: the count leads"),
     Route(Ask.SKILL_PAY, Tool.SKILLS, "what a skill adds to pay: the pay with and without it leads"),
     Route(Ask.RANKING, Tool.RANKING, "which roles pay the most: no role to look up, rank them all"),

@@ -558,6 +558,20 @@ class Toolbox:
             out.charts.append({"kind": "skill_shares", "title": title, "rows": rows})
         return out
 
+    def employment(self, reading: Interpretation) -> ToolOutcome:
+        """How many people the BLS counts in the role's occupations, each May, and the change: the headcount
+        leads (the pay figures, if asked too, follow)."""
+        from advisor.tools.employment import EmploymentQuery, employment_lookup
+
+        out = ToolOutcome()
+        result = employment_lookup(EmploymentQuery(role=reading.slots.role or ""), self.store)
+        if result.message:
+            out.notices.append(result.message)
+        out.evidence += result.evidence
+        out.lead += [e.id for e in result.evidence]
+        out.notices += result.notes
+        return out
+
     def conditions(self, reading: Interpretation) -> ToolOutcome:
         """Remote, degree, health-insurance and full-time shares of the postings, for the role or all data jobs."""
         from advisor.tools.conditions import PostingConditionsQuery, posting_conditions
