@@ -32,6 +32,7 @@ _HOW_MANY = LEX.cue("how_many")
 # A headcount about a named organisation ("How many AI engineers does OpenAI employ?") needs a figure said
 # about that organisation's staff: "OpenAI appears in 19.5% of postings" is about postings, not its staff.
 _HEADCOUNT = LEX.cue("headcount")
+_SHARE_ASKED = LEX.cue("share_asked")
 _TIME_UNITS = LEX.words("time_units")
 
 
@@ -141,9 +142,13 @@ def missing_quantity(question: str, evidence: list[Evidence]) -> str:
       sentence must name the organisation *and* its staff, so "OpenAI appears in 19.5% of postings" does not
       pass for a headcount.
     """
-    if looks_foreign(question) or not _HOW_MANY.search(question):
+    if looks_foreign(question):
         return ""
     sentences = _figure_sentences(evidence)
+    if share := _missing_share(question, sentences):
+        return share
+    if not _HOW_MANY.search(question):
+        return ""
     unit = _HOW_MANY_UNIT.search(question)
     # "How much per month does a data scientist earn?" asks for pay (the tools give it per year), not for a count
     # of months; and "how much would I earn at Microsoft" is a salary question, not a headcount.
@@ -158,8 +163,29 @@ def missing_quantity(question: str, evidence: list[Evidence]) -> str:
     if names and _HEADCOUNT.search(question) and not pay:
         about = [s for s in sentences if all(n.lower() in s for n in names)]
         if not any(_HEADCOUNT.search(s) for s in about):
-            return f"that figure for {' and '.join(names)}"
+            return f"that figure for {_named_as_asked(question, names)}"
     return ""
+
+
+def _missing_share(question: str, sentences: list[str]) -> str:
+    """A share asked of a named organisation ("what percentage of the University of Chicago bootcamp's graduates
+    get jobs?") that no figure sentence states of it."""
+    if not _SHARE_ASKED.search(question):
+        return ""
+    names = [n for n in specific_names(question) if n.lower() not in _PROPER_OK]
+    if not names or any("%" in s and all(n.lower() in s for n in names) for s in sentences):
+        return ""
+    return f"that share for {_named_as_asked(question, names)}"
+
+
+def _named_as_asked(question: str, names: list[str]) -> str:
+    """The names as the question writes them together ("University of Chicago"), else joined with "and"."""
+    spans = [(question.find(n), question.find(n) + len(n)) for n in names if n in question]
+    if len(spans) == len(names) and spans:
+        start, end = min(s for s, _ in spans), max(e for _, e in spans)
+        if len(question[start:end].split()) <= len(names) + 2:
+            return question[start:end]
+    return " and ".join(names)
 
 
 # Words a career question uses that say nothing about its topic: they need not appear in the sources.

@@ -158,7 +158,8 @@ def _read_places(text: _Text, slots: Slots) -> None:
     """Countries, and cities standing for theirs, in the question's order."""
     found = _countries_named(text)
     cities = sorted((m.start(), country, text.span(m)) for pattern, country in CITY_PATTERNS
-                    for m in re.finditer(pattern, text.q))
+                    for m in re.finditer(pattern, text.q)
+                    if not LEX.cue("institution_of").search(text.q[:m.start()]))  # not "University of Chicago"
     for start, country, phrase in cities:
         slots.cities.append(phrase)
         slots.city_countries.append(country)

@@ -164,3 +164,18 @@ def test_names_of_the_askers_background_in_an_unpunctuated_question_are_not_requ
     from advisor.agent.coverage import specific_names
 
     assert "PhD" not in specific_names("Im finishing my PhD in Munich. what does a data scientist make there?")
+
+
+def test_a_share_asked_of_a_named_organisation_needs_a_figure_said_of_it():
+    bootcamp = ev("University of Chicago's AI Engineering Bootcamp reports high employment rates among graduates.")
+    question = "what percentage of people from the University of Chicago AI bootcamp get jobs after?"
+    assert missing_quantity(question, [bootcamp]) == "that share for University of Chicago"
+    openai = ev("OpenAI appears in 19.5% of postings, Anthropic / Claude in 9.6%.")
+    assert missing_quantity("What percent of AI engineer postings mention OpenAI?", [openai]) == ""
+
+
+def test_a_university_named_for_its_city_is_not_a_place():
+    from advisor.agent.slots import extract
+
+    assert extract("what share of University of Chicago bootcamp grads get hired?").cities == []
+    assert extract("data engineer jobs in Chicago").cities == ["Chicago"]
