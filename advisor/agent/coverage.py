@@ -33,6 +33,7 @@ _HOW_MANY = LEX.cue("how_many")
 # about that organisation's staff: "OpenAI appears in 19.5% of postings" is about postings, not its staff.
 _HEADCOUNT = LEX.cue("headcount")
 _SHARE_ASKED = LEX.cue("share_asked")
+_A_SHARE = re.compile(r"\d\s*(%|percent\b|per cent\b)")  # "78%" or "78 percent"
 _TIME_UNITS = LEX.words("time_units")
 
 
@@ -173,7 +174,7 @@ def _missing_share(question: str, sentences: list[str]) -> str:
     if not _SHARE_ASKED.search(question):
         return ""
     names = [n for n in specific_names(question) if n.lower() not in _PROPER_OK]
-    if not names or any("%" in s and all(n.lower() in s for n in names) for s in sentences):
+    if not names or any(_A_SHARE.search(s) and all(n.lower() in s for n in names) for s in sentences):
         return ""
     return f"that share for {_named_as_asked(question, names)}"
 

@@ -179,3 +179,8 @@ def test_a_university_named_for_its_city_is_not_a_place():
 
     assert extract("what share of University of Chicago bootcamp grads get hired?").cities == []
     assert extract("data engineer jobs in Chicago").cities == ["Chicago"]
+
+
+def test_a_share_written_in_words_answers_a_share_asked():
+    stanford = ev("Stanford HAI reports 78 percent of organizations reporting AI use in 2024.")
+    assert missing_quantity("According to Stanford HAI, what share of organisations used AI in 2024?", [stanford]) == ""
