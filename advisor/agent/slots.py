@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from advisor.agent.lexicon import lexicon
-from advisor.data.normalize import ROLE_SPECS, resolve_role
+from advisor.data.normalize import COUNTRY_NAMES, ROLE_SPECS, resolve_role
 
 LEX = lexicon("en")
 
@@ -34,7 +34,17 @@ def _role_spec_rows(table: list[tuple[str, str]]) -> list[tuple[str, str]]:
 # (pattern, value) rows from the vocabulary file, in order, then the data tools' other roles: the first row
 # that matches names the role.
 ROLE_PATTERNS: list[tuple[str, str]] = LEX.table("roles") + _role_spec_rows(LEX.table("roles"))
-COUNTRY_PATTERNS: list[tuple[str, str]] = LEX.table("countries")
+def _country_name_rows(table: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Every country by its name: the data's countries (normalize.COUNTRY_NAMES) and those no data set has
+    (lexicon `countries_without_data`), after the lexicon's table with its aliases ("uk", "deutschland")."""
+    known = {value for _, value in table}
+    skip = set(LEX.words("ambiguous_country_names"))
+    names = {*COUNTRY_NAMES.values(), *LEX.words("countries_without_data")} - known
+    return [(rf"\b{re.escape(name.lower())}\b", name)
+            for name in sorted(names, key=len, reverse=True) if name.lower() not in skip]
+
+
+COUNTRY_PATTERNS: list[tuple[str, str]] = LEX.table("countries") + _country_name_rows(LEX.table("countries"))
 # Cities people name for a market: the data has countries only, so a city stands for its country (and the
 # answer says the figures are national).
 CITY_PATTERNS: list[tuple[str, str]] = LEX.table("cities")

@@ -589,7 +589,7 @@ def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         return stats
     if n == 0:
         stats.status = "empty"
-        stats.message = f"No survey rows match {flt}."
+        stats.message = f"No survey responses for {plain_subject(f)}."
         return stats
     if ymax == 2025:
         stats.notes.append("2025 survey rows run only to 19 January 2025.")
@@ -755,7 +755,7 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         evidence_id=evidence_id(file, flt),
     )
     if n == 0:
-        stats.status, stats.message = "empty", f"No postings match {flt}."
+        stats.status, stats.message = "empty", f"No postings for {human}."
         return stats
     if n < min_n:
         stats.status = "too_few"

@@ -184,3 +184,15 @@ def test_a_university_named_for_its_city_is_not_a_place():
 def test_a_share_written_in_words_answers_a_share_asked():
     stanford = ev("Stanford HAI reports 78 percent of organizations reporting AI use in 2024.")
     assert missing_quantity("According to Stanford HAI, what share of organisations used AI in 2024?", [stanford]) == ""
+
+
+def test_every_country_is_read_and_one_no_source_has_is_declined(advisor):
+    """The reader knows every country by name (the data's and the rest of the world's), not only the lexicon's
+    aliased ones: a country no source has is declined instead of answered for all countries."""
+    from advisor.agent.slots import extract
+
+    assert extract("what do data analysts earn in vietnam?").countries == ["Vietnam"]
+    assert extract("ML engineer pay in South Korea").countries == ["South Korea"]
+    assert extract("data engineer salary in new jersey").countries == []  # a US state, not the island
+    answer = advisor.ask("how much do ai engineers make in iceland?")
+    assert answer.refused and "Iceland" in answer.text, answer.text
