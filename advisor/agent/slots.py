@@ -201,7 +201,7 @@ def _read_levels(text: _Text, slots: Slots) -> None:
 def _read_years(q: str, slots: Slots) -> None:
     """Years of experience, and the calendar years named ("from 2022 to 2024": each year looked up)."""
     if m := LEX.cue("years_experience").search(q):
-        slots.years_experience = int(m.group(1))
+        slots.years_experience = int(next(g for g in m.groups() if g))  # "with 8 years" or "8 years of experience"
     # the asker's own past ("since 2015 I have worked as a tester") dates the person, not the figures asked for
     asked = LEX.cue("year").findall(LEX.cue("about_me").sub(" ", q)) or LEX.cue("year").findall(q)
     named_years = list(dict.fromkeys(int(y) for y in asked))

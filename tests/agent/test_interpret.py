@@ -102,3 +102,11 @@ def test_a_claimed_share_of_a_skill_in_postings_is_checked_with_the_skills_tool(
     assert reading.has(Ask.SKILLS) and "python" in reading.skills_named
     assert reading.claimed_share_ranges == [(25.0, 40.0)]
     assert not interpret._claims_a_skill_share(read("most people find python hard, right?"))  # not about postings
+
+
+def test_years_set_the_level_only_when_said_as_experience() -> None:
+    """A career changer's years elsewhere ("retired army logistics, 22 yrs") are not experience in the role asked."""
+    assert read("What does a data scientist with 8 years of experience earn?").slots.years_experience == 8
+    assert read("data engineer pay, 5 yoe, Germany?").slots.years_experience == 5
+    assert read("retired army logistics, 22 yrs. what's the hourly rate for data analyst gigs?"
+                ).slots.years_experience is None
