@@ -16,12 +16,14 @@ conversation's own country and no other) and afterwards in the conversation memo
 every thread holds exactly the questions its conversation sent, in order, and each follow-up was rewritten
 with its own country.
 
-Answers are also checked against the same question asked alone (bench/concurrency.py does this in depth): a
-shared, non-thread-safe component changes answers silently, without an error or a leak. Before the load phase
-each distinct question that stands on its own is asked once, alone, through the same server; after it, so is
-each follow-up's standalone rewrite ("And in Spain?" -> "What do MLOps engineers earn in Spain?"). Every answer
-given under load must equal the answer to its standalone question asked alone: for the UI the JSON's text,
-citations (n, source, quote) and refusal; for Slack the `chat.update` text and every Block Kit text.
+Answers are also checked against the same conversation asked alone (bench/concurrency.py checks single
+questions in depth): a shared, non-thread-safe component changes answers silently, without an error or a leak.
+An answer depends on its conversation (a follow-up is rewritten with its own earlier question, and an answer
+does not repeat what the conversation's earlier answers said), so the reference for turn k of a conversation
+is turn k of the same script replayed alone: each distinct script is asked once, turn by turn, in a fresh
+thread of the idle server after the load phase. Every answer given under load must equal its turn alone: for
+the UI the JSON's text, citations (n, source, quote) and refusal; for Slack the `chat.update` text and every
+Block Kit text.
 
 Reported per target: throughput, p50/p95/p99 latency, error count, peak RSS of the server process (kernel
 high-water mark, VmHWM), answers differing from the answer alone, and for Slack the acknowledgement latency
@@ -46,7 +48,6 @@ from typing import Any
 
 import httpx
 
-from advisor.agent.intent import is_followup
 from advisor.agent.slots import extract
 from advisor.config import Settings
 from bench._common import (
@@ -112,7 +113,6 @@ class Conversation:
     sent: list[str] = field(default_factory=list)
     # per answered turn, aligned with `sent`: what was compared with the answer alone (None: an error reply)
     answers: list[dict[str, Any] | None] = field(default_factory=list)
-    standalones: list[str] = field(default_factory=list)  # the question each turn answered, after rewriting
 
 
 def conversations(n: int, per: int) -> list[Conversation]:
@@ -191,41 +191,38 @@ def _first_mismatch(a: list[str], b: list[str]) -> int:
     return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
-# -- answers under load vs alone -------------------------------------------------------------
-def standalone_questions(convs: list[Conversation]) -> list[str]:
-    """The distinct questions of the script that stand on their own (the product's own follow-up test)."""
-    return list(dict.fromkeys(q for c in convs for q, _ in c.questions if not is_followup(q)))
+# -- answers under load vs the same conversation alone --------------------------------------
+Script = tuple[str, ...]
 
 
-def ask_alone(solo: Callable[[str], dict[str, Any]], questions: Iterable[str],
-              refs: dict[str, dict[str, Any]]) -> float:
-    """Ask each question not yet in `refs` alone, one at a time through the idle server; returns seconds spent.
-
-    A question that fails alone gets no reference; its answers under load are then counted as `no_reference`.
-    """
+def replay_alone(ask_turns: Callable[[Script], list[dict[str, Any]]], convs: list[Conversation]
+                 ) -> tuple[dict[Script, list[dict[str, Any]]], float]:
+    """Each distinct script asked once, turn by turn, in a fresh thread of the idle server; returns the answers
+    per script and the seconds spent. A script that fails alone gets no reference (counted as `no_reference`)."""
     t0 = time.perf_counter()
-    for question in dict.fromkeys(questions):
-        if question in refs:
-            continue
+    refs: dict[Script, list[dict[str, Any]]] = {}
+    for script in dict.fromkeys(tuple(q for q, _ in c.questions[: len(c.sent)]) for c in convs if c.sent):
         try:
-            refs[question] = solo(question)
+            refs[script] = ask_turns(script)
         except Exception as exc:  # reported by the comparison as missing references, never fatal
-            print(f"  (asked alone, {question!r} failed: {type(exc).__name__}: {str(exc)[:120]})")
-    return time.perf_counter() - t0
+            print(f"  (replayed alone, {script[0]!r}... failed: {type(exc).__name__}: {str(exc)[:120]})")
+    return refs, time.perf_counter() - t0
 
 
-def compare_with_alone(convs: list[Conversation], refs: dict[str, dict[str, Any]], seconds: float) -> dict[str, Any]:
-    """Every answer given under load against the answer to its standalone question asked alone."""
+def compare_with_alone(convs: list[Conversation], refs: dict[Script, list[dict[str, Any]]],
+                       seconds: float) -> dict[str, Any]:
+    """Every answer given under load against the same turn of its conversation replayed alone."""
     result = ModeResult("under load vs alone")
     no_reference = 0
     for conv in convs:
-        for key, got in zip(conv.standalones, conv.answers, strict=False):
-            if got is None:
-                continue
-            if key not in refs:
-                no_reference += 1
-                continue
-            result.record(key, refs[key], got)
+        script = tuple(q for q, _ in conv.questions[: len(conv.sent)])
+        ref = refs.get(script)
+        if ref is None or conv.errors or len(ref) != len(conv.answers):
+            no_reference += sum(a is not None for a in conv.answers)
+            continue
+        for question, want, got in zip(conv.sent, ref, conv.answers, strict=True):
+            if got is not None:
+                result.record(question, want, got)
     out = result.as_dict()
     del out["mode"], out["errors"], out["error_samples"], out["wall_s"]
     return {**out, "no_reference": no_reference, "references": len(refs), "asked_alone_s": round(seconds, 1)}
@@ -240,7 +237,6 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
     server = Server(["--data-dir", str(data_dir), "--corpus-dir", str(corpus), "serve", "--port", str(port)],
                     {}, OUT / "load-gradio-server.log")
     url = f"http://127.0.0.1:{port}/"
-    refs: dict[str, dict[str, Any]] = {}
     try:
         started = server.wait_http(url)
         sampler = RssSampler(server.pid).start()
@@ -249,10 +245,14 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
         warm.predict(_warmup_question(), "", api_name="/ask")
         first_answer = time.perf_counter() - t0
 
-        def solo(question: str) -> dict[str, Any]:
-            return fingerprint(warm.predict(question, "", api_name="/ask"))
+        def solo(script: Script) -> list[dict[str, Any]]:
+            thread, out = "", []
+            for question in script:
+                data = warm.predict(question, thread, api_name="/ask")
+                thread = thread or data.get("thread_id", "")
+                out.append(fingerprint(data))
+            return out
 
-        alone_s = ask_alone(solo, standalone_questions(convs), refs) if compare else 0.0
         clients = {c.index: Client(url, verbose=False, analytics_enabled=False) for c in convs}
 
         def one(conv: Conversation, deadline: float) -> None:
@@ -270,7 +270,6 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
                     conv.latencies.append(time.perf_counter() - t)
                 conv.sent.append(question)
                 conv.answers.append(fingerprint(data))
-                conv.standalones.append(data.get("question") or question)
                 conv.thread_id = conv.thread_id or data.get("thread_id", "")
                 if data.get("thread_id") != conv.thread_id:
                     conv.leaks.append(f"thread id changed to {data.get('thread_id')}")
@@ -282,8 +281,7 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
 
         wall = _run_all(convs, one, time.perf_counter() + max_seconds)
         rss = sampler.stop()
-        if compare:
-            alone_s += ask_alone(solo, [k for c in convs for k in c.standalones], refs)
+        refs, alone_s = replay_alone(solo, convs) if compare else ({}, 0.0)
     finally:
         server.stop()
     result = _result("gradio (advisor serve, /ask via gradio_client)", convs, wall)
@@ -307,7 +305,6 @@ def run_slack(corpus: Path, data_dir: Path, convs: list[Conversation], max_secon
     base = f"http://127.0.0.1:{port}"
     acks: list[float] = []
     sender = SlackSender(base)
-    refs: dict[str, dict[str, Any]] = {}
     try:
         started = server.wait_http(base + "/healthz")
         sampler = RssSampler(server.pid).start()
@@ -323,15 +320,17 @@ def run_slack(corpus: Path, data_dir: Path, convs: list[Conversation], max_secon
             raise RuntimeError(f"warm-up question not answered:\n{server.tail()}")
         first_answer = time.perf_counter() - t0
 
-        def solo(question: str) -> dict[str, Any]:
-            channel = f"CSOLO{uuid.uuid4().hex[:8].upper()}"
-            send(question, channel, "USOLO", None)
-            update = fake.wait_update(channel, 1, 120)
-            if update is None:
-                raise TimeoutError("no answer within 120 s")
-            return slack_fingerprint(update.get("text", ""), update.get("blocks"))
+        def solo(script: Script) -> list[dict[str, Any]]:
+            channel, root, out = f"CSOLO{uuid.uuid4().hex[:8].upper()}", None, []
+            for k, question in enumerate(script, 1):
+                ts, _ = send(question, channel, "USOLO", root)
+                root = root or ts
+                update = fake.wait_update(channel, k, 120)
+                if update is None:
+                    raise TimeoutError("no answer within 120 s")
+                out.append(slack_fingerprint(update.get("text", ""), update.get("blocks")))
+            return out
 
-        alone_s = ask_alone(solo, standalone_questions(convs), refs) if compare else 0.0
 
         def one(conv: Conversation, deadline: float) -> None:
             channel, user = f"CLOAD{conv.index:03d}", f"ULOAD{conv.index:03d}"
@@ -370,9 +369,7 @@ def run_slack(corpus: Path, data_dir: Path, convs: list[Conversation], max_secon
 
         wall = _run_all(convs, one, time.perf_counter() + max_seconds)
         rss = sampler.stop()
-        if compare:
-            _standalones_from_memory(data_dir / "memory.sqlite", convs)
-            alone_s += ask_alone(solo, [k for c in convs for k in c.standalones], refs)
+        refs, alone_s = replay_alone(solo, convs) if compare else ({}, 0.0)
     finally:
         server.stop()
         sender.close()
@@ -385,15 +382,6 @@ def run_slack(corpus: Path, data_dir: Path, convs: list[Conversation], max_secon
         result["alone_check"] = compare_with_alone(convs, refs, alone_s)
         result["differing"] = result["alone_check"]["differing"]  # beside "errors" and the leaks
     return result
-
-
-def _standalones_from_memory(memory_path: Path, convs: list[Conversation]) -> None:
-    """Slack replies don't say what a follow-up was rewritten to; the saved conversation does."""
-    saved = saved_user_turns(memory_path, [c.thread_id for c in convs if c.thread_id])
-    for conv in convs:
-        users = saved.get(conv.thread_id, [])
-        if [m["content"] for m in users] == conv.sent:  # otherwise check_memory reports it; compare nothing
-            conv.standalones = [m.get("standalone") or m["content"] for m in users]
 
 
 def _result(name: str, convs: list[Conversation], wall: float) -> dict[str, Any]:

@@ -172,7 +172,9 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.DURATION)
     if intent == Intent.ADVICE:
         asks.append(Ask.HOW_TO)
-    if LEX.cue("posting_search").search(question) and Ask.RANKING not in asks:  # "show me which roles pay most"
+    wants_postings = LEX.cue("posting_search").search(question) or (
+        LEX.cue("postings_in_place").search(question) and (slots.countries or slots.cities))
+    if wants_postings and Ask.RANKING not in asks:  # "show me which roles pay most"
         asks = [Ask.FIND_POSTINGS] + [a for a in asks if a in (Ask.SKILLS, Ask.SKILL_LIST)]
     return asks
 

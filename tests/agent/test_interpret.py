@@ -110,3 +110,9 @@ def test_years_set_the_level_only_when_said_as_experience() -> None:
     assert read("data engineer pay, 5 yoe, Germany?").slots.years_experience == 5
     assert read("retired army logistics, 22 yrs. what's the hourly rate for data analyst gigs?"
                 ).slots.years_experience is None
+
+
+def test_asking_whether_postings_exist_somewhere_is_a_posting_search() -> None:
+    assert read("any data analyst openings in vietnam in that job data? who was hiring").has(Ask.FIND_POSTINGS)
+    assert read("are there data analyst jobs in austin that don't ask for a degree?").has(Ask.FIND_POSTINGS)
+    assert not read("are there any jobs in AI for project managers who can't code?").has(Ask.FIND_POSTINGS)
