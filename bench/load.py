@@ -421,9 +421,9 @@ def _print(res: dict[str, Any]) -> None:
         print(f"    {p}")
     alone = res.get("alone_check")
     if alone:
-        print(f"  answers vs the same question asked alone: compared {alone['compared']}, identical "
+        print(f"  answers vs the same conversation replayed alone: compared {alone['compared']}, identical "
               f"{alone['identical']}, differing {alone['differing']}, no reference {alone['no_reference']} "
-              f"({alone['references']} questions asked alone in {alone['asked_alone_s']} s)")
+              f"({alone['references']} conversation scripts replayed alone in {alone['asked_alone_s']} s)")
         for d in alone["diffs"][:3]:
             print(f"    {d['question']!r}: {json.dumps({k: v for k, v in d.items() if k != 'question'})[:300]}")
 
