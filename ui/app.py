@@ -45,6 +45,8 @@ PAGE_JS = (Path(__file__).parent / "page.js").read_text(encoding="utf-8")
 # The offline composer produces a whole answer in milliseconds; sentences are shown one by one so the page reads
 # like a stream (and a slow LLM's sentences arrive at their own pace anyway).
 STREAM_PACING_S = 0.04
+STOPPED_NOTICE = notice_html("Stopped: the answer above is cut short. Press Retry under it for the whole answer.",
+                             "info")
 
 TITLE = "AI Career Advisor"
 EXAMPLES = [
@@ -361,6 +363,8 @@ class ChatHandlers:
         self.advisor = advisor
         self.settings = advisor.settings
         self.builder = builder or IndexBuilder(advisor)
+        self._stops: set[str] = set()  # conversations whose running answer should end (Stop pressed)
+        self._stops_lock = threading.Lock()
 
     def respond(self, message: str, history: list[Any] | None, thread_id: str | None) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat, then fill the sources, context and chart panels."""
@@ -379,6 +383,7 @@ class ChatHandlers:
         except threads.ThreadIdError as exc:  # the page's own state holds ids we made; say so rather than crash
             yield (gr.skip(), gr.skip(), notice_html(html.escape(str(exc)), "error"), *_skip(3))
             return
+        self._stop_asked(thread_id)  # a Stop pressed after the last answer ended is not for this one
         msgs = normalise_history(history)
         msgs.append({"role": "user", "content": message.strip()})
         # The panels describe the latest answer, so they empty out while the new one is written.
@@ -394,6 +399,9 @@ class ChatHandlers:
         text, answer = "", None
         try:
             for event in self.advisor.stream(message, thread_id=thread_id):
+                if self._stop_asked(thread_id):  # Stop: what is on screen stays, marked as cut short
+                    yield (_snapshot(msgs), gr.skip(), STOPPED_NOTICE, *_skip(3))
+                    return
                 if event.reset:  # the model's draft failed the grounding check: the offline answer follows
                     text = ""
                 if event.delta:
@@ -476,11 +484,21 @@ class ChatHandlers:
         done = notice_html(f"{built or 'Ready. '}Ask away.", "ok") if waited else ""
         yield (done, gr.update(interactive=True, placeholder=PLACEHOLDER))
 
-    @staticmethod
-    def stopped() -> str:
-        """The note after Stop: the answer above is cut short, and how to get all of it."""
-        return notice_html("Stopped: the answer above is cut short. Press Retry under it for the whole answer.",
-                           "info")
+    def stop(self, thread_id: str | None) -> str:
+        """Stop pressed: the answer being written in this conversation ends after the sentence on screen."""
+        try:
+            key = threads.scoped_thread_id("ui", thread_id)
+        except threads.ThreadIdError:
+            return gr.skip()
+        with self._stops_lock:
+            self._stops.add(key)
+        return STOPPED_NOTICE
+
+    def _stop_asked(self, thread_id: str) -> bool:
+        with self._stops_lock:
+            asked = thread_id in self._stops
+            self._stops.discard(thread_id)
+        return asked
 
     @staticmethod
     def pick_example(evt: gr.SelectData) -> str:
@@ -569,8 +587,8 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
         inputs = [question, chatbot, thread]
         # The submit event is the streaming API too ("/chat"); gr.State stays hidden from API clients.
         queue: dict[str, Any] = {"concurrency_id": ADVISOR_QUEUE, "concurrency_limit": advisor.settings.ui_workers}
-        asked = question.submit(h.respond, inputs, out.as_list(), api_name="chat", show_progress="minimal", **queue)
-        picked = chatbot.example_select(h.pick_example, None, question, api_visibility="private").then(
+        question.submit(h.respond, inputs, out.as_list(), api_name="chat", show_progress="minimal", **queue)
+        chatbot.example_select(h.pick_example, None, question, api_visibility="private").then(
             h.respond,
             inputs,
             out.as_list(),
@@ -578,7 +596,7 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
             show_progress="minimal",
             **queue,
         )
-        retried = chatbot.retry(
+        chatbot.retry(
             h.retry,
             [chatbot, thread],
             out.as_list(),
@@ -586,8 +604,10 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
             show_progress="minimal",
             **queue,
         )
-        # Stop cancels the answer being written (whichever way it was asked); what was shown stays, marked as cut.
-        question.stop(h.stopped, None, status, cancels=[asked, picked, retried], **free)
+        # Stop ends the answer being written (whichever way it was asked) after the sentence on screen: the answer
+        # loop sees the request and finishes cleanly, so what was shown stays, marked as cut (a hard cancel of the
+        # running event could leave the chat in Gradio's error state)
+        question.stop(h.stop, thread, status, **free)
         # The chatbot's own trash button must also forget the thread, or follow-ups would use the old context.
         chatbot.clear(h.reset, None, out.as_list(), **free)
         new_chat.click(h.reset, None, out.as_list(), **free)

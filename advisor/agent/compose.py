@@ -20,7 +20,7 @@ import numpy as np
 from advisor.agent.guard import is_injected_instruction
 from advisor.agent.intent import asks_duration
 from advisor.agent.lexicon import lexicon
-from advisor.agent.slots import roles_named
+from advisor.agent.slots import extract, roles_named
 from advisor.embeddings import Embedder
 from advisor.text import content_words, figures, is_heading_like, split_sentences
 from advisor.types import Citation, Evidence
@@ -147,6 +147,12 @@ def _about_other_roles(c: Candidate, role: str) -> bool:
 RARE_WORD_IDF = 3.0  # a question word this rare in the sources is a topic of its own ("Seattle", "contract")
 
 
+def _about_other_places(sentence: str, places: list[str]) -> bool:
+    """A figure said of countries none of which was asked ("In the UK, ... £112K" under a question about France)."""
+    named = extract(sentence).countries
+    return bool(named) and not set(named) & set(places)
+
+
 def _adds_to_the_figures(c: Candidate, role: str | None, unserved: dict[str, float]) -> bool:
     """After the data tools' figures, a passage sentence adds to them only with a figure of its own that is
     about the role asked (named in the sentence itself) or about a part of the question the figures left out:
@@ -219,6 +225,7 @@ class _Picked:
     said: str = ""  # the conversation's earlier answers
     figures_only: bool = False  # after the data tools' figures (not advice): a passage adds a figure or nothing
     unserved: dict[str, float] = field(default_factory=dict)  # question words (stems) the lead doesn't contain: idf
+    places: list[str] = field(default_factory=list)  # the countries asked about: another country's figure is off
 
 
 class Composer:
@@ -300,13 +307,14 @@ class Composer:
         also: list[str] | None = None,
         role: str | None = None,
         said: str = "",
+        places: list[str] | None = None,
     ) -> Composition:
         """Pick, order and cite sentences.
 
         `lead` evidence (the data tools' headline statistics: one per source
         and country) opens the answer; other tool results compete with the
         passages but fill at most a few slots. `said` is what earlier answers
-        of the conversation said: a sentence from them is not said again.
+        of the conversation said: a sentence from them is not said again. `places`: the countries asked about.
         """
         lead = (lead or [])[:MAX_TOOL_SENTENCES]
         lead_ids = {e.id for e in lead}
@@ -321,7 +329,8 @@ class Composer:
         limit = self.max_sentences + (2 if advice else 0)
         vecs = self.embedder.encode([c.text for c in cands]) if cands else np.zeros((0, 1))
         picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said,
-                         figures_only=bool(chosen) and not advice, unserved=self._unserved(question, chosen))
+                         figures_only=bool(chosen) and not advice, unserved=self._unserved(question, chosen),
+                         places=list(places or []))
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
         self._pick(cands, scores, vecs, picked, (floor, best, limit), advice, role)
         if advice and not picked.chosen:  # after the data tools' figures, the figures lead: no list of steps
@@ -382,6 +391,9 @@ class Composer:
             return False  # says the same as one already chosen
         if role and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, role):
             return False  # "the AI Engineer title spans a $62,400 gap" is no figure for an ML engineer
+        if picked.places and c.evidence.kind not in TOOL_KINDS and figures(c.text) \
+                and _about_other_places(c.text, picked.places):
+            return False  # the UK's median is no figure for a question about France
         if picked.figures_only and c.evidence.kind not in TOOL_KINDS and \
                 not _adds_to_the_figures(c, role, picked.unserved):
             return False  # after the data's figures a passage adds a figure about the asked role, or nothing

@@ -130,6 +130,19 @@ def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: 
     return verdict
 
 
+def _employer_known(company: str, tool_evidence: list[Evidence], article_words: Collection[str]) -> bool:
+    """The sources know the employer: some of its postings were counted, or the articles name it (Google's AI
+    pledges: the answer then opens with how few of its postings there are, and the all-employer figures follow).
+    An employer no source names ("what does mistral ai pay?") is declined by name."""
+    name = company.lower()
+    counted = any(e.metadata.get("n") and name in str(e.metadata.get("subject", "")).lower() for e in tool_evidence)
+    words = [w for w in re.findall(r"[a-z0-9]+", name) if w not in _GENERIC_COMPANY_WORDS]
+    return counted or (bool(words) and all(w in article_words for w in words))
+
+
+_GENERIC_COMPANY_WORDS = frozenset(lexicon("en").words("not_companies"))
+
+
 def _agreed(verdicts: list[premise.Verdict]) -> premise.Verdict:
     """One verdict when every line that can be judged gives the same one, else unclear."""
     judged = {v for v in verdicts if v is not premise.Verdict.UNCLEAR}
@@ -331,6 +344,9 @@ class Nodes:
                             check_topic=state["intent"] in ("factual", "comparison", "salary"),
                             near=lambda phrases: self._nearest(phrases, evidence),
                             places_asked=not reading.has(Ask.HOW_TO))
+        company = asked.company if reading.has(Ask.COMPANY_PAY) else None
+        if not missing and company and not _employer_known(company, tool_evidence, self.toolbox.retriever.idf()):
+            missing = company  # "what does mistral ai pay?": no posting and no passage names that employer
         if not missing and reading.has(Ask.PAY) and not tool_evidence and asked.role and asked.countries:
             # no source has pay for that role there (the tools, article figures included, found none): passages
             # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"
@@ -378,10 +394,12 @@ class Nodes:
         asked = reading.slots
         role = asked.role if state["intent"] == "salary" and lead and not asked.roles else None
         said = " ".join(m["content"] for m in state.get("messages", []) if m.get("role") == "assistant")
+        places = [] if advice else asked.countries  # in advice the asker's country is their own, not the topic
         comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role,
-                                     said=said)
+                                     said=said, places=places)
         if (comp.refused or not comp.text) and said:  # all the sources hold was said: again beats declining
-            comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role)
+            comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role,
+                                         places=places)
         if comp.refused:
             return None
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})

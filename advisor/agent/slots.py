@@ -54,6 +54,7 @@ LEVEL_PATTERNS: list[tuple[str, str]] = LEX.table("levels")
 KNOWN_COMPANIES = LEX.words("known_companies")
 _COMPANY_AFTER = LEX.cue("company_after")
 _NOT_COMPANIES = set(LEX.words("not_companies"))
+_NOT_EMPLOYERS = set(LEX.words("not_employers"))
 _CONTRAST = LEX.cue("contrast")
 
 
@@ -117,9 +118,9 @@ class _Text:
     question: str
     q: str
 
-    def span(self, m: re.Match[str]) -> str:
+    def span(self, m: re.Match[str], group: int = 0) -> str:
         same = len(self.q) == len(self.question)  # lower() kept offsets: phrases keep the user's own casing
-        return self.question[m.start() : m.end()] if same else m.group(0)
+        return self.question[m.start(group) : m.end(group)] if same else m.group(group)
 
 
 def extract(question: str) -> Slots:
@@ -221,13 +222,22 @@ def _read_remote_and_skill(q: str, slots: Slots) -> None:
         slots.skill = m.group(2).split()[0]
 
 
-def _company(question: str, q: str, slots: Slots, span: Callable[[re.Match[str]], str]) -> str | None:
+def _a_payer(name: str, taken: set[str]) -> bool:
+    """One employer named before "pay": not a pronoun or a kind of employer, a place or a role."""
+    first = name.split()[0]
+    return (first not in _NOT_EMPLOYERS and first not in _NOT_COMPANIES and name not in taken
+            and not any(re.search(p, name) for p, _ in ROLE_PATTERNS))
+
+
+def _company(question: str, q: str, slots: Slots, span: Callable[..., str]) -> str | None:
     """An employer the question names: a well-known one in any casing, or a capitalised name after at/for/from."""
     for name in KNOWN_COMPANIES:
         m = re.search(rf"\b{re.escape(name)}\b", q)
         if m:
             return span(m)
     taken = {p.lower() for p in slots.country_phrases} | {c.lower() for c in slots.countries + slots.cities}
+    if (m := LEX.cue("company_pays").search(q)) and _a_payer(m.group(1), taken):
+        return span(m, 1)  # "what does Hellofresh pay ...": the payer, in the user's own casing
     for m in _COMPANY_AFTER.finditer(question):
         words = m.group(1).split()
         while words and (words[-1].lower() in _NOT_COMPANIES or words[-1].lower() in taken):

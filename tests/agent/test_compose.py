@@ -77,3 +77,12 @@ def test_a_sentence_pointing_at_a_chart_the_answer_cannot_show_is_never_quoted()
                   "55.5% of AI Engineer postings. Those two numbers tell the core story of the market today.",
                   "003_x.txt", "t", "article")
     assert [c.text for c in candidates([ev])] == ["LLMs appear in 55.5% of AI Engineer postings."]
+
+
+def test_a_figure_about_a_country_not_asked_is_not_filler():
+    from advisor.agent.compose import _about_other_places
+
+    uk = 'In the UK, a StackOverflow/ITPro study found median salaries of £112K for "AI and ML engineers".'
+    assert _about_other_places(uk, ["France"])
+    assert not _about_other_places(uk, ["United Kingdom"])
+    assert not _about_other_places("ML engineers earn a median of $150,000.", ["France"])  # names no country

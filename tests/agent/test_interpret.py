@@ -116,3 +116,12 @@ def test_asking_whether_postings_exist_somewhere_is_a_posting_search() -> None:
     assert read("any data analyst openings in vietnam in that job data? who was hiring").has(Ask.FIND_POSTINGS)
     assert read("are there data analyst jobs in austin that don't ask for a degree?").has(Ask.FIND_POSTINGS)
     assert not read("are there any jobs in AI for project managers who can't code?").has(Ask.FIND_POSTINGS)
+
+
+def test_the_payer_named_before_pay_is_the_employer_in_any_casing() -> None:
+    from advisor.agent.slots import extract
+
+    assert extract("what does mistral ai pay ML engineers in paris?").company == "mistral ai"
+    assert extract("what do they pay data engineers in germany?").company is None
+    assert extract("what do startups pay ml engineers?").company is None
+    assert read("what does mistral ai pay ML engineers in paris?").has(Ask.COMPANY_PAY)

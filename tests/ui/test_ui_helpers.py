@@ -435,3 +435,22 @@ def test_no_chart_for_answers_without_numbers() -> None:
     assert build_figure([]) is None
     assert build_figure([Chart("salary_ranges", "empty", [{"label": "x"}])]) is None
     assert build_figure([Chart("skill_shares", "empty", [])]) is None
+
+
+def test_stop_ends_the_answer_after_the_sentence_on_screen() -> None:
+    """Stop pressed while an answer streams: the loop ends cleanly at the next sentence, the text shown stays,
+    the note says it is cut short; a Stop pressed after an answer ended does not stop the next one."""
+    events = [StreamEvent(delta="First sentence. [1]"), StreamEvent(delta=" Second sentence. [1]"),
+              StreamEvent(answer=_answer(text="First sentence. [1] Second sentence. [1]"))]
+    handlers = _handlers(FakeAdvisor(events=events))
+    thread = "ui:0123456789abcdef0123456789abcdef"
+    answering = handlers.respond("What about agents?", [], thread)
+    next(answering)  # the question is shown
+    shown = next(answering)[0][-1]["content"]
+    assert shown == "First sentence. [1]"
+    assert "Stopped" in handlers.stop(thread)
+    last = list(answering)
+    assert len(last) == 1 and last[0][0][-1]["content"] == shown and "Stopped" in last[0][2]
+    handlers.stop(thread)  # nothing is running: the next answer is whole
+    outs = list(handlers.respond("And skills?", [], thread))
+    assert outs[-1][0][-1]["content"] == "First sentence. [1] Second sentence. [1]"
