@@ -243,6 +243,8 @@ def _company(question: str, q: str, slots: Slots, span: Callable[..., str]) -> s
         while words and (words[-1].lower() in _NOT_COMPANIES or words[-1].lower() in taken):
             words.pop()
         name = " ".join(words)
+        if name.upper() in COUNTRY_NAMES:  # "read them as salaries for NL": a country's code, not an employer
+            continue
         if name and name.lower() not in _NOT_COMPANIES and name.lower() not in taken and not any(
                 re.search(p, name.lower()) for p, _ in ROLE_PATTERNS):
             return name

@@ -125,3 +125,10 @@ def test_the_payer_named_before_pay_is_the_employer_in_any_casing() -> None:
     assert extract("what do they pay data engineers in germany?").company is None
     assert extract("what do startups pay ml engineers?").company is None
     assert read("what does mistral ai pay ML engineers in paris?").has(Ask.COMPANY_PAY)
+
+
+def test_a_country_code_after_for_is_not_an_employer() -> None:
+    from advisor.agent.slots import extract
+
+    assert extract("can I read the survey's numbers as euro salaries for NL?").company is None
+    assert extract("what do data engineers earn at SAP?").company == "SAP"
