@@ -33,7 +33,7 @@ _HOW_MANY = LEX.cue("how_many")
 # about that organisation's staff: "OpenAI appears in 19.5% of postings" is about postings, not its staff.
 _HEADCOUNT = LEX.cue("headcount")
 _SHARE_ASKED = LEX.cue("share_asked")
-_A_SHARE = re.compile(r"\d\s*(%|percent\b|per cent\b)")  # "78%" or "78 percent"
+_A_SHARE = LEX.cue("share_figure")  # "78%" or "78 percent"
 _TIME_UNITS = LEX.words("time_units")
 
 
