@@ -484,7 +484,7 @@ class ChatHandlers:
         done = notice_html(f"{built or 'Ready. '}Ask away.", "ok") if waited else ""
         yield (done, gr.update(interactive=True, placeholder=PLACEHOLDER))
 
-    def stop(self, thread_id: str | None) -> str:
+    def stop(self, thread_id: str | None) -> Any:
         """Stop pressed: the answer being written in this conversation ends after the sentence on screen."""
         try:
             key = threads.scoped_thread_id("ui", thread_id)

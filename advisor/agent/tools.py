@@ -354,9 +354,9 @@ class Toolbox:
         few = next((s.n for s in result.sources if s.source == "postings" and s.status == "too_few" and s.n), 0)
         if not few:
             return
-        found = self.search_postings(reading, limit=few)
-        shown = [posting_evidence(h) for h in found.hits if posting_evidence(h).id not in {e.id for e in out.evidence}]
-        out.evidence += shown
+        have = {e.id for e in out.evidence}
+        out.evidence += [e for e in map(posting_evidence, self.search_postings(reading, limit=few).hits)
+                         if e.id not in have]
 
     def read_posting_request(self, request: PostingRequest) -> tuple[Interpretation, list[str]]:
         """A posting search from the library, the CLI or the model, read once (`search_reading`) with this
