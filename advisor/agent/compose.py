@@ -74,13 +74,16 @@ class Candidate:
 
 @dataclass
 class Composition:
-    text: str
     citations: list[Citation]
     refused: bool
     best_score: float
     used: list[tuple[str, Evidence]]  # (sentence, evidence) pairs actually shown
-    lines: list[str] = field(default_factory=list)  # the text's lines, each one sentence with its [n]
+    lines: list[str] = field(default_factory=list)  # the answer's lines, each one sentence with its [n]
     numbered: list[int] = field(default_factory=list)  # each line's step number in a list of steps (0: none)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
 
 
 _DURATION = LEX.cue("duration")
@@ -325,7 +328,7 @@ class Composer:
         best = float(scores.max()) if len(scores) else 0.0
         chosen: list[Candidate] = [Candidate(_tool_sentence(e), e, 0) for e in lead]
         if not chosen and best < self.min_score:
-            return Composition("", [], True, best, [])
+            return Composition([], True, best, [])
         limit = self.max_sentences + (2 if advice else 0)
         vecs = self.embedder.encode([c.text for c in cands]) if cands else np.zeros((0, 1))
         picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said,
@@ -422,4 +425,4 @@ class Composer:
             sent = c.text if c.text.endswith((".", "!", "?", ")", "%")) else c.text + "."
             lines.append(f"{sent} [{numbers[ev.id]}]")
             used.append((c.text, ev))
-        return Composition(" ".join(lines), citations, False, best, used, lines, numbered or [0] * len(lines))
+        return Composition(citations, False, best, used, lines, numbered or [0] * len(lines))

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from advisor.agent.compose import Composition
+from advisor.agent.compose import TOOL_KINDS, Composition
+
+FIGURE_KINDS = (*TOOL_KINDS, "bls")  # evidence whose sentence is one source's figure
 
 
 class Mark(StrEnum):
@@ -22,15 +24,15 @@ class Mark(StrEnum):
     SAME = "same"  # a further sentence of the line before, in the same paragraph or item
 
 
-def line_marks(comp: Composition, n_lines: int, figure_kinds: tuple[str, ...]) -> list[Mark]:
-    """How each composed line starts: advice steps are numbered; after a lead figure, each further source's
-    figure is a list item, so a reader sees one line per source under the answer; the rest is paragraph."""
-    if len(comp.numbered) == n_lines and any(comp.numbered):
+def line_marks(comp: Composition) -> list[Mark]:
+    """How each of the composition's lines starts: advice steps are numbered; after a lead figure, each further
+    source's figure is a list item, so a reader sees one line per source under the answer; the rest is paragraph."""
+    if any(comp.numbered):
         return [Mark.STEP if k else Mark.TEXT for k in comp.numbered]
-    kinds = [ev.kind for _, ev in comp.used]
-    if len(kinds) != n_lines or not kinds or kinds[0] not in figure_kinds:
-        return [Mark.TEXT] * n_lines
-    return [Mark.ITEM if i > 0 and kind in figure_kinds else Mark.TEXT for i, kind in enumerate(kinds)]
+    kinds = [ev.kind for _, ev in comp.used]  # one per line
+    if not kinds or kinds[0] not in FIGURE_KINDS:
+        return [Mark.TEXT] * len(comp.lines)
+    return [Mark.ITEM if i > 0 and kind in FIGURE_KINDS else Mark.TEXT for i, kind in enumerate(kinds)]
 
 
 @dataclass

@@ -20,7 +20,7 @@ from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
 from advisor.agent import parts, premise, spelling
-from advisor.agent.compose import TOOL_KINDS, Composer
+from advisor.agent.compose import Composer
 from advisor.agent.coverage import uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
@@ -406,7 +406,7 @@ class Nodes:
         lines = list(comp.lines)  # each composed line is one whole claim (a title may hold "[EA]" itself)
         lines[0] = premise.open_with(_premise_verdict(reading, lead, lines[0]), lines[0])
         layout = Layout()
-        for line, mark in zip(lines, line_marks(comp, len(lines), FIGURE_KINDS), strict=True):
+        for line, mark in zip(lines, line_marks(comp), strict=True):
             for k, sentence in enumerate(stream.feed(line + " ") + stream.finish()):
                 _emit("delta", layout.add(sentence, mark if k == 0 else Mark.SAME))
         result = stream.result()
@@ -517,9 +517,6 @@ class Nodes:
         turn = [{"role": "user", "content": question, "standalone": state.get("standalone", "")},
                 {"role": "assistant", "content": answer}]
         return {"answer": answer, "refused": refused, "messages": turn, "question": question}
-
-
-FIGURE_KINDS = (*TOOL_KINDS, "bls")  # evidence whose sentence is one source's figure
 
 
 def _elliptical(question: str, reading: Interpretation) -> bool:
