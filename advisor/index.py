@@ -174,6 +174,9 @@ class Index:
         self.embedder = embedder or Embedder(settings.embed_cache_path, backend=settings.embed_backend,
                                              models_dir=settings.onnx_dir)
         self._client: Any = None
+        # Collections the read path has opened: `get_or_create_collection` costs as much as a query (a tenth of a
+        # loaded server's CPU). Dropped with the client and whenever this process writes or deletes collections.
+        self._opened: dict[str, Any] = {}
         self.lock = IngestLock(settings.data_dir / LOCK_NAME)
         self.postings_batch = POSTINGS_BATCH
         self._inputs = ""  # the inputs' fingerprint, computed once per ingest (the manifest is written per batch)
@@ -208,6 +211,7 @@ class Index:
     def _forget_client(self) -> None:
         """Drop the client, and Chroma's per-path cached system, so the next client opens the files anew."""
         self._client = None
+        self._opened.clear()
         if self.settings.chroma_host:
             return
         from chromadb.api.shared_system_client import SharedSystemClient
@@ -217,6 +221,7 @@ class Index:
         SharedSystemClient._identifier_to_refcount.pop(key, None)
 
     def collection(self, name: str) -> Any:
+        self._opened.pop(name, None)  # a caller that may write or recreate it: the read path opens it anew
         # embedding_function=None: we always pass vectors, so Chroma never fetches its own model.
         return self.client.get_or_create_collection(
             name=name,
@@ -323,7 +328,7 @@ class Index:
             if progress:
                 progress("embedding postings", so_far, total)
 
-        vectors = self.embedder.encode([d.text for d in part], progress=tick)
+        vectors = self.embedder.encode([d.embedded_text for d in part], progress=tick)
         self._guarded(lambda: self.collection(POSTINGS).upsert(
             ids=[d.id for d in part], embeddings=vectors.tolist(), documents=[d.text for d in part],
             metadatas=[d.chroma_metadata() for d in part]))
@@ -389,6 +394,7 @@ class Index:
         for name in self._collection_names():
             if name not in keep:  # e.g. postings switched off: drop the stale collection
                 self.client.delete_collection(name)
+                self._opened.pop(name, None)
 
     # -- rebuild ---------------------------------------------------------------
     def rebuild(self, progress: ProgressFn | None = None) -> IngestReport:
@@ -445,6 +451,7 @@ class Index:
         """Move the local index out of the way (a server's collections are dropped instead)."""
         if self.settings.chroma_host:
             self._guarded(lambda: [self.client.delete_collection(n) for n in self._collection_names()])
+            self._opened.clear()
             return None
         self._forget_client()
         if not self.settings.index_dir.exists():
@@ -542,10 +549,7 @@ class Index:
         try:
             # No count() first: it costs as much as the query at 26k passages (bench/retrieval.py), and Chroma
             # returns fewer than n results (or none, for an empty collection) by itself.
-            res = self.collection(name).query(
-                query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, where=where or None,
-                include=["documents", "metadatas", "distances"],
-            )
+            res = self._query(name, vector, n, where)
         except IndexNotReadyError:
             raise
         except BaseException as exc:
@@ -557,6 +561,25 @@ class Index:
             for i, t, m, d in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0],
                                   strict=True)
         ]
+
+    def _query(self, name: str, vector: Iterable[float], n: int, where: dict[str, Any] | None) -> Any:
+        """One Chroma query on the collection opened before; if that fails (another process may have dropped and
+        made it again), once more on the collection opened anew."""
+        def run(col: Any) -> Any:
+            return col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
+                             where=where or None, include=["documents", "metadatas", "distances"])
+
+        opened = self._opened.get(name)
+        if opened is not None:
+            try:
+                return run(opened)
+            except BaseException as exc:
+                if not chroma_failure(exc):
+                    raise
+        fresh = self.collection(name)
+        result = run(fresh)
+        self._opened[name] = fresh
+        return result
 
     def _broken(self, exc: Exception) -> IndexNotReadyError:
         """The readable error for a failed Chroma call: a read-only data directory is named as such

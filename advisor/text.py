@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _CITE_MARKUP = [
     re.compile(r"\s*\^\{\(\[\d+\]\(#\)\)\}\s*\[([^\]]+)\]\(#\)\)?"),  # ^{([4](#))} [www.x.com](#))
@@ -61,8 +62,16 @@ def split_sentences(text: str) -> list[str]:
 
     Lines are split first (the articles put one bullet, row or heading per
     line), then pysbd splits prose lines; pysbd is rule based, so it needs no
-    downloaded model.
+    downloaded model. The same passages are split for question after
+    question, and pysbd was a third of a loaded server's CPU, so each text's
+    sentences are remembered (a pure function of the text; `lru_cache` is
+    safe across threads, and each caller gets its own list).
     """
+    return list(_split_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _split_sentences(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for line in text.splitlines():
         line = line.strip()
@@ -76,7 +85,7 @@ def split_sentences(text: str) -> list[str]:
                 out[-1] = f"{out[-1]} {sent}"  # "Approx. (USD): ~$79,000"; "What Is an AI Engineer? Job ..."
             elif sent:
                 out.append(sent)
-    return out
+    return tuple(out)
 
 
 def _segment(line: str) -> list[str]:

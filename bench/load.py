@@ -2,8 +2,12 @@
 
 Two targets, each a real `advisor` subprocess over the same small corpus slice:
 
-* ``gradio``: `advisor serve` (the chat UI), driven through its JSON API (`/ask`) with `gradio_client`,
-  one client per conversation, passing back the `thread_id` the server hands out;
+* ``gradio``: `advisor serve` (the chat UI), driven through its JSON API (`/ask`, one POST to
+  `/gradio_api/run/ask` answered with the JSON) with one pooled `httpx` client, as the Slack target is driven,
+  passing back the `thread_id` the server hands out. `--ui-client gradio_client` drives it
+  with one `gradio_client.Client` per conversation instead: that client's own work (threads, SSE parsing) took
+  27 s of CPU for 300 questions against 1.7 s for the Slack driver, on the same two cores as the server, so
+  it measures the client as much as the server;
 * ``slack``: `advisor slack` (the Events API endpoint), driven with signed Events API requests; its Web API
   calls go to a local fake Slack (tests/slack/slack_harness.py), and an answer's latency runs from our POST to
   the `chat.update` that edits the placeholder into the answer.
@@ -229,10 +233,44 @@ def compare_with_alone(convs: list[Conversation], refs: dict[Script, list[dict[s
 
 
 # -- gradio -----------------------------------------------------------------------------
-def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seconds: float,
-               compare: bool = True) -> dict[str, Any]:
+class GradioHTTP:
+    """A named Gradio endpoint outside the queue, called over HTTP: one POST of the inputs, the outputs back.
+
+    What a script without `gradio_client` does: one pooled connection set for every conversation, so the
+    client's own cost stays as small as the Slack sender's.
+    """
+
+    def __init__(self, base: str, api_name: str, max_connections: int = 100, timeout: float = 120.0) -> None:
+        self.url = f"{base.rstrip('/')}/gradio_api/run/{api_name.strip('/')}"
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self.http = httpx.Client(timeout=timeout, limits=limits)
+
+    def predict(self, *inputs: Any) -> Any:
+        """The endpoint's one output; raises RuntimeError with the server's message on an error."""
+        reply = self.http.post(self.url, json={"data": list(inputs)})
+        body = reply.json()
+        if reply.status_code != 200 or "error" in body:
+            raise RuntimeError(f"the endpoint answered {reply.status_code}: {str(body.get('error'))[:200]}")
+        return body["data"][0]
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _gradio_callers(url: str, convs: list[Conversation], how: str
+                    ) -> tuple[Callable[[int], Callable[..., Any]], Callable[[], None]]:
+    """Per conversation, a function calling /ask; and a function closing what was opened."""
+    if how == "http":
+        shared = GradioHTTP(url, "ask")
+        return (lambda _index: shared.predict), shared.close
     from gradio_client import Client
 
+    clients = {c.index: Client(url, verbose=False, analytics_enabled=False) for c in convs}
+    return (lambda index: lambda *a: clients[index].predict(*a, api_name="/ask")), lambda: None
+
+
+def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seconds: float,
+               compare: bool = True, client: str = "http") -> dict[str, Any]:
     port = free_port()
     server = Server(["--data-dir", str(data_dir), "--corpus-dir", str(corpus), "serve", "--port", str(port)],
                     {}, OUT / "load-gradio-server.log")
@@ -240,29 +278,28 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
     try:
         started = server.wait_http(url)
         sampler = RssSampler(server.pid).start()
-        warm = Client(url, verbose=False, analytics_enabled=False)
+        caller, close = _gradio_callers(url, convs, client)
+        warm = caller(-1)
         t0 = time.perf_counter()
-        warm.predict(_warmup_question(), "", api_name="/ask")
+        warm(_warmup_question(), "")
         first_answer = time.perf_counter() - t0
 
         def solo(script: Script) -> list[dict[str, Any]]:
             thread, out = "", []
             for question in script:
-                data = warm.predict(question, thread, api_name="/ask")
+                data = warm(question, thread)
                 thread = thread or data.get("thread_id", "")
                 out.append(fingerprint(data))
             return out
 
-        clients = {c.index: Client(url, verbose=False, analytics_enabled=False) for c in convs}
-
         def one(conv: Conversation, deadline: float) -> None:
-            client = clients[conv.index]
+            ask = caller(conv.index)
             for question, check in conv.questions:
                 if time.perf_counter() > deadline:
                     return
                 t = time.perf_counter()
                 try:
-                    data = client.predict(question, conv.thread_id, api_name="/ask")
+                    data = ask(question, conv.thread_id)
                 except Exception as exc:  # counted, not fatal: the load goes on
                     conv.errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
                     continue
@@ -282,9 +319,11 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
         wall = _run_all(convs, one, time.perf_counter() + max_seconds)
         rss = sampler.stop()
         refs, alone_s = replay_alone(solo, convs) if compare else ({}, 0.0)
+        close()
     finally:
         server.stop()
-    result = _result("gradio (advisor serve, /ask via gradio_client)", convs, wall)
+    how = "gradio_client" if client == "gradio_client" else "Gradio's REST API over httpx"
+    result = _result(f"gradio (advisor serve, /ask via {how})", convs, wall)
     result.update(rss, server_start_s=round(started, 2), first_answer_s=round(first_answer, 2))
     result["memory_check"] = check_memory(data_dir / "memory.sqlite", convs)
     if compare:
@@ -435,6 +474,8 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=1000, help="questions per target, spread over conversations")
     ap.add_argument("--max-seconds", type=float, default=600, help="stop sending new questions after this")
     ap.add_argument("--postings", type=int, default=300, help="postings in the corpus slice")
+    ap.add_argument("--ui-client", choices=["http", "gradio_client"], default="http",
+                    help="how the UI's /ask is called: Gradio's REST API over one httpx pool, or gradio_client")
     ap.add_argument("--no-compare", action="store_true",
                     help="skip asking each question alone and comparing the answers under load with it")
     args = ap.parse_args()
@@ -450,8 +491,11 @@ def main() -> None:
         for p in data_dir.glob("memory.sqlite*"):
             p.unlink()  # each target's memory check reads only its own threads
         convs = conversations(args.conversations, per)
-        runner = run_gradio if target == "gradio" else run_slack
-        results[target] = runner(corpus, data_dir, convs, args.max_seconds, not args.no_compare)
+        if target == "gradio":
+            results[target] = run_gradio(corpus, data_dir, convs, args.max_seconds, not args.no_compare,
+                                         args.ui_client)
+        else:
+            results[target] = run_slack(corpus, data_dir, convs, args.max_seconds, not args.no_compare)
         _print(results[target])
     path = write_json(f"load-{args.target}.json", results)
     print(f"\nwrote {path}")

@@ -33,3 +33,12 @@ def test_splitting_from_several_threads_gives_the_single_threaded_result():
                                         [(k * 7 + j) % len(texts) for j in range(len(texts))]], range(6)))
     wrong = sum(got != alone[i] for run in runs for i, got in run)
     assert wrong == 0, f"{wrong} of {6 * len(texts)} splits differ from the single-threaded split"
+
+
+def test_split_sentences_gives_each_caller_its_own_list() -> None:
+    """Splits are remembered per text; a caller editing its list must not change the next caller's."""
+    text = "AI engineers build products on top of models. They ship them to users every week."
+    first = split_sentences(text)
+    first.append("something else")
+    assert split_sentences(text) == ["AI engineers build products on top of models.",
+                                     "They ship them to users every week."]

@@ -365,6 +365,9 @@ class ChatHandlers:
         self.builder = builder or IndexBuilder(advisor)
         self._stops: set[str] = set()  # conversations whose running answer should end (Stop pressed)
         self._stops_lock = threading.Lock()
+        # The JSON API answers outside Gradio's queue (no event stream for a script to read), so it is bounded
+        # here: at most `ui_workers` of its questions are answered at once, the rest wait their turn.
+        self._api_slots = threading.BoundedSemaphore(self.settings.ui_workers)
 
     def respond(self, message: str, history: list[Any] | None, thread_id: str | None) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat, then fill the sources, context and chart panels."""
@@ -523,7 +526,8 @@ class ChatHandlers:
             thread_id = threads.scoped_thread_id("ui", thread_id)
         except threads.ThreadIdError as exc:
             return _bad_thread_answer(str(exc))
-        answer = self.advisor.ask(question, thread_id=thread_id)
+        with self._api_slots:
+            answer = self.advisor.ask(question, thread_id=thread_id)
         data = answer.to_dict()
         data["thread_id"] = thread_id  # pass it back to ask a follow-up in the same conversation
         return data
@@ -613,7 +617,9 @@ def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Block
         new_chat.click(h.reset, None, out.as_list(), **free)
         demo.load(new_thread_id, None, thread, **free)
         demo.load(h.prepare, None, [status, question], **free)
-        gr.api(h.ask_api, api_name="ask", **queue)
+        # A plain request and response (POST /gradio_api/run/ask): a script needs no queue position or event
+        # stream, and skipping them halves Gradio's own work per answer; `ask_api` bounds its concurrency.
+        gr.api(h.ask_api, api_name="ask", queue=False)
     return demo
 
 
@@ -644,7 +650,7 @@ def launch(
     builder = IndexBuilder(advisor, warm=True)
     builder.start()
     demo = build_app(advisor, builder)
-    demo.queue(default_concurrency_limit=1).launch(
+    demo.queue(default_concurrency_limit=1, status_update_rate=2.0).launch(
         server_name=settings.host,
         server_port=settings.port,
         auth=auth,

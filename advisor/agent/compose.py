@@ -31,7 +31,7 @@ _ACTION = LEX.cue("action")
 _PROMO = LEX.cue("promo")
 _DANGLING = LEX.cue("dangling_opener")
 _POINTS_ELSEWHERE = LEX.cue("points_elsewhere")
-_STAGES = [(re.compile(pattern, re.I), int(stage)) for pattern, stage in LEX.table("step_stage")]
+_STAGES = [(pattern, int(stage)) for pattern, stage in LEX.table("step_stage")]  # any case (`ignore_case`)
 # a name inside a sentence (a language, tool, product, programme): a step that names what to learn is concrete
 _NAMED = re.compile(r"(?<=[a-z,;(] )[A-Z][A-Za-z0-9+#.-]*[A-Za-z0-9+#]")
 STEP_BONUS = 0.03  # in an advice answer, a step of a sequence over a remark about the field

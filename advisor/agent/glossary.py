@@ -9,12 +9,10 @@ query, and the answer (in English) says so. Unknown words pass through. The term
 
 from __future__ import annotations
 
-import re
-
 from advisor.agent.lexicon import lexicon
 
 _TRANSLATIONS = lexicon("translations")  # lexicon/translations.toml: phrase → English, applied in order
-_COMPILED = [(re.compile(p, re.I), en) for p, en in _TRANSLATIONS.table("phrases")]
+_COMPILED = _TRANSLATIONS.table("phrases")  # compiled case-insensitive (`ignore_case` in the file)
 _FOREIGN_HINT = _TRANSLATIONS.cue("foreign_hint")
 
 

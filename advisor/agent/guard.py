@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from advisor.agent.lexicon import lexicon
 from advisor.text import normalize_question
@@ -41,8 +42,10 @@ _ABUSE = LEX.cue("abuse")
 _ADDRESSED_TO_AI = LEX.cue("addressed_to_ai")
 
 
+@lru_cache(maxsize=16384)
 def is_injected_instruction(sentence: str) -> bool:
-    """True for a sentence that instructs an AI ("ignore previous instructions", "note to the language model")."""
+    """True for a sentence that instructs an AI ("ignore previous instructions", "note to the language model").
+    Remembered per sentence: every candidate sentence of every answer is checked, and passages recur."""
     return bool(_INJECTION.search(sentence) or _ADDRESSED_TO_AI.search(sentence))
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from advisor.agent import intent as cues
 from advisor.agent.lexicon import lexicon
-from advisor.agent.slots import Slots, extract
+from advisor.agent.slots import Slots, extract, roles_named
 from advisor.text import figures
 
 LEX = lexicon("en")
@@ -179,6 +179,47 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     return asks
 
 
+def _without_roles(question: str, slots: Slots) -> str:
+    """The question with the roles' own words taken out: "MLOps" in "MLOps engineers" names the role, not a tool
+    the asker wants figures for. Only words followed by a job noun (or ending in one) name a role ("is MLOps a
+    skill?" names the tool)."""
+    nouns = "|".join(re.escape(n) for n in LEX.words("role_nouns"))
+    for phrase in sorted({p for p in [slots.role_phrase, *slots.role_phrases] if p}, key=len, reverse=True):
+        ends_in_noun = re.search(rf"\b(?:{nouns})s?$", phrase, re.I)
+        question = re.sub(re.escape(phrase) + ("" if ends_in_noun else rf"(?=\s+(?:{nouns})s?\b)"), " ", question,
+                          flags=re.I)
+    return question
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions one message asks, in order: split where a sentence ends or a conjunction leads into another
+    question word (lexicon `second_question`: "what do MLOps engineers earn and do I need Kubernetes?"). A
+    message that asks one thing is one part."""
+    parts = [p.strip(" ,;.?!-") for p in _SECOND_QUESTION.split(question)]
+    return [p for p in parts if p] or [question]
+
+
+_SECOND_QUESTION = LEX.cue("second_question")
+
+
+def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> list[Ask]:
+    """The whole message's asks, then what each of its parts asks besides: the message as a whole reads as its
+    strongest kind (pay), and a second question of another kind (which skill to learn, how long it takes) would
+    go unanswered. The asker's background in a part is not asked ("I make 70k"); a part that names no role is
+    read with the message's ("... and do I need Kubernetes for it?" is about the MLOps engineer asked of)."""
+    parts = question_parts(question)
+    if len(parts) < 2 or Ask.FIND_POSTINGS in asks:
+        return asks
+    out = list(asks)
+    for part in parts:
+        own = cues.without_background(part).strip()
+        if own and slots.role_phrase and not roles_named(own.lower()):
+            own = f"{own} ({slots.role_phrase})"
+        if own:
+            out += [a for a in _asks(own, Intent(cues.classify(own)), slots) if a not in out]
+    return out
+
+
 SOURCE_CUES = {  # in this order: "BLS" also names postings' pay
     Source.OFFICIAL: LEX.cue("official_source"),
     Source.POSTINGS: LEX.cue("postings_source"),
@@ -206,15 +247,16 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     only called for questions about pay or skills (it opens the data store)."""
     intent = Intent(cues.classify(question))
     slots = extract(question)
-    asks = _asks(question, intent, slots)
+    asks = _with_each_part(question, _asks(question, intent, slots), slots)
     hourly = bool(LEX.cue("hourly_pay").search(question))
     reading = Interpretation(question=question, intent=intent, asks=asks, slots=slots,
-                             tools_unlisted=cues.named_tools(question), unknown_role=_role_phrase(question),
+                             tools_unlisted=cues.named_tools(_without_roles(question, slots)),
+                             unknown_role=_role_phrase(question),
                              source_first=_source_named(question) or (Source.POSTINGS if hourly else None),
                              pay_hourly=hourly,
                              lowest_first=bool(LEX.cue("lowest").search(question)),
                              background_query=next((q for pattern, q in BACKGROUND_QUERIES
-                                                    if re.search(pattern, question, re.I)), None))
+                                                    if pattern.search(question.lower())), None))
     _read_claims(reading)
     if (top := LEX.cue("top_n").search(question)) is not None:
         reading.top = min(25, max(1, int(next(g for g in top.groups() if g))))
@@ -272,7 +314,10 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
         reading.skills_named = skills_in(question, vocabulary)
         reading.skills_compared = len(reading.skills_named) >= 2  # "Docker and Kubernetes?": each one's share
         if Ask.PAY in asks and role:  # "I know Python, what would I earn?" asks no skill premium
-            reading.pay_skill = next(iter(skills_in(cues.without_background(question), vocabulary)), None)
+            # a skill premium is asked where the skill is named with the pay: "what do they earn, and should I
+            # learn Spark?" asks the pay, then the skill, not Spark's premium
+            pay_parts = [p for p in question_parts(question) if cues.asks_about_pay(p)] or [question]
+            reading.pay_skill = next(iter(skills_in(cues.without_background(" ".join(pay_parts)), vocabulary)), None)
         if reading.pay_skill:
             reading.asks = [Ask.SKILL_PAY] + [a for a in asks if a != Ask.SKILLS]
     if LEX.cue("skills_gap").search(question):

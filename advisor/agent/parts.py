@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from advisor.agent.intent import without_background
 from advisor.agent.interpret import Ask, Interpretation
-from advisor.agent.slots import extract, levels_named, roles_named
+from advisor.agent.slots import extract, levels_named, places_named, roles_named
 
 # the asks whose answers are about one role: another role's figures are a swap, not an answer
 ROLE_BOUND = (Ask.PAY, Ask.COMPANY_PAY, Ask.SKILL_PAY, Ask.SKILLS, Ask.SKILL_LIST, Ask.CONDITIONS, Ask.BENEFITS,
@@ -28,7 +28,8 @@ def unserved(reading: Interpretation, answer: str, cited: list[str] | None = Non
     text = " ".join([answer, *(cited or [])])
     # the asker's own place and level ("I'm a junior web developer in Pune, what do AI engineers earn?") are
     # background, not parts of what is asked
-    asked, said = extract(without_background(reading.question)), extract(text)
+    asked = extract(without_background(reading.question))
+    said = places_named(text, asked.countries)
     missing: list[str] = []
     if len(reading.slots.roles) >= 2 and any(reading.has(a) for a in ROLE_BOUND):
         named = set(roles_named(text))

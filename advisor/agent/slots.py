@@ -7,7 +7,7 @@ those words onto dataset titles and codes is `advisor.data.normalize`'s job.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from advisor.agent.lexicon import lexicon
@@ -16,7 +16,10 @@ from advisor.data.normalize import COUNTRY_NAMES, ROLE_SPECS, resolve_role
 LEX = lexicon("en")
 
 
-def _role_spec_rows(table: list[tuple[str, str]]) -> list[tuple[str, str]]:
+Rows = list[tuple[re.Pattern[str], str]]  # (compiled pattern, value), the lexicon tables' shape
+
+
+def _role_spec_rows(table: Rows) -> Rows:
     """One role vocabulary: the roles the data tools know (`normalize.ROLE_SPECS`: web developer, statistician,
     database administrator, ...) that the lexicon's table doesn't name, each as a row of its aliases (plurals
     too), after the table's rows. Without them "web developer vs AI engineer" reads as one role."""
@@ -27,29 +30,29 @@ def _role_spec_rows(table: list[tuple[str, str]]) -> list[tuple[str, str]]:
         aliases = sorted((a for a in {spec.label.lower(), *spec.aliases} if a.split()[-1] in nouns), key=len,
                          reverse=True)
         if spec.key not in covered and aliases:
-            rows.append((r"\b(" + "|".join(re.escape(a) + "s?" for a in aliases) + r")\b", spec.label))
+            rows.append((re.compile(r"\b(" + "|".join(re.escape(a) + "s?" for a in aliases) + r")\b"), spec.label))
     return rows
 
 
 # (pattern, value) rows from the vocabulary file, in order, then the data tools' other roles: the first row
 # that matches names the role.
-ROLE_PATTERNS: list[tuple[str, str]] = LEX.table("roles") + _role_spec_rows(LEX.table("roles"))
-def _country_name_rows(table: list[tuple[str, str]]) -> list[tuple[str, str]]:
+ROLE_PATTERNS: Rows = LEX.table("roles") + _role_spec_rows(LEX.table("roles"))
+def _country_name_rows(table: Rows) -> Rows:
     """Every country by its name: the data's countries (normalize.COUNTRY_NAMES) and those no data set has
     (lexicon `countries_without_data`), after the lexicon's table with its aliases ("uk", "deutschland")."""
     known = {value for _, value in table}
     skip = set(LEX.words("ambiguous_country_names"))
     names = {*COUNTRY_NAMES.values(), *LEX.words("countries_without_data")} - known
-    return [(rf"\b{re.escape(name.lower())}\b", name)
+    return [(re.compile(rf"\b{re.escape(name.lower())}\b"), name)
             for name in sorted(names, key=len, reverse=True) if name.lower() not in skip]
 
 
-COUNTRY_PATTERNS: list[tuple[str, str]] = LEX.table("countries") + _country_name_rows(LEX.table("countries"))
+COUNTRY_PATTERNS: Rows = LEX.table("countries") + _country_name_rows(LEX.table("countries"))
 # Cities people name for a market: the data has countries only, so a city stands for its country (and the
 # answer says the figures are national).
-CITY_PATTERNS: list[tuple[str, str]] = LEX.table("cities")
-CITY_NAMES: list[tuple[str, str]] = LEX.table("city_names")  # a city's other names ("Bangalore", "Bengaluru")
-LEVEL_PATTERNS: list[tuple[str, str]] = LEX.table("levels")
+CITY_PATTERNS: Rows = LEX.table("cities")
+CITY_NAMES: Rows = LEX.table("city_names")  # a city's other names ("Bangalore", "Bengaluru")
+LEVEL_PATTERNS: Rows = LEX.table("levels")
 # Employers people ask about by name; others are found as a capitalised name after "at", "for", "from"...
 KNOWN_COMPANIES = LEX.words("known_companies")
 _COMPANY_AFTER = LEX.cue("company_after")
@@ -151,11 +154,14 @@ def _read_roles(text: _Text, slots: Slots) -> None:
         slots.role_phrases = [ph for _, _, ph in in_order]
 
 
-def _countries_named(text: _Text) -> list[tuple[int, str, str]]:
-    """(offset, country, words) of each country named; "de" and "us" only where they read as the country."""
+def _countries_named(text: _Text, among: Collection[str] | None = None) -> list[tuple[int, str, str]]:
+    """(offset, country, words) of each country named (of `among` only, when given); "de" and "us" only where
+    they read as the country."""
     found = []
     for pattern, country in COUNTRY_PATTERNS:
-        for m in re.finditer(pattern, text.q):
+        if among is not None and country not in among:
+            continue
+        for m in pattern.finditer(text.q):
             if country == "Germany" and m.group(0) == "de" and not LEX.cue("germany_de").search(text.q):
                 continue
             if country == "United States" and m.group(0) in ("us",) and not LEX.cue("us_the").search(text.q):
@@ -165,11 +171,13 @@ def _countries_named(text: _Text) -> list[tuple[int, str, str]]:
     return found
 
 
-def _read_places(text: _Text, slots: Slots) -> None:
-    """Countries, and cities standing for theirs, in the question's order."""
-    found = _countries_named(text)
+def _read_places(text: _Text, slots: Slots, among: Collection[str] | None = None) -> None:
+    """Countries, and cities standing for theirs, in the question's order (of the countries `among` only, when
+    given)."""
+    found = _countries_named(text, among)
     cities = sorted((m.start(), country, text.span(m)) for pattern, country in CITY_PATTERNS
-                    for m in re.finditer(pattern, text.q)
+                    if among is None or country in among
+                    for m in pattern.finditer(text.q)
                     if not LEX.cue("institution_of").search(text.q[:m.start()]))  # not "University of Chicago"
     for start, country, phrase in cities:
         slots.cities.append(phrase)
@@ -177,12 +185,21 @@ def _read_places(text: _Text, slots: Slots) -> None:
         if all(c != country for _, c, _ in found):
             found.append((start, country, phrase))
     # "US" in upper case in the original is the country even without "in"
-    if LEX.cue("us_upper").search(text.question) and all(c != "United States" for _, c, _ in found):
+    us_asked = among is None or "United States" in among
+    if us_asked and LEX.cue("us_upper").search(text.question) and all(c != "United States" for _, c, _ in found):
         found.append((text.question.index("US"), "United States", "us"))
     for _, country, phrase in sorted(found):
         if country not in slots.countries:
             slots.countries.append(country)
             slots.country_phrases.append(phrase)
+
+
+def places_named(text: str, among: Collection[str]) -> Slots:
+    """The places `text` names of the countries `among` (by name, alias or city), as `extract` reads them: a long
+    answer with its cited passages is looked through for the asked countries' rows alone, not all ~400."""
+    slots = Slots()
+    _read_places(_Text(text, text.lower()), slots, set(among))
+    return slots
 
 
 def _read_levels(text: _Text, slots: Slots) -> None:

@@ -80,9 +80,12 @@ def _posting_text(row: dict[str, str], country: str, salary: float | None, how: 
 
 
 def posting_search_text(row: dict[str, str], country: str, skills: list[str]) -> str:
-    """A posting as what a person searches postings by, and nothing else (measured against the display text as
-    what to embed, `evals.postings_relevance --text-variants`: same product P@5, 0.950, so ingest embeds the
-    display text and no index is re-embedded; kept as the measured alternative).
+    """A posting as what a person searches postings by, and nothing else: what its vector is made of.
+
+    Measured against the display text as what to embed (`evals.postings_relevance --text-variants`): the same
+    product P@5, 0.950, at about half the tokens (41 against 79 on average), so MiniLM embeds the 32,672
+    postings 1.76x faster (1,000 postings: 7.6 s against 13.4 s, ONNX on 2 cores) and a new install's full
+    index is ready minutes sooner. The display text is still what is stored, shown and quoted.
 
     Title, role class, employer, place, schedule and skills; "remote" only where the posting is remote (the
     display text says "remote: no" on every on-site posting, so the word matched all 32,672). The date, job
@@ -114,6 +117,7 @@ def iter_postings(csv_path: Path, limit: int | None = None) -> Iterator[Doc]:
             yield Doc(
                 id=f"posting:{i:05d}",
                 text=_posting_text(row, country, salary, how, skills),
+                embed_text=posting_search_text(row, country, skills),
                 kind="posting",
                 source=csv_path.name,
                 title=f"2023 data-job postings — row {i + 2}",  # +2: header line, 1-based rows

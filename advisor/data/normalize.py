@@ -18,6 +18,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -495,8 +496,10 @@ class RoleMapping(BaseModel):
     postings_note: str = ""
 
 
+@lru_cache(maxsize=65536)
 def norm_text(text: str) -> str:
-    """Lower-case, curly quotes/dashes folded, punctuation to spaces (keeps + and # for c++/c#)."""
+    """Lower-case, curly quotes/dashes folded, punctuation to spaces (keeps + and # for c++/c#). Remembered per
+    text: each role lookup normalises every role alias and survey title again."""
     t = text.lower()
     t = t.replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
     t = re.sub(r"[^a-z0-9+#]+", " ", t)

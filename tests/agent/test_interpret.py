@@ -36,6 +36,35 @@ def test_the_reading_names_what_is_asked(question: str, intent_: Intent | None, 
         assert all(a in r.asks for a in asks), r.asks
 
 
+@pytest.mark.parametrize(("question", "parts"), [
+    ("what do cloud engineers earn, and which cloud should I learn first?",
+     ["what do cloud engineers earn", "which cloud should I learn first"]),
+    ("How long is the switch? What do I learn first?", ["How long is the switch", "What do I learn first"]),
+    ("I'm a nurse. How do I get into healthcare data?", ["I'm a nurse", "How do I get into healthcare data"]),
+    ("is python and sql enough for analyst jobs", ["is python and sql enough for analyst jobs"]),
+    ("which skills and tools do postings list", ["which skills and tools do postings list"]),
+])
+def test_a_message_is_split_into_the_questions_it_asks(question: str, parts: list[str]) -> None:
+    assert interpret.question_parts(question) == parts
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    # a second question of another kind is read, not lost under the first one's kind
+    ("what do cloud engineers earn, and which cloud should I learn first - aws or azure?", [Ask.PAY, Ask.SKILLS]),
+    ("what do data engineers make in canada and how do I become one?", [Ask.PAY, Ask.HOW_TO]),
+    # a part without a role is read with the message's role
+    ("how much do ML engineers get paid, and do they need spark?", [Ask.PAY, Ask.SKILLS]),
+])
+def test_each_question_of_a_message_adds_what_it_asks(question: str, asks: list[Ask]) -> None:
+    r = read(question)
+    assert r.asks[: len(asks)] == asks or all(a in r.asks for a in asks), r.asks
+
+
+def test_the_askers_own_pay_in_a_part_is_not_asked() -> None:
+    r = read("I'm a data analyst on 70k. How do I become an ML engineer?")
+    assert Ask.HOW_TO in r.asks and Ask.PAY not in r.asks, r.asks
+
+
 def test_the_reading_holds_the_slots_and_the_source_preference() -> None:
     r = read("What do senior data engineers earn in Munich according to official statistics?")
     assert r.slots.role == "data engineer" and r.slots.level == "senior"
@@ -132,3 +161,10 @@ def test_a_country_code_after_for_is_not_an_employer() -> None:
 
     assert extract("can I read the survey's numbers as euro salaries for NL?").company is None
     assert extract("what do data engineers earn at SAP?").company == "SAP"
+
+
+def test_a_roles_own_name_is_not_a_tool_asked_about() -> None:
+    """"MLOps" names the role in "MLOps engineers" (their top skills are asked), and the tool in "is MLOps a
+    skill postings ask for?" (the articles answer, the postings' skill lists don't have it)."""
+    assert "mlops" not in read("which skills do MLOps engineers need most?").tools_unlisted
+    assert "mlops" in read("Is MLOps a skill postings ask for?").tools_unlisted

@@ -8,6 +8,7 @@ milliseconds; the pure renderers and the chart builder are checked directly.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any, cast
 
@@ -302,6 +303,31 @@ def test_api_answer_is_plain_json_with_a_thread() -> None:
     assert data["thread_id"].startswith("ui:")
     again = _handlers(fake).ask_api("What percent?", data["thread_id"])  # the id handed out is taken back as is
     assert again["thread_id"] == data["thread_id"] and fake.calls[-1][1] == data["thread_id"]
+
+
+def test_api_answers_at_most_ui_workers_questions_at_once() -> None:
+    """/ask runs outside Gradio's queue, so its own bound is all that keeps 50 callers from 50 answer threads."""
+    fake = FakeAdvisor(events=[StreamEvent(answer=_answer())])
+    fake.settings = Settings(max_question_chars=60, ui_workers=2)
+    handlers, lock, now, most = _handlers(fake), threading.Lock(), [0], [0]
+    real_ask = fake.ask
+
+    def slow_ask(question: Any, thread_id: str | None = None) -> Answer:
+        with lock:
+            now[0] += 1
+            most[0] = max(most[0], now[0])
+        time.sleep(0.2)
+        with lock:
+            now[0] -= 1
+        return real_ask(question, thread_id)
+
+    fake.ask = slow_ask  # type: ignore[method-assign]
+    threads_ = [threading.Thread(target=handlers.ask_api, args=("What percent?",)) for _ in range(6)]
+    for t in threads_:
+        t.start()
+    for t in threads_:
+        t.join(10)
+    assert most[0] == 2 and len(fake.calls) == 6  # two at a time, every question answered
 
 
 @pytest.mark.parametrize("bad", ["slack:T0TEAM:CA:1700000001.000100", "cli:chat", "ui:slack:T0:C1:1.2",

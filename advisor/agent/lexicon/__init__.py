@@ -37,9 +37,11 @@ class Table(BaseModel):
     """Ordered (pattern, value) rows; the first row that matches wins where the reader takes one value.
 
     `lowercase = true`: the reader matches the lower-cased question, so patterns are written in lower case.
+    `ignore_case = true`: the patterns match in any case (for readers of text they don't lower-case).
     """
 
     lowercase: bool = True
+    ignore_case: bool = False
     entries: list[Entry]
 
 
@@ -72,6 +74,15 @@ class Lexicon:
                 self._cues[name] = re.compile(self._expand(c.pattern), re.I if c.ignore_case else 0)
             except (re.error, KeyError) as exc:
                 raise ValueError(f"{path.name}: cue {name}: pattern does not compile ({exc})") from exc
+        # Compiled here, once: the tables hold ~700 patterns, more than `re`'s own cache of 512, so patterns
+        # passed as strings were compiled again on every question (a sixth of a loaded server's CPU).
+        self._tables: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+        for name, t in data.tables.items():
+            try:
+                flags = re.I if t.ignore_case else 0
+                self._tables[name] = [(re.compile(self._expand(e.pattern), flags), e.value) for e in t.entries]
+            except (re.error, KeyError) as exc:
+                raise ValueError(f"{path.name}: table {name}: a pattern does not compile ({exc})") from exc
 
     def _expand(self, pattern: str) -> str:
         return _FRAGMENT.sub(lambda m: self.data.fragments[m.group(1)], pattern.strip())
@@ -79,9 +90,9 @@ class Lexicon:
     def cue(self, name: str) -> re.Pattern[str]:
         return self._cues[name]
 
-    def table(self, name: str) -> list[tuple[str, str]]:
-        """(pattern, value) rows in file order, for readers that match with `re` on the lower-cased text."""
-        return [(self._expand(e.pattern), e.value) for e in self.data.tables[name].entries]
+    def table(self, name: str) -> list[tuple[re.Pattern[str], str]]:
+        """(compiled pattern, value) rows in file order, for readers that match the lower-cased text."""
+        return list(self._tables[name])
 
     def words(self, name: str) -> tuple[str, ...]:
         return tuple(self.data.words[name])
@@ -101,7 +112,7 @@ class Lexicon:
                                cue.examples, cue.counter_examples)
         for tname, table in self.data.tables.items():
             for e in table.entries:
-                out += self._check(f"{tname} {e.value!r}", e.pattern, 0, table.lowercase,
+                out += self._check(f"{tname} {e.value!r}", e.pattern, re.I if table.ignore_case else 0, table.lowercase,
                                    e.examples, e.counter_examples)
         return out
 
