@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Collection
 
 from advisor.agent.glossary import looks_foreign
-from advisor.agent.intent import asks_about_pay, without_background
+from advisor.agent.intent import asked_parts, asks_about_pay, without_background
 from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import Slots, extract
 from advisor.text import content_words, figures, split_sentences
@@ -71,7 +71,8 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     when no passage says it): the sources may be on the topic in general, but
     a general answer to a specific question reads as if it were specific.
     `places_asked=False` (advice): a country is where the asker is, not what they ask about; the answer is
-    general advice and the note under it says nothing in it is specific to that place.
+    general advice and the note under it says nothing in it is specific to that place. So are the names in
+    the parts of the message that ask nothing (`intent.asked_parts`).
     """
     slots = slots or extract(question)
     text = " ".join(e.text + " " + e.title for e in evidence).lower()
@@ -83,7 +84,9 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
         return before
     cities = {c.lower() for c in slots.cities}
     loose = text.replace("-", " ")  # "generative-AI" is named where the sources write "generative AI"
-    for name in specific_names(question):
+    # in advice, a name in who the asker is ("in Stuttgart", "at Bosch") is theirs, not asked about; in a data
+    # question it is where "there" is ("I'm in Zurich. What do data engineers earn there?")
+    for name in specific_names(question if places_asked else asked_parts(question)):
         if name.lower() in _PROPER_OK or name.lower() in text or name.lower() in cities \
                 or name.lower().replace("-", " ") in loose or _parts_named(name, text):
             continue  # a city stands for its country, which is checked below

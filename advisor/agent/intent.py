@@ -165,6 +165,36 @@ def rewrite_followup(question: str, previous: str | None, replace_terms: list[tu
     if (asks_about_pay(question) and not asks_about_pay(previous)) or (
             asks_duration(question) and not asks_duration(previous)):
         return f"{extra} — {out.rstrip('?. ')}?"
-    if replaced:
+    if replaced and not _narrows(question, previous):
         return out
-    return f"{previous.rstrip('?. ')} — {extra}?"
+    return f"{(out if replaced else previous).rstrip('?. ')} — {extra}?"
+
+
+def _narrows(followup: str, previous: str) -> bool:
+    """The follow-up adds a condition the swapped slots don't carry: remote work, a skill, an employer ("and if
+    I stay in the UK but work fully remote, do I earn less?" is the UK question about remote jobs)."""
+    new, old = extract(followup), extract(previous)
+    return bool((new.remote and not old.remote) or (new.skill and new.skill != old.skill)
+                or (new.company and new.company != old.company))
+
+
+_SECOND_QUESTION = LEX.cue("second_question")
+_QUESTION_OPENING = LEX.cue("question_opening")
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions one message asks, in order: split where a sentence ends or a conjunction leads into another
+    question word (lexicon `second_question`: "what do MLOps engineers earn and do I need Kubernetes?"). A
+    message that asks one thing is one part."""
+    parts = [p.strip(" ,;.?!-") for p in _SECOND_QUESTION.split(question)]
+    return [p for p in parts if p] or [question]
+
+
+def asked_parts(question: str) -> str:
+    """The message without the parts that ask nothing: "Mechanical engineer in Stuttgart, doing predictive
+    maintenance. How do I pivot into ML?" asks the second part; the first is who the asker is (a city or an
+    employer named there is theirs, not what they ask about). A part asks when it opens with a question word
+    (lexicon `question_opening`) or ends with a question mark; a message with no such part is all asked."""
+    raw = [p.strip() for p in _SECOND_QUESTION.split(question) if p.strip(" ,;.?!-")]
+    asking = [p for p in raw if p.endswith("?") or _QUESTION_OPENING.search(p)]
+    return " ".join(asking) if asking and len(raw) > 1 else question

@@ -105,6 +105,9 @@ class Interpretation(BaseModel):
                                         "question's order (the conditions tool's flags: remote, schedule, ...)")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
     claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
+    # "jobs that don't need AI skills pay $140k": the claim is about part of the role's jobs; the role's median
+    # neither confirms nor refutes it
+    claim_qualified: bool = False
     language: str | None = Field(default=None, description="ISO 639-1 code of the question's language, if read")
     read_by: Reader = Reader.RULES  # which interpreter this reading came from
 
@@ -191,15 +194,7 @@ def _without_roles(question: str, slots: Slots) -> str:
     return question
 
 
-def question_parts(question: str) -> list[str]:
-    """The questions one message asks, in order: split where a sentence ends or a conjunction leads into another
-    question word (lexicon `second_question`: "what do MLOps engineers earn and do I need Kubernetes?"). A
-    message that asks one thing is one part."""
-    parts = [p.strip(" ,;.?!-") for p in _SECOND_QUESTION.split(question)]
-    return [p for p in parts if p] or [question]
-
-
-_SECOND_QUESTION = LEX.cue("second_question")
+question_parts = cues.question_parts
 
 
 def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> list[Ask]:
@@ -297,6 +292,7 @@ def _read_claims(reading: Interpretation) -> None:
         reading.claimed_share_ranges = [(float(lo), float(hi)) for pattern, span in QUANTIFIERS
                                         if re.search(pattern, words) for lo, hi in [span.split("-")]][:1]
         reading.claim_attributed = bool(LEX.cue("attributed").search(question))
+        reading.claim_qualified = bool(LEX.cue("claim_qualifier").search(cues.without_background(question)))
     if LEX.cue("pay_floor").search(question):  # "paying at least $150K": the postings' minimum
         floors = [float(f[1:]) for f in figures(question) if f.startswith("$") and float(f[1:]) >= MIN_CLAIMED_PAY]
         reading.pay_floor = min(floors) if floors else None

@@ -117,7 +117,10 @@ def _emit(kind: str, payload: Any) -> None:
 def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: str) -> premise.Verdict:
     """The verdict on what the question asserts: a pay figure (against the headline figures), else a share in
     figures ("90%") or in words ("most"), against the answer's first line."""
-    verdict = premise.check(reading.claimed_pay, lead, reading.claim_attributed)
+    # a pay claim about part of the role's jobs ("those that don't need AI skills") is not checked against the
+    # role's median: a "yes, close" would endorse it on the wrong population
+    verdict = premise.Verdict.UNCLEAR if reading.claim_qualified else premise.check(
+        reading.claimed_pay, lead, reading.claim_attributed)
     # every headline line must agree: "Python is in a third of data job posts" is true of analysts' postings
     # (30%) and false of data scientists' (72%), so a yes or no from the first line alone would mislead
     lines = [first_line, *(e.text for e in lead[1:])]

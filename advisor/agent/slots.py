@@ -58,6 +58,7 @@ KNOWN_COMPANIES = LEX.words("known_companies")
 _COMPANY_AFTER = LEX.cue("company_after")
 _NOT_COMPANIES = set(LEX.words("not_companies"))
 _NOT_EMPLOYERS = set(LEX.words("not_employers"))
+_NOT_SKILL_WORDS = set(LEX.words("not_skill_words"))
 _CONTRAST = LEX.cue("contrast")
 
 
@@ -235,8 +236,9 @@ def _read_remote_and_skill(q: str, slots: Slots) -> None:
         slots.remote = True
         slots.remote_contrast = bool(LEX.cue("remote_contrast").search(q))
     m = LEX.cue("with_skill").search(q)
-    if m and m.group(2) not in ("the", "a", "an", "my", "no"):
-        slots.skill = m.group(2).split()[0]
+    first = m.group(2).split()[0] if m else ""
+    if first and first not in _NOT_SKILL_WORDS and not first.isdigit():  # "with no experience", "with 5 years"
+        slots.skill = first
 
 
 def _a_payer(name: str, taken: set[str]) -> bool:

@@ -196,3 +196,13 @@ def test_every_country_is_read_and_one_no_source_has_is_declined(advisor):
     assert extract("data engineer salary in new jersey").countries == []  # a US state, not the island
     answer = advisor.ask("how much do ai engineers make in iceland?")
     assert answer.refused and "Iceland" in answer.text, answer.text
+
+
+def test_in_advice_a_name_in_who_the_asker_is_is_not_asked_about() -> None:
+    """The asker's own city or employer, in a part that asks nothing, is theirs: advice is general and says so.
+    In a data question a place no source has is still declined."""
+    evidence = [Evidence(id="a", text="Learn Python, then build and deploy ML projects.", source="a.txt",
+                         title="Paths", kind="article")]
+    advice = "Mechanical engineer in Wolfsburg, doing predictive maintenance at a supplier. How do I move into ML?"
+    assert missing_entities(advice, evidence, places_asked=False) == ""
+    assert missing_entities("Data engineers in Wolfsburg: what do they earn?", evidence) == "Wolfsburg"

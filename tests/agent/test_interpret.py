@@ -168,3 +168,30 @@ def test_a_roles_own_name_is_not_a_tool_asked_about() -> None:
     skill postings ask for?" (the articles answer, the postings' skill lists don't have it)."""
     assert "mlops" not in read("which skills do MLOps engineers need most?").tools_unlisted
     assert "mlops" in read("Is MLOps a skill postings ask for?").tools_unlisted
+
+
+@pytest.mark.parametrize(("question", "skill"), [
+    ("is it easy to get in with no experience?", None),
+    ("what do I make with 5 years of experience?", None),
+    ("do data engineers with spark earn more?", "spark"),
+])
+def test_with_names_a_skill_only_when_a_skill_follows(question: str, skill: str | None) -> None:
+    from advisor.agent.slots import extract
+
+    assert extract(question).skill == skill
+
+
+def test_a_pay_claim_about_part_of_the_roles_jobs_gets_no_verdict_from_the_roles_median() -> None:
+    """"Jobs that don't need AI skills pay $140k" is about some of the jobs: the role's $140K-ish median must not
+    read as a "yes, that is close"."""
+    from advisor.agent import premise
+    from advisor.agent.nodes import _premise_verdict
+    from advisor.types import Evidence
+
+    headline = [Evidence(id="s", text="AI Engineers reported a median of $141,000.", source="survey", title="t",
+                         kind="data", metadata={"p25": 110_000, "median": 141_000, "p75": 200_000})]
+    qualified = read("AI engineer jobs that don't need any AI skills pay like $140k median, right?")
+    plain = read("AI engineers make about $140k median, right?")
+    assert qualified.claimed_pay == [140_000.0] and qualified.claim_qualified and not plain.claim_qualified
+    assert _premise_verdict(qualified, headline, headline[0].text) is premise.Verdict.UNCLEAR
+    assert _premise_verdict(plain, headline, headline[0].text) is premise.Verdict.CONFIRMED

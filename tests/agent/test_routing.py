@@ -128,6 +128,9 @@ def test_slots_for_comparisons_within_one_role():
          "What does an senior ML engineer earn in the US?"),
         ("What do AI engineers earn?", "and in Germany?", "What do AI engineers earn in Germany?"),
         ("show me data engineer jobs in Germany", "and in Munich?", "show me data engineer jobs in Munich"),
+        # a condition the swapped slot doesn't carry keeps the follow-up's own words
+        ("What do data engineers earn in Spain?", "and if I work fully remote from France, do I earn less?",
+         "What do data engineers earn in France — if I work fully remote from France, do I earn less?"),
     ],
 )
 def test_followups_are_rewritten_from_the_previous_question(previous, followup, expected):
