@@ -19,6 +19,7 @@ import numpy as np
 
 from advisor.agent.guard import is_injected_instruction
 from advisor.agent.intent import asks_duration
+from advisor.agent.interpret import skills_in
 from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import extract, roles_named
 from advisor.embeddings import Embedder
@@ -35,6 +36,7 @@ _STAGES = [(pattern, int(stage)) for pattern, stage in LEX.table("step_stage")] 
 # a name inside a sentence (a language, tool, product, programme): a step that names what to learn is concrete
 _NAMED = re.compile(r"(?<=[a-z,;(] )[A-Z][A-Za-z0-9+#.-]*[A-Za-z0-9+#]")
 STEP_BONUS = 0.03  # in an advice answer, a step of a sequence over a remark about the field
+FOCUS_BONUS = 0.12  # a sentence naming the tool asked about, over one about the field near it
 STEP_SLACK = 0.15  # a step with no action verb may join an advice answer this far below its best sentence
 GENERIC_WEIGHT = 1.0  # how much an advice sentence loses for answering the generic question better than the asked one
 _GENERIC_ADVICE = LEX.words("generic_advice")
@@ -294,11 +296,16 @@ class Composer:
             scores.append(0.45 * float(d) + 0.27 * lex + 0.25 * prior + bonus)
         return np.asarray(scores)
 
-    def _scored(self, question: str, cands: list[Candidate], also: list[str] | None) -> np.ndarray:
-        """Scores against the question; for advice the person's background is a second question worth answering."""
+    def _scored(self, question: str, cands: list[Candidate], also: list[str] | None,
+                focus: list[str] | None = None) -> np.ndarray:
+        """Scores against the question; for advice the person's background is a second question worth answering.
+        A sentence naming a `focus` term (a tool the question asks about that only the passages know: "is
+        LangChain worth learning?") gains FOCUS_BONUS: a sentence about the field near it answers less."""
         scores = self.score(question, cands)
         for extra in also or []:
             scores = np.maximum(scores, self.score(extra, cands) - 0.03)
+        if focus:
+            scores = scores + np.asarray([FOCUS_BONUS if skills_in(c.text, focus) else 0.0 for c in cands])
         return scores
 
     def compose(
@@ -311,6 +318,7 @@ class Composer:
         role: str | None = None,
         said: str = "",
         places: list[str] | None = None,
+        focus: list[str] | None = None,
     ) -> Composition:
         """Pick, order and cite sentences.
 
@@ -318,11 +326,12 @@ class Composer:
         and country) opens the answer; other tool results compete with the
         passages but fill at most a few slots. `said` is what earlier answers
         of the conversation said: a sentence from them is not said again. `places`: the countries asked about.
+        `focus`: terms the question asks about that a sentence should name (see `_scored`).
         """
         lead = (lead or [])[:MAX_TOOL_SENTENCES]
         lead_ids = {e.id for e in lead}
         cands = candidates([e for e in evidence if e.id not in lead_ids])
-        scores = self._scored(question, cands, also)
+        scores = self._scored(question, cands, also, focus)
         if advice:
             scores = self._for_advice(scores, cands)
         best = float(scores.max()) if len(scores) else 0.0

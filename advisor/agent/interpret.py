@@ -26,6 +26,7 @@ MIN_CLAIMED_PAY = 1_000.0  # smaller dollar figures in a pay question are hourly
 BACKGROUND_QUERIES = LEX.table("backgrounds")
 CONDITION_FLAGS = LEX.table("condition_flags")  # words of a posting condition → the conditions tool's flag
 QUANTIFIERS = LEX.table("quantifiers")
+CURRENCIES = LEX.table("currencies")  # "in euros", "£", "lpa" → the survey's salary_currency code
 MONTHS = LEX.table("months")  # "posted in March" → "3"  # "most" → "50-100": a share asserted in words
 
 
@@ -93,6 +94,9 @@ class Interpretation(BaseModel):
     unknown_role: str = Field(default="", description="words naming a role the vocabulary doesn't know")
     source_first: Source | None = None  # "according to the BLS", "in job postings": that source's figure leads
     pay_hourly: bool = False  # pay per hour asked: hourly rates lead (the postings', unless a source is named)
+    # a currency other than the US dollar the asker wants pay in ("in euros pls", "£62k"): the survey's responses
+    # paid in it lead, beside the dollar figures
+    currency: str | None = None
     lowest_first: bool = False  # a ranking from the bottom
     top: int | None = None  # "top 5"
     background_query: str | None = Field(default=None, description="passages for the asker's background")
@@ -260,6 +264,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     _read_conditions(reading)
     # "postings from March": the month posted, a filter wherever the postings are searched
     reading.posted_months = sorted({int(n) for pattern, n in MONTHS if re.search(pattern, question.lower())})
+    reading.currency = next((code for pattern, code in CURRENCIES if pattern.search(question.lower())), None)
     return reading
 
 

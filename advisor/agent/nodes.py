@@ -398,11 +398,12 @@ class Nodes:
         role = asked.role if state["intent"] == "salary" and lead and not asked.roles else None
         said = " ".join(m["content"] for m in state.get("messages", []) if m.get("role") == "assistant")
         places = [] if advice else asked.countries  # in advice the asker's country is their own, not the topic
+        focus = reading.tools_unlisted  # "is LangChain worth learning?": the sentences naming it answer
         comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role,
-                                     said=said, places=places)
+                                     said=said, places=places, focus=focus)
         if (comp.refused or not comp.text) and said:  # all the sources hold was said: again beats declining
             comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role,
-                                         places=places)
+                                         places=places, focus=focus)
         if comp.refused:
             return None
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})

@@ -40,7 +40,8 @@ def check(claimed: Sequence[float], headline: Sequence[Evidence], attributed: bo
     attributes to someone else ("the X report says") is never confirmed by other sources' figures being close:
     only a clear contradiction is said."""
     ranges = [(float(e.metadata["p25"]), float(e.metadata["median"]), float(e.metadata["p75"])) for e in headline
-              if all(isinstance(e.metadata.get(k), int | float) for k in ("p25", "median", "p75"))]
+              if all(isinstance(e.metadata.get(k), int | float) for k in ("p25", "median", "p75"))
+              and e.metadata.get("currency", "USD") == "USD"]  # "$300k?" is not checked against euros
     if not claimed or not ranges:
         return Verdict.UNCLEAR
     if not attributed and any(abs(x - med) <= CONFIRM_WITHIN * med for x in claimed for _, med, _ in ranges):

@@ -328,6 +328,7 @@ class Toolbox:
                 continue
             per_side.append(result.evidence())
             self._one_side(out, reading, result, (role, country, level, remote, year), seen, len(sides))
+            self._in_currency(out, reading, query, result.subject)
             if len(sides) == 1:
                 self._few_postings(out, reading, result)
         _lead_with_comparison(out, per_side, reading)
@@ -347,6 +348,23 @@ class Toolbox:
         if rows := result.chart_rows():
             label = result.filters.role.label if result.filters else side[0]
             out.charts.append(_salary_chart(label, side, rows))
+
+    def _in_currency(self, out: ToolOutcome, reading: Interpretation, query: Any, subject: str) -> None:
+        """Pay asked in another currency ("in euros pls", "I'm at £62k"): the survey's responses paid in it lead,
+        in it; the dollar figures follow. Where none were paid in it, one note says the figures are in dollars."""
+        from advisor.tools.salary import salary_lookup
+
+        if not reading.currency or reading.currency == "USD":
+            return
+        result = salary_lookup(query.model_copy(update={"currency": reading.currency, "sources": ["survey"]}),
+                               self.store)
+        local = [e for e in result.evidence() if e.kind == "salary_data" and e.metadata.get("median") is not None]
+        if not result.ok or not local:
+            out.notices.append(f"None of the salary survey's responses for {subject or 'this role'} were paid in "
+                               f"{reading.currency} (or too few to show); the figures are in US dollars.")
+            return
+        out.evidence.insert(0, local[0])
+        out.lead.insert(0, local[0].id)
 
     def _few_postings(self, out: ToolOutcome, reading: Interpretation, result: Any) -> None:
         """Too few postings for a median (figures are withheld below the minimum) are still postings a person can
@@ -517,20 +535,21 @@ class Toolbox:
                                + (f", {slots.countries[0]}" if slots.countries else ""), "rows": rows})
         return out
 
-    def _skill_across_roles(self, skill: str, slots: Slots) -> ToolOutcome:
+    def _skill_across_roles(self, skill: str, slots: Slots, pay: bool) -> ToolOutcome:
         """"Is Excel useful for a career in data?": the skill's share in each main data role's postings, side by
         side, instead of one role chosen for the person (Excel is in 38% of analyst postings, 4% of ML ones)."""
         return self._skill_shares([(role, skill, role) for role in SKILL_ROLES], slots, None,
-                                  f"'{skill}' in postings by role (2023)")
+                                  f"'{skill}' in postings by role (2023)", pay)
 
-    def _skills_side_by_side(self, skills: list[str], slots: Slots) -> ToolOutcome:
-        """"Tableau or Power BI for data analysts?": each skill's share of the role's postings, and its pay."""
+    def _skills_side_by_side(self, skills: list[str], slots: Slots, pay: bool) -> ToolOutcome:
+        """"Tableau or Power BI for data analysts?": each skill's share of the role's postings (and its pay,
+        where pay is asked)."""
         role = slots.role or ""
         return self._skill_shares([(role, skill, skill) for skill in skills], slots, slots.level_phrase,
-                                  f"Skills compared in {role} postings (2023)")
+                                  f"Skills compared in {role} postings (2023)", pay)
 
     def _skill_shares(self, lookups: list[tuple[str, str, str]], slots: Slots, experience: str | None,
-                      title: str) -> ToolOutcome:
+                      title: str, pay: bool = True) -> ToolOutcome:
         """One focused posting lookup per (role, skill, chart label): each share leads, one chart holds them."""
         from advisor.tools.skills import PostingQuery, posting_stats
 
@@ -548,7 +567,7 @@ class Toolbox:
                 if result.message and result.message not in out.notices:
                     out.notices.append(result.message)
                 continue
-            ev = next((e for e in result.evidence() if e.id == result.focus.evidence_id), None)
+            ev = next((e for e in result.evidence(pay) if e.id == result.focus.evidence_id), None)
             if ev is not None:
                 out.evidence.append(ev)
                 out.lead.append(ev.id)
@@ -611,10 +630,11 @@ class Toolbox:
         out = ToolOutcome()
         slots, named = reading.slots, reading.skills_named
         skill = next(iter(named), None) or slots.skill
+        pay = reading.has(Ask.PAY) or reading.has(Ask.SKILL_PAY)  # else a skill's pay with and without it pads
         if skill and not slots.role:
-            return self._skill_across_roles(skill, slots)
+            return self._skill_across_roles(skill, slots, pay)
         if reading.skills_compared:
-            return self._skills_side_by_side(named[:3], slots)
+            return self._skills_side_by_side(named[:3], slots, pay)
         role = slots.role or "machine learning engineer"
         try:
             query = PostingQuery(role=role, country=slots.countries[0] if slots.countries else None,
@@ -627,7 +647,9 @@ class Toolbox:
             out.notices.append(result.message)
         if not result.ok:
             return out
-        evidence = result.evidence()
+        evidence = result.evidence(pay)
+        if reading.tools_unlisted and not skill:  # "what share need RAG skills?": the articles answer; the role's
+            evidence = []  # postings count and other skills' shares would answer another question
         if result.focus is not None and result.focus.evidence_id:
             out.lead.append(result.focus.evidence_id)  # "how often do postings ask for SQL?": that share first
         self._top_skills(out, reading, result, skill, evidence)

@@ -400,6 +400,7 @@ class SalaryResult(BaseModel):
                         "year": s.year_text,
                         "label": s.label,
                         "per_hour": s.pay_basis == HOURLY_BASIS,  # the figures are dollars an hour
+                        "currency": s.currency,  # a claim in dollars is checked against dollar figures only
                     },
                 )
             )
@@ -608,6 +609,13 @@ def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     # the sources panel), not something a reader of the answer needs
     # one short sentence a reader can take in: the median, the middle half (25th to 75th percentile), how many
     # said so and when; the exact filter and duplicate handling are in the citation's locator
+    if cur != "USD":  # the responses paid in that currency, in it: "in euros pls"
+        stats.text = (
+            f"In the {SURVEY_NAME}, {plain_subject(f)} paid in {cur} reported a median salary of "
+            f"{money(stats.median)} a year (middle half {money(stats.p25)} to {money(stats.p75)}; "
+            f"{fmt_n(n)} responses, {stats.year_text})."
+        )
+        return stats
     stats.text = (
         f"In the {SURVEY_NAME}, {plain_subject(f)} reported a median salary of {money(stats.median)} "
         f"{unit.replace(' (salary_in_usd)', '')} (middle half {money(stats.p25)} to {money(stats.p75)}; "

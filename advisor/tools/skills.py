@@ -108,6 +108,7 @@ class SkillStat(BaseModel):
     n_without: int = 0
     notes: list[str] = Field(default_factory=list)
     text: str = ""
+    share_sentence: str = ""  # the text's first sentence: the share alone, without the pay with and without it
     evidence_id: str = ""
 
     @property
@@ -162,7 +163,9 @@ class PostingStatsResult(BaseModel):
     def mapping(self) -> ResolvedFilters | None:
         return self.filters
 
-    def evidence(self) -> list[Evidence]:
+    def evidence(self, pay: bool = True) -> list[Evidence]:
+        """The summary and each skill's share; `pay=False` leaves out the pay with and without each skill (a
+        question about how often a skill is asked for isn't served by it)."""
         out: list[Evidence] = []
         title = f"{POSTINGS_NAME} — {self.filter}"
         meta_base = {"denominator": self.denominator, "population": self.population, "n": self.population,
@@ -188,7 +191,7 @@ class PostingStatsResult(BaseModel):
             out.append(
                 Evidence(
                     id=s.evidence_id,
-                    text=s.text,
+                    text=s.text if pay else (s.share_sentence or s.text),
                     source=self.dataset,
                     title=f"{title}, skill='{s.skill}'",
                     kind="posting_stats",
@@ -349,6 +352,7 @@ def _skill_stat(
     elif st.notes:
         parts.append("Salary medians withheld: " + "; ".join(st.notes) + ".")
     st.text = " ".join(parts)
+    st.share_sentence = parts[0]
     return st
 
 

@@ -207,3 +207,32 @@ def test_too_few_postings_for_a_median_are_shown_as_postings(advisor):
     postings = [c for c in answer.citations if c.kind == "posting"]
     assert postings, answer.text
     assert len(postings) <= n and all(country in c.quote for c in postings), [c.quote for c in postings]
+
+
+def test_pay_asked_in_another_currency_leads_with_the_responses_paid_in_it(advisor, survey):
+    """"In euros please": the survey's responses paid in euros lead, in euros; the dollar figures follow. Where no
+    response was paid in it, a note says the figures are in dollars instead of converting or dropping the ask."""
+    answer = advisor.ask("How much do data scientists make in France? In euros please")
+    fr = survey[(survey["job_title"] == "Data Scientist") & (survey["company_location"] == "FR")]
+    eur = fr[fr["salary_currency"] == "EUR"]["salary"].median()
+    first, _, rest = answer.text.partition("\n")
+    assert f"EUR {eur:,.0f}" in first and "paid in EUR" in first, first
+    assert _median(fr) in rest  # the dollar figure of all French responses follows
+    us = advisor.ask("data scientist pay in the US in euros?")
+    assert "EUR" not in us.text and any("paid in EUR" in n for n in us.notices), us.notices
+
+
+def test_a_tool_only_the_articles_know_leads_with_the_sentence_naming_it(advisor):
+    """"Is LangChain worth learning?": the postings' skill lists don't have it, so the articles answer, and the
+    first sentence names LangChain instead of a remark about the field near it."""
+    answer = advisor.ask("is langchain worth learning for AI engineer jobs?")
+    assert not answer.refused
+    first = answer.text.split("[1]")[0]
+    assert "langchain" in first.lower(), answer.text
+
+
+def test_a_skill_share_question_gets_no_pay_figures(advisor):
+    """How often postings ask for a skill is a share; the pay with and without it answers another question."""
+    answer = advisor.ask("for data scientist postings, is R still common or is it all python now?")
+    assert "'r' is listed in" in answer.text and "'python' is listed in" in answer.text, answer.text
+    assert "Median posted salary" not in answer.text
