@@ -64,7 +64,7 @@ def _sentence_case(question: str) -> bool:
 
 
 def missing_entities(question: str, evidence: list[Evidence], slots: Slots | None = None,
-                     places_asked: bool = True) -> str:
+                     places_asked: bool = True, background_asked: bool = True) -> str:
     """Something the question names that no evidence mentions: answering anyway would mislead.
 
     A country, a future year, or a proper name ("Zurich", "H-1B", "Google"
@@ -72,7 +72,8 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     a general answer to a specific question reads as if it were specific.
     `places_asked=False` (advice): a country is where the asker is, not what they ask about; the answer is
     general advice and the note under it says nothing in it is specific to that place. So are the names in
-    the parts of the message that ask nothing (`intent.asked_parts`).
+    the parts of the message that ask nothing (`intent.asked_parts`), there and wherever `background_asked` is
+    False (no data is looked up for the question: "Biologist (PhD, genomics) here. Which role fits me?").
     """
     slots = slots or extract(question)
     text = " ".join(e.text + " " + e.title for e in evidence).lower()
@@ -86,7 +87,7 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     loose = text.replace("-", " ")  # "generative-AI" is named where the sources write "generative AI"
     # in advice, a name in who the asker is ("in Stuttgart", "at Bosch") is theirs, not asked about; in a data
     # question it is where "there" is ("I'm in Zurich. What do data engineers earn there?")
-    for name in specific_names(question if places_asked else asked_parts(question)):
+    for name in specific_names(question if places_asked and background_asked else asked_parts(question)):
         if name.lower() in _PROPER_OK or name.lower() in text or name.lower() in cities \
                 or name.lower().replace("-", " ") in loose or _parts_named(name, text):
             continue  # a city stands for its country, which is checked below
@@ -226,6 +227,7 @@ def missing_topic(
     """
     if looks_foreign(question) or len(vocabulary) < MIN_VOCABULARY:
         return ""
+    question = _NOT_ASKED.sub(" ", question)  # "not FAANG fantasy numbers, just normal": what is not asked
     words = [w for w in dict.fromkeys(content_words(question)) if w not in _TOPIC_NEUTRAL and not w.isdigit()]
     missing = [w for w in words if not _known(w, vocabulary)]
     half = len(missing) * 2 == len(words) and not any(_PHRASING.search(w) for w in missing)
@@ -240,6 +242,7 @@ def missing_topic(
 
 
 _HEAD = LEX.cue("head_noun")
+_NOT_ASKED = LEX.cue("not_asked")
 PARAPHRASED = 0.45  # phrase-to-sentence cosine above which the sources say the missing words in other words
 
 
@@ -261,6 +264,7 @@ def uncovered(
     near: Callable[[list[str]], float] | None = None,
     slots: Slots | None = None,
     places_asked: bool = True,
+    background_asked: bool = True,
 ) -> str:
     """What the question asks about that the evidence doesn't hold ("" when it seems covered).
 
@@ -271,5 +275,6 @@ def uncovered(
     tool results, so a role only the salary data knows is covered): advice describes the person ("I'm a
     sysadmin"), and skill names are the postings' own vocabulary.
     """
-    return (missing_entities(question, evidence, slots, places_asked) or missing_quantity(question, evidence)
+    return (missing_entities(question, evidence, slots, places_asked, background_asked)
+            or missing_quantity(question, evidence)
             or (missing_topic(question, vocabulary, near) if check_topic else ""))

@@ -171,11 +171,22 @@ def rewrite_followup(question: str, previous: str | None, replace_terms: list[tu
 
 
 def _narrows(followup: str, previous: str) -> bool:
-    """The follow-up adds a condition the swapped slots don't carry: remote work, a skill, an employer ("and if
-    I stay in the UK but work fully remote, do I earn less?" is the UK question about remote jobs)."""
+    """The follow-up adds a condition the swapped slots don't carry: remote work, a skill, an employer, a currency
+    ("and if I stay in the UK but work fully remote, do I earn less?" is the UK question about remote jobs)."""
     new, old = extract(followup), extract(previous)
+    currency = currency_named(followup)
     return bool((new.remote and not old.remote) or (new.skill and new.skill != old.skill)
-                or (new.company and new.company != old.company))
+                or (new.company and new.company != old.company) or (currency and currency != currency_named(previous)))
+
+
+_CURRENCIES = LEX.table("currencies")  # "in euros", "£", "lpa" → the survey's salary_currency code
+
+
+def currency_named(text: str) -> str | None:
+    """The currency a text asks pay in, the one named last: a follow-up's "pounds please" comes after the earlier
+    question's "in euros" in the conversation's standalone question."""
+    named = [(m.start(), code) for pattern, code in _CURRENCIES for m in pattern.finditer(text.lower())]
+    return max(named)[1] if named else None
 
 
 _SECOND_QUESTION = LEX.cue("second_question")

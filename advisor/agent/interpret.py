@@ -26,7 +26,6 @@ MIN_CLAIMED_PAY = 1_000.0  # smaller dollar figures in a pay question are hourly
 BACKGROUND_QUERIES = LEX.table("backgrounds")
 CONDITION_FLAGS = LEX.table("condition_flags")  # words of a posting condition → the conditions tool's flag
 QUANTIFIERS = LEX.table("quantifiers")
-CURRENCIES = LEX.table("currencies")  # "in euros", "£", "lpa" → the survey's salary_currency code
 MONTHS = LEX.table("months")  # "posted in March" → "3"  # "most" → "50-100": a share asserted in words
 
 
@@ -264,7 +263,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     _read_conditions(reading)
     # "postings from March": the month posted, a filter wherever the postings are searched
     reading.posted_months = sorted({int(n) for pattern, n in MONTHS if re.search(pattern, question.lower())})
-    reading.currency = next((code for pattern, code in CURRENCIES if pattern.search(question.lower())), None)
+    reading.currency = cues.currency_named(question)
     return reading
 
 

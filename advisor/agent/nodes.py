@@ -346,7 +346,7 @@ class Nodes:
         missing = uncovered(question, evidence, vocabulary, slots=asked,
                             check_topic=state["intent"] in ("factual", "comparison", "salary"),
                             near=lambda phrases: self._nearest(phrases, evidence),
-                            places_asked=not reading.has(Ask.HOW_TO))
+                            places_asked=not reading.has(Ask.HOW_TO), background_asked=bool(tools_for(reading)))
         company = asked.company if reading.has(Ask.COMPANY_PAY) else None
         if not missing and company and not _employer_known(company, tool_evidence, self.toolbox.retriever.idf()):
             missing = company  # "what does mistral ai pay?": no posting and no passage names that employer
@@ -398,7 +398,9 @@ class Nodes:
         role = asked.role if state["intent"] == "salary" and lead and not asked.roles else None
         said = " ".join(m["content"] for m in state.get("messages", []) if m.get("role") == "assistant")
         places = [] if advice else asked.countries  # in advice the asker's country is their own, not the topic
-        focus = reading.tools_unlisted  # "is LangChain worth learning?": the sentences naming it answer
+        # "is LangChain worth learning?" asks about that tool: the sentences naming it answer (not so where the
+        # tool is one side of a wider question: "classic ML, or is it all LLMs now?")
+        focus = reading.tools_unlisted if reading.has(Ask.SKILLS) else []
         comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role,
                                      said=said, places=places, focus=focus)
         if (comp.refused or not comp.text) and said:  # all the sources hold was said: again beats declining

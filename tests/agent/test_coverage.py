@@ -206,3 +206,21 @@ def test_in_advice_a_name_in_who_the_asker_is_is_not_asked_about() -> None:
     advice = "Mechanical engineer in Wolfsburg, doing predictive maintenance at a supplier. How do I move into ML?"
     assert missing_entities(advice, evidence, places_asked=False) == ""
     assert missing_entities("Data engineers in Wolfsburg: what do they earn?", evidence) == "Wolfsburg"
+
+
+def test_what_a_question_says_it_does_not_ask_is_no_topic(vocabulary):
+    """"not FAANG fantasy numbers, just normal" narrows a pay question; its words are not what is asked. What
+    it does ask about is still checked."""
+    assert missing_topic("whats a realistic data engineer salary right now? not faang fantasy numbers, just normal",
+                         vocabulary) == ""
+    assert "dress" in missing_topic("What is the dress code for AI engineers, not the salary?", vocabulary)
+
+
+def test_without_a_data_lookup_names_in_who_the_asker_is_are_theirs() -> None:
+    """"Chemist (PhD, polymers) here": where no data is looked up for the question, the asker's own degree or
+    field is not what is asked; with a lookup the background may say where ("I'm in Zurich. What ... there?")."""
+    evidence = [Evidence(id="a", text="ML engineers need deep ML expertise and work with data scientists.",
+                         source="a.txt", title="Roles", kind="article")]
+    question = "Chemist (PhD, polymers) leaving the lab. Would I be better going for ML engineer or data scientist?"
+    assert missing_entities(question, evidence, background_asked=False) == ""
+    assert missing_entities(question, evidence) != ""
