@@ -85,14 +85,15 @@ def classify(question: str) -> str:
     on_domain = domain_hits > 0
     if _OFF_TOPIC.search(q) and domain_hits < 2:
         return "off_topic"
+    tools = named_tools(q)
+    # "tableau or power bi?", "aws vs azure vs gcp - which is worth learning?": tools weighed against each other
+    # (not their pay: "does Spark or Kafka pay more?" compares pay)
+    if len(tools) >= 2 and LEX.cue("either_or").search(q) and not asks_about_pay(q):
+        return "skills"
     if _COMPARISON.search(q) and (asks_about_pay(q) or LEX.cue("comparison_strong").search(q)):
         return "comparison"
     if asks_about_pay(q):
         return "salary"
-    tools = named_tools(q)
-    # "tableau or power bi?", "Should I learn Scala or Java?": two tools weighed against each other
-    if len(tools) >= 2 and LEX.cue("either_or").search(q):
-        return "skills"
     if _ADVICE.search(q):
         return "advice"
     names_skill = _SKILL_NAMES.search(q) and (_HOW_OFTEN.search(q) or _USED.search(q))

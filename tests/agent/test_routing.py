@@ -216,3 +216,12 @@ def test_years_compared_are_kept_in_order():
     assert extract("ML engineer pay 2021 vs 2023").years == [2021, 2023]
     one = extract("What did data scientists earn in 2023?")
     assert one.year == 2023 and one.years == []
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("aws vs azure vs gcp - which cloud is worth learning for data jobs?", "skills"),
+    ("snowflake or databricks for a data engineer?", "skills"),
+    ("does spark or kafka pay more?", "salary"),  # their pay is compared, not how often they are asked for
+])
+def test_tools_weighed_against_each_other_is_a_skills_question(question: str, kind: str) -> None:
+    assert classify(question) == kind
