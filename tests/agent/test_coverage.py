@@ -224,3 +224,14 @@ def test_without_a_data_lookup_names_in_who_the_asker_is_are_theirs() -> None:
     question = "Chemist (PhD, polymers) leaving the lab. Would I be better going for ML engineer or data scientist?"
     assert missing_entities(question, evidence, background_asked=False) == ""
     assert missing_entities(question, evidence) != ""
+
+
+def test_a_price_asked_of_a_named_programme_needs_a_sentence_stating_it() -> None:
+    """A description of a bootcamp is no answer to what it costs; a sentence with its price is."""
+    described = [Evidence(id="a", text="Northwind Academy's AI Bootcamp combines programming, data science and AI "
+                          "techniques.", source="a.txt", title="Bootcamps", kind="article")]
+    priced = [Evidence(id="b", text="Northwind Academy's AI Bootcamp costs $12,000 for 24 weeks.", source="a.txt",
+                       title="Bootcamps", kind="article")]
+    question = "how much does the Northwind Academy AI bootcamp cost?"
+    assert missing_quantity(question, described).startswith("the cost of Northwind")
+    assert missing_quantity(question, priced) == ""
