@@ -35,6 +35,10 @@ from advisor.types import Evidence
 Side = tuple[str, str | None, str | None, bool | None, int | None]  # role, country, level, remote, year
 
 
+# sides one answer compares: "France vs Germany vs Netherlands vs Spain" is four; past that a table would serve
+MAX_SIDES = 4
+
+
 def salary_sides(reading: Interpretation) -> list[Side]:
     """One salary lookup per thing compared: two roles, two years, two countries, two levels, or remote against
     on-site; otherwise the one thing asked about."""
@@ -45,13 +49,13 @@ def salary_sides(reading: Interpretation) -> list[Side]:
     country0 = slots.countries[0] if slots.countries else None
     level, remote, year = slots.level_phrase, slots.remote, slots.year
     if len(slots.roles) >= 2:
-        return [(r, country0, level, remote, year) for r in slots.roles[:3]]
+        return [(r, country0, level, remote, year) for r in slots.roles[:MAX_SIDES]]
     if len(slots.years) >= 2:
-        return [(role, country0, level, remote, y) for y in slots.years[:3]]
+        return [(role, country0, level, remote, y) for y in slots.years[:MAX_SIDES]]
     if len(slots.countries) >= 2:
-        return [(role, c, level, remote, year) for c in slots.countries[:3]]
+        return [(role, c, level, remote, year) for c in slots.countries[:MAX_SIDES]]
     if len(slots.levels) >= 2:
-        return [(role, country0, lv, remote, year) for lv in slots.level_phrases[:3]]
+        return [(role, country0, lv, remote, year) for lv in slots.level_phrases[:MAX_SIDES]]
     if slots.remote_contrast:
         return [(role, country0, level, on_site, year) for on_site in (True, False)]
     return [(role, country0, level, remote, year)]

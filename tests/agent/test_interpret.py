@@ -195,3 +195,12 @@ def test_a_pay_claim_about_part_of_the_roles_jobs_gets_no_verdict_from_the_roles
     assert qualified.claimed_pay == [140_000.0] and qualified.claim_qualified and not plain.claim_qualified
     assert _premise_verdict(qualified, headline, headline[0].text) is premise.Verdict.UNCLEAR
     assert _premise_verdict(plain, headline, headline[0].text) is premise.Verdict.CONFIRMED
+
+
+def test_four_countries_compared_are_four_sides() -> None:
+    """"France vs Germany vs Netherlands vs Spain": every country asked is looked up (a dropped fourth side was
+    then declined as a country the sources don't cover)."""
+    from advisor.agent.tools import salary_sides
+
+    sides = salary_sides(read("data engineer salaries: france vs germany vs netherlands vs spain?"))
+    assert [c for _, c, _, _, _ in sides] == ["France", "Germany", "Netherlands", "Spain"]
