@@ -399,7 +399,7 @@ class Nodes:
         said = " ".join(m["content"] for m in state.get("messages", []) if m.get("role") == "assistant")
         places = [] if advice else asked.countries  # in advice the asker's country is their own, not the topic
         # "is LangChain worth learning?" asks about that tool: the sentences naming it answer (not so where the
-        # tool is one side of a wider question: "classic ML, or is it all LLMs now?")
+        # tool is only one side of a wider question, such as classical ML weighed against generative AI)
         focus = reading.tools_unlisted if reading.has(Ask.SKILLS) else []
         comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role,
                                      said=said, places=places, focus=focus)
