@@ -32,6 +32,7 @@ _HOW_MANY = LEX.cue("how_many")
 # A headcount about a named organisation ("How many AI engineers does OpenAI employ?") needs a figure said
 # about that organisation's staff: "OpenAI appears in 19.5% of postings" is about postings, not its staff.
 _HEADCOUNT = LEX.cue("headcount")
+_ORGANISATION = LEX.cue("organisation_named")  # a name written in lower case: "university of chicago"
 # a measure asked of a named organisation, the figure shape that states it, and how the decline names it
 _MEASURES = [(LEX.cue("share_asked"), LEX.cue("share_figure"), "that share for {}"),  # "78%", "78 percent"
              (LEX.cue("price_asked"), LEX.cue("price_figure"), "the cost of {}")]  # "$12,000", "4,500 euros"
@@ -177,7 +178,8 @@ def _missing_share(question: str, sentences: list[str]) -> str:
     """A share or a price asked of a named organisation ("what percentage of the University of Chicago bootcamp's
     graduates get jobs?", "how much does it cost?") that no figure sentence states of it: a description of the
     organisation is no answer to what it costs."""
-    names = [n for n in specific_names(question) if n.lower() not in _PROPER_OK]
+    names = [n for n in specific_names(question) if n.lower() not in _PROPER_OK] or [
+        m.group(0) for m in _ORGANISATION.finditer(question.lower())]  # "the university of chicago bootcamp"
     for asked, figure, what in _MEASURES:
         if asked.search(question) and names and not any(
                 figure.search(s) and all(n.lower() in s for n in names) for s in sentences):

@@ -545,6 +545,35 @@ class Toolbox:
         return self._skill_shares([(role, skill, role) for role in SKILL_ROLES], slots, None,
                                   f"'{skill}' in postings by role (2023)", pay)
 
+    def _skills_compared_by_role(self, skills: list[str], slots: Slots) -> ToolOutcome:
+        """"aws vs azure vs gcp - which is worth learning?" with no role named: each tool's share of each main
+        data role's postings, one line per tool, so the tools are compared where the person might work rather
+        than in one role chosen for them."""
+        from advisor.tools.skills import PostingQuery, posting_stats
+
+        out = ToolOutcome()
+        country = slots.countries[0] if slots.countries else None
+        where = f", {country}" if country else ""
+        for skill in skills:
+            shares, dataset = [], ""
+            for role in SKILL_ROLES:
+                result = posting_stats(PostingQuery(role=role, country=country, remote=slots.remote, skill=skill,
+                                                    examples=0), self.store)
+                if result.ok and result.focus is not None:
+                    focus, dataset = result.focus, result.dataset
+                    shares.append(f"{focus.share_text} of {role} postings "
+                                  f"({focus.postings:,} of {result.population:,})")
+            if not shares:
+                continue
+            listed = ", ".join(shares[:-1]) + (" and " if len(shares) > 1 else "") + shares[-1]
+            ev = Evidence(id=f"skill-by-role:{skill}:{country or 'all'}:{slots.remote}", source=dataset,
+                          text=f"In 2023 data-job postings{where}, '{skill}' is listed in {listed}.",
+                          title=f"2023 data-job postings — skill='{skill}' by role{where}", kind="posting_stats",
+                          locator=f"skill='{skill}', job_title_short in {', '.join(SKILL_ROLES)}{where}")
+            out.evidence.append(ev)
+            out.lead.append(ev.id)
+        return out
+
     def _skills_side_by_side(self, skills: list[str], slots: Slots, pay: bool) -> ToolOutcome:
         """"Tableau or Power BI for data analysts?": each skill's share of the role's postings (and its pay,
         where pay is asked)."""
@@ -635,6 +664,8 @@ class Toolbox:
         slots, named = reading.slots, reading.skills_named
         skill = next(iter(named), None) or slots.skill
         pay = reading.has(Ask.PAY) or reading.has(Ask.SKILL_PAY)  # else a skill's pay with and without it pads
+        if reading.skills_compared and not slots.role:
+            return self._skills_compared_by_role(named[:3], slots)
         if skill and not slots.role:
             return self._skill_across_roles(skill, slots, pay)
         if reading.skills_compared:

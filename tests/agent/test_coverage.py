@@ -235,3 +235,11 @@ def test_a_price_asked_of_a_named_programme_needs_a_sentence_stating_it() -> Non
     question = "how much does the Northwind Academy AI bootcamp cost?"
     assert missing_quantity(question, described).startswith("the cost of Northwind")
     assert missing_quantity(question, priced) == ""
+
+
+def test_an_organisation_named_in_lower_case_is_still_the_one_asked_about() -> None:
+    """Capitals can't mark "the university of chicago bootcamp": the lexicon's `organisation_named` does."""
+    described = [Evidence(id="a", text="University of Northwind's AI Bootcamp combines programming and AI.",
+                          source="a.txt", title="Bootcamps", kind="article")]
+    reply = missing_quantity("how much does the university of northwind ai bootcamp cost?", described)
+    assert reply == "the cost of university of northwind"
