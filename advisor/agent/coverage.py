@@ -79,7 +79,7 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     """
     slots = slots or extract(question)
     text = " ".join(e.text + " " + e.title for e in evidence).lower()
-    years = [int(y) for y in re.findall(r"\b(20[2-9]\d)\b", question)]
+    years = _years_named(question)
     if years and max(years) > LATEST_SOURCE_YEAR and not _PERSONAL_DEADLINE.search(question):
         return f"{max(years)} (the newest source is from {LATEST_SOURCE_YEAR}; none forecasts that far)"
     before = _years_before_the_sources(without_background(question), text) if places_asked else ""
@@ -111,14 +111,22 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     return ""
 
 
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+def _years_named(question: str) -> list[int]:
+    """The calendar years a question names, 1950 to 2099, in order, each once."""
+    return list(dict.fromkeys(int(y) for y in _YEAR.findall(question)))
+
+
 def _years_before_the_sources(question: str, text: str) -> str:
     """The years asked about, when every one is before the sources begin and no evidence mentions it ("what did
     they earn in 2018 and 2019?"): answering with today's figures would answer something else."""
-    years = sorted({int(y) for y in re.findall(r"\b(19[5-9]\d|20[01]\d)\b", question)})
-    asked = [int(y) for y in re.findall(r"\b(20\d\d)\b", question) if int(y) >= EARLIEST_SOURCE_YEAR]
-    if not years or asked or any(str(y) in text for y in years):
+    years = _years_named(question)
+    before = sorted(y for y in years if y < EARLIEST_SOURCE_YEAR)
+    if not before or len(before) < len(years) or any(str(y) in text for y in before):
         return ""
-    return (f"{' or '.join(map(str, years))} (the salary survey begins in {EARLIEST_SOURCE_YEAR}, the postings "
+    return (f"{' or '.join(map(str, before))} (the salary survey begins in {EARLIEST_SOURCE_YEAR}, the postings "
             "are from 2023 and the BLS tables from 2023 and 2024)")
 
 
@@ -152,7 +160,7 @@ def missing_quantity(question: str, evidence: list[Evidence]) -> str:
     if looks_foreign(question):
         return ""
     sentences = _figure_sentences(evidence)
-    if share := _missing_share(question, sentences):
+    if share := _missing_measure(question, sentences):
         return share
     if not _HOW_MANY.search(question):
         return ""
@@ -174,7 +182,7 @@ def missing_quantity(question: str, evidence: list[Evidence]) -> str:
     return ""
 
 
-def _missing_share(question: str, sentences: list[str]) -> str:
+def _missing_measure(question: str, sentences: list[str]) -> str:
     """A share or a price asked of a named organisation ("what percentage of the University of Chicago bootcamp's
     graduates get jobs?", "how much does it cost?") that no figure sentence states of it: a description of the
     organisation is no answer to what it costs."""

@@ -198,8 +198,13 @@ def question_parts(question: str) -> list[str]:
     """The questions one message asks, in order: split where a sentence ends or a conjunction leads into another
     question word (lexicon `second_question`: "what do MLOps engineers earn and do I need Kubernetes?"). A
     message that asks one thing is one part."""
-    parts = [p.strip(" ,;.?!-") for p in _SECOND_QUESTION.split(question)]
-    return [p for p in parts if p] or [question]
+    parts = [p.strip(" ,;.?!-") for p in _raw_parts(question)]
+    return parts or [question]
+
+
+def _raw_parts(question: str) -> list[str]:
+    """The message split before each further question (lexicon `second_question`), each part as written."""
+    return [p.strip() for p in _SECOND_QUESTION.split(question) if p.strip(" ,;.?!-")]
 
 
 def asked_parts(question: str) -> str:
@@ -207,6 +212,6 @@ def asked_parts(question: str) -> str:
     maintenance. How do I pivot into ML?" asks the second part; the first is who the asker is (a city or an
     employer named there is theirs, not what they ask about). A part asks when it opens with a question word
     (lexicon `question_opening`) or ends with a question mark; a message with no such part is all asked."""
-    raw = [p.strip() for p in _SECOND_QUESTION.split(question) if p.strip(" ,;.?!-")]
+    raw = _raw_parts(question)
     asking = [p for p in raw if p.endswith("?") or _QUESTION_OPENING.search(p)]
     return " ".join(asking) if asking and len(raw) > 1 else question

@@ -197,15 +197,12 @@ def _without_roles(question: str, slots: Slots) -> str:
     return question
 
 
-question_parts = cues.question_parts
-
-
 def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> list[Ask]:
     """The whole message's asks, then what each of its parts asks besides: the message as a whole reads as its
     strongest kind (pay), and a second question of another kind (which skill to learn, how long it takes) would
     go unanswered. The asker's background in a part is not asked ("I make 70k"); a part that names no role is
     read with the message's ("... and do I need Kubernetes for it?" is about the MLOps engineer asked of)."""
-    parts = question_parts(question)
+    parts = cues.question_parts(question)
     if len(parts) < 2 or Ask.FIND_POSTINGS in asks:
         return asks
     out = list(asks)
@@ -316,7 +313,7 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
         if Ask.PAY in asks and role:  # "I know Python, what would I earn?" asks no skill premium
             # a skill premium is asked where the skill is named with the pay: "what do they earn, and should I
             # learn Spark?" asks the pay, then the skill, not Spark's premium
-            pay_parts = [p for p in question_parts(question) if cues.asks_about_pay(p)] or [question]
+            pay_parts = [p for p in cues.question_parts(question) if cues.asks_about_pay(p)] or [question]
             reading.pay_skill = next(iter(skills_in(cues.without_background(" ".join(pay_parts)), vocabulary)), None)
         if reading.pay_skill:
             reading.asks = [Ask.SKILL_PAY] + [a for a in asks if a != Ask.SKILLS]

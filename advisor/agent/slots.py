@@ -245,7 +245,7 @@ def _a_payer(name: str, taken: set[str]) -> bool:
     """One employer named before "pay": not a pronoun or a kind of employer, a place or a role."""
     first = name.split()[0]
     return (first not in _NOT_EMPLOYERS and first not in _NOT_COMPANIES and name not in taken
-            and not any(re.search(p, name) for p, _ in ROLE_PATTERNS))
+            and not any(p.search(name) for p, _ in ROLE_PATTERNS))
 
 
 def _company(question: str, q: str, slots: Slots, span: Callable[..., str]) -> str | None:
@@ -265,6 +265,6 @@ def _company(question: str, q: str, slots: Slots, span: Callable[..., str]) -> s
         if name.upper() in COUNTRY_NAMES:  # "read them as salaries for NL": a country's code, not an employer
             continue
         if name and name.lower() not in _NOT_COMPANIES and name.lower() not in taken and not any(
-                re.search(p, name.lower()) for p, _ in ROLE_PATTERNS):
+                p.search(name.lower()) for p, _ in ROLE_PATTERNS):
             return name
     return None

@@ -682,12 +682,13 @@ class Toolbox:
             out.notices.append(result.message)
         if not result.ok:
             return out
-        evidence = result.evidence(pay)
-        if reading.tools_unlisted and not skill:  # "what share need RAG skills?": the articles answer; the role's
-            evidence = []  # postings count and other skills' shares would answer another question
+        unlisted = [] if skill else reading.tools_unlisted
+        # "what share need RAG skills?": the articles answer; the role's postings count and other skills' shares
+        # would answer another question
+        evidence = [] if unlisted else result.evidence(pay)
         if result.focus is not None and result.focus.evidence_id:
             out.lead.append(result.focus.evidence_id)  # "how often do postings ask for SQL?": that share first
-        self._top_skills(out, reading, result, skill, evidence)
+        self._top_skills(out, reading, result, skill, evidence, unlisted)
         out.evidence += evidence
         rows = result.chart_rows()
         if rows:
@@ -696,11 +697,10 @@ class Toolbox:
 
     @staticmethod
     def _top_skills(out: ToolOutcome, reading: Interpretation, result: Any, skill: str | None,
-                    evidence: list[Evidence]) -> None:
+                    evidence: list[Evidence], unknown: list[str]) -> None:
         """The role's top skills as one citable sentence, unless one skill was asked about ("how often is SQL
         asked for?": its share answers, and the list would pad) or the skill asked is not in the 2023 skill lists
         ("what share need RAG skills?": the articles answer, and the role's list would answer another question)."""
-        unknown = [] if skill else reading.tools_unlisted
         if unknown:
             out.notices.append(f"The 2023 postings' skill lists don't include {', '.join(unknown)}; the figures "
                                "for it come from the articles.")

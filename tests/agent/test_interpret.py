@@ -45,7 +45,7 @@ def test_the_reading_names_what_is_asked(question: str, intent_: Intent | None, 
     ("which skills and tools do postings list", ["which skills and tools do postings list"]),
 ])
 def test_a_message_is_split_into_the_questions_it_asks(question: str, parts: list[str]) -> None:
-    assert interpret.question_parts(question) == parts
+    assert intent.question_parts(question) == parts
 
 
 @pytest.mark.parametrize(("question", "asks"), [
