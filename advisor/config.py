@@ -6,6 +6,7 @@ Offline is the default; an LLM endpoint is used only when `llm_base_url` is set.
 from __future__ import annotations
 
 import os
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
@@ -23,6 +24,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chroma
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PACKAGE_ROOT / "corpus"
+# the day the salary survey was snapshotted: its last year is partial (to 19 January), so the year before is the
+# latest full one, the year a pay question with no year is answered for
+SURVEY_SNAPSHOT = date(2025, 1, 19)
 
 
 def _default_data_dir() -> Path:
@@ -167,7 +171,7 @@ class Settings(BaseSettings):
 
     @property
     def salaries_csv(self) -> Path:
-        return self.corpus_dir / "data" / "salaries" / "salaries_aijobs_snapshot_2025-01-19.csv"
+        return self.corpus_dir / "data" / "salaries" / f"salaries_aijobs_snapshot_{SURVEY_SNAPSHOT.isoformat()}.csv"
 
     @property
     def bls_csv(self) -> Path:

@@ -294,7 +294,10 @@ def _mrkdwn(text: str) -> str:
 
 
 def _money(value: Any) -> str:
-    return f"${value:,.0f}" if isinstance(value, Real) else "–"
+    """As the answer's text writes a figure (halves rounded up), so the table and the sentence agree."""
+    from advisor.tools.salary import fmt_money
+
+    return fmt_money(value) if isinstance(value, Real) else "–"
 
 
 def salary_table(chart: Chart, max_rows: int = TABLE_ROWS) -> str:

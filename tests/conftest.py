@@ -60,3 +60,4 @@ def advisor(settings: Settings) -> Advisor:
     adv = Advisor(settings)
     adv.ensure_index()
     return adv
+

@@ -12,7 +12,7 @@ sources don't cover the question instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,22 +131,24 @@ def candidates(evidence: list[Evidence]) -> list[Candidate]:
             header = []
             sentences = [x.lstrip("-•* ").strip() for x in split_sentences(line)]
             for k, sent in enumerate(sentences):
-                if k and (len(sentences[k - 1]) < 30 or is_heading_like(sentences[k - 1])):
+                prev = sentences[k - 1] if k else ""
+                if prev.strip(" .:") and not prev.endswith("?") and (len(prev) < 30 or is_heading_like(prev)):
                     # "LLM Operations Engineer. Manages the infrastructure ...": the term is the subject
                     sent = f"{sentences[k - 1].rstrip('.:')}: {sent}"
                 if len(sent) < 30 or is_heading_like(sent) or _PROMO.search(sent) or is_injected_instruction(sent) \
-                        or _POINTS_ELSEWHERE.search(sent):
-                    continue  # an instruction planted in a source is not advice; a chart it points at isn't here
+                        or _POINTS_ELSEWHERE.search(sent) or sent.endswith("?"):
+                    continue  # an instruction planted in a source is not advice; a chart it points at isn't here;
+                    # a question the article asks its reader answers nothing
                 out.append(Candidate(sent, ev, order))
                 order += 1
     return out
 
 
-def _about_other_roles(c: Candidate, role: str) -> bool:
-    """The sentence's figures are about roles it names (or, naming none, its passage names), none of them `role`:
+def _about_other_roles(c: Candidate, roles: Sequence[str]) -> bool:
+    """The sentence's figures are about roles it names (or, naming none, its passage names), none of them asked:
     "Yet within it, there is already a $62,400 salary split" is about the AI Engineer title of its passage."""
     named = roles_named(c.text) or roles_named(c.evidence.text)
-    return bool(named) and role not in named
+    return bool(named) and not set(roles) & set(named)
 
 
 RARE_WORD_IDF = 3.0  # a question word this rare in the sources is a topic of its own ("Seattle", "contract")
@@ -158,7 +160,7 @@ def _about_other_places(sentence: str, places: list[str]) -> bool:
     return bool(named) and not set(named) & set(places)
 
 
-def _adds_to_the_figures(c: Candidate, role: str | None, unserved: dict[str, float]) -> bool:
+def _adds_to_the_figures(c: Candidate, roles: Sequence[str], unserved: dict[str, float]) -> bool:
     """After the data tools' figures, a passage sentence adds to them only with a figure of its own that is
     about the role asked (named in the sentence itself) or about a part of the question the figures left out:
     one rare question word, or two, that the figures don't contain (`unserved`: stem → idf). "Seattle has 1,472
@@ -166,7 +168,7 @@ def _adds_to_the_figures(c: Candidate, role: str | None, unserved: dict[str, flo
     question names is the answer the countries' salary figures couldn't give."""
     if not figures(c.text):
         return False
-    if role is not None and role in roles_named(c.text):
+    if set(roles) & set(roles_named(c.text)):
         return True
     shared = [idf for w in content_words(c.text) if (idf := unserved.get(_stem(w))) is not None]
     return len(set(shared)) >= 2 or any(idf >= RARE_WORD_IDF for idf in shared)
@@ -315,7 +317,7 @@ class Composer:
         advice: bool = False,
         lead: list[Evidence] | None = None,
         also: list[str] | None = None,
-        role: str | None = None,
+        roles: Sequence[str] = (),
         said: str = "",
         places: list[str] | None = None,
         focus: list[str] | None = None,
@@ -344,7 +346,7 @@ class Composer:
                          figures_only=bool(chosen) and not advice, unserved=self._unserved(question, chosen),
                          places=list(places or []))
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
-        self._pick(cands, scores, vecs, picked, (floor, best, limit), advice, role)
+        self._pick(cands, scores, vecs, picked, (floor, best, limit), advice, roles)
         if advice and not picked.chosen:  # after the data tools' figures, the figures lead: no list of steps
             self._add_siblings(cands, scores, vecs, picked, floor - SIBLING_SLACK)
             sentences, numbered = _in_steps([cands[i] for i in picked.idx])
@@ -352,7 +354,7 @@ class Composer:
         return self._render(picked.chosen + [cands[i] for i in picked.idx], best)
 
     def _pick(self, cands: list[Candidate], scores: np.ndarray, vecs: np.ndarray, picked: _Picked,
-              bounds: tuple[float, float, int], advice: bool, role: str | None) -> None:
+              bounds: tuple[float, float, int], advice: bool, roles: Sequence[str]) -> None:
         """Add the best-scoring candidates that fit to `picked`, down to the score floor or up to the sentence
         limit (`bounds`: floor, best score, limit)."""
         floor, best, limit = bounds
@@ -361,7 +363,7 @@ class Composer:
                 break
             if advice and not _says_what_to_do(cands[i].text, float(scores[i]), best):
                 continue
-            if self._fits(int(i), cands, vecs, picked, role):
+            if self._fits(int(i), cands, vecs, picked, roles):
                 picked.idx.append(int(i))
                 picked.words += word_count(cands[i].text)
 
@@ -385,11 +387,11 @@ class Composer:
             if len(picked.idx) >= self.max_sentences + 2 or scores[i] < floor:
                 break
             if c.evidence.id in passages and i not in picked.idx and is_step(c.text) \
-                    and self._fits(int(i), cands, vecs, picked, None, STEP_WORDS):
+                    and self._fits(int(i), cands, vecs, picked, (), STEP_WORDS):
                 picked.idx.append(int(i))
                 picked.words += word_count(c.text)
 
-    def _fits(self, i: int, cands: list[Candidate], vecs: np.ndarray, picked: _Picked, role: str | None,
+    def _fits(self, i: int, cands: list[Candidate], vecs: np.ndarray, picked: _Picked, roles: Sequence[str],
               budget: float = 1.0) -> bool:
         """Whether candidate `i` may join what is picked: it can stand alone, says something new, is about the
         role asked, and fits the tool-sentence and word budgets."""
@@ -401,13 +403,13 @@ class Composer:
             return False  # "However, this requirement ...": never first; later only when it brings a figure
         if any(_redundant(c.text, cands[j].text, float(vecs[i] @ vecs[j])) for j in picked.idx):
             return False  # says the same as one already chosen
-        if role and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, role):
+        if roles and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, roles):
             return False  # "the AI Engineer title spans a $62,400 gap" is no figure for an ML engineer
         if picked.places and c.evidence.kind not in TOOL_KINDS and figures(c.text) \
                 and _about_other_places(c.text, picked.places):
             return False  # the UK's median is no figure for a question about France
         if picked.figures_only and c.evidence.kind not in TOOL_KINDS and \
-                not _adds_to_the_figures(c, role, picked.unserved):
+                not _adds_to_the_figures(c, roles, picked.unserved):
             return False  # after the data's figures a passage adds a figure about the asked role, or nothing
         tools_used = len(picked.chosen) + sum(cands[j].evidence.kind in TOOL_KINDS for j in picked.idx)
         if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:

@@ -132,6 +132,8 @@ def is_followup(question: str) -> bool:
         return True  # "and in the UK?", "what about data engineers?"
     if len(words) <= 10 and _ANAPHORA.search(_DUMMY_IT.sub(" ", question)):
         return True  # "Was it lower the year before?", "How long does that usually take?"
+    if LEX.cue("followup_anywhere").search(question):
+        return True  # "same question but for data engineers", "did it go up vs the year before?"
     if LEX.cue("refers_back").search(question) and not extract(question).role:
         return True  # "how many of those were remote? and do the remote ones pay more"
     question_word = LEX.cue("question_word").search(question)
@@ -203,8 +205,15 @@ def question_parts(question: str) -> list[str]:
 
 
 def _raw_parts(question: str) -> list[str]:
-    """The message split before each further question (lexicon `second_question`), each part as written."""
-    return [p.strip() for p in _SECOND_QUESTION.split(question) if p.strip(" ,;.?!-")]
+    """The message split before each further question (lexicon `second_question`), each part as written, with
+    the question mark it ended with ("will I qualify for an H1B? do I need..." is two questions, not a
+    statement and a question)."""
+    parts, start = [], 0
+    for m in _SECOND_QUESTION.finditer(question):
+        parts.append(question[start:m.start()] + ("?" if "?" in m.group() else ""))
+        start = m.end()
+    parts.append(question[start:])
+    return [p.strip() for p in parts if p.strip(" ,;.?!-")]
 
 
 def asked_parts(question: str) -> str:

@@ -107,6 +107,8 @@ class Interpretation(BaseModel):
     conditions_named: list[str] = Field(default_factory=list, description="posting conditions asked about, in the "
                                         "question's order (the conditions tool's flags: remote, schedule, ...)")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
+    own_pay: list[float] = Field(default_factory=list, description="pay figures the asker states as their own: "
+                                 "an offer, what they earn; the answer says where they fall")
     claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
     # "jobs that don't need AI skills pay $140k": the claim is about part of the role's jobs; the role's median
     # neither confirms nor refutes it
@@ -127,8 +129,9 @@ class Interpretation(BaseModel):
 
 
 def _whole_token(word: str) -> str:
-    """A pattern for `word` as a whole token: "c++" matches, the "r" in "senior" does not."""
-    return rf"(?<![\w+#]){re.escape(word)}(?![\w+#])"
+    """A pattern for `word` as a whole token: "c++" matches, the "r" in "senior" and the "c" of "c++" do not; a
+    "+" between two words joins them ("excel+sql" names both)."""
+    return rf"(?<![\w#])(?<![^a-z]\+){re.escape(word)}(?![\w#])(?!\+[^a-z]|\+$)"
 
 
 def skills_in(text: str, vocabulary: Collection[str]) -> list[str]:
@@ -178,6 +181,8 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.DURATION)
     if intent == Intent.ADVICE:
         asks.append(Ask.HOW_TO)
+        if slots.role and LEX.cue("what_to_learn").search(question) and Ask.SKILLS not in asks:
+            asks += [Ask.SKILLS, Ask.SKILL_LIST]  # "what should I learn first?": what the role's postings ask for
     wants_postings = LEX.cue("posting_search").search(question) or (
         LEX.cue("postings_in_place").search(question) and (slots.countries or slots.cities))
     if wants_postings and Ask.RANKING not in asks:  # "show me which roles pay most"
@@ -298,6 +303,9 @@ def _read_claims(reading: Interpretation) -> None:
         floors = [float(f[1:]) for f in figures(question) if f.startswith("$") and float(f[1:]) >= MIN_CLAIMED_PAY]
         reading.pay_floor = min(floors) if floors else None
         reading.claimed_pay = []
+    elif reading.has(Ask.PAY) and not reading.claimed_pay and LEX.cue("own_pay").search(question):
+        # "is the 95k offer i got a lowball?", "I'm on 52k €": the asker's own pay, placed among the figures
+        reading.own_pay = [float(f[1:]) for f in sorted(figures(question)) if f.startswith("$")]
 
 
 def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collection[str]]) -> None:

@@ -25,7 +25,7 @@ from advisor.agent.coverage import uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
-from advisor.agent.interpret import Ask, Intent, Interpretation
+from advisor.agent.interpret import Ask, Intent, Interpretation, Source
 from advisor.agent.interpreters import Interpreter, make_interpreter
 from advisor.agent.layout import Layout, Mark, line_marks
 from advisor.agent.lexicon import lexicon
@@ -114,12 +114,33 @@ def _emit(kind: str, payload: Any) -> None:
         pass
 
 
+# the evidence kind of each source a question can name: "BLS says $150k" is checked against BLS's own figure
+SOURCE_KINDS = {Source.OFFICIAL: "bls", Source.SURVEY: "salary_data", Source.POSTINGS: "posting_stats"}
+
+
+def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> dict[str, Any]:
+    """What the composer keeps to besides the question: advice or not, the background as a second question, the
+    roles and countries asked (once the data answered, a passage's figure about another role or country is not
+    filler for it), and the tools only the passages know ("is LangChain worth learning?": sentences naming it)."""
+    asked = reading.slots
+    advice = reading.has(Ask.HOW_TO)
+    roles = list(dict.fromkeys(asked.roles or ([asked.role] if asked.role else []))) if lead else []
+    return {"advice": advice,
+            "also": [reading.background_query] if advice and reading.background_query else [],
+            "roles": roles,
+            # in advice with no figures the asker's country is their own, not the topic
+            "places": asked.countries if lead or not advice else [],
+            "focus": reading.tools_unlisted if reading.has(Ask.SKILLS) else []}
+
+
 def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: str) -> premise.Verdict:
     """The verdict on what the question asserts: a pay figure (against the headline figures), else a share in
     figures ("90%") or in words ("most"), against the answer's first line."""
     # a pay claim about part of the role's jobs ("those that don't need AI skills") is not checked against the
     # role's median: a "yes, close" would endorse it on the wrong population
-    verdict = premise.Verdict.UNCLEAR if reading.claim_qualified else premise.check(
+    said_by = [e for e in lead if e.kind == SOURCE_KINDS.get(reading.source_first)]
+    verdict = premise.Verdict.UNCLEAR if reading.claim_qualified else premise.check_source(
+        reading.claimed_pay, said_by) if said_by and reading.claimed_pay else premise.check(
         reading.claimed_pay, lead, reading.claim_attributed)
     # every headline line must agree: "Python is in a third of data job posts" is true of analysts' postings
     # (30%) and false of data scientists' (72%), so a yes or no from the first line alone would mislead
@@ -245,6 +266,7 @@ class Nodes:
             "charts": charts,
             "notices": notices,
             "tool_notices": notices[said_before:],
+            "shortfall": outcome.shortfall,
             "timings": {**state.get("timings", {}), "gather_s": round(time.perf_counter() - t0, 4)},
         }
 
@@ -258,6 +280,8 @@ class Nodes:
         declined = self._decline_reason(state, reading, evidence)
         if declined is not None:  # the tools' notes are about figures the reply doesn't show
             moot = set(state.get("tool_notices", []))
+            if declined != NOT_COVERED_REPLY and reading.has(Ask.PAY) and state.get("shortfall"):
+                declined = " ".join(state["shortfall"])  # the data has the place, too thinly: say how thinly
             return {"answer": declined, "refused": True, "citations": [], "charts": [],
                     "notices": [n for n in notices if n not in moot]}
         grounded, backend, removed = self._try_llm(state, config, question, evidence, notices)
@@ -319,6 +343,7 @@ class Nodes:
             out.evidence += outcome.evidence
             out.lead += outcome.lead
             out.charts += outcome.charts
+            out.shortfall += outcome.shortfall
             notices += outcome.notices
         return out
 
@@ -391,26 +416,18 @@ class Nodes:
         """The composer's answer, streamed sentence by sentence through the grounding check; None if it has none."""
         lead_ids = state.get("lead_ids", [])
         lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
-        advice = reading.has(Ask.HOW_TO)
-        also = [reading.background_query] if advice and reading.background_query else []
-        # a pay answer for one role: passage figures about other roles are not filler for it
-        asked = reading.slots
-        role = asked.role if state["intent"] == "salary" and lead and not asked.roles else None
         said = " ".join(m["content"] for m in state.get("messages", []) if m.get("role") == "assistant")
-        places = [] if advice else asked.countries  # in advice the asker's country is their own, not the topic
-        # "is LangChain worth learning?" asks about that tool: the sentences naming it answer (not so where the
-        # tool is only one side of a wider question, such as classical ML weighed against generative AI)
-        focus = reading.tools_unlisted if reading.has(Ask.SKILLS) else []
-        comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role,
-                                     said=said, places=places, focus=focus)
+        scope = _compose_scope(reading, lead)
+        comp = self.composer.compose(reading.question, evidence, lead=lead, said=said, **scope)
         if (comp.refused or not comp.text) and said:  # all the sources hold was said: again beats declining
-            comp = self.composer.compose(reading.question, evidence, advice=advice, lead=lead, also=also, role=role,
-                                         places=places, focus=focus)
+            comp = self.composer.compose(reading.question, evidence, lead=lead, **scope)
         if comp.refused:
             return None
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
         lines = list(comp.lines)  # each composed line is one whole claim (a title may hold "[EA]" itself)
-        lines[0] = premise.open_with(_premise_verdict(reading, lead, lines[0]), lines[0])
+        verdict = _premise_verdict(reading, lead, lines[0])
+        lines[0] = premise.open_with(verdict if verdict is not premise.Verdict.UNCLEAR else premise.position(
+            reading.own_pay, lead[0] if lead else None, reading.currency or "USD"), lines[0])
         layout = Layout()
         for line, mark in zip(lines, line_marks(comp), strict=True):
             for k, sentence in enumerate(stream.feed(line + " ") + stream.finish()):

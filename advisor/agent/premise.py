@@ -29,10 +29,64 @@ class Verdict(StrEnum):
     UNCLEAR = "unclear"
 
 
+class Position(StrEnum):
+    """Where the asker's own pay (an offer, a salary) falls among a source's figures."""
+
+    BELOW = "below"  # under the 25th percentile
+    LOWER = "lower"  # 25th percentile to the median
+    MEDIAN = "median"  # within CONFIRM_WITHIN of the median
+    UPPER = "upper"  # the median to the 75th percentile
+    ABOVE = "above"  # over the 75th percentile
+
+
 OPENING = {
     Verdict.CONFIRMED: "Yes, that is close to what the sources show: ",
     Verdict.CONTRADICTED: "No, the sources show a different figure: ",
+    Position.BELOW: "That is low, below the middle half of what the sources show: ",
+    Position.LOWER: "That is within the usual range but below the median: ",
+    Position.MEDIAN: "That is about the median: ",
+    Position.UPPER: "That is within the usual range and above the median: ",
+    Position.ABOVE: "That is high, above the middle half of what the sources show: ",
 }
+
+
+def position(own: Sequence[float], headline: Evidence | None, currency: str) -> Position | None:
+    """Where the asker's figure falls in `headline`'s middle half (its 25th, 50th and 75th percentiles), when
+    both are in the same currency and basis (a figure under 1,000 is an hourly rate, compared with hourly
+    figures only); None when they can't be compared. The reader asked "is my 95k low?", so the answer's first
+    words say so, before the figures that show it."""
+    m = headline.metadata if headline else {}
+    if not own or not all(isinstance(m.get(k), int | float) for k in ("p25", "median", "p75")) \
+            or m.get("currency", "USD") != currency:
+        return None
+    p25, med, p75 = float(m["p25"]), float(m["median"]), float(m["p75"])
+    mine = [x for x in own if (x < 1_000) == bool(m.get("per_hour"))]
+    if len(mine) != 1:  # none comparable, or several (a base and a bonus): no single verdict
+        return None
+    x = mine[0]
+    if abs(x - med) <= CONFIRM_WITHIN * med:
+        return Position.MEDIAN
+    if x < p25:
+        return Position.BELOW
+    if x > p75:
+        return Position.ABOVE
+    return Position.LOWER if x < med else Position.UPPER
+
+
+SOURCE_MEDIAN_OFF = 0.10  # a median attributed to a source and this far from that source's own: not what it says
+
+
+def check_source(claimed: Sequence[float], said_by: Sequence[Evidence]) -> Verdict:
+    """The verdict on a median the question says a source gives ("BLS says the median is $150k"), from that
+    source's own figure: within CONFIRM_WITHIN is a yes, more than SOURCE_MEDIAN_OFF away a no (it falls inside
+    BLS's middle half, which is why the looser check of `check` can't tell)."""
+    medians = [float(e.metadata["median"]) for e in said_by if isinstance(e.metadata.get("median"), int | float)
+               and e.metadata.get("currency", "USD") == "USD"]
+    if len(medians) != 1 or len(claimed) != 1:
+        return Verdict.UNCLEAR  # several occupations, or several figures claimed: no single yes or no
+    off = abs(claimed[0] - medians[0]) / medians[0]
+    return Verdict.CONFIRMED if off <= CONFIRM_WITHIN else Verdict.CONTRADICTED if off > SOURCE_MEDIAN_OFF \
+        else Verdict.UNCLEAR
 
 
 def check(claimed: Sequence[float], headline: Sequence[Evidence], attributed: bool = False) -> Verdict:
@@ -51,9 +105,9 @@ def check(claimed: Sequence[float], headline: Sequence[Evidence], attributed: bo
     return Verdict.UNCLEAR
 
 
-def open_with(verdict: Verdict, sentence: str) -> str:
+def open_with(verdict: Verdict | Position | None, sentence: str) -> str:
     """`sentence` with the verdict said first ("No, the sources show a different figure: in the survey, ...")."""
-    opening = OPENING.get(verdict)
+    opening = OPENING.get(verdict) if verdict else None
     if not opening or not sentence:
         return sentence
     return opening + sentence[0].lower() + sentence[1:] if not sentence[:2].isupper() else opening + sentence

@@ -11,6 +11,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from advisor.agent.lexicon import lexicon
+from advisor.config import SURVEY_SNAPSHOT
+from advisor.data.cities import city_countries
 from advisor.data.normalize import COUNTRY_NAMES, ROLE_SPECS, resolve_role
 
 LEX = lexicon("en")
@@ -180,7 +182,8 @@ def _read_places(text: _Text, slots: Slots, among: Collection[str] | None = None
                     if among is None or country in among
                     for m in pattern.finditer(text.q)
                     if not LEX.cue("institution_of").search(text.q[:m.start()]))  # not "University of Chicago"
-    for start, country, phrase in cities:
+    cities += _posting_cities(text, among, {start for start, _, _ in cities})
+    for start, country, phrase in sorted(cities):
         slots.cities.append(phrase)
         slots.city_countries.append(country)
         if all(c != country for _, c, _ in found):
@@ -193,6 +196,32 @@ def _read_places(text: _Text, slots: Slots, among: Collection[str] | None = None
         if country not in slots.countries:
             slots.countries.append(country)
             slots.country_phrases.append(phrase)
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+CITY_WORDS = 4  # the longest city name of the postings' table, in words ("san pedro garza garcía")
+
+
+def _posting_cities(text: _Text, among: Collection[str] | None, taken: set[int]) -> list[tuple[int, str, str]]:
+    """Cities of the postings' own table (`advisor.data.cities`: "Lagos", "Houston") the text names, as
+    (start, country, phrase), longest name first at each word, skipping where the lexicon's table matched."""
+    table = city_countries()
+    words = list(_WORD.finditer(text.q))
+    found: list[tuple[int, str, str]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(CITY_WORDS, len(words) - i), 0, -1):
+            name = " ".join(m.group() for m in words[i:i + n])
+            country = table.get(name)
+            start, end = words[i].start(), words[i + n - 1].end()
+            if country and start not in taken and (among is None or country in among) \
+                    and not LEX.cue("institution_of").search(text.q[:start]):
+                found.append((start, country, text.question[start:end] if len(text.q) == len(text.question)
+                              else text.q[start:end]))
+                i += n - 1
+                break
+        i += 1
+    return found
 
 
 def places_named(text: str, among: Collection[str]) -> Slots:
@@ -228,6 +257,11 @@ def _read_years(q: str, slots: Slots) -> None:
         slots.year = named_years[0]
         if len(named_years) >= 2 and (_CONTRAST.search(q) or LEX.cue("year_change").search(q)):
             slots.years = named_years
+    if len(named_years) <= 1 and LEX.cue("year_before").search(q):
+        # "did it go up vs the year before?": the year named, or the latest full year of the data, and the one
+        # before it, each looked up
+        latest = named_years[0] if named_years else SURVEY_SNAPSHOT.year - 1
+        slots.years, slots.year = [latest - 1, latest], latest - 1
 
 
 def _read_remote_and_skill(q: str, slots: Slots) -> None:

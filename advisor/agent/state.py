@@ -27,6 +27,7 @@ class AgentState(TypedDict, total=False):
     verdict: str  # input guard verdict
     notices: list[str]
     tool_notices: list[str]  # the notices the data tools added (about figures: moot when the answer declines)
+    shortfall: list[str]  # lookups that found rows, too few for a figure, in words: what a decline then says
     evidence: list[dict[str, Any]]  # Evidence as dicts, in citation-candidate order
     retrieved_ids: list[str]  # the hybrid retriever's ranking (passages only): what retrieval metrics score
     tool_ids: list[str]  # ids of evidence computed by the data tools for this question
@@ -69,6 +70,7 @@ def turn_input(question: str) -> dict[str, Any]:
         "verdict": "",
         "notices": [],
         "tool_notices": [],
+        "shortfall": [],
         "evidence": [],
         "retrieved_ids": [],
         "tool_ids": [],

@@ -79,6 +79,8 @@ def _salary_chart(label: str, side: Side, rows: list[dict[str, Any]]) -> dict[st
             "rows": rows}
 
 
+# "what should I learn first?" is answered with the role's most-requested skills when this many postings say so
+MIN_ADVICE_POSTINGS = 100
 POSTING_CANDIDATES = 40  # postings searched before the city and skills narrow them
 POSTINGS_SHOWN = 4
 GAP_POOL = 30  # the role's most listed skills a gap is taken from
@@ -261,6 +263,7 @@ class ToolOutcome:
     lead: list[str] = field(default_factory=list)  # ids of the headline statistics the answer opens with
     charts: list[dict[str, Any]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    shortfall: list[str] = field(default_factory=list)  # why a lookup gave no figure: too few rows, in words
 
 
 def _only_salary_routed(reading: Interpretation) -> bool:
@@ -329,6 +332,7 @@ class Toolbox:
             if result.message and result.message not in out.notices:
                 out.notices.append(result.message)
             if not result.ok:
+                out.shortfall += [result.shortfall()] if result.shortfall() else []
                 continue
             per_side.append(result.evidence())
             self._one_side(out, reading, result, (role, country, level, remote, year), seen, len(sides))
@@ -680,15 +684,18 @@ class Toolbox:
         result = posting_stats(query, self.store)
         if result.message:
             out.notices.append(result.message)
-        if not result.ok:
-            return out
-        unlisted = [] if skill else reading.tools_unlisted
+        if not result.ok or (reading.has(Ask.HOW_TO) and result.population < MIN_ADVICE_POSTINGS):
+            return out  # a role with few postings: what to learn comes from the articles
+        listed = set(self.skill_vocabulary())
+        unlisted = [] if skill else [t for t in reading.tools_unlisted if t not in listed]
         # "what share need RAG skills?": the articles answer; the role's postings count and other skills' shares
         # would answer another question
         evidence = [] if unlisted else result.evidence(pay)
         if result.focus is not None and result.focus.evidence_id:
             out.lead.append(result.focus.evidence_id)  # "how often do postings ask for SQL?": that share first
         self._top_skills(out, reading, result, skill, evidence, unlisted)
+        if reading.has(Ask.SKILL_LIST) and not skill and out.lead:
+            evidence = []  # the list answers; one skill's share again, or the postings' pay, would pad it
         out.evidence += evidence
         rows = result.chart_rows()
         if rows:

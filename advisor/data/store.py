@@ -65,7 +65,7 @@ import duckdb
 if TYPE_CHECKING:  # pandas costs ~0.5 s to import: only building the store and `df()` need it
     import pandas as pd
 
-from advisor.config import Settings
+from advisor.config import SURVEY_SNAPSHOT, Settings
 from advisor.data.normalize import COUNTRY_NAMES, country_code_for_name
 from advisor.storage import DataDirNotWritableError, not_writable_message, writable
 from advisor.types import IndexNotReadyError
@@ -605,6 +605,11 @@ class Store:
 
     def survey_years(self) -> tuple[int, ...]:
         return self._cached("survey_years", "SELECT DISTINCT work_year FROM salaries ORDER BY 1")
+
+    def survey_latest_full_year(self) -> int | None:
+        """The newest survey year with a whole year of responses (the snapshot's own year is partial)."""
+        full = [y for y in self.survey_years() if y < SURVEY_SNAPSHOT.year]
+        return full[-1] if full else None
 
     def postings_years(self) -> tuple[int, ...]:
         return self._cached("postings_years", "SELECT DISTINCT posted_year FROM postings ORDER BY 1")

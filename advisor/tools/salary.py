@@ -372,12 +372,28 @@ class SalaryResult(BaseModel):
         """'Senior Machine Learning Engineers in Germany', or '' before the role is resolved."""
         return plain_subject(self.filters) if self.filters else ""
 
+    def shortfall(self) -> str:
+        """Why no figure is given, when every source found rows but too few of them: one plain sentence ("Only
+        1 survey response and 3 job postings match Data Scientists in Nigeria ..."), '' otherwise. A reply that
+        says this is truer than "the sources don't cover Nigeria": they do, thinly."""
+        if self.ok or self.filters is None:
+            return ""
+        few = [s for s in self.sources if s.status == "too_few" and s.n]
+        if not few:
+            return ""
+        words = {"survey": ("survey response", "survey responses"), "postings": ("job posting", "job postings")}
+        counts = [f"{fmt_n(s.n)} {words[s.source][0] if s.n == 1 else words[s.source][1]}"
+                  for s in few if s.source in words]
+        verb = "matches" if len(counts) == 1 and few[0].n == 1 else "match"
+        return (f"Only {' and '.join(counts)} {verb} {self.subject}: too few for a reliable figure (I need at "
+                f"least {fmt_n(self.query.min_n)}), so I won't guess.")
+
     def evidence(self) -> list[Evidence]:
         """One Evidence per source with figures (or with a stated refusal) and per article figure."""
         out: list[Evidence] = []
         for s in self.sources:
-            if not s.text:
-                continue
+            if not s.text or (s.status == "too_few" and self.ok):
+                continue  # "only 8 rows match" beside another source's figure is a note (the notices), not an answer
             kind = {"survey": "salary_data", "postings": "posting_stats", "bls": "bls"}[s.source]
             out.append(
                 Evidence(
@@ -526,6 +542,23 @@ def survey_filter(f: Any) -> tuple[list[str], list[str]]:
     return conds, shown
 
 
+def latest_full_year(store: Store, conds: list[str], shown: list[str], min_n: int) -> tuple[list[str], list[str]]:
+    """With no year asked, the survey's latest full year, when it alone has `min_n` matching rows.
+
+    A person asking what a role earns means now, and the survey's median rose from $80k (2020) to $149k (2024):
+    pooling every year reads low wherever older rows are a large share (small countries, rare titles). With fewer
+    rows than `min_n` in that year, every year is used, and the sentence's year span says so.
+    """
+    year = store.survey_latest_full_year()
+    if year is None:
+        return conds, shown
+    year_cond = f"work_year = {year}"
+    row = store.fetchone(f"SELECT count(*) FROM salaries WHERE {' AND '.join([*conds, year_cond])}")
+    if row is None or int(row[0]) < min_n:
+        return conds, shown
+    return [*conds, year_cond], [*shown, f"work_year={year}"]
+
+
 def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     file = store.salaries_file
     cur = f.currency
@@ -562,6 +595,8 @@ def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         shown.append("duplicates=removed")
     else:
         shown.append("duplicates=kept")
+    if not f.year:
+        conds, shown = latest_full_year(store, conds, shown, min_n)
     flt = ", ".join(shown)
     sql = (
         f"SELECT count(*), quantile_cont(CAST({value} AS DOUBLE), [0.25, 0.5, 0.75]), min(work_year), "

@@ -63,10 +63,11 @@ def test_a_pay_answer_for_one_role_skips_figures_about_other_roles():
     ai = Evidence("p", "A $62K Gap Has Already Opened Inside the AI Engineer Title\nYet within it, there is already a "
                   "$62,400 salary split.", "003_x.txt", "t", "article")
     split = Candidate("Yet within it, there is already a $62,400 salary split.", ai, 0)
-    assert _about_other_roles(split, "machine learning engineer")  # its passage is about AI engineers
-    assert not _about_other_roles(split, "AI engineer")
+    assert _about_other_roles(split, ["machine learning engineer"])  # its passage is about AI engineers
+    assert not _about_other_roles(split, ["AI engineer"])
+    assert not _about_other_roles(split, ["machine learning engineer", "AI engineer"])  # one of two compared
     ml = Candidate("ML engineers earn a median of $150,000.", ai, 1)
-    assert not _about_other_roles(ml, "machine learning engineer")  # the sentence names the role itself
+    assert not _about_other_roles(ml, ["machine learning engineer"])  # the sentence names the role itself
 
 
 def test_a_sentence_pointing_at_a_chart_the_answer_cannot_show_is_never_quoted():

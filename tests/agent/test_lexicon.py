@@ -44,7 +44,7 @@ def test_the_validator_names_what_is_wrong(tmp_path: Path) -> None:
 
 def _names_read_by_code() -> set[tuple[str, str]]:
     read = set()
-    for path in AGENT.rglob("*.py"):
+    for path in AGENT.parent.rglob("*.py"):  # the agent's readers, and the data layer's (cities read from postings)
         for kind, name in re.findall(r"""\.(cue|table|words)\("(\w+)"\)""", path.read_text(encoding="utf-8")):
             read.add((kind, name))
     return read
@@ -72,13 +72,13 @@ def test_readers_hold_no_word_lists(module: str) -> None:
 def test_a_word_added_to_the_data_is_read_without_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The point of the data files: a new city is a line of TOML, read by the same engine."""
     text = (HERE / "en.toml").read_text(encoding="utf-8")
-    assert "zagreb" not in text
-    assert extract("What do data engineers earn in Zagreb?").countries == []
-    row = '[[tables.cities.entries]]\nvalue = "Croatia"\npattern = \'\\b(zagreb)\\b\'\nexamples = ["zagreb"]\n'
+    assert "dubrovnik" not in text
+    assert extract("What do data engineers earn in Dubrovnik?").countries == []
+    row = '[[tables.cities.entries]]\nvalue = "Croatia"\npattern = \'\\b(dubrovnik)\\b\'\nexamples = ["dubrovnik"]\n'
     (tmp_path / "en.toml").write_text(text + "\n" + row, encoding="utf-8")
     extended = load(tmp_path / "en.toml")
     assert extended.problems() == []
-    assert ("\\b(zagreb)\\b", "Croatia") in [(p.pattern, value) for p, value in extended.table("cities")]
+    assert ("\\b(dubrovnik)\\b", "Croatia") in [(p.pattern, value) for p, value in extended.table("cities")]
     from advisor.agent import slots
     monkeypatch.setattr(slots, "CITY_PATTERNS", extended.table("cities"))
-    assert slots.extract("What do data engineers earn in Zagreb?").countries == ["Croatia"]
+    assert slots.extract("What do data engineers earn in Dubrovnik?").countries == ["Croatia"]

@@ -34,10 +34,12 @@ import pytest
 from advisor import Advisor, Settings
 from advisor.data.store import open_store
 from advisor.index import Index
+from tests.figures import survey_median
 from tests.reliability.helpers import REPO, SKILLS_Q, cli_env, run_cli
 
 SALARY_Q = "What does a senior machine learning engineer earn in the US?"
-SALARY_FIGURE = "$200,000"  # the survey's median for senior ML engineers in the US (full salaries CSV)
+# the survey's median for senior ML engineers in the US (full salaries CSV), computed with pandas
+SALARY_FIGURE = survey_median(job_title="Machine Learning Engineer", company_location="US", experience_level="SE")
 
 
 def damage(path: Path, how: str) -> None:

@@ -10,6 +10,7 @@ from pydantic import SecretStr
 
 from advisor import Advisor
 from advisor.slack import RATE_LIMIT_MESSAGE, SlackBot, SlackSettings, create_socket_handler
+from tests.figures import survey_median
 from tests.slack.slack_harness import (
     BAD_BLOCKS_CHANNEL,
     BOT_USER,
@@ -139,7 +140,7 @@ def test_threads_keep_separate_memories(slack: SlackHarness):
     answered(1)
     salary = fake.calls_in(channel, "chat.update")[0]["params"]
     table = next(t for t in block_texts(salary["blocks"]) if "```" in t)  # key figures as a compact table
-    assert "$166,000" in table and "Median" in table
+    assert survey_median(job_title="AI Engineer", company_location="US") in table and "Median" in table, table
 
     other = slack.mention("and in the UK?", channel, user)  # top level: a new thread B, with no history
     slack.send(other)

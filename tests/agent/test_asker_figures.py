@@ -1,0 +1,113 @@
+"""The figures a person brings: their own offer or salary (placed among the sources' figures), a median they say
+a named source gives (checked against that source), too few rows for their place (said, with the counts), a city
+the postings know, and "the year before" (both years looked up)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pandas as pd
+import pytest
+
+from advisor.agent import premise
+from advisor.agent.intent import is_followup
+from advisor.agent.slots import extract
+from advisor.config import DEFAULT_CORPUS
+from advisor.data.cities import CITIES_PATH, build
+from advisor.types import Evidence
+
+DATA = DEFAULT_CORPUS / "data"
+
+
+@pytest.fixture(scope="module")
+def survey() -> pd.DataFrame:
+    return pd.read_csv(DATA / "salaries" / "salaries_aijobs_snapshot_2025-01-19.csv")
+
+
+def _pay(p25: float, median: float, p75: float, currency: str = "USD", per_hour: bool = False) -> Evidence:
+    return Evidence(id=f"e{median}", text=f"median {median}", source="s.csv", title="t", kind="salary_data",
+                    metadata={"p25": p25, "median": median, "p75": p75, "currency": currency, "per_hour": per_hour})
+
+
+def test_the_askers_figure_is_placed_in_the_middle_half() -> None:
+    ev = _pay(80_000, 100_000, 120_000)
+    P = premise.Position
+    assert [premise.position([x], ev, "USD") for x in (70_000, 90_000, 103_000, 110_000, 130_000)] == [
+        P.BELOW, P.LOWER, P.MEDIAN, P.UPPER, P.ABOVE]
+    assert premise.position([90_000], ev, "EUR") is None  # "€90k" is not placed among dollars
+    assert premise.position([38], ev, "USD") is None  # an hourly rate is not placed among yearly figures
+    assert premise.position([38], _pay(24, 33, 51, per_hour=True), "USD") is P.UPPER
+    assert premise.position([165_000, 200_000], ev, "USD") is None  # a base and stock: no single verdict
+    assert premise.position([], ev, "USD") is None
+    assert premise.open_with(P.BELOW, "In the survey, X.").startswith("That is low")
+
+
+def test_a_median_said_of_a_named_source_is_checked_against_that_source() -> None:
+    bls = _pay(82_630, 112_590, 155_810)
+    V = premise.Verdict
+    assert premise.check_source([150_000], [bls]) is V.CONTRADICTED  # inside BLS's middle half, not its median
+    assert premise.check_source([112_000], [bls]) is V.CONFIRMED
+    assert premise.check_source([120_000], [bls]) is V.UNCLEAR  # 7% off: neither
+    assert premise.check_source([150_000], [bls, _pay(1, 2, 3)]) is V.UNCLEAR  # two occupations: no single yes
+
+
+def test_an_offer_is_said_to_be_below_or_above_the_median(advisor, survey) -> None:
+    answer = advisor.ask("new grad here. what does an entry level AI engineer make in the US? is the 95k offer i "
+                         "got a lowball?")
+    rows = survey[(survey.job_title == "AI Engineer") & (survey.company_location == "US")
+                  & (survey.experience_level == "EN") & (survey.work_year == 2024)]
+    p25, median, p75 = rows.salary_in_usd.quantile([0.25, 0.5, 0.75])
+    expected = premise.position([95_000], _pay(p25, median, p75), "USD")
+    assert expected is not None
+    assert answer.text.startswith(premise.OPENING[expected]), answer.text
+    assert f"${median:,.0f}" in answer.text.split("\n")[0]
+
+
+def test_a_bls_median_claimed_wrong_is_corrected(advisor) -> None:
+    bls = pd.read_csv(DATA / "bls" / "oews_national_selected_2023_2024.csv")
+    median = bls[(bls.occ_code == "15-2051") & (bls.reference_period == "May 2024")].a_median.iloc[0]
+    answer = advisor.ask("BLS says the median data scientist salary is around $150k right?")
+    first = answer.text.split("\n")[0]
+    assert first.startswith("No,") and f"${median:,.0f}" in first, first
+
+
+def test_too_few_rows_for_a_place_are_counted_not_called_uncovered(advisor, survey) -> None:
+    answer = advisor.ask("data scientist pay in nigeria")
+    n = int(((survey.job_title == "Data Scientist") & (survey.company_location == "NG")).sum())
+    assert 0 < n < 10
+    assert answer.refused
+    assert f"Only {n} survey response" in answer.text and "too few" in answer.text
+    assert "don't cover" not in answer.text
+
+
+def test_the_cities_table_is_the_postings_own() -> None:
+    from advisor.agent.lexicon import lexicon
+
+    shipped = json.loads(CITIES_PATH.read_text(encoding="utf-8"))["cities"]
+    assert shipped == build(DATA / "postings" / "data_jobs_2023_with_salary.csv",
+                            set(lexicon("en").words("not_places")))
+    assert extract("how much should a data analyst in Lagos be earning").countries == ["Nigeria"]
+    assert extract("contract analyst gig in houston, is $38/hr low?").countries == ["United States"]
+    assert extract("data engineer jobs in Krakow").countries == ["Poland"]  # written without its accent
+    assert extract("I work remote, what do data engineers earn?").countries == []  # a word, not the town
+    assert extract("grads of the University of Chicago").countries == []
+
+
+def test_the_year_before_is_looked_up_beside_the_year(advisor) -> None:
+    bls = pd.read_csv(DATA / "bls" / "oews_national_selected_2023_2024.csv")
+    ds = bls[bls.occ_code == "15-2051"].set_index("reference_period").a_median
+    thread = f"test-{uuid.uuid4().hex[:8]}"
+    advisor.ask("what's the BLS median salary for data scientists", thread_id=thread)
+    answer = advisor.ask("hmm how much did it go up vs the year before?", thread_id=thread)
+    first = answer.text.split("\n")[0]
+    assert f"${ds['May 2023']:,.0f} in 2023 to ${ds['May 2024']:,.0f} in 2024" in first, first
+
+
+@pytest.mark.parametrize(("question", "followup"), [
+    ("same question but for data engineers. how much overlap is there with the analyst list?", True),
+    ("hmm how much did it go up vs the year before?", True),
+    ("how did data scientist pay change from 2023 to 2024?", False),
+])
+def test_words_that_point_back_make_a_followup(question: str, followup: bool) -> None:
+    assert is_followup(question) is followup
