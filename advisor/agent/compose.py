@@ -174,6 +174,12 @@ def _adds_to_the_figures(c: Candidate, roles: Sequence[str], unserved: dict[str,
     return len(set(shared)) >= 2 or any(idf >= RARE_WORD_IDF for idf in shared)
 
 
+def _not_said(lead: list[Evidence], said: str) -> list[Evidence]:
+    """The headlines the conversation's last answers didn't give ("and do they want a degree?" after the skills
+    list: not the list again); all of them when every one was given (the question was asked again)."""
+    return [e for e in lead if not said or _tool_sentence(e).rstrip(".") not in said] or lead
+
+
 def stage(sentence: str) -> int | None:
     """Where a sentence of advice sits in a learning or project sequence (lexicon `step_stage`), if it says."""
     return next((value for pattern, value in _STAGES if pattern.search(sentence)), None)
@@ -233,6 +239,22 @@ class _Picked:
     figures_only: bool = False  # after the data tools' figures (not advice): a passage adds a figure or nothing
     unserved: dict[str, float] = field(default_factory=dict)  # question words (stems) the lead doesn't contain: idf
     places: list[str] = field(default_factory=list)  # the countries asked about: another country's figure is off
+    scale: float = 1.0  # the length budget's multiple: a message of two questions gets room for two answers
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an answer keeps to besides the question: advice or not, more questions worth answering (the asker's
+    background, each question of a message), the roles and countries asked (a passage's figure about another
+    is not filler), tools only the passages know that a sentence should name ("is LangChain worth learning?"),
+    and how many questions the message asks (two get twice the length budget, no more)."""
+
+    advice: bool = False
+    also: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    focus: tuple[str, ...] = ()
+    questions: int = 1
 
 
 class Composer:
@@ -310,30 +332,20 @@ class Composer:
             scores = scores + np.asarray([FOCUS_BONUS if skills_in(c.text, focus) else 0.0 for c in cands])
         return scores
 
-    def compose(
-        self,
-        question: str,
-        evidence: list[Evidence],
-        advice: bool = False,
-        lead: list[Evidence] | None = None,
-        also: list[str] | None = None,
-        roles: Sequence[str] = (),
-        said: str = "",
-        places: list[str] | None = None,
-        focus: list[str] | None = None,
-    ) -> Composition:
+    def compose(self, question: str, evidence: list[Evidence], lead: list[Evidence] | None = None, said: str = "",
+                scope: Scope = Scope()) -> Composition:
         """Pick, order and cite sentences.
 
         `lead` evidence (the data tools' headline statistics: one per source
         and country) opens the answer; other tool results compete with the
         passages but fill at most a few slots. `said` is what earlier answers
-        of the conversation said: a sentence from them is not said again. `places`: the countries asked about.
-        `focus`: terms the question asks about that a sentence should name (see `_scored`).
+        of the conversation said: a sentence from them is not said again. `scope`: what else the answer keeps to.
         """
-        lead = (lead or [])[:MAX_TOOL_SENTENCES]
+        advice, roles = scope.advice, scope.roles
+        lead = _not_said(lead or [], said)[:MAX_TOOL_SENTENCES]
         lead_ids = {e.id for e in lead}
         cands = candidates([e for e in evidence if e.id not in lead_ids])
-        scores = self._scored(question, cands, also, focus)
+        scores = self._scored(question, cands, list(scope.also), list(scope.focus))
         if advice:
             scores = self._for_advice(scores, cands)
         best = float(scores.max()) if len(scores) else 0.0
@@ -344,7 +356,7 @@ class Composer:
         vecs = self.embedder.encode([c.text for c in cands]) if cands else np.zeros((0, 1))
         picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said,
                          figures_only=bool(chosen) and not advice, unserved=self._unserved(question, chosen),
-                         places=list(places or []))
+                         places=list(scope.places), scale=float(min(max(scope.questions, 1), 2)))
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
         self._pick(cands, scores, vecs, picked, (floor, best, limit), advice, roles)
         if advice and not picked.chosen:  # after the data tools' figures, the figures lead: no list of steps
@@ -405,6 +417,9 @@ class Composer:
             return False  # says the same as one already chosen
         if roles and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, roles):
             return False  # "the AI Engineer title spans a $62,400 gap" is no figure for an ML engineer
+        if roles and c.evidence.kind not in TOOL_KINDS and (named := roles_named(c.text)) \
+                and not set(named) & set(roles):
+            return False  # "ML engineers focus on production" says nothing of the data analyst asked about
         if picked.places and c.evidence.kind not in TOOL_KINDS and figures(c.text) \
                 and _about_other_places(c.text, picked.places):
             return False  # the UK's median is no figure for a question about France
@@ -415,7 +430,8 @@ class Composer:
         if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
             return False
         # over the length budget: a shorter sentence further down may still fit
-        return not (self.max_words and not first and picked.words + word_count(c.text) > self.max_words * budget)
+        return not (self.max_words and not first
+                    and picked.words + word_count(c.text) > self.max_words * budget * picked.scale)
 
     @staticmethod
     def _render(chosen: list[Candidate], best: float, numbered: list[int] | None = None) -> Composition:

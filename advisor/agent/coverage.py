@@ -97,10 +97,15 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
                                                                       strict=True)):
             continue  # countries are checked below, with their aliases
         return name
-    asked = without_background(question).lower() if places_asked else ""
+    return _country_not_in(text, slots, without_background(question).lower() if places_asked else "")
+
+
+def _country_not_in(text: str, slots: Slots, asked: str) -> str:
+    """A country the question asks about (named in `asked`, the question without the asker's own place: "I'm a
+    web developer in Madrid, how do I start?") that `text` names by none of its names; '' if none."""
     for country, phrase in zip(slots.countries, slots.country_phrases, strict=True):
         if phrase.lower() not in asked:
-            continue  # the asker's own place ("I'm a web developer in Madrid, how do I start?") is not asked about
+            continue
         aliases = {country.lower(), phrase.lower()}
         if country == "United States":
             aliases |= {"us", "u.s.", "united states", "american"}

@@ -181,8 +181,6 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.DURATION)
     if intent == Intent.ADVICE:
         asks.append(Ask.HOW_TO)
-        if slots.role and LEX.cue("what_to_learn").search(question) and Ask.SKILLS not in asks:
-            asks += [Ask.SKILLS, Ask.SKILL_LIST]  # "what should I learn first?": what the role's postings ask for
     wants_postings = LEX.cue("posting_search").search(question) or (
         LEX.cue("postings_in_place").search(question) and (slots.countries or slots.cities))
     if wants_postings and Ask.RANKING not in asks:  # "show me which roles pay most"
@@ -263,6 +261,10 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     if skill_vocabulary is not None:
         _read_skills(reading, skill_vocabulary)
     _read_conditions(reading)
+    if reading.has(Ask.HOW_TO) and slots.role and LEX.cue("what_to_learn").search(question) \
+            and not reading.has(Ask.SKILLS) and not reading.has(Ask.SKILLS_GAP):  # the gap answers it already
+        # "which of it comes first?": what the role's postings ask for most
+        reading.asks += [Ask.SKILLS, Ask.SKILL_LIST]  # (after the conditions: a degree asked beside it still leads)
     # "postings from March": the month posted, a filter wherever the postings are searched
     reading.posted_months = sorted({int(n) for pattern, n in MONTHS if re.search(pattern, question.lower())})
     reading.currency = cues.currency_named(question)

@@ -20,7 +20,7 @@ from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
 from advisor.agent import parts, premise, spelling
-from advisor.agent.compose import Composer
+from advisor.agent.compose import Composer, Scope
 from advisor.agent.coverage import uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
@@ -66,6 +66,7 @@ NOT_COVERED_REPLY = (
 )
 # Advice questions also read the passages on moving into the field, whatever the background.
 ADVICE_QUERIES = lexicon("en").words("advice_queries")
+MAX_PART_QUERIES = 3  # a message's questions searched one by one, at most this many
 MIN_LLM_SUPPORT = 0.5  # below this share of supported claims, the offline composer answers instead
 MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
 RARE_IDF = 2.8  # a word in at most ~1 passage in 16: specific enough to say what a question is about
@@ -91,6 +92,9 @@ def search_queries(reading: Interpretation) -> list[str]:
     """What to search the passages for: the question, and for its kind of answer the words such answers use."""
     question = reading.question
     queries = [question]
+    questions = intent_mod.question_parts(intent_mod.asked_parts(question))
+    if len(questions) > 1:  # "DS or MLE? and which projects for my portfolio?": each question's own passages
+        queries += questions[:MAX_PART_QUERIES]
     if reading.has(Ask.DURATION):  # the answer names months or years: search for them too
         queries.append(f"{question} months years")
     if reading.has(Ask.HOW_TO):
@@ -118,19 +122,19 @@ def _emit(kind: str, payload: Any) -> None:
 SOURCE_KINDS = {Source.OFFICIAL: "bls", Source.SURVEY: "salary_data", Source.POSTINGS: "posting_stats"}
 
 
-def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> dict[str, Any]:
-    """What the composer keeps to besides the question: advice or not, the background as a second question, the
-    roles and countries asked (once the data answered, a passage's figure about another role or country is not
-    filler for it), and the tools only the passages know ("is LangChain worth learning?": sentences naming it)."""
+def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
+    """What the composer keeps to besides the question (`compose.Scope`): once the data answered, the roles and
+    countries asked; in advice with no figures the asker's country is their own, not the topic."""
     asked = reading.slots
     advice = reading.has(Ask.HOW_TO)
-    roles = list(dict.fromkeys(asked.roles or ([asked.role] if asked.role else []))) if lead else []
-    return {"advice": advice,
-            "also": [reading.background_query] if advice and reading.background_query else [],
-            "roles": roles,
-            # in advice with no figures the asker's country is their own, not the topic
-            "places": asked.countries if lead or not advice else [],
-            "focus": reading.tools_unlisted if reading.has(Ask.SKILLS) else []}
+    questions = intent_mod.question_parts(intent_mod.asked_parts(reading.question))
+    return Scope(advice=advice,
+                 also=tuple(([reading.background_query] if advice and reading.background_query else [])
+                            + (questions if len(questions) > 1 else [])),
+                 roles=tuple(dict.fromkeys(asked.roles or ([asked.role] if asked.role else []))) if lead else (),
+                 places=tuple(asked.countries) if lead or not advice else (),
+                 focus=tuple(reading.tools_unlisted) if reading.has(Ask.SKILLS) else (),
+                 questions=len(questions))
 
 
 def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: str) -> premise.Verdict:
@@ -250,7 +254,7 @@ class Nodes:
                 }
         said_before = len(notices)
         outcome = self._run_tools(reading, notices)
-        tool_evidence, lead, charts = outcome.evidence, outcome.lead, outcome.charts
+        tool_evidence = outcome.evidence
         evidence = self._passages(reading, tool_evidence)
         best = max((e.score for e in evidence), default=0.0)
         if intent == "off_topic_candidate":  # no career word: on topic if the sources match it well or by name
@@ -262,11 +266,9 @@ class Nodes:
             "evidence": [ev_to_dict(e) for e in tool_evidence + evidence],
             "retrieved_ids": [e.id for e in evidence],
             "tool_ids": [e.id for e in tool_evidence],
-            "lead_ids": lead,
-            "charts": charts,
+            "lead_ids": outcome.lead, "charts": outcome.charts, "shortfall": outcome.shortfall,
             "notices": notices,
             "tool_notices": notices[said_before:],
-            "shortfall": outcome.shortfall,
             "timings": {**state.get("timings", {}), "gather_s": round(time.perf_counter() - t0, 4)},
         }
 
@@ -418,9 +420,9 @@ class Nodes:
         lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
         said = " ".join(m["content"] for m in state.get("messages", []) if m.get("role") == "assistant")
         scope = _compose_scope(reading, lead)
-        comp = self.composer.compose(reading.question, evidence, lead=lead, said=said, **scope)
+        comp = self.composer.compose(reading.question, evidence, lead=lead, said=said, scope=scope)
         if (comp.refused or not comp.text) and said:  # all the sources hold was said: again beats declining
-            comp = self.composer.compose(reading.question, evidence, lead=lead, **scope)
+            comp = self.composer.compose(reading.question, evidence, lead=lead, scope=scope)
         if comp.refused:
             return None
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})

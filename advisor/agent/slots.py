@@ -261,7 +261,8 @@ def _read_years(q: str, slots: Slots) -> None:
         # "did it go up vs the year before?": the year named, or the latest full year of the data, and the one
         # before it, each looked up
         latest = named_years[0] if named_years else SURVEY_SNAPSHOT.year - 1
-        slots.years, slots.year = [latest - 1, latest], latest - 1
+        if latest < SURVEY_SNAPSHOT.year:  # a year past the data's (a report's "2026") has no year before in it
+            slots.years, slots.year = [latest - 1, latest], latest - 1
 
 
 def _read_remote_and_skill(q: str, slots: Slots) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.agent.interpret import Ask, Interpretation, Source
+from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import Slots, in_city
 from advisor.config import Settings
 from advisor.index import POSTINGS
@@ -31,6 +32,8 @@ from advisor.postings import (
 )
 from advisor.retrieval import Retriever
 from advisor.types import Evidence
+
+LEX = lexicon("en")
 
 Side = tuple[str, str | None, str | None, bool | None, int | None]  # role, country, level, remote, year
 
@@ -79,7 +82,7 @@ def _salary_chart(label: str, side: Side, rows: list[dict[str, Any]]) -> dict[st
             "rows": rows}
 
 
-# "what should I learn first?" is answered with the role's most-requested skills when this many postings say so
+# "where do I start learning?" is answered with the role's most-requested skills when this many postings say so
 MIN_ADVICE_POSTINGS = 100
 POSTING_CANDIDATES = 40  # postings searched before the city and skills narrow them
 POSTINGS_SHOWN = 4
@@ -337,7 +340,7 @@ class Toolbox:
             per_side.append(result.evidence())
             self._one_side(out, reading, result, (role, country, level, remote, year), seen, len(sides))
             self._in_currency(out, reading, query, result.subject)
-            if len(sides) == 1:
+            if len(sides) == 1 and LEX.cue("postings").search(question):  # postings asked for, not only pay
                 self._few_postings(out, reading, result)
         _lead_with_comparison(out, per_side, reading)
         if slots.cities and out.evidence:
@@ -686,8 +689,7 @@ class Toolbox:
             out.notices.append(result.message)
         if not result.ok or (reading.has(Ask.HOW_TO) and result.population < MIN_ADVICE_POSTINGS):
             return out  # a role with few postings: what to learn comes from the articles
-        listed = set(self.skill_vocabulary())
-        unlisted = [] if skill else [t for t in reading.tools_unlisted if t not in listed]
+        unlisted = [] if skill else [t for t in reading.tools_unlisted if t not in set(self.skill_vocabulary())]
         # "what share need RAG skills?": the articles answer; the role's postings count and other skills' shares
         # would answer another question
         evidence = [] if unlisted else result.evidence(pay)

@@ -50,7 +50,6 @@ from advisor.tools.salary import (
     evidence_id,
     fmt_money,
     fmt_n,
-    latest_full_year,
     postings_scope,
     sql_list,
     sql_quote,
@@ -373,8 +372,6 @@ def _survey_ranking(store: Store, f: _Filters, query: RoleRankingQuery) -> Sourc
     file = store.salaries_file
     conds, shown = survey_filter(f)
     shown.append("duplicates=kept")
-    if not f.year:  # the latest full year, as salary_lookup reads it for a role with enough rows in that year
-        conds, shown = latest_full_year(store, conds, shown, query.min_n)
     flt = ", ".join(shown) + "; " + _order_clause(query).format(col="job_title", value="salary_in_usd")
     base: dict[str, Any] = {
         "source": "survey",

@@ -542,23 +542,6 @@ def survey_filter(f: Any) -> tuple[list[str], list[str]]:
     return conds, shown
 
 
-def latest_full_year(store: Store, conds: list[str], shown: list[str], min_n: int) -> tuple[list[str], list[str]]:
-    """With no year asked, the survey's latest full year, when it alone has `min_n` matching rows.
-
-    A person asking what a role earns means now, and the survey's median rose from $80k (2020) to $149k (2024):
-    pooling every year reads low wherever older rows are a large share (small countries, rare titles). With fewer
-    rows than `min_n` in that year, every year is used, and the sentence's year span says so.
-    """
-    year = store.survey_latest_full_year()
-    if year is None:
-        return conds, shown
-    year_cond = f"work_year = {year}"
-    row = store.fetchone(f"SELECT count(*) FROM salaries WHERE {' AND '.join([*conds, year_cond])}")
-    if row is None or int(row[0]) < min_n:
-        return conds, shown
-    return [*conds, year_cond], [*shown, f"work_year={year}"]
-
-
 def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     file = store.salaries_file
     cur = f.currency
@@ -595,8 +578,6 @@ def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         shown.append("duplicates=removed")
     else:
         shown.append("duplicates=kept")
-    if not f.year:
-        conds, shown = latest_full_year(store, conds, shown, min_n)
     flt = ", ".join(shown)
     sql = (
         f"SELECT count(*), quantile_cont(CAST({value} AS DOUBLE), [0.25, 0.5, 0.75]), min(work_year), "
@@ -644,19 +625,36 @@ def _survey(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     # the sources panel), not something a reader of the answer needs
     # one short sentence a reader can take in: the median, the middle half (25th to 75th percentile), how many
     # said so and when; the exact filter and duplicate handling are in the citation's locator
+    also = "" if f.year else _latest_year_clause(store, conds, value, money, min_n, (ymin, ymax))
     if cur != "USD":  # the responses paid in that currency, in it: "in euros pls"
         stats.text = (
             f"In the {SURVEY_NAME}, {plain_subject(f)} paid in {cur} reported a median salary of "
             f"{money(stats.median)} a year (middle half {money(stats.p25)} to {money(stats.p75)}; "
-            f"{fmt_n(n)} responses, {stats.year_text})."
+            f"{fmt_n(n)} responses, {stats.year_text}{also})."
         )
         return stats
     stats.text = (
         f"In the {SURVEY_NAME}, {plain_subject(f)} reported a median salary of {money(stats.median)} "
         f"{unit.replace(' (salary_in_usd)', '')} (middle half {money(stats.p25)} to {money(stats.p75)}; "
-        f"{fmt_n(n)} responses, {stats.year_text})."
+        f"{fmt_n(n)} responses, {stats.year_text}{also})."
     )
     return stats
+
+
+def _latest_year_clause(store: Store, conds: list[str], value: str, money: Any, min_n: int,
+                        span: tuple[int, int]) -> str:
+    """'; $164,585 in 2024 alone': the latest full year's median beside the figure of every year, where the
+    years pooled reach past it and that year alone has `min_n` rows. A person asking what a role earns means
+    now, and the survey's median rose from $80k (2020) to $149k (2024); the pooled figure stays the headline
+    (its quartiles and count are what the filter shows), the year's own median says where "now" sits."""
+    year = store.survey_latest_full_year()
+    if year is None or span == (year, year):
+        return ""
+    row = store.fetchone(f"SELECT count(*), quantile_cont(CAST({value} AS DOUBLE), 0.5) FROM salaries "
+                         f"WHERE {' AND '.join([*conds, f'work_year = {year}'])}")
+    if row is None or int(row[0]) < min_n or row[1] is None:
+        return ""
+    return f"; {money(float(row[1]))} in {year} alone"
 
 
 def postings_role_condition(store: Store, f: ResolvedFilters) -> tuple[str, str, str, list[str]] | None:

@@ -56,7 +56,7 @@ def test_an_offer_is_said_to_be_below_or_above_the_median(advisor, survey) -> No
     answer = advisor.ask("new grad here. what does an entry level AI engineer make in the US? is the 95k offer i "
                          "got a lowball?")
     rows = survey[(survey.job_title == "AI Engineer") & (survey.company_location == "US")
-                  & (survey.experience_level == "EN") & (survey.work_year == 2024)]
+                  & (survey.experience_level == "EN")]
     p25, median, p75 = rows.salary_in_usd.quantile([0.25, 0.5, 0.75])
     expected = premise.position([95_000], _pay(p25, median, p75), "USD")
     assert expected is not None

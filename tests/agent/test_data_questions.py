@@ -17,9 +17,6 @@ def survey() -> pd.DataFrame:
 
 
 def _median(df: pd.DataFrame) -> str:
-    """The median a question with no year gets: of the latest full year (2024) where it has 10 rows."""
-    if (df["work_year"] == 2024).sum() >= 10:
-        df = df[df["work_year"] == 2024]
     return f"${df['salary_in_usd'].median():,.0f}"
 
 

@@ -61,14 +61,6 @@ def expected(
     return out
 
 
-def latest_full_year(sub: pd.DataFrame, query: RoleRankingQuery) -> pd.DataFrame:
-    """The survey rows a ranking with no year asked reads, by the rule the tool states: the latest full year
-    (2024; the snapshot is of 19 January 2025) where the scope has `min_n` rows in it, else every year."""
-    if query.year is None and (sub.work_year == 2024).sum() >= query.min_n:
-        return sub[sub.work_year == 2024]
-    return sub
-
-
 def _source(result: RoleRankingResult, name: str) -> SourceRanking:
     return next(s for s in result.sources if s.source == name)
 
@@ -112,7 +104,7 @@ def test_survey_ranking_matches_pandas(store: Store, sal: pd.DataFrame, query: R
     result = rank_roles(query, store)
     assert result.ok
     s = _source(result, "survey")
-    sub = latest_full_year(sal[mask(sal)], query)
+    sub = sal[mask(sal)]
     exp = expected(sub, "job_title", "salary_in_usd", "work_year", min_n=query.min_n, order=query.order)
     check(s, exp, query.top)
     assert s.rows_matched == len(sub) and s.titles_matched == sub.job_title.nunique()
@@ -179,9 +171,8 @@ def test_agrees_with_salary_lookup(store: Store) -> None:
 
 
 def test_min_n_respected(store: Store, sal: pd.DataFrame) -> None:
-    query = RoleRankingQuery(min_n=1000, top=25)
-    counts = latest_full_year(sal, query).groupby("job_title").size()
-    result = rank_roles(query, store)
+    counts = sal.groupby("job_title").size()
+    result = rank_roles(RoleRankingQuery(min_n=1000, top=25), store)
     s = _source(result, "survey")
     assert s.titles_qualifying == int((counts >= 1000).sum())
     assert {r.title for r in s.rows} == set(counts[counts >= 1000].index)
@@ -263,8 +254,8 @@ def test_evidence(store: Store) -> None:
     assert [e.source for e in ev] == [SAL_FILE, POST_FILE]
     survey, postings = ev
     assert survey.locator == (
-        "company_location='US', duplicates=kept, work_year=2024; grouped by job_title, n>=30, top 10 by median "
-        "salary_in_usd (highest first)"
+        "company_location='US', duplicates=kept; grouped by job_title, n>=30, top 10 by median salary_in_usd "
+        "(highest first)"
     )
     assert postings.locator.startswith("country='US'; grouped by job_title_short, n>=30")
     for e in ev:

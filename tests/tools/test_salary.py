@@ -33,14 +33,6 @@ def _source(result: SalaryResult, name: str, code: str | None = None):
     raise AssertionError(f"no {name} source in {result.sources}")
 
 
-def _latest_full_year(sub: pd.DataFrame, year_asked: int | None = None) -> pd.DataFrame:
-    """The rows a survey figure with no year asked is read from, by the rule the lookup states: the latest full
-    year (2024: the snapshot is of 19 January 2025) where that year alone has 10 rows, else every year."""
-    if year_asked is None and (sub.work_year == 2024).sum() >= 10:
-        return sub[sub.work_year == 2024]
-    return sub
-
-
 def _check_quantiles(stats, values: pd.Series) -> None:
     q = values.astype(float).quantile(QS).tolist()
     assert stats.n == len(values)
@@ -94,20 +86,24 @@ def _check_quantiles(stats, values: pd.Series) -> None:
 def test_survey_matches_pandas(store: Store, sal: pd.DataFrame, query: SalaryQuery, mask) -> None:
     result = salary_lookup(query, store)
     s = _source(result, "survey")
-    sub = _latest_full_year(sal[mask(sal)], query.year)
+    sub = sal[mask(sal)]
     assert s.status == ("ok" if len(sub) >= 10 else "too_few")
     if s.status == "ok":
         _check_quantiles(s, sub["salary_in_usd"])
         assert s.duplicates_included == int(sub["is_dup"].sum())
         assert (s.year_min, s.year_max) == (sub.work_year.min(), sub.work_year.max())
         assert "duplicates=kept" in s.filter and "duplicate" not in s.text  # bookkeeping stays in the filter
+        latest = sub[sub.work_year == 2024]  # the latest full year: the snapshot is of 19 January 2025
+        said = f"{fmt_money(latest.salary_in_usd.astype(float).median())} in 2024 alone" if len(latest) else "alone"
+        pooled_beyond = (sub.work_year != 2024).any()
+        asked_year = result.filters.year if result.filters else None
+        assert (said in s.text) == (asked_year is None and pooled_beyond and len(latest) >= 10), s.text
 
 
 def test_survey_dedupe(store: Store, sal: pd.DataFrame) -> None:
     result = salary_lookup(SalaryQuery(role="machine learning engineer", country="US", dedupe=True), store)
     s = _source(result, "survey")
-    sub = _latest_full_year(
-        sal[(sal.job_title == "Machine Learning Engineer") & (sal.company_location == "US") & ~sal.is_dup])
+    sub = sal[(sal.job_title == "Machine Learning Engineer") & (sal.company_location == "US") & ~sal.is_dup]
     _check_quantiles(s, sub["salary_in_usd"])
     assert "duplicates=removed" in s.filter and "duplicate" not in s.text
     kept = _source(
@@ -119,9 +115,9 @@ def test_survey_dedupe(store: Store, sal: pd.DataFrame) -> None:
 def test_original_currency(store: Store, sal: pd.DataFrame) -> None:
     result = salary_lookup(SalaryQuery(role="data scientist", country="Germany", currency="eur"), store)
     s = _source(result, "survey")
-    sub = _latest_full_year(sal[
+    sub = sal[
         (sal.job_title == "Data Scientist") & (sal.company_location == "DE") & (sal.salary_currency == "EUR")
-    ])
+    ]
     assert s.n == len(sub) and [s.p25, s.median, s.p75] == sub["salary"].astype(float).quantile(QS).tolist()
     assert f"EUR {round(s.median):,}" in s.text
     assert _source(result, "postings").status == "unavailable"
@@ -206,7 +202,7 @@ def test_evidence_fields(store: Store) -> None:
     assert (
         survey.locator
         == "job_title='Machine Learning Engineer', company_location='US', experience_level='SE', "
-        "duplicates=kept, work_year=2024"
+        "duplicates=kept"
     )
     assert survey.title == "aijobs.net salary survey — " + survey.locator
     assert {e.source for e in ev if e.kind == "bls"} == {BLS_FILE}
