@@ -17,6 +17,7 @@ from advisor.agent.glossary import looks_foreign
 from advisor.agent.intent import asked_parts, asks_about_pay, without_background
 from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import Slots, extract
+from advisor.data.cities import city_countries
 from advisor.text import content_words, figures, split_sentences
 from advisor.types import Evidence
 
@@ -220,8 +221,9 @@ _PHRASING = re.compile(r"(ed|ly|ing|own|(?<!m)en)$")  # not "women"
 
 
 def _known(word: str, vocabulary: Collection[str]) -> bool:
-    """In the sources' vocabulary, allowing inflection ("sponsor" ~ "sponsorship") and typos ("skils")."""
-    if word in vocabulary or len(word) < 4:
+    """In the sources' vocabulary, allowing inflection ("sponsor" ~ "sponsorship") and typos ("skils"); a city
+    the postings place jobs in is a place, not a topic (whether the sources cover it is `missing_entities`')."""
+    if word in vocabulary or len(word) < 4 or word in city_countries():
         return True
     if len(word) >= 5 and any(v.startswith(word[:-1]) for v in vocabulary):
         return True
@@ -258,6 +260,14 @@ def missing_topic(
     return f"that (nothing in them mentions {shown})"
 
 
+def topic_not_in_sources(question: str) -> str:
+    """A topic the question asks about that the sources hold nothing on (lexicon `topics_not_in_sources`: "the
+    cost of living", "equity or stock options"), read in the parts that ask; '' if none."""
+    asked = asked_parts(question).lower()
+    return next((topic for pattern, topic in _NOT_IN_SOURCES if pattern.search(asked)), "")
+
+
+_NOT_IN_SOURCES = LEX.table("topics_not_in_sources")
 _HEAD = LEX.cue("head_noun")
 _NOT_ASKED = LEX.cue("not_asked")
 PARAPHRASED = 0.45  # phrase-to-sentence cosine above which the sources say the missing words in other words

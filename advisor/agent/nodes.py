@@ -21,7 +21,7 @@ from langgraph.config import get_stream_writer
 from advisor.agent import intent as intent_mod
 from advisor.agent import parts, premise, spelling
 from advisor.agent.compose import Composer, Scope
-from advisor.agent.coverage import uncovered
+from advisor.agent.coverage import topic_not_in_sources, uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
@@ -311,7 +311,8 @@ class Nodes:
         by_id = {e.id: e.text for e in evidence}
         cited = [by_id.get(c.evidence_id, "") for c in grounded.citations]
         gap = parts.gap_sentence(parts.unserved(reading, grounded.text, cited))
-        return [gap] if gap else []
+        topic = topic_not_in_sources(reading.question)  # asked beside what was answered: said, not dropped
+        return ([gap] if gap else []) + ([f"None of my sources covers {topic}."] if topic else [])
 
     @staticmethod
     def _why_they_differ(grounded: GroundingResult, evidence: list[Evidence]) -> list[str]:
@@ -377,6 +378,8 @@ class Nodes:
         company = asked.company if reading.has(Ask.COMPANY_PAY) else None
         if not missing and company and not _employer_known(company, tool_evidence, self.toolbox.retriever.idf()):
             missing = company  # "what does mistral ai pay?": no posting and no passage names that employer
+        if not missing and (not tool_evidence or reading.own_pay):  # "is my 85k enough to live on there?"
+            missing = topic_not_in_sources(question)
         if not missing and reading.has(Ask.PAY) and not tool_evidence and asked.role and asked.countries:
             # no source has pay for that role there (the tools, article figures included, found none): passages
             # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"

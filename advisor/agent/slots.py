@@ -7,6 +7,7 @@ those words onto dataset titles and codes is `advisor.data.normalize`'s job.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
@@ -105,11 +106,18 @@ def roles_named(text: str) -> list[str]:
 
 
 def in_city(city: str, text: str) -> bool:
-    """Whether `text` (a posting's location) names `city` by any of its names (lexicon `city_names`)."""
+    """Whether `text` (a posting's location) names `city` by any of its names (lexicon `city_names`), accents
+    aside ("Krakow" is the postings' "Kraków")."""
+    city, text = city.lower(), text.lower()
     for pattern, _ in CITY_NAMES:
-        if re.search(pattern, city.lower()):
-            return re.search(pattern, text.lower()) is not None
-    return city.lower() in text.lower()
+        if re.search(pattern, city):
+            return re.search(pattern, text) is not None
+    return _plain(city) in _plain(text)
+
+
+def _plain(text: str) -> str:
+    """`text` without accents: "kraków" -> "krakow", "são paulo" -> "sao paulo"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def levels_named(text: str) -> list[str]:
@@ -251,7 +259,10 @@ def _read_years(q: str, slots: Slots) -> None:
     if m := LEX.cue("years_experience").search(q):
         slots.years_experience = int(next(g for g in m.groups() if g))  # "with 8 years" or "8 years of experience"
     # the asker's own past ("since 2015 I have worked as a tester") dates the person, not the figures asked for
-    asked = LEX.cue("year").findall(LEX.cue("about_me").sub(" ", q)) or LEX.cue("year").findall(q)
+    # ("I've been out of work since 2019"): a year the asker dates themself by with "since" is theirs even where
+    # the fallback reads the whole message
+    own = LEX.cue("about_me").sub(" ", q)
+    asked = LEX.cue("year").findall(own) or LEX.cue("year").findall(LEX.cue("since_year").sub(" ", q))
     named_years = list(dict.fromkeys(int(y) for y in asked))
     if named_years:
         slots.year = named_years[0]

@@ -178,9 +178,11 @@ def search_postings_ranked(retriever: Retriever, store: Any, reading: Interpreta
     found = PostingSearch(query=reading.question, filters=words, where=where, skills=have)
     # no near-duplicate merging: two postings with a similar text are two rows (it dropped 2 of 17 US Senior
     # Data Scientist rows of the test slice), where two overlapping article chunks are one passage
-    hits = retriever.search(reading.question, k=max(POSTING_CANDIDATES, limit * 4), collection=POSTINGS,
-                            where=where, config=replace(retriever.config, dedupe=False))
     city = reading.slots.cities[0] if reading.slots.cities else None
+    # a city is matched in the posting's location after the search: searched wider, so the city's postings are
+    # among the candidates and not only the country's nearest 40 (5 of Guadalajara's were missed among Mexico's)
+    hits = retriever.search(reading.question, k=max(POSTING_CANDIDATES * (5 if city else 1), limit * 4),
+                            collection=POSTINGS, where=where, config=replace(retriever.config, dedupe=False))
     if city:
         there = [e for e in hits if in_city(city, e.text)]
         if not there and hits:
@@ -581,6 +583,29 @@ class Toolbox:
             out.lead.append(ev.id)
         return out
 
+    def _top_skills_by_role(self, slots: Slots) -> ToolOutcome:
+        """"Which tools do data job ads in Singapore ask for most?" with no role named: each main data role's
+        most listed skills there, a line per role with enough postings, rather than one role chosen for them (or
+        the articles' AI-engineer shares, which are about no place)."""
+        from advisor.tools.skills import PostingQuery, posting_stats
+
+        out = ToolOutcome()
+        country = slots.countries[0] if slots.countries else None
+        where = ", ".join(x for x in (f"in {country}" if country else "", "remote" if slots.remote else "") if x)
+        for role in SKILL_ROLES:
+            result = posting_stats(PostingQuery(role=role, country=country, remote=slots.remote, examples=0),
+                                   self.store)
+            if not result.ok or not result.skills:
+                continue
+            top = ", ".join(f"{s.skill} ({s.share_text})" for s in result.skills[:5])
+            ev = Evidence(id=f"top-skills-by-role:{role}:{country or 'all'}:{slots.remote}", source=result.dataset,
+                          text=f"In 2023 {role} postings {where} ({result.population:,} postings), the most listed "
+                               f"skills were {top}.", title=f"2023 data-job postings — {role}, {where}",
+                          kind="posting_stats", locator=result.filter)
+            out.evidence.append(ev)
+            out.lead.append(ev.id)
+        return out
+
     def _skills_side_by_side(self, skills: list[str], slots: Slots, pay: bool) -> ToolOutcome:
         """"Tableau or Power BI for data analysts?": each skill's share of the role's postings (and its pay,
         where pay is asked)."""
@@ -677,6 +702,8 @@ class Toolbox:
             return self._skill_across_roles(skill, slots, pay)
         if reading.skills_compared:
             return self._skills_side_by_side(named[:3], slots, pay)
+        if not slots.role and not skill and (slots.countries or slots.remote):
+            return self._top_skills_by_role(slots)  # "which tools do data jobs in Singapore ask for?"
         role = slots.role or "machine learning engineer"
         try:
             query = PostingQuery(role=role, country=slots.countries[0] if slots.countries else None,

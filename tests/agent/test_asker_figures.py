@@ -111,3 +111,61 @@ def test_the_year_before_is_looked_up_beside_the_year(advisor) -> None:
 ])
 def test_words_that_point_back_make_a_followup(question: str, followup: bool) -> None:
     assert is_followup(question) is followup
+
+
+def test_each_question_of_a_message_keeps_its_question_mark() -> None:
+    from advisor.agent.intent import _raw_parts, asked_parts
+
+    q = "if a US company offers me a data engineer job, will I qualify for an H1B? do I need a masters for it"
+    assert _raw_parts(q)[0].endswith("H1B?")
+    assert "H1B" in asked_parts(q)  # a question, not the asker's background
+
+
+def test_what_to_learn_for_a_role_with_postings_reads_its_top_skills() -> None:
+    from advisor.agent.interpret import Ask, interpret
+    from advisor.agent.routes import Tool, tools_for
+
+    r = interpret("taught math for 8 years, thinking data analytics. what should I learn first and in what order?")
+    assert r.slots.role == "data analyst" and r.has(Ask.SKILL_LIST) and Tool.SKILLS in tools_for(r)
+    degree = interpret("want to become a data analyst, what should i learn first — do most of those job ads want a "
+                       "degree?")
+    assert tools_for(degree)[0] == Tool.CONDITIONS  # the degree asked beside it still leads
+    assert not interpret("how do I become a data analyst?").has(Ask.SKILL_LIST)  # no what-to-learn asked
+
+
+def test_a_topic_the_sources_hold_nothing_on_is_declined_by_name(advisor) -> None:
+    answer = advisor.ask("is €85k enough to live comfortably in Dublin? got an offer there as a data scientist")
+    assert answer.refused and "cost of living" in answer.text
+    both = advisor.ask("what do data scientists earn in Ireland, and is that enough to cover rent?")
+    assert not both.refused and "None of my sources covers the cost of living." in both.notices
+
+
+def test_which_skills_data_jobs_in_a_place_ask_for_is_answered_per_data_role(advisor) -> None:
+    from advisor.data.store import parse_skills
+
+    reading = interpret_with(advisor, "which tools do data jobs in the united states ask for most?")
+    outcome = advisor._components().toolbox.skills(reading)
+    posts = pd.read_csv(advisor.settings.postings_csv, dtype=str, keep_default_na=False)
+    from advisor.corpus.postings import posting_country  # the ingest's reading of a posting's country
+
+    us = posts[[posting_country(c, loc) == "United States" for c, loc in zip(posts.job_country, posts.job_location,
+                                                                          strict=True)]]
+    lines = {e.id.split(":")[1]: e.text for e in outcome.evidence}
+    assert lines and set(lines) <= {"data analyst", "data scientist", "data engineer", "machine learning engineer"}
+    analysts = us[us.job_title_short.isin(["Data Analyst", "Senior Data Analyst"])]
+    counts = pd.Series([s for v in analysts.job_skills for s in parse_skills(v)]).value_counts()
+    assert f"({len(analysts):,} postings), the most listed skills were {counts.index[0]}" in lines["data analyst"]
+
+
+def interpret_with(advisor, question: str):
+    from advisor.agent.interpret import interpret
+
+    return interpret(question, advisor._components().toolbox.skill_vocabulary)
+
+
+def test_a_terse_search_for_jobs_in_a_city_is_a_posting_search() -> None:
+    from advisor.agent.interpret import Ask, interpret
+
+    assert interpret("data engineer jobs in Krakow?").has(Ask.FIND_POSTINGS)
+    assert not interpret("how many jobs in germany are remote?").has(Ask.FIND_POSTINGS)
+    assert interpret("want to know what to brush up on for data jobs").slots.skill is None  # "know what" no skill

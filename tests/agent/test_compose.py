@@ -87,3 +87,37 @@ def test_a_figure_about_a_country_not_asked_is_not_filler():
     assert _about_other_places(uk, ["France"])
     assert not _about_other_places(uk, ["United Kingdom"])
     assert not _about_other_places("ML engineers earn a median of $150,000.", ["France"])  # names no country
+
+
+def test_a_question_the_article_asks_its_reader_is_no_answer():
+    from advisor.agent.compose import candidates
+    from advisor.types import Evidence
+
+    ev = Evidence("p1", "Companies want to know: Can you document your system so that someone else can maintain it "
+                  "six months from now? These are the questions that separate candidates who get hired.",
+                  "001_x.txt", "t", "article")
+    texts = [c.text for c in candidates([ev])]
+    assert not any(t.endswith("?") for t in texts), texts
+    assert not any(t.startswith(":") or "?:" in t for t in texts), texts  # a question is not a heading to join
+
+
+def test_after_the_datas_answer_a_sentence_about_other_roles_only_is_left_out(advisor):
+    """Once the data answered for the role asked, a passage sentence that speaks only of other roles is no part
+    of the answer; with no role asked it may be."""
+    from advisor.agent.compose import Composer, Scope
+    from advisor.types import Evidence
+
+    advisor.ensure_index()
+    lead = Evidence("t1", "In data analyst postings the most requested skills were sql (54.8%) and excel (38.4%).",
+                    "postings.csv", "postings", "posting_stats")
+    passage = Evidence("p1", "Machine learning engineers focus heavily on taking predictive models into production "
+                       "and learn their skills in order. Learners should first master SQL and spreadsheets, then "
+                       "learn a programming language in order.", "004_x.txt", "t", "article", score=0.6)
+    composer = Composer(advisor.embedder, 0.1, 6)
+    question = "what skills should I learn first, in order, to become a data analyst?"
+
+    def said(roles: tuple[str, ...]) -> str:
+        return composer.compose(question, [lead, passage], lead=[lead], scope=Scope(advice=True, roles=roles)).text
+
+    assert "Machine learning engineers" in said(())
+    assert "Machine learning engineers" not in said(("data analyst",)) and "Learners" in said(("data analyst",))

@@ -98,6 +98,7 @@ def test_a_city_is_matched_in_a_location_by_any_of_its_names() -> None:
     assert in_city("Bangalore", "Bengaluru, Karnataka, India") and in_city("münchen", "Munich, Germany")
     assert not in_city("Bangalore", "Hyderabad, Telangana, India")
     assert in_city("Madrid", "Madrid, Spain") and not in_city("Madrid", "Barcelona, Spain")
+    assert in_city("Krakow", "Kraków, Poland") and in_city("sao paulo", "São Paulo, State of São Paulo, Brazil")
 
 
 def test_an_hourly_rate_is_shown_as_one_not_as_a_yearly_salary(advisor: Advisor) -> None:
