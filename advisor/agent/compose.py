@@ -251,10 +251,14 @@ class Scope:
 
     advice: bool = False
     also: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()  # the message's later questions ("...? and which projects for my portfolio?")
     roles: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     focus: tuple[str, ...] = ()
     questions: int = 1
+
+
+LATER_QUESTION_BELOW = 0.06  # a sentence answering a later question of a message scores this much below
 
 
 class Composer:
@@ -320,14 +324,15 @@ class Composer:
             scores.append(0.45 * float(d) + 0.27 * lex + 0.25 * prior + bonus)
         return np.asarray(scores)
 
-    def _scored(self, question: str, cands: list[Candidate], also: list[str] | None,
-                focus: list[str] | None = None) -> np.ndarray:
-        """Scores against the question; for advice the person's background is a second question worth answering.
-        A sentence naming a `focus` term (a tool the question asks about that only the passages know: "is
+    def _scored(self, question: str, cands: list[Candidate], scope: Scope) -> np.ndarray:
+        """Scores against the question; for advice the person's background is a second question worth answering,
+        and so is each later question of the message, a little below the first (whose answer should lead). A
+        sentence naming a `focus` term (a tool the question asks about that only the passages know: "is
         LangChain worth learning?") gains FOCUS_BONUS: a sentence about the field near it answers less."""
         scores = self.score(question, cands)
-        for extra in also or []:
-            scores = np.maximum(scores, self.score(extra, cands) - 0.03)
+        for extra, below in [(q, 0.03) for q in scope.also] + [(q, LATER_QUESTION_BELOW) for q in scope.parts]:
+            scores = np.maximum(scores, self.score(extra, cands) - below)
+        focus = list(scope.focus)
         if focus:
             scores = scores + np.asarray([FOCUS_BONUS if skills_in(c.text, focus) else 0.0 for c in cands])
         return scores
@@ -345,7 +350,7 @@ class Composer:
         lead = _not_said(lead or [], said)[:MAX_TOOL_SENTENCES]
         lead_ids = {e.id for e in lead}
         cands = candidates([e for e in evidence if e.id not in lead_ids])
-        scores = self._scored(question, cands, list(scope.also), list(scope.focus))
+        scores = self._scored(question, cands, scope)
         if advice:
             scores = self._for_advice(scores, cands)
         best = float(scores.max()) if len(scores) else 0.0

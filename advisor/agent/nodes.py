@@ -129,8 +129,8 @@ def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
     advice = reading.has(Ask.HOW_TO)
     questions = intent_mod.question_parts(intent_mod.asked_parts(reading.question))
     return Scope(advice=advice,
-                 also=tuple(([reading.background_query] if advice and reading.background_query else [])
-                            + (questions if len(questions) > 1 else [])),
+                 also=(reading.background_query,) if advice and reading.background_query else (),
+                 parts=tuple(questions[1:]),
                  roles=tuple(dict.fromkeys(asked.roles or ([asked.role] if asked.role else []))) if lead else (),
                  places=tuple(asked.countries) if lead or not advice else (),
                  focus=tuple(reading.tools_unlisted) if reading.has(Ask.SKILLS) else (),
