@@ -129,12 +129,20 @@ def check_share(claimed: Sequence[float], lead: str, question: str, attributed: 
     return Verdict.UNCLEAR
 
 
+def _shares_in_order(text: str) -> list[float]:
+    """The percentages `text` states, in the order it states them (`figures` gives a set): the first is the one
+    the sentence is about ("only 5.1% are entry-level, and even those show a 64% rate")."""
+    found = [f for f in figures(text) if f.endswith("%")]
+    at = {f: (text.find(f) if f in text else text.find(f[:-1])) for f in found}
+    return [float(f[:-1]) for f in sorted(found, key=lambda f: (at[f] < 0, at[f]))]
+
+
 def check_share_range(claimed: Sequence[tuple[float, float]], lead: str, question: str,
                       attributed: bool = False) -> Verdict:
     """The verdict on a share asserted in words ("most data jobs are remote, right?" claims 50-100%), from the
     lead's first share: inside the range is a yes (not for a claim someone else made), outside a no, but only
     when the lead is about the claim's subject (a word of the question's own, such as "remote")."""
-    shares = [float(f[:-1]) for f in figures(lead) if f.endswith("%")]
+    shares = _shares_in_order(lead)
     if not claimed or not shares:
         return Verdict.UNCLEAR
     subject = {w for w in content_words(question) if w not in _GENERIC and not w[0].isdigit()}

@@ -169,3 +169,12 @@ def test_a_terse_search_for_jobs_in_a_city_is_a_posting_search() -> None:
     assert interpret("data engineer jobs in Krakow?").has(Ask.FIND_POSTINGS)
     assert not interpret("how many jobs in germany are remote?").has(Ask.FIND_POSTINGS)
     assert interpret("want to know what to brush up on for data jobs").slots.skill is None  # "know what" no skill
+
+
+def test_a_share_claim_is_checked_against_the_first_share_the_sentence_states() -> None:
+    """`figures` gives a set, whose order changes with the process's hash seed: the verdict must not."""
+    lead = ("only 5.1% of AI Engineer postings are explicitly entry-level (212 of 4,155), and even those show a "
+            "64% rate.")
+    question = "most of the AI engineer job postings must be entry level right?"
+    assert premise.check_share_range([(50.0, 100.0)], lead, question) is premise.Verdict.CONTRADICTED
+    assert premise._shares_in_order("a 64% rate after 5.1% and 12.0%") == [64.0, 5.1, 12.0]
