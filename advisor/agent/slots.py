@@ -278,7 +278,7 @@ def _read_years(q: str, slots: Slots) -> None:
 
 def _read_remote_and_skill(q: str, slots: Slots) -> None:
     """Remote (and remote against on-site), and the skill of "with Python"."""
-    if LEX.cue("remote").search(q):
+    if LEX.cue("remote").search(q) and not LEX.cue("remote_optional").search(q):  # "remote is ok too": no filter
         slots.remote = True
         slots.remote_contrast = bool(LEX.cue("remote_contrast").search(q))
     m = LEX.cue("with_skill").search(q)

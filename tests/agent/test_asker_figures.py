@@ -178,3 +178,9 @@ def test_a_share_claim_is_checked_against_the_first_share_the_sentence_states() 
     question = "most of the AI engineer job postings must be entry level right?"
     assert premise.check_share_range([(50.0, 100.0)], lead, question) is premise.Verdict.CONTRADICTED
     assert premise._shares_in_order("a 64% rate after 5.1% and 12.0%") == [64.0, 5.1, 12.0]
+
+
+def test_remote_as_one_acceptable_option_is_no_remote_filter() -> None:
+    assert extract("data engineer postings in mexico? ideally guadalajara but remote is ok too").remote is None
+    assert extract("data jobs in berlin or remote").remote is None
+    assert extract("fully remote ML jobs that use pytorch").remote is True
