@@ -163,15 +163,17 @@ def _about_other_places(sentence: str, places: list[str]) -> bool:
 def _adds_to_the_figures(c: Candidate, roles: Sequence[str], unserved: dict[str, float]) -> bool:
     """After the data tools' figures, a passage sentence adds to them only with a figure of its own that is
     about the role asked (named in the sentence itself) or about a part of the question the figures left out:
-    one rare question word, or two, that the figures don't contain (`unserved`: stem → idf). "Seattle has 1,472
-    AI jobs" under a data scientist's pay is a figure about something else; a passage comparing two cities the
-    question names is the answer the countries' salary figures couldn't give."""
+    a rare name of the question ("Seattle", capitalised in the sentence), or two question words, that the figures
+    don't contain (`unserved`: stem → idf). "Seattle has 1,472 AI jobs" under a data scientist's pay is a figure
+    about something else; a passage comparing two cities the question names is the answer the countries' salary
+    figures couldn't give. One rare everyday word is not enough: "offering" is not the asker's "offer"."""
     if not figures(c.text):
         return False
     if set(roles) & set(roles_named(c.text)):
         return True
-    shared = [idf for w in content_words(c.text) if (idf := unserved.get(_stem(w))) is not None]
-    return len(set(shared)) >= 2 or any(idf >= RARE_WORD_IDF for idf in shared)
+    shared = {w: idf for w in content_words(c.text) if (idf := unserved.get(_stem(w))) is not None}
+    names = {t.strip(".,;:()\"'").lower() for t in c.text.split() if t[:1].isupper()}
+    return len(set(shared.values())) >= 2 or any(idf >= RARE_WORD_IDF and w in names for w, idf in shared.items())
 
 
 def _not_said(lead: list[Evidence], said: str) -> list[Evidence]:

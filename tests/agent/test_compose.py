@@ -121,3 +121,16 @@ def test_after_the_datas_answer_a_sentence_about_other_roles_only_is_left_out(ad
 
     assert "Machine learning engineers" in said(())
     assert "Machine learning engineers" not in said(("data analyst",)) and "Learners" in said(("data analyst",))
+
+
+def test_after_the_figures_a_passage_adds_a_figure_only_on_a_name_or_two_words_the_question_asks():
+    from advisor.agent.compose import Candidate, _adds_to_the_figures, _stem
+    from advisor.types import Evidence
+
+    ev = Evidence("p", "x", "004_x.txt", "t", "article")
+    hubs = Candidate("Austin, Boston, and Denver represent hubs offering competitive compensation at about "
+                     "222,500 dollars for senior roles.", ev, 0)
+    seattle = Candidate("Regional Job Counts: Seattle had 1,472 posted AI jobs (early 2025).", ev, 1)
+    unserved = {_stem(w): idf for w, idf in (("offer", 4.6), ("houston", 5.1), ("seattle", 5.1))}  # not in the lead
+    assert not _adds_to_the_figures(hubs, [], unserved)  # "offering" is not the asker's "offer"
+    assert _adds_to_the_figures(seattle, [], unserved)  # a place the question names
