@@ -11,6 +11,7 @@ import re
 
 from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import extract
+from advisor.text import split_sentences
 
 LEX = lexicon("en")
 
@@ -221,6 +222,7 @@ def asked_parts(question: str) -> str:
     maintenance. How do I pivot into ML?" asks the second part; the first is who the asker is (a city or an
     employer named there is theirs, not what they ask about). A part asks when it opens with a question word
     (lexicon `question_opening`) or ends with a question mark; a message with no such part is all asked."""
-    raw = _raw_parts(question)
+    # each sentence of each part: "How much do they make in Canada? finishing my PhD at UBC and ..." asks the first
+    raw = [s.strip() for part in _raw_parts(question) for s in split_sentences(part) if s.strip()]
     asking = [p for p in raw if p.endswith("?") or _QUESTION_OPENING.search(p)]
     return " ".join(asking) if asking and len(raw) > 1 else question

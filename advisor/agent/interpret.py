@@ -165,7 +165,7 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.PAY_TREND)  # "how fast did pay grow?": a median of all years is no growth rate
     elif pay_intent and (intent == Intent.SALARY or cues.asks_about_pay(question)):
         asks.append(Ask.PAY)
-        if slots.company:
+        if slots.company and _company_asked(question, slots.company):
             asks.append(Ask.COMPANY_PAY)
     if intent == Intent.SKILLS or (pay_intent and LEX.cue("skill_list").search(question)):
         asks.append(Ask.SKILLS)
@@ -186,6 +186,14 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     if wants_postings and Ask.RANKING not in asks:  # "show me which roles pay most"
         asks = [Ask.FIND_POSTINGS] + [a for a in asks if a in (Ask.SKILLS, Ask.SKILL_LIST)]
     return asks
+
+
+def _company_asked(question: str, company: str) -> bool:
+    """Whether the employer is one whose pay is asked: not one named where the asker says who they are
+    ("finishing my PhD at UBC"; `intent.asked_parts`) or where a claim was seen ("saw on tiktok that ...")."""
+    asked = cues.asked_parts(question)
+    at = asked.lower().find(company.lower())
+    return at >= 0 and not LEX.cue("claim_seen_on").search(asked[:at])
 
 
 def _without_roles(question: str, slots: Slots) -> str:

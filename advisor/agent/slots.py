@@ -257,7 +257,8 @@ def _read_levels(text: _Text, slots: Slots) -> None:
 def _read_years(q: str, slots: Slots) -> None:
     """Years of experience, and the calendar years named ("from 2022 to 2024": each year looked up)."""
     if m := LEX.cue("years_experience").search(q):
-        slots.years_experience = int(next(g for g in m.groups() if g))  # "with 8 years" or "8 years of experience"
+        # "with 8 years", "8 years of experience", "1.5yrs exp" (a year and a half: 1)
+        slots.years_experience = int(float(next(g for g in m.groups() if g)))
     # the asker's own past ("since 2015 I have worked as a tester") dates the person, not the figures asked for
     # ("I've been out of work since 2019"): a year the asker dates themself by with "since" is theirs even where
     # the fallback reads the whole message

@@ -184,3 +184,18 @@ def test_remote_as_one_acceptable_option_is_no_remote_filter() -> None:
     assert extract("data engineer postings in mexico? ideally guadalajara but remote is ok too").remote is None
     assert extract("data jobs in berlin or remote").remote is None
     assert extract("fully remote ML jobs that use pytorch").remote is True
+
+
+def test_names_and_years_of_the_askers_story_are_not_asked_about() -> None:
+    from advisor.agent.intent import asked_parts
+    from advisor.agent.interpret import Ask, interpret
+
+    q = ("how much do data scientists make in canada right now? finishing my biology phd at UBC and a postdoc pays "
+         "like 55k CAD so trying to see if industry is actually worth it")
+    assert asked_parts(q).startswith("how much") and "UBC" not in asked_parts(q)
+    reading = interpret(q)
+    assert not reading.has(Ask.COMPANY_PAY) and reading.claimed_pay == []  # "right now" asserts nothing
+    assert not interpret("saw on tiktok that the median AI engineer salary is like $300k now, right?").has(
+        Ask.COMPANY_PAY)  # where the claim was seen, not an employer
+    assert interpret("what do data engineers at Spotify make?").has(Ask.COMPANY_PAY)
+    assert extract("data analyst 1.5yrs exp, what range is normal in kenya?").years_experience == 1
