@@ -131,7 +131,8 @@ def is_followup(question: str) -> bool:
     words = question.split()
     if _FOLLOWUP.search(question.strip()):
         return True  # "and in the UK?", "what about data engineers?"
-    if len(words) <= 10 and _ANAPHORA.search(_DUMMY_IT.sub(" ", question)):
+    first = split_sentences(question)[0] if question.strip() else question  # "how long does that take? i can only..."
+    if len(first.split()) <= 10 and _ANAPHORA.search(_DUMMY_IT.sub(" ", first)):
         return True  # "Was it lower the year before?", "How long does that usually take?"
     if LEX.cue("followup_anywhere").search(question):
         return True  # "same question but for data engineers", "did it go up vs the year before?"

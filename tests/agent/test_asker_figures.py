@@ -108,6 +108,8 @@ def test_the_year_before_is_looked_up_beside_the_year(advisor) -> None:
     ("same question but for data engineers. how much overlap is there with the analyst list?", True),
     ("hmm how much did it go up vs the year before?", True),
     ("how did data scientist pay change from 2023 to 2024?", False),
+    ("how long does that usually take tho? i can only study like 10 hrs a week and have two kids", True),
+    ("what do data engineers earn in the US? i heard that it depends a lot on the city", False),
 ])
 def test_words_that_point_back_make_a_followup(question: str, followup: bool) -> None:
     assert is_followup(question) is followup
