@@ -25,7 +25,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chroma
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PACKAGE_ROOT / "corpus"
 # the day the salary survey was snapshotted: its last year is partial (to 19 January), so the year before is the
-# latest full one, the year a pay question with no year is answered for
+# latest full one, whose median a pay answer with no year asked shows beside the pooled figure
 SURVEY_SNAPSHOT = date(2025, 1, 19)
 
 

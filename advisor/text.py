@@ -44,6 +44,11 @@ def clean_markup(text: str) -> str:
     return re.sub(r" +([,.;:])", r"\1", text).strip()
 
 
+def without_accents(text: str) -> str:
+    """`text` with its letters' accents dropped: "kraków" -> "krakow", "são paulo" -> "sao paulo"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 def normalize_question(text: str) -> str:
     """Unicode-normalise and collapse whitespace; drop control characters."""
     text = unicodedata.normalize("NFKC", text)

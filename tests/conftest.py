@@ -60,4 +60,3 @@ def advisor(settings: Settings) -> Advisor:
     adv = Advisor(settings)
     adv.ensure_index()
     return adv
-

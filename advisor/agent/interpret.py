@@ -107,6 +107,8 @@ class Interpretation(BaseModel):
     conditions_named: list[str] = Field(default_factory=list, description="posting conditions asked about, in the "
                                         "question's order (the conditions tool's flags: remote, schedule, ...)")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
+    questions: list[str] = Field(default_factory=list, description="the questions the message asks, in order (its "
+                                 "parts that ask, not the asker's story)")
     own_pay: list[float] = Field(default_factory=list, description="pay figures the asker states as their own: "
                                  "an offer, what they earn; the answer says where they fall")
     claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
@@ -256,6 +258,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     asks = _with_each_part(question, _asks(question, intent, slots), slots)
     hourly = bool(LEX.cue("hourly_pay").search(question))
     reading = Interpretation(question=question, intent=intent, asks=asks, slots=slots,
+                             questions=cues.question_parts(cues.asked_parts(question)),
                              tools_unlisted=cues.named_tools(_without_roles(question, slots)),
                              unknown_role=_role_phrase(question),
                              source_first=_source_named(question) or (Source.POSTINGS if hourly else None),

@@ -25,7 +25,7 @@ from advisor.agent.coverage import topic_not_in_sources, uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
-from advisor.agent.interpret import Ask, Intent, Interpretation, Source
+from advisor.agent.interpret import Ask, Intent, Interpretation
 from advisor.agent.interpreters import Interpreter, make_interpreter
 from advisor.agent.layout import Layout, Mark, line_marks
 from advisor.agent.lexicon import lexicon
@@ -33,7 +33,7 @@ from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
 from advisor.agent.routes import tools_for
 from advisor.agent.slots import extract
 from advisor.agent.state import AgentState
-from advisor.agent.tools import Toolbox, ToolOutcome, small_sample_note, why_they_differ
+from advisor.agent.tools import SOURCE_KIND, Toolbox, ToolOutcome, small_sample_note, why_they_differ
 from advisor.backends.openai_compat import (
     ENDPOINT_DOWN_NOTICE,
     BackendError,
@@ -92,9 +92,8 @@ def search_queries(reading: Interpretation) -> list[str]:
     """What to search the passages for: the question, and for its kind of answer the words such answers use."""
     question = reading.question
     queries = [question]
-    questions = intent_mod.question_parts(intent_mod.asked_parts(question))
-    if len(questions) > 1:  # "DS or MLE? and which projects for my portfolio?": each question's own passages
-        queries += questions[:MAX_PART_QUERIES]
+    if len(reading.questions) > 1:  # "DS or MLE? and which projects for my portfolio?": each one's own passages
+        queries += reading.questions[:MAX_PART_QUERIES]
     if reading.has(Ask.DURATION):  # the answer names months or years: search for them too
         queries.append(f"{question} months years")
     if reading.has(Ask.HOW_TO):
@@ -118,16 +117,12 @@ def _emit(kind: str, payload: Any) -> None:
         pass
 
 
-# the evidence kind of each source a question can name: "BLS says $150k" is checked against BLS's own figure
-SOURCE_KINDS = {Source.OFFICIAL: "bls", Source.SURVEY: "salary_data", Source.POSTINGS: "posting_stats"}
-
-
 def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
     """What the composer keeps to besides the question (`compose.Scope`): once the data answered, the roles and
     countries asked; in advice with no figures the asker's country is their own, not the topic."""
     asked = reading.slots
     advice = reading.has(Ask.HOW_TO)
-    questions = intent_mod.question_parts(intent_mod.asked_parts(reading.question))
+    questions = reading.questions or [reading.question]
     return Scope(advice=advice,
                  also=(reading.background_query,) if advice and reading.background_query else (),
                  parts=tuple(questions[1:]),
@@ -142,10 +137,14 @@ def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: 
     figures ("90%") or in words ("most"), against the answer's first line."""
     # a pay claim about part of the role's jobs ("those that don't need AI skills") is not checked against the
     # role's median: a "yes, close" would endorse it on the wrong population
-    said_by = [e for e in lead if e.kind == SOURCE_KINDS.get(reading.source_first)]
-    verdict = premise.Verdict.UNCLEAR if reading.claim_qualified else premise.check_source(
-        reading.claimed_pay, said_by) if said_by and reading.claimed_pay else premise.check(
-        reading.claimed_pay, lead, reading.claim_attributed)
+    # "BLS says $150k": checked against BLS's own figure
+    said_by = [e for e in lead if e.kind == SOURCE_KIND.get(reading.source_first)]
+    if reading.claim_qualified:
+        verdict = premise.Verdict.UNCLEAR
+    elif said_by and reading.claimed_pay:
+        verdict = premise.check_source(reading.claimed_pay, said_by)
+    else:
+        verdict = premise.check(reading.claimed_pay, lead, reading.claim_attributed)
     # every headline line must agree: "Python is in a third of data job posts" is true of analysts' postings
     # (30%) and false of data scientists' (72%), so a yes or no from the first line alone would mislead
     lines = [first_line, *(e.text for e in lead[1:])]
@@ -430,9 +429,10 @@ class Nodes:
             return None
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
         lines = list(comp.lines)  # each composed line is one whole claim (a title may hold "[EA]" itself)
-        verdict = _premise_verdict(reading, lead, lines[0])
-        lines[0] = premise.open_with(verdict if verdict is not premise.Verdict.UNCLEAR else premise.position(
-            reading.own_pay, lead[0] if lead else None, reading.currency or "USD"), lines[0])
+        opening: premise.Verdict | premise.Position | None = _premise_verdict(reading, lead, lines[0])
+        if opening is premise.Verdict.UNCLEAR:  # no claim to settle: where the asker's own pay falls, if they gave it
+            opening = premise.position(reading.own_pay, lead[0] if lead else None, reading.currency or "USD")
+        lines[0] = premise.open_with(opening, lines[0])
         layout = Layout()
         for line, mark in zip(lines, line_marks(comp), strict=True):
             for k, sentence in enumerate(stream.feed(line + " ") + stream.finish()):

@@ -7,7 +7,6 @@ those words onto dataset titles and codes is `advisor.data.normalize`'s job.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from advisor.agent.lexicon import lexicon
 from advisor.config import SURVEY_SNAPSHOT
 from advisor.data.cities import city_countries
 from advisor.data.normalize import COUNTRY_NAMES, ROLE_SPECS, resolve_role
+from advisor.text import without_accents
 
 LEX = lexicon("en")
 
@@ -112,12 +112,7 @@ def in_city(city: str, text: str) -> bool:
     for pattern, _ in CITY_NAMES:
         if re.search(pattern, city):
             return re.search(pattern, text) is not None
-    return _plain(city) in _plain(text)
-
-
-def _plain(text: str) -> str:
-    """`text` without accents: "kraków" -> "krakow", "são paulo" -> "sao paulo"."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return without_accents(city) in without_accents(text)
 
 
 def levels_named(text: str) -> list[str]:
@@ -133,8 +128,11 @@ class _Text:
     q: str
 
     def span(self, m: re.Match[str], group: int = 0) -> str:
+        return self.at(m.start(group), m.end(group))
+
+    def at(self, start: int, end: int) -> str:
         same = len(self.q) == len(self.question)  # lower() kept offsets: phrases keep the user's own casing
-        return self.question[m.start(group) : m.end(group)] if same else m.group(group)
+        return self.question[start:end] if same else self.q[start:end]
 
 
 def extract(question: str) -> Slots:
@@ -224,8 +222,7 @@ def _posting_cities(text: _Text, among: Collection[str] | None, taken: set[int])
             start, end = words[i].start(), words[i + n - 1].end()
             if country and start not in taken and (among is None or country in among) \
                     and not LEX.cue("institution_of").search(text.q[:start]):
-                found.append((start, country, text.question[start:end] if len(text.q) == len(text.question)
-                              else text.q[start:end]))
+                found.append((start, country, text.at(start, end)))
                 i += n - 1
                 break
         i += 1

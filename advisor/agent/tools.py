@@ -337,7 +337,7 @@ class Toolbox:
             if result.message and result.message not in out.notices:
                 out.notices.append(result.message)
             if not result.ok:
-                out.shortfall += [result.shortfall()] if result.shortfall() else []
+                out.shortfall += [shortfall] if (shortfall := result.shortfall()) else []
                 continue
             per_side.append(result.evidence())
             self._one_side(out, reading, result, (role, country, level, remote, year), seen, len(sides))
@@ -684,6 +684,11 @@ class Toolbox:
                                "rows": result.chart_rows()})
         return out
 
+    def _unlisted(self, tools: list[str]) -> list[str]:
+        """The tools named that the postings' skill lists don't have ("langchain"): the articles speak of them."""
+        listed = set(self.skill_vocabulary())
+        return [t for t in tools if t not in listed]
+
     def skill_vocabulary(self) -> list[str]:
         """The skill names the postings list (what `interpret` matches a question's skills against)."""
         return list(self.store.skill_vocabulary())
@@ -696,14 +701,8 @@ class Toolbox:
         slots, named = reading.slots, reading.skills_named
         skill = next(iter(named), None) or slots.skill
         pay = reading.has(Ask.PAY) or reading.has(Ask.SKILL_PAY)  # else a skill's pay with and without it pads
-        if reading.skills_compared and not slots.role:
-            return self._skills_compared_by_role(named[:3], slots)
-        if skill and not slots.role:
-            return self._skill_across_roles(skill, slots, pay)
-        if reading.skills_compared:
-            return self._skills_side_by_side(named[:3], slots, pay)
-        if not slots.role and not skill and (slots.countries or slots.remote):
-            return self._top_skills_by_role(slots)  # "which tools do data jobs in Singapore ask for?"
+        if (across := self._across(reading, skill, pay)) is not None:
+            return across
         role = slots.role or "machine learning engineer"
         try:
             query = PostingQuery(role=role, country=slots.countries[0] if slots.countries else None,
@@ -716,7 +715,7 @@ class Toolbox:
             out.notices.append(result.message)
         if not result.ok or (reading.has(Ask.HOW_TO) and result.population < MIN_ADVICE_POSTINGS):
             return out  # a role with few postings: what to learn comes from the articles
-        unlisted = [] if skill else [t for t in reading.tools_unlisted if t not in set(self.skill_vocabulary())]
+        unlisted = [] if skill else self._unlisted(reading.tools_unlisted)
         # "what share need RAG skills?": the articles answer; the role's postings count and other skills' shares
         # would answer another question
         evidence = [] if unlisted else result.evidence(pay)
@@ -730,6 +729,21 @@ class Toolbox:
         if rows:
             out.charts.append({"kind": "skill_shares", "title": f"Top skills in {role} postings (2023)", "rows": rows})
         return out
+
+    def _across(self, reading: Interpretation, skill: str | None, pay: bool) -> ToolOutcome | None:
+        """The answers that span several skills or roles, not one role's list: skills compared (in each data
+        role when none is named), one skill with no role, and a place's data jobs with no role ("which tools do
+        data jobs in Singapore ask for?"); None for one role's skills."""
+        slots, named = reading.slots, reading.skills_named
+        if reading.skills_compared and not slots.role:
+            return self._skills_compared_by_role(named[:3], slots)
+        if skill and not slots.role:
+            return self._skill_across_roles(skill, slots, pay)
+        if reading.skills_compared:
+            return self._skills_side_by_side(named[:3], slots, pay)
+        if not slots.role and not skill and (slots.countries or slots.remote):
+            return self._top_skills_by_role(slots)
+        return None
 
     @staticmethod
     def _top_skills(out: ToolOutcome, reading: Interpretation, result: Any, skill: str | None,

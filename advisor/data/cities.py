@@ -17,12 +17,12 @@ from __future__ import annotations
 import csv
 import json
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
 
 from advisor.data.normalize import COUNTRY_NAMES
+from advisor.text import without_accents
 
 CITIES_PATH = Path(__file__).with_name("posting_cities.json")
 MIN_SHARE = 0.8
@@ -56,7 +56,7 @@ def build(csv_path: Path, not_places: set[str]) -> dict[str, str]:
 def _names(city: str) -> list[str]:
     """The ways a person writes a city the postings name: as written, without accents ("krakow" for "kraków"),
     and without a state's short code after it ("sydney" for "sydney nsw")."""
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", city) if not unicodedata.combining(ch))
+    plain = without_accents(city)
     words = city.split()
     short = " ".join(words[:-1]) if len(words) > 1 and len(words[-1]) <= 3 else ""
     return list(dict.fromkeys(n for n in (city, plain, short) if n))
