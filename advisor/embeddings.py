@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from advisor.embed_backend import EmbedBackend
+from advisor.embed_backend import EmbedBackend, Precision
 from advisor.storage import SQLITE_SIDECARS, move_aside
 
 log = logging.getLogger(__name__)
@@ -73,11 +73,11 @@ class _TorchEncoder:
         ).astype(np.float32)
 
 
-def load_onnx(models_dir: Path):  # type: ignore[no-untyped-def]
-    """The ONNX MiniLM for `models_dir` (exported there first if missing); one session per process."""
+def load_onnx(models_dir: Path, precision: Precision = Precision.FP32):  # type: ignore[no-untyped-def]
+    """The ONNX MiniLM for `models_dir` (exported there first if missing); one session per file, per process."""
     from advisor.onnx_minilm import OnnxMiniLM, ensure_onnx
 
-    path = ensure_onnx(models_dir)
+    path = ensure_onnx(models_dir, precision)
     with _MODEL_LOCK:
         if path not in _ONNX:
             _ONNX[path] = OnnxMiniLM(path)
@@ -113,16 +113,19 @@ class Embedder:
     logged once and kept in `notices`.
 
     Another model (advisor/passage_vectors.py) subclasses this for its cache and batching, overriding `dim`
-    and `_load_model`; each model keeps its own cache file, since the key is the text alone.
+    and `_load_model`; each model keeps its own cache file, since the key is the text alone. So does each
+    `precision` of MiniLM (the postings' int8 vectors have their own file: `Settings.posting_cache_path`).
     """
 
     dim = DIM
 
     def __init__(self, cache_path: Path | None = None, batch_size: int = 64,
-                 backend: EmbedBackend = EmbedBackend.ONNX, models_dir: Path | None = None) -> None:
+                 backend: EmbedBackend = EmbedBackend.ONNX, models_dir: Path | None = None,
+                 precision: Precision = Precision.FP32) -> None:
         self.cache_path = cache_path
         self.batch_size = batch_size
         self.backend = backend
+        self.precision = precision  # int8 needs the ONNX backend; the PyTorch fallback gives fp32 vectors
         self.models_dir = models_dir or default_models_dir(cache_path)
         self._encoder: Any = None
         self._encode_lock = threading.Lock()
@@ -278,10 +281,10 @@ class Embedder:
         if self._encoder is None:
             if self.backend is EmbedBackend.ONNX:
                 try:
-                    self._encoder = load_onnx(self.models_dir)
+                    self._encoder = load_onnx(self.models_dir, self.precision)
                 except Exception as exc:
                     self._notice(f"The ONNX model could not be prepared in {self.models_dir} ({exc}); "
-                                 "using the PyTorch model (same vectors, slower start).")
+                                 "using the PyTorch model (fp32 vectors, slower start).")
             if self._encoder is None:
                 self._encoder = _TorchEncoder()
         return self._encoder
@@ -295,7 +298,7 @@ class Embedder:
             from advisor.onnx_minilm import ensure_onnx
 
             try:
-                ensure_onnx(self.models_dir)
+                ensure_onnx(self.models_dir, self.precision)
             except Exception as exc:  # encoder() says so again, and falls back, when a vector is needed
                 log.warning("could not export the ONNX model to %s: %s", self.models_dir, exc)
 

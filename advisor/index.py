@@ -29,7 +29,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ import numpy as np
 
 from advisor.config import Settings
 from advisor.corpus import Doc, load_articles, load_bls, load_postings
+from advisor.embed_backend import Precision
 from advisor.embeddings import Embedder
 from advisor.ingest_lock import LOCK_NAME, IngestLock
 from advisor.storage import DataDirNotWritableError, move_aside, not_writable_message, require_writable, writable
@@ -127,7 +128,9 @@ def corpus_docs(settings: Settings, postings: bool = True) -> dict[str, list[Doc
         passages += load_bls(settings.bls_csv)
     docs = {PASSAGES: passages}
     if postings and wants_postings(settings):
-        docs[POSTINGS] = load_postings(settings.postings_csv)
+        # the vector space is part of each posting's hash: switching `posting_precision` re-embeds them all
+        space = {"vectors": settings.posting_precision.space}
+        docs[POSTINGS] = [replace(d, metadata={**d.metadata, **space}) for d in load_postings(settings.postings_csv)]
     return docs
 
 
@@ -144,7 +147,8 @@ def inputs_fingerprint(settings: Settings) -> str:
 
     import advisor.corpus
 
-    h = hashlib.sha256(f"{settings.include_postings}|{version('langchain-text-splitters')}".encode())
+    h = hashlib.sha256(f"{settings.include_postings}|{settings.posting_precision.space}|"
+                       f"{version('langchain-text-splitters')}".encode())
     sources = sorted(p for p in settings.articles_dir.glob("*") if p.is_file())
     sources += [settings.bls_csv] + ([settings.postings_csv] if settings.include_postings else [])
     code = [*sorted(Path(advisor.corpus.__file__).parent.glob("*.py")), Path(__file__).with_name("text.py")]
@@ -173,6 +177,7 @@ class Index:
         self.settings = settings
         self.embedder = embedder or Embedder(settings.embed_cache_path, backend=settings.embed_backend,
                                              models_dir=settings.onnx_dir)
+        self._posting_embedder = self.embedder if settings.posting_precision is Precision.FP32 else None
         self._client: Any = None
         # Collections the read path has opened: `get_or_create_collection` costs as much as a query (a tenth of a
         # loaded server's CPU). Dropped with the client and whenever this process writes or deletes collections.
@@ -180,6 +185,19 @@ class Index:
         self.lock = IngestLock(settings.data_dir / LOCK_NAME)
         self.postings_batch = POSTINGS_BATCH
         self._inputs = ""  # the inputs' fingerprint, computed once per ingest (the manifest is written per batch)
+
+    @property
+    def posting_embedder(self) -> Embedder:
+        """What embeds the postings and the queries searched against them (`Settings.posting_precision`): the
+        passages' embedder when that is fp32, else a MiniLM of that precision with its own vector cache."""
+        if self._posting_embedder is None:
+            self._posting_embedder = Embedder(self.settings.posting_cache_path, backend=self.settings.embed_backend,
+                                              models_dir=self.settings.onnx_dir,
+                                              precision=self.settings.posting_precision)
+        return self._posting_embedder
+
+    def embedder_for(self, collection: str) -> Embedder:
+        return self.posting_embedder if collection == POSTINGS else self.embedder
 
     # -- storage ---------------------------------------------------------------
     @property
@@ -254,7 +272,9 @@ class Index:
         require_writable(self.settings.data_dir, "the search index can't be built or updated")
         with self.lock.hold(wait):
             if docs is None and (unchanged := self._unchanged_report()) is not None:
-                self.embedder.prepare()
+                self.embedder.prepare()  # the query models' exports: only a stat each when they exist
+                if wants_postings(self.settings):
+                    self.posting_embedder.prepare()
                 unchanged.seconds = time.perf_counter() - start
                 return unchanged
             self._inputs = inputs_fingerprint(self.settings)
@@ -303,11 +323,13 @@ class Index:
         total, done = len(wanted), plan["unchanged"]
         todo = sorted(plan["upsert"], key=lambda d: len(d.text))
         self._record(report, CollectionState(StageState.PARTIAL if done else StageState.PENDING, done, total))
-        first_stage_embedded = report.embedded - self.embedder.encoded_count
+        embedder, first_stage_embedded = self.posting_embedder, report.embedded
+        embedder.prepare()  # the postings' model (int8: quantized once, ~3 s) before the first batch
+        before = embedder.encoded_count
         for b in range(0, len(todo), self.postings_batch):
             part = todo[b : b + self.postings_batch]
             self._add_batch(part, progress, done, total)
-            report.embedded = first_stage_embedded + self.embedder.encoded_count  # cached vectors don't count
+            report.embedded = first_stage_embedded + embedder.encoded_count - before  # cached vectors don't count
             done += len(part)
             self._record(report, CollectionState(StageState.PARTIAL, done, total))
             if progress:
@@ -328,7 +350,7 @@ class Index:
             if progress:
                 progress("embedding postings", so_far, total)
 
-        vectors = self.embedder.encode([d.embedded_text for d in part], progress=tick)
+        vectors = self.posting_embedder.encode([d.embedded_text for d in part], progress=tick)
         self._guarded(lambda: self.collection(POSTINGS).upsert(
             ids=[d.id for d in part], embeddings=vectors.tolist(), documents=[d.text for d in part],
             metadatas=[d.chroma_metadata() for d in part]))
@@ -358,7 +380,13 @@ class Index:
                 raise
             raise self._broken(exc) from exc
 
-    def _embed(self, todo: Sequence[Doc], progress: ProgressFn | None) -> np.ndarray | None:
+    def _encoded_count(self) -> int:
+        """Texts sent to a model so far, by the passages' embedder and, when it is another, the postings'."""
+        posting = self._posting_embedder
+        return self.embedder.encoded_count + (posting.encoded_count if posting not in (None, self.embedder) else 0)
+
+    def _embed(self, todo: Sequence[Doc], progress: ProgressFn | None,
+               embedder: Embedder | None = None) -> np.ndarray | None:
         total = len(todo)
         done = 0
 
@@ -368,7 +396,7 @@ class Index:
             if progress:
                 progress("embedding", done, total)
 
-        return self.embedder.encode([d.embedded_text for d in todo], progress=tick) if todo else None
+        return (embedder or self.embedder).encode([d.embedded_text for d in todo], progress=tick) if todo else None
 
     def _write(self, plans: dict[str, dict[str, Any]], vectors: np.ndarray | None, progress: ProgressFn | None) -> None:
         offset = 0
@@ -414,8 +442,9 @@ class Index:
         start = time.perf_counter()
         require_writable(self.settings.data_dir, "the search index can't be rebuilt")
         docs = corpus_docs(self.settings)
-        before = self.embedder.encoded_count
-        self._embed([d for wanted in docs.values() for d in wanted], progress)
+        before = self._encoded_count()
+        for name, wanted in docs.items():
+            self._embed(wanted, progress, self.embedder_for(name))
         healthy = self._readable()
         aside = self._set_aside(healthy)
         try:
@@ -423,7 +452,7 @@ class Index:
         except BaseException:
             self._put_back(aside)
             raise
-        report.embedded = self.embedder.encoded_count - before
+        report.embedded = self._encoded_count() - before
         report.built_from_scratch = True
         report.seconds = time.perf_counter() - start
         if aside is not None and healthy:

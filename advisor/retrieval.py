@@ -144,7 +144,9 @@ class Retriever:
     ) -> list[Evidence]:
         """Top-k evidence; `score` is the dense cosine (comparable across queries), rank is by RRF."""
         cfg = config or self.config
-        qvec = self.embedder.encode_one(spell_out(query))
+        # the postings were embedded by their own model (`Settings.posting_precision`): their queries are too
+        embedder = self.index.posting_embedder if collection == POSTINGS else self.embedder
+        qvec = embedder.encode_one(spell_out(query))
         second = self._second(cfg, collection)
         qsecond = second.query_vector(spell_out(query)) if second is not None else None
         mpnet_dense = second is not None and qsecond is not None and cfg.ranking is PassageRanking.MPNET

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 import threading
@@ -50,6 +49,7 @@ from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from advisor.http_body import json_question, read_capped
 from advisor.postings import POSTINGS_YEAR, hits_in
 from advisor.sources import describe as describe_source
 from advisor.types import Answer, Chart, Citation
@@ -570,25 +570,6 @@ class SlackBot:
 
 
 # -- transports ----------------------------------------------------------------------
-async def read_capped(request: Request, limit: int) -> bytes | None:
-    """The raw body, or None when it is over `limit` bytes.
-
-    A declared Content-Length over the limit is refused before a byte is read;
-    a chunked body (no length) is read as it streams and dropped at the limit.
-    So an oversized upload costs at most `limit` bytes and never reaches a
-    parser, whoever sends it and however it is framed.
-    """
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
-
-
 def signature_ok(secret: bytes, body: bytes, timestamp: str, signature: str, now: float | None = None) -> bool:
     """Slack's v0 signature (HMAC-SHA256 over `v0:{timestamp}:{raw body}`), checked before anything is parsed.
 
@@ -637,18 +618,12 @@ def _refuse(status: int, message: str) -> JSONResponse:
 
 
 def _webhook_request(raw: bytes) -> tuple[str, str | None] | None:
-    """(question, thread_id) from the webhook's JSON body; None when the body is not that shape."""
-    try:
-        payload = json.loads(raw)
-    except (ValueError, RecursionError):
+    """(question, thread_id) from the webhook's JSON body; None when the body is not that shape, or its thread id
+    is empty or over 200 characters."""
+    parsed = json_question(raw)
+    if parsed is None or (parsed[1] is not None and not 0 < len(parsed[1]) <= 200):
         return None
-    if not isinstance(payload, dict):
-        return None
-    question, thread = payload.get("question"), payload.get("thread_id")
-    if not isinstance(question, str) or (thread is not None and (not isinstance(thread, str)
-                                                                 or not 0 < len(thread) <= 200)):
-        return None
-    return question, thread
+    return parsed
 
 
 def create_http_api(bot: SlackBot) -> FastAPI:

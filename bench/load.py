@@ -2,9 +2,10 @@
 
 Two targets, each a real `advisor` subprocess over the same small corpus slice:
 
-* ``gradio``: `advisor serve` (the chat UI), driven through its JSON API (`/ask`, one POST to
-  `/gradio_api/run/ask` answered with the JSON) with one pooled `httpx` client, as the Slack target is driven,
-  passing back the `thread_id` the server hands out. `--ui-client gradio_client` drives it
+* ``gradio``: `advisor serve` (the chat UI), driven through its JSON API (one POST to `/api/ask`, the plain
+  route in front of Gradio's, answered with the JSON) with one pooled `httpx` client, as the Slack target is
+  driven, passing back the `thread_id` the server hands out. `--ui-client gradio_api` posts to Gradio's own
+  `/gradio_api/run/ask` instead (the same answer through Gradio's request processing); `gradio_client` drives it
   with one `gradio_client.Client` per conversation instead: that client's own work (threads, SSE parsing) took
   27 s of CPU for 300 questions against 1.7 s for the Slack driver, on the same two cores as the server, so
   it measures the client as much as the server;
@@ -257,10 +258,30 @@ class GradioHTTP:
         self.http.close()
 
 
+class PlainHTTP(GradioHTTP):
+    """The UI server's plain JSON route (`ui.json_api`, POST /api/ask): the question and thread id in, the
+    answer's JSON out."""
+
+    def __init__(self, base: str, max_connections: int = 100, timeout: float = 120.0) -> None:
+        super().__init__(base, "ask", max_connections, timeout)
+        self.url = f"{base.rstrip('/')}/api/ask"
+
+    def predict(self, *inputs: Any) -> Any:
+        question, thread_id = inputs
+        reply = self.http.post(self.url, json={"question": question, "thread_id": thread_id})
+        body = reply.json()
+        if reply.status_code != 200:
+            raise RuntimeError(f"the endpoint answered {reply.status_code}: {str(body.get('error'))[:200]}")
+        return body
+
+
 def _gradio_callers(url: str, convs: list[Conversation], how: str
                     ) -> tuple[Callable[[int], Callable[..., Any]], Callable[[], None]]:
     """Per conversation, a function calling /ask; and a function closing what was opened."""
     if how == "http":
+        plain = PlainHTTP(url)
+        return (lambda _index: plain.predict), plain.close
+    if how == "gradio_api":
         shared = GradioHTTP(url, "ask")
         return (lambda _index: shared.predict), shared.close
     from gradio_client import Client
@@ -322,7 +343,8 @@ def run_gradio(corpus: Path, data_dir: Path, convs: list[Conversation], max_seco
         close()
     finally:
         server.stop()
-    how = "gradio_client" if client == "gradio_client" else "Gradio's REST API over httpx"
+    how = {"gradio_client": "gradio_client", "gradio_api": "Gradio's REST API over httpx"}.get(
+        client, "POST /api/ask over httpx")
     result = _result(f"gradio (advisor serve, /ask via {how})", convs, wall)
     result.update(rss, server_start_s=round(started, 2), first_answer_s=round(first_answer, 2))
     result["memory_check"] = check_memory(data_dir / "memory.sqlite", convs)
@@ -474,8 +496,9 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=1000, help="questions per target, spread over conversations")
     ap.add_argument("--max-seconds", type=float, default=600, help="stop sending new questions after this")
     ap.add_argument("--postings", type=int, default=300, help="postings in the corpus slice")
-    ap.add_argument("--ui-client", choices=["http", "gradio_client"], default="http",
-                    help="how the UI's /ask is called: Gradio's REST API over one httpx pool, or gradio_client")
+    ap.add_argument("--ui-client", choices=["http", "gradio_api", "gradio_client"], default="http",
+                    help="how the UI's JSON API is called: POST /api/ask or Gradio's REST API (gradio_api) over one "
+                         "httpx pool, or gradio_client")
     ap.add_argument("--no-compare", action="store_true",
                     help="skip asking each question alone and comparing the answers under load with it")
     args = ap.parse_args()

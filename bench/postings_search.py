@@ -107,7 +107,8 @@ def measure(settings: Settings, readings: dict[str, Any], store: Any, rounds: in
     col = index.collection(POSTINGS)
     classes = store.postings_short_titles()
     wheres = {q: posting_filters(r, classes=classes)[0] for q, r in readings.items()}
-    qvecs = {q: embedder.encode_one(spell_out(r.question)) for q, r in readings.items()}  # the text searched
+    # the text searched, embedded as the product embeds posting queries (`Settings.posting_precision`)
+    qvecs = {q: index.posting_embedder.encode_one(spell_out(r.question)) for q, r in readings.items()}
     res: dict[str, Any] = {"documents": col.count(), "candidates": POSTING_CANDIDATES}
     res["bare_chroma_ms"] = summary(_time(lambda q: col.query(
         query_embeddings=[qvecs[q]], n_results=POSTING_CANDIDATES, where=wheres[q],

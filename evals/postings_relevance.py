@@ -161,15 +161,18 @@ class Searches:
         return [e.id for e in self.retriever.search_postings(query, k=k)]
 
 
-def variant_retriever(settings: Any, embedder: Any, name: str, texts: list[str], docs: list[Any]) -> Any:
+def variant_retriever(settings: Any, name: str, texts: list[str], docs: list[Any], precision: Any = None) -> Any:
     """A retriever over a postings collection whose vectors are made of `texts` (documents and metadata as the
-    index's), in a directory named by the texts' digest: built once, reused while the texts stay the same."""
+    index's) by MiniLM at `precision` (default: the settings'), queries too, in a directory named by the texts'
+    digest and the precision: built once, reused while both stay the same."""
     from advisor.index import CHROMA_MAX_BATCH, POSTINGS, Index
     from advisor.retrieval import RetrievalConfig, Retriever
 
-    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:12]
-    index = Index(settings.model_copy(update={"data_dir": settings.data_dir / "eval-postings" / f"{name}-{digest}"}),
-                  embedder=embedder)
+    precision = precision or settings.posting_precision
+    digest = hashlib.sha256("\x00".join([precision.space, *texts]).encode()).hexdigest()[:12]
+    here = settings.data_dir / "eval-postings" / f"{name}-{precision.value}-{digest}"
+    index = Index(settings.model_copy(update={"data_dir": here, "posting_precision": precision}))
+    embedder = index.posting_embedder
     col = index.collection(POSTINGS)
     if col.count() != len(docs):
         vectors = embedder.encode(texts)
@@ -177,7 +180,7 @@ def variant_retriever(settings: Any, embedder: Any, name: str, texts: list[str],
             part = docs[b: b + CHROMA_MAX_BATCH]
             col.upsert(ids=[d.id for d in part], embeddings=vectors[b: b + len(part)].tolist(),
                        documents=[d.text for d in part], metadatas=[d.chroma_metadata() for d in part])
-    return Retriever(index, embedder, RetrievalConfig.from_settings(settings))
+    return Retriever(index, index.embedder, RetrievalConfig.from_settings(settings))
 
 
 def evaluate(searches: Searches, cases: list[PostingCase], rows: list[dict[str, str]], k: int = K) -> dict[str, Any]:
@@ -214,11 +217,14 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(settings: Any, out: Path, text_variants: bool = False, queries: Path = QUERIES) -> dict[str, dict[str, Any]]:
-    """Measure on the index in `settings.data_dir` ("index": its vectors, BM25 over the text it embeds) and, with
-    `text_variants`, on a collection per posting text variant."""
+def run(settings: Any, out: Path, text_variants: bool = False, queries: Path = QUERIES,
+        precisions: bool = False) -> dict[str, dict[str, Any]]:
+    """Measure on the index in `settings.data_dir` ("index": its vectors, BM25 over the text it embeds), with
+    `text_variants` on a collection per posting text variant, and with `precisions` on a collection of the
+    search text per MiniLM precision (fp32, int8: documents and queries both at that precision)."""
     from advisor.corpus import load_postings
     from advisor.data.store import open_store
+    from advisor.embed_backend import Precision
     from advisor.index import Index
     from advisor.retrieval import RetrievalConfig, Retriever
 
@@ -231,8 +237,12 @@ def run(settings: Any, out: Path, text_variants: bool = False, queries: Path = Q
                                  cases, rows)}
     for name, text_of in TEXT_VARIANTS.items() if text_variants else ():
         texts = [text_of(r) for r in rows]
-        results[name] = evaluate(Searches(variant_retriever(settings, index.embedder, name, texts, docs), texts,
+        results[name] = evaluate(Searches(variant_retriever(settings, name, texts, docs), texts,
                                           vocabulary, store, known), cases, rows)
+    for precision in Precision if precisions else ():
+        texts = [_search_text(r) for r in rows]
+        results[precision.value] = evaluate(Searches(variant_retriever(settings, "search", texts, docs, precision),
+                                                     texts, vocabulary, store, known), cases, rows)
     out.mkdir(parents=True, exist_ok=True)
     (out / "postings_relevance.json").write_text(json.dumps(results, indent=1))
     (out / "postings_relevance.md").write_text(table(results))
@@ -247,8 +257,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--queries", type=Path, default=QUERIES)
     parser.add_argument("--text-variants", action="store_true",
                         help="also measure each posting text variant in a collection of its own")
+    parser.add_argument("--precisions", action="store_true",
+                        help="also measure the search text embedded by MiniLM fp32 and int8, each in a collection")
     args = parser.parse_args(argv)
-    results = run(Settings(), args.out, args.text_variants, args.queries)
+    results = run(Settings(), args.out, args.text_variants, args.queries, args.precisions)
     for name, result in results.items():
         print(f"{name}: mean P@{result['k']} " + ", ".join(f"{s} {result['mean'][s]:.3f}" for s in SEARCHES)
               + " | p50 ms " + ", ".join(f"{s} {result['p50_ms'][s]}" for s in SEARCHES))

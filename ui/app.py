@@ -26,6 +26,7 @@ from advisor.api import Advisor
 from advisor.config import Settings
 from advisor.types import Answer
 from ui.charts import build_figure
+from ui.json_api import ask_route
 from ui.render import (
     EMPTY_SOURCES,
     chat_markdown,
@@ -514,23 +515,32 @@ class ChatHandlers:
         Scripts want a plain object, not the chat page's tuple of component
         updates, so this endpoint exists beside the streaming "/chat" one.
         """
+        status, data = self.answer_json(question, thread_id)
+        if status != 200:
+            raise gr.Error(data["error"])
+        return data
+
+    def answer_json(self, question: str, thread_id: str = "") -> tuple[int, dict[str, Any]]:
+        """(HTTP status, body) of one API question: 200 and the answer; 400 and the reason for an unusable
+        question; 503 while the knowledge base is not ready. Shared by Gradio's "/ask" and the plain POST
+        /api/ask (`ui.json_api`)."""
         problem = check_question(question, self.settings.max_question_chars)
         if problem:
-            raise gr.Error(problem)
+            return 400, {"error": problem}
         self.builder.wait_warm()
         state = self.builder.state()
         if state.running or state.error:
-            raise gr.Error("The knowledge base is not ready yet; try again shortly.")
+            return 503, {"error": "The knowledge base is not ready yet; try again shortly."}
         try:
             # A client's id is put under "ui:": it can't name a Slack or CLI conversation, whatever it sends.
             thread_id = threads.scoped_thread_id("ui", thread_id)
         except threads.ThreadIdError as exc:
-            return _bad_thread_answer(str(exc))
+            return 200, _bad_thread_answer(str(exc))
         with self._api_slots:
             answer = self.advisor.ask(question, thread_id=thread_id)
         data = answer.to_dict()
         data["thread_id"] = thread_id  # pass it back to ask a follow-up in the same conversation
-        return data
+        return 200, data
 
 
 def _bad_thread_answer(reason: str) -> dict[str, Any]:
@@ -541,10 +551,11 @@ def _bad_thread_answer(reason: str) -> dict[str, Any]:
     return data
 
 
-def build_app(advisor: Advisor, builder: IndexBuilder | None = None) -> gr.Blocks:
+def build_app(advisor: Advisor, builder: IndexBuilder | None = None, handlers: ChatHandlers | None = None
+              ) -> gr.Blocks:
     """Lay out the chat page and wire it to `advisor` (theme and CSS are applied by `launch`)."""
     settings = advisor.settings
-    h = ChatHandlers(advisor, builder)
+    h = handlers or ChatHandlers(advisor, builder)
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         thread = gr.State("")
@@ -649,7 +660,8 @@ def launch(
     throttle = throttle or LoginThrottle()
     builder = IndexBuilder(advisor, warm=True)
     builder.start()
-    demo = build_app(advisor, builder)
+    handlers = ChatHandlers(advisor, builder)
+    demo = build_app(advisor, builder, handlers)
     demo.queue(default_concurrency_limit=1, status_update_rate=2.0).launch(
         server_name=settings.host,
         server_port=settings.port,
@@ -665,7 +677,10 @@ def launch(
         ssr_mode=False,
         mcp_server=False,
         pwa=False,
-        # failed sign-ins are counted per client address and user name; too many in a minute lock that pair out
-        app_kwargs={"middleware": [login_throttle_middleware(throttle)]},
+        # failed sign-ins are counted per client address and user name; too many in a minute lock that pair out.
+        # POST /api/ask (ui.json_api) is routed before Gradio's own routes: the JSON API without Gradio's
+        # per-request page state, behind the same login and throttle
+        app_kwargs={"middleware": [login_throttle_middleware(throttle)],
+                    "routes": [ask_route(handlers.answer_json, auth, throttle)]},
     )
     return demo

@@ -27,6 +27,18 @@ BACKGROUND_QUERIES = LEX.table("backgrounds")
 CONDITION_FLAGS = LEX.table("condition_flags")  # words of a posting condition → the conditions tool's flag
 QUANTIFIERS = LEX.table("quantifiers")
 MONTHS = LEX.table("months")  # "posted in March" → "3"  # "most" → "50-100": a share asserted in words
+POSTING_TERMS = LEX.table("posting_terms")  # "part-time", "internship" → the postings' flag a search filters on
+
+
+class PostingTerm(StrEnum):
+    """What a posting search asks the postings themselves to be: each is a boolean flag of every posting in the
+    index (`advisor.corpus.postings`), so the search filters on it inside Chroma."""
+
+    PART_TIME = "part_time"
+    INTERNSHIP = "internship"
+    CONTRACT = "contract"
+    HEALTH_INSURANCE = "health_insurance"
+    NO_DEGREE = "no_degree"
 
 
 class Intent(StrEnum):
@@ -107,6 +119,8 @@ class Interpretation(BaseModel):
     conditions_named: list[str] = Field(default_factory=list, description="posting conditions asked about, in the "
                                         "question's order (the conditions tool's flags: remote, schedule, ...)")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
+    posting_terms: list[PostingTerm] = Field(default_factory=list, description="what the postings searched must "
+                                             "be: part-time, an internship, listing health insurance, ...")
     questions: list[str] = Field(default_factory=list, description="the questions the message asks, in order (its "
                                  "parts that ask, not the asker's story)")
     own_pay: list[float] = Field(default_factory=list, description="pay figures the asker states as their own: "
@@ -278,6 +292,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
         reading.asks += [Ask.SKILLS, Ask.SKILL_LIST]  # (after the conditions: a degree asked beside it still leads)
     # "postings from March": the month posted, a filter wherever the postings are searched
     reading.posted_months = sorted({int(n) for pattern, n in MONTHS if re.search(pattern, question.lower())})
+    reading.posting_terms = [PostingTerm(t) for pattern, t in POSTING_TERMS if re.search(pattern, question.lower())]
     reading.currency = cues.currency_named(question)
     return reading
 

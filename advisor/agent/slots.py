@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from advisor.agent.lexicon import lexicon
 from advisor.config import SURVEY_SNAPSHOT
 from advisor.data.cities import city_countries
-from advisor.data.normalize import COUNTRY_NAMES, ROLE_SPECS, resolve_role
+from advisor.data.normalize import COUNTRY_NAMES, ROLE_SPECS, US_STATES, resolve_role
 from advisor.text import without_accents
 
 LEX = lexicon("en")
@@ -40,13 +40,18 @@ def _role_spec_rows(table: Rows) -> Rows:
 # (pattern, value) rows from the vocabulary file, in order, then the data tools' other roles: the first row
 # that matches names the role.
 ROLE_PATTERNS: Rows = LEX.table("roles") + _role_spec_rows(LEX.table("roles"))
+def _whole_words(name: str) -> re.Pattern[str]:
+    """A name as whole words of a lower-cased text (a place's or an employer's)."""
+    return re.compile(rf"\b{re.escape(name.lower())}\b")
+
+
 def _country_name_rows(table: Rows) -> Rows:
     """Every country by its name: the data's countries (normalize.COUNTRY_NAMES) and those no data set has
     (lexicon `countries_without_data`), after the lexicon's table with its aliases ("uk", "deutschland")."""
     known = {value for _, value in table}
     skip = set(LEX.words("ambiguous_country_names"))
     names = {*COUNTRY_NAMES.values(), *LEX.words("countries_without_data")} - known
-    return [(re.compile(rf"\b{re.escape(name.lower())}\b"), name)
+    return [(_whole_words(name), name)
             for name in sorted(names, key=len, reverse=True) if name.lower() not in skip]
 
 
@@ -55,6 +60,19 @@ COUNTRY_PATTERNS: Rows = LEX.table("countries") + _country_name_rows(LEX.table("
 # answer says the figures are national).
 CITY_PATTERNS: Rows = LEX.table("cities")
 CITY_NAMES: Rows = LEX.table("city_names")  # a city's other names ("Bangalore", "Bengaluru")
+
+
+def _state_rows() -> Rows:
+    """Each US state by its name, longest first ("west virginia" before "virginia"), as (pattern, postal code);
+    a name that is also a country's ("Georgia") is read as the country."""
+    countries = {n.lower() for n in COUNTRY_NAMES.values()} | set(LEX.words("ambiguous_country_names"))
+    return [(_whole_words(name), code)
+            for code, name in sorted(US_STATES.items(), key=lambda kv: -len(kv[1])) if name.lower() not in countries]
+
+
+# A US state stands for the United States, as a city stands for its country; the postings say where a job is
+# ("Austin, TX"), so their figures can be the state's own (`advisor.tools.salary`'s place filter).
+STATE_PATTERNS: Rows = _state_rows()
 LEVEL_PATTERNS: Rows = LEX.table("levels")
 # Employers people ask about by name; others are found as a capitalised name after "at", "for", "from"...
 KNOWN_COMPANIES = LEX.words("known_companies")
@@ -75,6 +93,12 @@ class Slots:
     country_phrases: list[str] = field(default_factory=list)
     cities: list[str] = field(default_factory=list)  # as written ("London"); each one's country is in `countries`
     city_countries: list[str] = field(default_factory=list)  # the country of each city, in the same order
+    states: list[str] = field(default_factory=list)  # US states named, as postal codes ("TX"); each stands for the US
+    state_phrases: list[str] = field(default_factory=list)
+    # the city (as written) or state (code) named last: where the question is, when the story names another
+    # first ("I recruit in San Diego ... what do companies post in California?"); an address's code ("Austin,
+    # TX") belongs to its city
+    last_place: str | None = None
     level: str | None = None
     level_phrase: str | None = None
     levels: list[str] = field(default_factory=list)  # every level named, in order: "junior vs senior"
@@ -194,6 +218,16 @@ def _read_places(text: _Text, slots: Slots, among: Collection[str] | None = None
         slots.city_countries.append(country)
         if all(c != country for _, c, _ in found):
             found.append((start, country, phrase))
+    named: list[tuple[int, str]] = [(start, phrase) for start, _, phrase in cities]
+    if among is None or "United States" in among:
+        for start, code, phrase in _states_named(text, cities):
+            slots.states.append(code)
+            slots.state_phrases.append(phrase)
+            if phrase != code:  # by name; a code is its city's address
+                named.append((start, code))
+            if all(c != "United States" for _, c, _ in found):
+                found.append((start, "United States", phrase))
+    slots.last_place = max(named)[1] if named else None
     # "US" in upper case in the original is the country even without "in"
     us_asked = among is None or "United States" in among
     if us_asked and LEX.cue("us_upper").search(text.question) and all(c != "United States" for _, c, _ in found):
@@ -227,6 +261,24 @@ def _posting_cities(text: _Text, among: Collection[str] | None, taken: set[int])
                 break
         i += 1
     return found
+
+
+def _states_named(text: _Text, cities: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """(start, postal code, phrase) of each US state named: by name where no city's name covers it ("New York"
+    the city), or by code where an address puts one (lexicon `state_code`: after a US city, or a comma)."""
+    taken = [(start, start + len(phrase)) for start, _, phrase in cities]
+    found: dict[str, tuple[int, str, str]] = {}
+    for pattern, code in STATE_PATTERNS:
+        for m in pattern.finditer(text.q):
+            if code not in found and not any(a < m.end() and m.start() < b for a, b in taken):
+                found[code] = (m.start(), code, text.span(m))
+    if len(text.q) == len(text.question):  # codes are read in the user's own casing
+        after = [b for (a, b), (_, country, _) in zip(taken, cities, strict=True) if country == "United States"]
+        for pos in after + [i for i, ch in enumerate(text.question) if ch == ","]:
+            m = LEX.cue("state_code").match(text.question[pos:pos + 8])
+            if m and m.group(1) in US_STATES and m.group(1) not in found:
+                found[m.group(1)] = (pos + m.start(1), m.group(1), m.group(1))
+    return sorted(found.values())
 
 
 def places_named(text: str, among: Collection[str]) -> Slots:
@@ -295,7 +347,7 @@ def _a_payer(name: str, taken: set[str]) -> bool:
 def _company(question: str, q: str, slots: Slots, span: Callable[..., str]) -> str | None:
     """An employer the question names: a well-known one in any casing, or a capitalised name after at/for/from."""
     for name in KNOWN_COMPANIES:
-        m = re.search(rf"\b{re.escape(name)}\b", q)
+        m = _whole_words(name).search(q)
         if m:
             return span(m)
     taken = {p.lower() for p in slots.country_phrases} | {c.lower() for c in slots.countries + slots.cities}

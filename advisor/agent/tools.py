@@ -11,9 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import lru_cache, partial
+from typing import Any, NamedTuple
 
-from advisor.agent.interpret import Ask, Interpretation, Source
+from advisor.agent.interpret import Ask, Interpretation, PostingTerm, Source
 from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import Slots, in_city
 from advisor.config import Settings
@@ -35,7 +36,15 @@ from advisor.types import Evidence
 
 LEX = lexicon("en")
 
-Side = tuple[str, str | None, str | None, bool | None, int | None]  # role, country, level, remote, year
+class Side(NamedTuple):
+    """One salary lookup of an answer: what one side of a comparison (or the one thing asked) is about."""
+
+    role: str
+    country: str | None
+    level: str | None
+    remote: bool | None
+    year: int | None
+    place: str | None = None  # a city or US state (postal code): the postings' figure is the place's own
 
 
 # sides one answer compares: "France vs Germany vs Netherlands vs Spain" is four; past that a table would serve
@@ -43,31 +52,67 @@ MAX_SIDES = 4
 
 
 def salary_sides(reading: Interpretation) -> list[Side]:
-    """One salary lookup per thing compared: two roles, two years, two countries, two levels, or remote against
-    on-site; otherwise the one thing asked about."""
+    """One salary lookup per thing compared: two roles, two years, two countries, two places in one country, two
+    levels, or remote against on-site; otherwise the one thing asked about."""
     slots = reading.slots
     # No role we recognise: let the tool's normaliser read the question itself; an unknown role then yields
     # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
     role = slots.role or reading.unknown_role or reading.question
     country0 = slots.countries[0] if slots.countries else None
     level, remote, year = slots.level_phrase, slots.remote, slots.year
+    one = Side(role, country0, level, remote, year, _place_in(slots, country0))
+    places = _places(slots)
     if len(slots.roles) >= 2:
-        return [(r, country0, level, remote, year) for r in slots.roles[:MAX_SIDES]]
+        return [one._replace(role=r) for r in slots.roles[:MAX_SIDES]]
     if len(slots.years) >= 2:
-        return [(role, country0, level, remote, y) for y in slots.years[:MAX_SIDES]]
+        return [one._replace(year=y) for y in slots.years[:MAX_SIDES]]
     if len(slots.countries) >= 2:
-        return [(role, c, level, remote, year) for c in slots.countries[:MAX_SIDES]]
+        return [one._replace(country=c, place=_place_in(slots, c)) for c in slots.countries[:MAX_SIDES]]
+    if len(places) >= 2:  # "LA vs Austin", "California or Texas": one country, two of its places
+        return [one._replace(place=p) for p in places[:MAX_SIDES]]
     if len(slots.levels) >= 2:
-        return [(role, country0, lv, remote, year) for lv in slots.level_phrases[:MAX_SIDES]]
+        return [one._replace(level=lv) for lv in slots.level_phrases[:MAX_SIDES]]
     if slots.remote_contrast:
-        return [(role, country0, level, on_site, year) for on_site in (True, False)]
-    return [(role, country0, level, remote, year)]
+        return [one._replace(remote=on_site) for on_site in (True, False)]
+    return [one]
 
 
-def headline_ids(evidence: list[Evidence], reading: Interpretation) -> list[str]:
+def _places(slots: Slots) -> list[str]:
+    """The places below the country the question names, each once: the cities when two or more are named
+    ("Seattle vs Austin"), else the states when two or more are ("California or Texas"), else the one city or
+    state (a US state as its postal code; of a city and a state, the one named last); none for remote jobs."""
+    if slots.remote:  # a remote job is located "Anywhere": where the asker lives doesn't narrow it
+        return []
+    cities = list(dict.fromkeys(c.title() if c.islower() else c for c in slots.cities))
+    if len(cities) >= 2:
+        return cities
+    if len(slots.states) >= 2 or not cities:
+        return list(slots.states)
+    last = slots.last_place or cities[0]
+    return [last if last in slots.states else cities[0]]  # one city and one state: the one named last
+
+
+def _place_name(slots: Slots) -> str | None:
+    """The first place below the country in words ("Austin", "Texas"), or None."""
+    from advisor.data.normalize import US_STATES
+
+    places = _places(slots)
+    return US_STATES.get(places[0], places[0]) if places else None
+
+
+def _place_in(slots: Slots, country: str | None) -> str | None:
+    """The one city (else US state) the question names in `country`; None when it names none, or several."""
+    in_country = {c.lower() for c, k in zip(slots.cities, slots.city_countries, strict=True) if k == country}
+    found = [p for p in _places(slots)
+             if p.lower() in in_country or (country == "United States" and p in slots.states)]
+    return found[0] if len(found) == 1 else None
+
+
+def headline_ids(evidence: list[Evidence], reading: Interpretation, preferred: str | None = None) -> list[str]:
     """The figures a pay answer opens with: the survey's and BLS's ("what does it pay"), or first the figure of
-    the source the question names."""
-    preferred = SOURCE_KIND.get(reading.source_first) if reading.source_first else None
+    the source the question names (or `preferred`: a place's own postings)."""
+    if preferred is None and reading.source_first:
+        preferred = SOURCE_KIND.get(reading.source_first)
     headline = [e for e in evidence if e.kind in ("salary_data", "bls") or e.kind == preferred]
     headline.sort(key=lambda e: e.kind != preferred)
     return [e.id for e in headline]
@@ -75,9 +120,9 @@ def headline_ids(evidence: list[Evidence], reading: Interpretation) -> list[str]
 
 def _salary_chart(label: str, side: Side, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The salary-ranges chart of one lookup, titled with everything that narrows it."""
-    _, country, level, remote, year = side
-    where = ", ".join(x for x in (country, level, {True: "remote", False: "on-site"}.get(remote),
-                                  str(year) if year else None) if x)
+    where = ", ".join(x for x in (side.place or side.country, side.level,
+                                  {True: "remote", False: "on-site"}.get(side.remote),
+                                  str(side.year) if side.year else None) if x)
     return {"kind": "salary_ranges", "title": f"Salary ranges — {label}" + (f", {where}" if where else ""),
             "rows": rows}
 
@@ -119,6 +164,13 @@ def _role_filter(slots: Slots, classes: Collection[str] | None = None) -> list[s
     return base if slots.level in ("junior", "mid") else base + senior
 
 
+# how each posting term reads in the notice that says what the listed postings are
+POSTING_TERM_WORDS = {PostingTerm.PART_TIME: "part-time", PostingTerm.INTERNSHIP: "internships",
+                      PostingTerm.CONTRACT: "contract work",
+                      PostingTerm.HEALTH_INSURANCE: "mentioning health insurance",
+                      PostingTerm.NO_DEGREE: "mentioning no degree"}
+
+
 def posting_filters(reading: Interpretation, has_pay: bool = False, classes: Collection[str] | None = None
                     ) -> tuple[dict[str, Any] | None, list[str]]:
     """The Chroma `where` for the reading (role class, country, remote, a minimum pay or any pay given) and the
@@ -129,7 +181,7 @@ def posting_filters(reading: Interpretation, has_pay: bool = False, classes: Col
         words.append(" or ".join(titles))
     if slots.countries:
         conds.append({"country": slots.countries[0]})
-        words.append(f"in {slots.cities[0] if slots.cities else slots.countries[0]}")
+        words.append(f"in {_place_name(slots) or slots.countries[0]}")
     if slots.remote is not None:
         conds.append({"remote": slots.remote})
         words.append("remote" if slots.remote else "not remote")
@@ -139,6 +191,9 @@ def posting_filters(reading: Interpretation, has_pay: bool = False, classes: Col
         conds.append({"month": {"$in": [POSTINGS_YEAR * 100 + m for m in reading.posted_months]}})
         words.append("posted in " + " or ".join(month_text(f"{POSTINGS_YEAR}-{m:02d}")
                                                  for m in reading.posted_months))
+    for term in reading.posting_terms:
+        conds.append({term.value: True})
+        words.append(POSTING_TERM_WORDS[term])
     if reading.pay_floor:
         conds.append({"salary_year": {"$gte": reading.pay_floor}})
         words.append(f"paying at least ${reading.pay_floor:,.0f} a year")
@@ -178,17 +233,18 @@ def search_postings_ranked(retriever: Retriever, store: Any, reading: Interpreta
     found = PostingSearch(query=reading.question, filters=words, where=where, skills=have)
     # no near-duplicate merging: two postings with a similar text are two rows (it dropped 2 of 17 US Senior
     # Data Scientist rows of the test slice), where two overlapping article chunks are one passage
-    city = reading.slots.cities[0] if reading.slots.cities else None
-    # a city is matched in the posting's location after the search: searched wider, so the city's postings are
-    # among the candidates and not only the country's nearest 40 (5 of Guadalajara's were missed among Mexico's)
-    hits = retriever.search(reading.question, k=max(POSTING_CANDIDATES * (5 if city else 1), limit * 4),
-                            collection=POSTINGS, where=where, config=replace(retriever.config, dedupe=False))
-    if city:
-        there = [e for e in hits if in_city(city, e.text)]
-        if not there and hits:
-            found.notices.append(f"None of the matching 2023 postings is in {city}; these are elsewhere in "
-                                 f"{reading.slots.countries[0]}.")
-        hits = there or hits
+    place = _places(reading.slots)[0] if _places(reading.slots) else None
+    search = partial(retriever.search, reading.question, k=max(POSTING_CANDIDATES, limit * 4), collection=POSTINGS,
+                     config=replace(retriever.config, dedupe=False))
+    # a city or state is a filter inside Chroma too: the locations the postings write for it
+    inside = _locations_of(store, reading.slots, place) if place else []
+    hits = search(where=_both(where, {"location": {"$in": inside}})) if inside else []
+    if place and not hits:
+        from advisor.data.normalize import US_STATES
+
+        found.notices.append(f"None of the matching 2023 postings is in {US_STATES.get(place, place)}; these are "
+                             f"elsewhere in {reading.slots.countries[0]}.")
+    hits = hits or search(where=where)
     rows = posting_rows(store, [i for e in hits if (i := row_id(e.id)) is not None])
     found.hits = [make_hit(rows[i], e, have) for e in hits if (i := row_id(e.id)) in rows]
     # stable: the search's order among equals. Under a pay floor a posted yearly salary meets it exactly; an
@@ -197,6 +253,28 @@ def search_postings_ranked(retriever: Retriever, store: Any, reading: Interpreta
     found.hits.sort(key=lambda h: (-len(h.matched), floor and h.pay_basis != YEARLY_BASIS))
     del found.hits[limit:]
     return found
+
+
+def _locations_of(store: Any, slots: Slots, place: str) -> list[str]:
+    """The locations the postings write for a place: a US state's by its code or name ("Austin, TX", "Texas"), a
+    city's by any of its names (lexicon `city_names`: "Bangalore" is "Bengaluru"), accents aside."""
+    from advisor.data.normalize import resolve_place
+
+    if place in slots.states:
+        return resolve_place(place, store.posting_locations()).locations
+    return _city_locations(place, store.posting_locations())
+
+
+@lru_cache(maxsize=256)
+def _city_locations(city: str, locations: tuple[str, ...]) -> list[str]:
+    return [loc for loc in locations if in_city(city, loc)]
+
+
+def _both(where: dict[str, Any] | None, condition: dict[str, Any]) -> dict[str, Any]:
+    """A Chroma `where` with one more condition."""
+    if where is None:
+        return condition
+    return {"$and": [*where["$and"], condition]} if "$and" in where else {"$and": [where, condition]}
 
 
 # What each pay source measures: why the same role's figures differ between them.
@@ -243,18 +321,36 @@ def why_they_differ(evidence: list[Evidence]) -> str | None:
     return line
 
 
-def _city_notice(slots: Slots) -> str:
-    """What a city in the question means for the figures: the data has countries only."""
+def _local_figure(result: Any) -> str | None:
+    """The place a lookup's postings figure is for, when it has one ("Austin"); else None."""
+    f = result.filters
+    if f is None or f.place is None:
+        return None
+    return f.place.name if any(s.source == "postings" and s.has_figures for s in result.sources) else None
+
+
+def _place_notice(slots: Slots, local: list[str]) -> str:
+    """What a city or US state in the question means for the figures: the survey and BLS have countries only;
+    the postings' figures are the place's own where `local` names it (their locations say where a job is)."""
+    from advisor.data.normalize import US_STATES
+    from advisor.tools.salary import country_phrase
+
     by_country: dict[str, list[str]] = {}
     for city, country in zip(slots.cities, slots.city_countries, strict=True):
-        by_country.setdefault(country, []).append(city)
+        by_country.setdefault(country, []).append(city.title() if city.islower() else city)
+    for code in slots.states:
+        by_country.setdefault("United States", []).append(US_STATES[code])
+    by_country = {country: list(dict.fromkeys(places)) for country, places in by_country.items()}
     parts = []
-    for country, cities in by_country.items():
-        if len(cities) > 1:
-            parts.append(f"{' and '.join(cities)} can't be told apart (both are {country})")
+    for country, places in by_country.items():
+        if len(places) > 1 and not local:
+            parts.append(f"{' and '.join(places)} can't be told apart (both are {country})")
         else:
-            parts.append(f"the figures for {cities[0]} are for {country} as a whole")
-    return "The salary data has countries, not cities: " + "; ".join(parts) + "."
+            parts.append(f"their figures for {' and '.join(places)} are for {country_phrase(country)} as a whole")
+    text = "The survey and BLS have countries, not cities or states: " + "; ".join(parts) + "."
+    if local:
+        text += f" The job postings' figures are for postings located in {' and '.join(local)}."
+    return text
 
 
 # The roles a skill is compared across when the question names no role ("Is Excel worth learning?").
@@ -309,55 +405,90 @@ class Toolbox:
         return self.retriever.search(query, k=k)
 
     def salary(self, reading: Interpretation) -> ToolOutcome:
-        """One lookup per thing compared (two roles, countries, levels or years, or remote against on-site), each
-        source side by side, so the answer puts the two medians next to each other instead of answering for one
-        side only."""
-        from advisor.tools.salary import SalaryQuery, salary_lookup
-
+        """One lookup per thing compared (two roles, countries, places, levels or years, or remote against
+        on-site), each source side by side, so the answer puts the two medians next to each other instead of
+        answering for one side only."""
         out = ToolOutcome()
         question, slots = reading.question, reading.slots
         sides = salary_sides(reading)
         seen: set[str] = set()
         per_side: list[list[Evidence]] = []  # every side's figures, shared ones too: what a comparison reads
-        for role, country, level, remote, year in sides:
-            try:
-                query = SalaryQuery(role=role, country=country, experience=level, hourly=reading.pay_hourly,
-                                    years_experience=slots.years_experience, year=year, remote=remote)
-            except ValueError as exc:  # pydantic: a filter the schema rejects
-                out.notices.append(f"Salary lookup: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}")
-                continue
-            result = salary_lookup(query, self.store)
-            if role == question and not result.ok and result.filters is None:
-                # no role in the question: say so (unless another data tool answers it), instead of quoting the
-                # whole question back as an unknown role
-                if _only_salary_routed(reading):
-                    out.notices.append("Salary figures need a role (e.g. 'data engineer', 'ML engineer'); the "
-                                       "question names none the salary data knows.")
+        local: list[str] = []  # the places whose own postings gave a figure
+        for side in sides:
+            looked_up = self._look_up(out, reading, side)
+            if looked_up is None:
                 break
-            if result.message and result.message not in out.notices:
-                out.notices.append(result.message)
-            if not result.ok:
-                out.shortfall += [shortfall] if (shortfall := result.shortfall()) else []
+            query, result = looked_up
+            if result is None:
                 continue
             per_side.append(result.evidence())
-            self._one_side(out, reading, result, (role, country, level, remote, year), seen, len(sides))
+            local += [name] if (name := _local_figure(result)) and name not in local else []
+            self._one_side(out, reading, result, side, seen, len(sides))
             self._in_currency(out, reading, query, result.subject)
             if len(sides) == 1 and LEX.cue("postings").search(question):  # postings asked for, not only pay
                 self._few_postings(out, reading, result)
         _lead_with_comparison(out, per_side, reading)
-        if slots.cities and out.evidence:
-            out.notices.append(_city_notice(slots))
+        if (slots.cities or slots.states) and out.evidence:
+            out.notices.append(_place_notice(slots, local))
         return out
+
+    def _look_up(self, out: ToolOutcome, reading: Interpretation, side: Side) -> tuple[Any, Any] | None:
+        """One side's salary lookup: (query, result), the result None when it has no figures (its message and
+        shortfall noted); None to stop when the question names no role the data knows."""
+        from advisor.tools.salary import SalaryQuery, salary_lookup
+
+        try:
+            query = SalaryQuery(role=side.role, country=side.country, experience=side.level, remote=side.remote,
+                                hourly=reading.pay_hourly, years_experience=reading.slots.years_experience,
+                                year=side.year, place=side.place)
+        except ValueError as exc:  # pydantic: a filter the schema rejects
+            out.notices.append(f"Salary lookup: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}")
+            return None, None
+        result = salary_lookup(query, self.store)
+        if side.place and result.filters is not None and _local_figure(result) is None:
+            query, result = self._without_place(out, query, result)
+        if side.role == reading.question and not result.ok and result.filters is None:
+            # no role in the question: say so (unless another data tool answers it), instead of quoting the
+            # whole question back as an unknown role
+            if _only_salary_routed(reading):
+                out.notices.append("Salary figures need a role (e.g. 'data engineer', 'ML engineer'); the "
+                                   "question names none the salary data knows.")
+            return None
+        if result.message and result.message not in out.notices:
+            out.notices.append(result.message)
+        if not result.ok:
+            out.shortfall += [shortfall] if (shortfall := result.shortfall()) else []
+            return query, None
+        return query, result
+
+    def _without_place(self, out: ToolOutcome, query: Any, local: Any) -> tuple[Any, Any]:
+        """A place whose postings are too few for a figure of its own: the country's figures, and one notice
+        saying so, instead of declining what the country's data answers."""
+        from advisor.tools.salary import country_phrase, fmt_n, salary_lookup
+
+        query = query.model_copy(update={"place": None})
+        result = salary_lookup(query, self.store)
+        n = next((s.n or 0 for s in local.sources if s.source == "postings"), 0)
+        f = result.filters
+        country = f"for {country_phrase(f.country.name)}" if f and f.country else "for all countries"
+        out.notices.append(f"Only {fmt_n(n)} of the 2023 job postings {'is' if n == 1 else 'are'} located in "
+                           f"{local.filters.place.name}: too few for a figure of its own, so the figures are "
+                           f"{country}.")
+        return query, result
 
     @staticmethod
     def _one_side(out: ToolOutcome, reading: Interpretation, result: Any, side: Side, seen: set[str],
                   n_sides: int) -> None:
         """One side's figures into the answer: its headline figures lead (two for a single lookup, one per side
         compared), one line on why its sources differ (not one per side), and its chart."""
-        evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen]
+        # a place's own figure (its postings) leads; the survey's and BLS's are the whole country's: context for
+        # one place, but the same line on every side when places are compared, so then left out
+        local = SOURCE_KIND[Source.POSTINGS] if _local_figure(result) else None
+        evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen
+                    and not (local and n_sides > 1 and e.kind != local)]
         seen |= {e.id for e in evidence}
         out.evidence += evidence
-        out.lead += headline_ids(evidence, reading)[: 2 if n_sides == 1 else 1]
+        out.lead += headline_ids(evidence, reading, local)[: 2 if n_sides == 1 else 1]
         if rows := result.chart_rows():
             label = result.filters.role.label if result.filters else side[0]
             out.charts.append(_salary_chart(label, side, rows))

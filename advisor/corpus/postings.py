@@ -106,6 +106,15 @@ def posting_search_text(row: dict[str, str], country: str, skills: list[str]) ->
     return ". ".join(p.rstrip(". ") for p in parts if p.strip()) + "."
 
 
+def posting_terms(row: dict[str, str]) -> dict[str, bool]:
+    """A posting's flags a search filters on: its schedule ("Full-time, Part-time, and Internship" is all three
+    kinds), and the publisher's health-insurance and no-degree-mention flags."""
+    schedule = row["job_schedule_type"]
+    return {"part_time": "Part-time" in schedule, "internship": "Internship" in schedule,
+            "contract": "Contractor" in schedule, "health_insurance": row["job_health_insurance"] == "True",
+            "no_degree": row["job_no_degree_mention"] == "True"}
+
+
 def iter_postings(csv_path: Path, limit: int | None = None) -> Iterator[Doc]:
     with csv_path.open(newline="", encoding="utf-8") as fh:
         for i, row in enumerate(csv.DictReader(fh)):
@@ -130,6 +139,9 @@ def iter_postings(csv_path: Path, limit: int | None = None) -> Iterator[Doc]:
                     "month": int(row["job_posted_date"][:7].replace("-", "")) if row["job_posted_date"][:7] else 0,
                     "remote": row["job_work_from_home"] == "True",
                     "salary_year": float(salary) if salary else 0.0,
+                    "location": row["job_location"],  # as written: a city or state is searched by its locations
+                    # what a posting search may ask the posting to be (`interpret.PostingTerm`): filters in Chroma
+                    **posting_terms(row),
                 },
             )
 

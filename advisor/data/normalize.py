@@ -707,6 +707,62 @@ def _unknown_message(what: str, raw: str, suggestions: list[str], examples: list
 
 # ISO-2 → English name. Covers every code in the survey and every job_country in
 # the postings; the postings' own spelling is in POSTINGS_COUNTRY_NAMES.
+# The United States' states by postal code: the postings place US jobs as "City, ST" or by the state's name.
+US_STATES: dict[str, str] = {
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
+    "DC": "District of Columbia",
+}
+
+
 COUNTRY_NAMES: dict[str, str] = {
     "AD": "Andorra",
     "AE": "United Arab Emirates",
@@ -1257,3 +1313,38 @@ __all__ = [
     "resolve_country",
     "resolve_role",
 ]
+
+
+class PlaceFilter(BaseModel):
+    """A place below the country (a city or a US state) as the postings' `job_location` can match it: the
+    survey and BLS have countries only, so only the postings' figures can be the place's own."""
+
+    name: str  # as the person wrote it, or the state's name ("Austin", "Texas")
+    state: str | None = None  # the postal code when the place is a US state
+    locations: list[str] = Field(default_factory=list)  # the `job_location` values that are in it
+
+
+def _location_in(place: str, state: str | None, location: str) -> bool:
+    """Whether a posting's location is in the place: a state's by its ", ST" or its name as the last part, a
+    city's by its name among the location's parts (accents aside: "Krakow" is "Kraków")."""
+    from advisor.text import without_accents
+
+    parts = [without_accents(p.strip().lower()) for p in location.split("(")[0].split(",")]
+    if state:
+        return location.split("(")[0].rstrip().endswith(f", {state}") or parts[-1] == US_STATES[state].lower()
+    return without_accents(place.lower()) in parts
+
+
+def resolve_place(place: str, locations: Iterable[str]) -> PlaceFilter:
+    """The place's filter on the postings: a state by code ("TX"), a city where the postings name one so ("New
+    York, NY", "Washington, DC"), else a state by name ("Texas")."""
+    locations = list(locations)
+    place = place.strip()
+    as_city = [loc for loc in locations if _location_in(place, None, loc)]
+    state = place.upper() if len(place) == 2 and place.upper() in US_STATES else None
+    if state is None and not any("," in loc and _location_in(place, None, loc.split(",")[0]) for loc in as_city):
+        state = next((code for code, name in US_STATES.items() if name.lower() == place.lower()), None)
+    if state is None:
+        return PlaceFilter(name=place, locations=as_city)
+    return PlaceFilter(name=US_STATES[state], state=state,
+                       locations=[loc for loc in locations if _location_in(place, state, loc)])

@@ -66,7 +66,7 @@ if TYPE_CHECKING:  # pandas costs ~0.5 s to import: only building the store and 
     import pandas as pd
 
 from advisor.config import SURVEY_SNAPSHOT, Settings
-from advisor.data.normalize import COUNTRY_NAMES, country_code_for_name
+from advisor.data.normalize import COUNTRY_NAMES, US_STATES, country_code_for_name
 from advisor.storage import DataDirNotWritableError, not_writable_message, writable
 from advisor.types import IndexNotReadyError
 
@@ -101,59 +101,6 @@ TABLES = ("salaries", "postings", "posting_skills", "bls", "article_figures", "m
 _CORRUPTION_ERRORS = (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException,
                       duckdb.FatalException)
 
-US_STATES: dict[str, str] = {
-    "AL": "Alabama",
-    "AK": "Alaska",
-    "AZ": "Arizona",
-    "AR": "Arkansas",
-    "CA": "California",
-    "CO": "Colorado",
-    "CT": "Connecticut",
-    "DE": "Delaware",
-    "FL": "Florida",
-    "GA": "Georgia",
-    "HI": "Hawaii",
-    "ID": "Idaho",
-    "IL": "Illinois",
-    "IN": "Indiana",
-    "IA": "Iowa",
-    "KS": "Kansas",
-    "KY": "Kentucky",
-    "LA": "Louisiana",
-    "ME": "Maine",
-    "MD": "Maryland",
-    "MA": "Massachusetts",
-    "MI": "Michigan",
-    "MN": "Minnesota",
-    "MS": "Mississippi",
-    "MO": "Missouri",
-    "MT": "Montana",
-    "NE": "Nebraska",
-    "NV": "Nevada",
-    "NH": "New Hampshire",
-    "NJ": "New Jersey",
-    "NM": "New Mexico",
-    "NY": "New York",
-    "NC": "North Carolina",
-    "ND": "North Dakota",
-    "OH": "Ohio",
-    "OK": "Oklahoma",
-    "OR": "Oregon",
-    "PA": "Pennsylvania",
-    "RI": "Rhode Island",
-    "SC": "South Carolina",
-    "SD": "South Dakota",
-    "TN": "Tennessee",
-    "TX": "Texas",
-    "UT": "Utah",
-    "VT": "Vermont",
-    "VA": "Virginia",
-    "WA": "Washington",
-    "WV": "West Virginia",
-    "WI": "Wisconsin",
-    "WY": "Wyoming",
-    "DC": "District of Columbia",
-}
 # US territories have their own ISO codes (the survey uses PR separately).
 US_TERRITORY_CODES = {"PR": "PR", "VI": "VI", "GU": "GU", "AS": "AS"}
 _US_STATE_NAMES = {n.lower() for n in US_STATES.values()} | {"washington dc", "washington d c"}
@@ -610,6 +557,11 @@ class Store:
         """The newest survey year with a whole year of responses (the snapshot's own year is partial)."""
         full = [y for y in self.survey_years() if y < SURVEY_SNAPSHOT.year]
         return full[-1] if full else None
+
+    def posting_locations(self) -> tuple[str, ...]:
+        """Every `job_location` the postings write ("Austin, TX", "Texas", "Bengaluru, Karnataka, India")."""
+        return self._cached("locations", "SELECT DISTINCT job_location FROM postings WHERE job_location <> '' "
+                            "ORDER BY 1")
 
     def postings_years(self) -> tuple[int, ...]:
         return self._cached("postings_years", "SELECT DISTINCT posted_year FROM postings ORDER BY 1")

@@ -27,6 +27,7 @@ from advisor.data.normalize import (
     ContradictionError,
     CountryMatch,
     NormalizationError,
+    PlaceFilter,
     RoleMapping,
     check_experience_consistency,
     experience_from_years,
@@ -34,6 +35,7 @@ from advisor.data.normalize import (
     parse_level,
     parse_query,
     resolve_country,
+    resolve_place,
 )
 from advisor.data.store import HOURS_PER_YEAR, Store
 from advisor.text import figures
@@ -132,6 +134,10 @@ class SalaryQuery(BaseModel):
         default=None, description="Survey work_year / posting year / BLS reference year."
     )
     remote: bool | None = Field(default=None, description="True = fully remote only, False = on-site only.")
+    place: str | None = Field(
+        default=None, description="A city or US state ('Austin', 'TX', 'Texas'): the postings' figure is that "
+        "place's own; the survey and BLS have countries only, so theirs stay the country's."
+    )
     hourly: bool = Field(
         default=False, description="Hourly pay: the postings that posted an hourly rate, and BLS's mean hourly wage."
     )
@@ -159,6 +165,7 @@ class ResolvedFilters(BaseModel):
     currency: str = "USD"
     dedupe: bool = False
     hourly: bool = False  # pay per hour asked: hourly postings' own rates, BLS's hourly mean
+    place: PlaceFilter | None = None  # a city or US state: the postings' locations in it (postings only)
 
 
 def _pick(name: str, given: Any, parsed: Any) -> Any:
@@ -372,6 +379,12 @@ class SalaryResult(BaseModel):
         """'Senior Machine Learning Engineers in Germany', or '' before the role is resolved."""
         return plain_subject(self.filters) if self.filters else ""
 
+    def subject_of(self, source: str) -> str:
+        """Who one source's figures are about: a place below the country narrows the postings only."""
+        if self.filters is None or source == "postings":
+            return self.subject
+        return plain_subject(self.filters.model_copy(update={"place": None}))
+
     def shortfall(self) -> str:
         """Why no figure is given, when every source found rows but too few of them: one plain sentence ("Only
         1 survey response and 3 job postings match Data Scientists in Nigeria ..."), '' otherwise. A reply that
@@ -407,7 +420,7 @@ class SalaryResult(BaseModel):
                         "status": s.status,
                         # who the figures are about, in words: the heading people read instead of the filter
                         "subject": (s.label.removeprefix("BLS ").removeprefix(f"{s.occ_code} ").strip()
-                                    if s.source == "bls" else self.subject),
+                                    if s.source == "bls" else self.subject_of(s.source)),
                         "n": s.n,
                         "employment": s.employment,
                         "p25": s.p25,
@@ -499,6 +512,8 @@ def plain_subject(f: ResolvedFilters, plural: str = "s") -> str:
     where = f" in {country_phrase(f.country.name)}" if f.country else " (all countries)"
     remote = "" if f.remote is None else (" (fully remote)" if f.remote else " (on-site)")
     year = f" in {f.year}" if f.year else ""
+    if f.place:
+        where = f" in {f.place.name}"
     text = f"{level}{f.role.label}{plural}{where}{remote}{year}"
     return text[0].upper() + text[1:]
 
@@ -731,6 +746,10 @@ def postings_scope(f: Any) -> tuple[list[str], list[str], list[str]]:
         conds.append(f"country_iso2 = {sql_quote(f.country.iso2)}")
         parts.append(f"country='{f.country.iso2}'")
         words.append(f"in {f.country.name}")  # read from the job's location where its country field is wrong
+    if getattr(f, "place", None):  # the locations the postings write for the place, matched one by one
+        conds.append(f"job_location IN {sql_list(f.place.locations or [''])}")
+        parts.append(f"job_location in {f.place.name}")
+        words[-1:] = [f"in {f.place.name}"]
     if f.remote is not None:
         conds.append(f"remote = {'true' if f.remote else 'false'}")
         parts.append(f"job_work_from_home={f.remote}")
@@ -1028,17 +1047,20 @@ def salary_lookup(query: SalaryQuery, store: Store) -> SalaryResult:
     except NormalizationError as exc:
         return SalaryResult(query=query, ok=False, message=exc.message, suggestions=exc.suggestions)
     f = f.model_copy(update={"hourly": query.hourly})
+    if query.place:
+        f = f.model_copy(update={"place": resolve_place(query.place, store.posting_locations())})
+    country_wide = f.model_copy(update={"place": None})  # the survey's and BLS's: they have countries only
     if f.year is not None:
         msg = coverage_message(store, f.year)
         if msg:
             return SalaryResult(query=query, ok=False, message=msg, filters=f)
     sources: list[SourceStats] = []
     if "survey" in query.sources:
-        sources.append(_survey(store, f, query.min_n))
+        sources.append(_survey(store, country_wide, query.min_n))
     if "postings" in query.sources:
         sources.append(_postings(store, f, query.min_n))
     if "bls" in query.sources:
-        sources.extend(_bls(store, f))
+        sources.extend(_bls(store, country_wide))
     figures: list[ArticleFigure] = []
     notes: list[str] = []
     if "articles" in query.sources:

@@ -193,7 +193,7 @@ def test_every_country_is_read_and_one_no_source_has_is_declined(advisor):
 
     assert extract("what do data analysts earn in vietnam?").countries == ["Vietnam"]
     assert extract("ML engineer pay in South Korea").countries == ["South Korea"]
-    assert extract("data engineer salary in new jersey").countries == []  # a US state, not the island
+    assert extract("data engineer salary in new jersey").countries == ["United States"]  # the state, not the island
     answer = advisor.ask("how much do ai engineers make in iceland?")
     assert answer.refused and "Iceland" in answer.text, answer.text
 

@@ -111,3 +111,35 @@ def test_an_hourly_rate_is_shown_as_one_not_as_a_yearly_salary(advisor: Advisor)
         assert f"${rate:,.2f} an hour" in hit.sentence() and "(hourly rate)" in hit.cells().pay
     yearly = [h for h in found.hits if not h.hourly]
     assert all(f"posted pay ${h.pay_year:,.0f} a year" in h.sentence() for h in yearly)
+
+
+def test_what_the_postings_must_be_is_a_filter_of_the_search() -> None:
+    """Part-time, internships, contract work, health insurance, no degree: each a flag of every posting in the
+    index, filtered in Chroma, and said in the notice; the asker's story is not searched as one."""
+    from advisor.agent.interpret import PostingTerm
+
+    r = interpret("any part time remote data analyst jobs? like 20 hrs/wk")
+    assert r.asks[0] == Ask.FIND_POSTINGS and r.posting_terms == [PostingTerm.PART_TIME]
+    where, words = posting_filters(r)
+    assert {"part_time": True} in where["$and"] and "part-time" in words
+    intern = interpret("need a PAID data science internship i can do remote. can you find some")
+    assert intern.asks[0] == Ask.FIND_POSTINGS and intern.posting_terms == [PostingTerm.INTERNSHIP]
+    both = interpret("find data engineer roles in Seattle that list health insurance and don't require a degree")
+    assert both.posting_terms == [PostingTerm.HEALTH_INSURANCE, PostingTerm.NO_DEGREE]
+    assert interpret("my contract ends in May; what do data engineers earn?").posting_terms == []
+
+
+def test_every_listed_posting_has_what_was_asked(advisor: Advisor) -> None:
+    posts = _slice(advisor)
+    answer = advisor.ask("Show me data jobs in the United States that mention health insurance")
+    rows = [int(c.locator.split()[-1]) - 2 for c in answer.citations if c.kind == "posting"]
+    assert rows, answer.text
+    assert all(posts.job_health_insurance[i] == "True" for i in rows)
+
+
+def test_a_state_is_searched_by_the_locations_the_postings_write_for_it(advisor: Advisor) -> None:
+    posts = _slice(advisor)
+    answer = advisor.ask("Show me data jobs in California")
+    rows = [int(c.locator.split()[-1]) - 2 for c in answer.citations if c.kind == "posting"]
+    assert rows, answer.text
+    assert all(posts.job_location[i].split("(")[0].strip().endswith((", CA", "California")) for i in rows)

@@ -203,4 +203,4 @@ def test_four_countries_compared_are_four_sides() -> None:
     from advisor.agent.tools import salary_sides
 
     sides = salary_sides(read("data engineer salaries: france vs germany vs netherlands vs spain?"))
-    assert [c for _, c, _, _, _ in sides] == ["France", "Germany", "Netherlands", "Spain"]
+    assert [side.country for side in sides] == ["France", "Germany", "Netherlands", "Spain"]

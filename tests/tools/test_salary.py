@@ -164,6 +164,21 @@ def test_original_currency(store: Store, sal: pd.DataFrame) -> None:
                 d.job_title_short.isin(["Data Analyst", "Senior Data Analyst"]) & (d.country == "India")
             ),
         ),
+        (   # a US state by code: "City, TX" or the state's name, a trailing "(+1 other)" aside
+            SalaryQuery(role="data analyst", country="US", place="TX"),
+            lambda d: (
+                d.job_title_short.isin(["Data Analyst", "Senior Data Analyst"]) & (d.country == "United States")
+                & d.job_location.str.replace(r"\s*\(\+\d+ others?\)\s*$", "", regex=True).str.strip()
+                .pipe(lambda loc: loc.str.endswith(", TX") | (loc == "Texas"))
+            ),
+        ),
+        (   # a city by its name as the location's first part
+            SalaryQuery(role="data engineer", country="US", place="Seattle"),
+            lambda d: (
+                d.job_title_short.isin(["Data Engineer", "Senior Data Engineer"]) & (d.country == "United States")
+                & d.job_location.str.split(",").str[0].str.strip().eq("Seattle")
+            ),
+        ),
     ],
 )
 def test_postings_match_pandas(store: Store, posts: pd.DataFrame, query: SalaryQuery, mask) -> None:
@@ -375,3 +390,15 @@ def test_hourly_pay_is_the_posted_hourly_rates_and_the_bls_hourly_mean(store: St
     assert f"mean hourly wage is ${h_mean:,.2f}" in bls.text
     yearly = _source(salary_lookup(SalaryQuery(role="data analyst"), store), "postings")
     assert yearly.evidence_id != s.evidence_id and "an hour" not in yearly.text
+
+
+def test_a_place_narrows_the_postings_only(store: Store) -> None:
+    """The survey and BLS have countries only: with a city asked, their figures stay the country's, said so in
+    the sentence a person reads; the postings' figure is the city's own and names it."""
+    country = salary_lookup(SalaryQuery(role="data analyst", country="US"), store)
+    city = salary_lookup(SalaryQuery(role="data analyst", country="US", place="Austin"), store)
+    assert _source(city, "survey").median == _source(country, "survey").median
+    assert "United States" in _source(city, "survey").text
+    local, national = _source(city, "postings"), _source(country, "postings")
+    assert 0 < local.n < national.n and "in Austin" in local.text
+    assert "job_location in Austin" in local.filter

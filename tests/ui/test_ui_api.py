@@ -122,3 +122,49 @@ def test_questions_are_answered_at_once_not_one_by_one(ui_url: str, advisor: Adv
     assert len({a["thread_id"] for a in answers}) == len(roles)
     for role, answer in zip(roles, answers, strict=True):
         assert not answer["refused"] and role.split()[-1] in answer["answer"].lower()
+
+
+# -- POST /api/ask: the plain JSON route in front of Gradio's (ui.json_api) ----------------------------------------
+def _post(url: str, **kwargs):  # type: ignore[no-untyped-def]
+    import httpx
+
+    return httpx.post(f"{url.rstrip('/')}/api/ask", timeout=60, **kwargs)
+
+
+def test_the_plain_route_gives_the_same_answer_as_gradios(ui_url: str) -> None:
+    client = client_mod.Client(ui_url, verbose=False)
+    via_gradio = client.predict(AGENTS_Q, "", api_name="/ask")
+    reply = _post(ui_url, json={"question": AGENTS_Q, "thread_id": ""})
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith("application/json")
+    data = reply.json()
+    assert (data["answer"], data["citations"], data["refused"]) == (
+        via_gradio["answer"], via_gradio["citations"], via_gradio["refused"])
+    follow = _post(ui_url, json={"question": "and which skills do they ask for?", "thread_id": data["thread_id"]})
+    assert follow.status_code == 200 and follow.json()["thread_id"] == data["thread_id"]  # the same conversation
+
+
+@pytest.mark.parametrize(("body", "status", "says"), [
+    (b"", 400, "POST JSON"),
+    (b"not json", 400, "POST JSON"),
+    (b"\xff\xfe\x00binary", 400, "POST JSON"),
+    (b'["a list"]', 400, "POST JSON"),
+    (b'{"question": 42}', 400, "POST JSON"),
+    (b'{"question": "   "}', 400, "Type a question first"),
+    (b'{"question": "' + b"x" * 5000 + b'"}', 400, "limit"),
+    (b'{"question": "' + b"x" * 70_000 + b'"}', 413, "nothing was answered"),
+])
+def test_bad_requests_get_a_clear_message_and_no_traceback(ui_url: str, body: bytes, status: int, says: str) -> None:
+    reply = _post(ui_url, content=body, headers={"content-type": "application/json"})
+    assert reply.status_code == status and says in reply.json()["error"], reply.text
+    assert "Traceback" not in reply.text
+
+
+def test_the_plain_route_cannot_open_a_slack_thread(ui_url: str) -> None:
+    data = _post(ui_url, json={"question": AGENTS_Q, "thread_id": SLACK_THREAD}).json()
+    assert data["refused"] and data["error"] == "invalid_thread_id" and data["thread_id"] is None
+
+
+def test_only_post_is_routed(ui_url: str) -> None:
+    import httpx
+
+    assert httpx.get(f"{ui_url.rstrip('/')}/api/ask", timeout=10).status_code == 405

@@ -85,3 +85,23 @@ def test_a_success_clears_the_count() -> None:
     assert throttle.retry_after(key) == 0
     throttle.failed(key)
     assert throttle.retry_after(key) == 60
+
+
+def _ask(url: str, auth: tuple[str, str] | None) -> httpx.Response:
+    return httpx.post(f"{url}/api/ask", json={"question": "What do data engineers earn in Canada?"}, auth=auth,
+                      timeout=60)
+
+
+def test_the_json_route_takes_the_login_and_counts_failures(auth_url: str, clock: Clock) -> None:
+    """POST /api/ask sits in front of Gradio's routes, so it checks the login itself (HTTP Basic) and its
+    failures lock the same (client, user) pair out as the login page's: it is no way around the throttle."""
+    none = _ask(auth_url, None)
+    assert none.status_code == 401 and none.headers["www-authenticate"].startswith("Basic")
+    ok = _ask(auth_url, (USER, PASSWORD))
+    assert ok.status_code == 200 and ok.json()["answer"]
+    for i in range(5):
+        assert _ask(auth_url, ("api-user", f"guess {i}")).status_code == 401
+    assert _ask(auth_url, ("api-user", "guess 6")).status_code == 429
+    assert _login(auth_url, "api-user", "still wrong").status_code == 429  # the page's login is locked too
+    clock.now += 301
+    assert _ask(auth_url, (USER, PASSWORD)).status_code == 200
