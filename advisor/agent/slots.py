@@ -139,6 +139,15 @@ def in_city(city: str, text: str) -> bool:
     return without_accents(city) in without_accents(text)
 
 
+def city_name(phrase: str) -> str:
+    """A city as the postings name it, for filters and for the answer ("nyc" is "New York", "Bangalore" is
+    "Bengaluru"; lexicon `city_names`), else as written, capitalised when written all in lower case."""
+    for pattern, name in CITY_NAMES:
+        if re.search(pattern, phrase.lower()):
+            return name.title()
+    return phrase.title() if phrase.islower() else phrase
+
+
 def levels_named(text: str) -> list[str]:
     """Every level a text names, compared or not ("Entry-level ... Senior ..." in an answer's two lines)."""
     return list(dict.fromkeys(level for pattern, level in LEVEL_PATTERNS if re.search(pattern, text.lower())))

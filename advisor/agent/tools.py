@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from advisor.agent.interpret import Ask, Interpretation, PostingTerm, Source
 from advisor.agent.lexicon import lexicon
-from advisor.agent.slots import Slots, in_city
+from advisor.agent.slots import Slots, city_name, in_city
 from advisor.config import Settings
 from advisor.index import POSTINGS
 from advisor.postings import (
@@ -83,7 +83,7 @@ def _places(slots: Slots) -> list[str]:
     state (a US state as its postal code; of a city and a state, the one named last); none for remote jobs."""
     if slots.remote:  # a remote job is located "Anywhere": where the asker lives doesn't narrow it
         return []
-    cities = list(dict.fromkeys(c.title() if c.islower() else c for c in slots.cities))
+    cities = list(dict.fromkeys(city_name(c) for c in slots.cities))
     if len(cities) >= 2:
         return cities
     if len(slots.states) >= 2 or not cities:
@@ -102,9 +102,8 @@ def _place_name(slots: Slots) -> str | None:
 
 def _place_in(slots: Slots, country: str | None) -> str | None:
     """The one city (else US state) the question names in `country`; None when it names none, or several."""
-    in_country = {c.lower() for c, k in zip(slots.cities, slots.city_countries, strict=True) if k == country}
-    found = [p for p in _places(slots)
-             if p.lower() in in_country or (country == "United States" and p in slots.states)]
+    in_country = {city_name(c) for c, k in zip(slots.cities, slots.city_countries, strict=True) if k == country}
+    found = [p for p in _places(slots) if p in in_country or (country == "United States" and p in slots.states)]
     return found[0] if len(found) == 1 else None
 
 
@@ -337,7 +336,7 @@ def _place_notice(slots: Slots, local: list[str]) -> str:
 
     by_country: dict[str, list[str]] = {}
     for city, country in zip(slots.cities, slots.city_countries, strict=True):
-        by_country.setdefault(country, []).append(city.title() if city.islower() else city)
+        by_country.setdefault(country, []).append(city_name(city))
     for code in slots.states:
         by_country.setdefault("United States", []).append(US_STATES[code])
     by_country = {country: list(dict.fromkeys(places)) for country, places in by_country.items()}

@@ -747,7 +747,7 @@ def postings_scope(f: Any) -> tuple[list[str], list[str], list[str]]:
         parts.append(f"country='{f.country.iso2}'")
         words.append(f"in {f.country.name}")  # read from the job's location where its country field is wrong
     if getattr(f, "place", None):  # the locations the postings write for the place, matched one by one
-        conds.append(f"job_location IN {sql_list(f.place.locations or [''])}")
+        conds.append(f"job_location IN {sql_list(f.place.locations)}" if f.place.locations else "false")
         parts.append(f"job_location in {f.place.name}")
         words[-1:] = [f"in {f.place.name}"]
     if f.remote is not None:

@@ -104,3 +104,17 @@ def test_of_a_city_and_a_state_the_one_named_last_is_asked_about(question, place
     from advisor.agent.tools import salary_sides
 
     assert salary_sides(interpret(question))[0].place == place
+
+
+def test_a_city_is_looked_up_by_the_name_the_postings_use(toolbox, postings):
+    """"nyc" is New York in the postings' locations (lexicon `city_names`); a place no posting names matches no
+    posting (not the postings without a location)."""
+    from advisor.agent.slots import city_name
+    from advisor.tools.salary import SalaryQuery, salary_lookup
+
+    assert (city_name("nyc"), city_name("bangalore"), city_name("austin")) == ("New York", "Bengaluru", "Austin")
+    out = toolbox.salary(interpret("data engineer salary nyc?"))
+    first = next(e for e in out.evidence if e.id == out.lead[0])
+    assert first.kind == "posting_stats" and "in New York" in first.text
+    nowhere = salary_lookup(SalaryQuery(role="data engineer", country="US", place="Nowhereville"), toolbox.store)
+    assert next(s for s in nowhere.sources if s.source == "postings").n == 0
