@@ -282,12 +282,33 @@ def _states_named(text: _Text, cities: list[tuple[int, str, str]]) -> list[tuple
             if code not in found and not any(a < m.end() and m.start() < b for a, b in taken):
                 found[code] = (m.start(), code, text.span(m))
     if len(text.q) == len(text.question):  # codes are read in the user's own casing
-        after = [b for (a, b), (_, country, _) in zip(taken, cities, strict=True) if country == "United States"]
-        for pos in after + [i for i, ch in enumerate(text.question) if ch == ","]:
-            m = LEX.cue("state_code").match(text.question[pos:pos + 8])
-            if m and m.group(1) in US_STATES and m.group(1) not in found:
-                found[m.group(1)] = (pos + m.start(1), m.group(1), m.group(1))
+        _state_codes(text.question, cities, found)
     return sorted(found.values())
+
+
+def _state_codes(question: str, cities: list[tuple[int, str, str]], found: dict[str, tuple[int, str, str]]) -> None:
+    """US state codes where an address or a list of places puts them: after a US city or a comma ("Austin TX",
+    "Denver, CO"), joined to another code ("TX vs CA") or beside a state's name ("NY or California")."""
+    def add(code: str, start: int) -> None:
+        if code in US_STATES and code not in found:
+            found[code] = (start, code, code)
+
+    ends = [start + len(phrase) for start, country, phrase in cities if country == "United States"]
+    for pos in ends + [i for i, ch in enumerate(question) if ch == ","]:
+        if m := LEX.cue("state_code").match(question[pos:pos + 8]):
+            add(m.group(1), pos + m.start(1))
+    for m in LEX.cue("state_codes_joined").finditer(question):
+        if m.group(1) in US_STATES and m.group(2) in US_STATES:
+            add(m.group(1), m.start(1))
+            add(m.group(2), m.start(2))
+    for start, code, phrase in list(found.values()):
+        if phrase == code:  # a code: only a state's name has a code listed beside it here
+            continue
+        head, end = max(0, start - 12), start + len(phrase)
+        if m := LEX.cue("state_code_before_name").search(question[head:start]):
+            add(m.group(1), head + m.start(1))
+        if m := LEX.cue("state_code_after_name").match(question[end:end + 12]):
+            add(m.group(1), end + m.start(1))
 
 
 def places_named(text: str, among: Collection[str]) -> Slots:

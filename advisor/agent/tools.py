@@ -832,6 +832,8 @@ class Toolbox:
         skill = next(iter(named), None) or slots.skill
         pay = reading.has(Ask.PAY) or reading.has(Ask.SKILL_PAY)  # else a skill's pay with and without it pads
         if (across := self._across(reading, skill, pay)) is not None:
+            if reading.skills_compared and slots.role and reading.has(Ask.SKILL_LIST):
+                self._role_top_list(across, reading)  # "... and what else shows up a lot?"
             return across
         role = slots.role or "machine learning engineer"
         try:
@@ -859,6 +861,17 @@ class Toolbox:
         if rows:
             out.charts.append({"kind": "skill_shares", "title": f"Top skills in {role} postings (2023)", "rows": rows})
         return out
+
+    def _role_top_list(self, out: ToolOutcome, reading: Interpretation) -> None:
+        """The role's most listed skills after the named skills' shares: what else its postings ask for."""
+        from advisor.tools.skills import PostingQuery, posting_stats
+
+        slots = reading.slots
+        query = PostingQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
+                             experience=slots.level_phrase, remote=slots.remote)
+        result = posting_stats(query, self.store)
+        if result.ok:
+            self._top_skills(out, reading, result, None, [], [])
 
     def _across(self, reading: Interpretation, skill: str | None, pay: bool) -> ToolOutcome | None:
         """The answers that span several skills or roles, not one role's list: skills compared (in each data

@@ -201,3 +201,18 @@ def test_names_and_years_of_the_askers_story_are_not_asked_about() -> None:
         Ask.COMPANY_PAY)  # where the claim was seen, not an employer
     assert interpret("what do data engineers at Spotify make?").has(Ask.COMPANY_PAY)
     assert extract("data analyst 1.5yrs exp, what range is normal in kenya?").years_experience == 1
+
+
+@pytest.mark.parametrize(("question", "own"), [
+    ("I was offered 95k for a data engineer role in Denver. Is it fair?", [95_000.0]),
+    ("got an austin offer for 88k as a data analyst, is that fair?", [88_000.0]),
+    ("they offered me $120,000 as a data scientist, good?", [120_000.0]),
+])
+def test_an_offer_with_its_figure_asks_about_pay_without_a_pay_word(question: str, own: list[float]) -> None:
+    """An offer and its figure is a pay question ("is it fair?") even when no word for pay is in it: the figure
+    is placed among the sources' (a number that is no pay, "3 interns", is not read as one)."""
+    from advisor.agent.interpret import Ask, interpret
+
+    reading = interpret(question)
+    assert reading.has(Ask.PAY) and reading.own_pay == own
+    assert not interpret("they offered 3 interns a place this summer").has(Ask.PAY)

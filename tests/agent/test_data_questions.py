@@ -246,3 +246,14 @@ def test_tools_compared_without_a_role_are_compared_in_each_data_role(advisor):
     assert len(lines) == 2 and "'aws'" in lines[0] and "'azure'" in lines[1], answer.text
     for line in lines:  # a role with too few postings in this test slice is left out, not shown as 0%
         assert line.count(" postings (") >= 3 and "data engineer postings" in line, line
+
+
+def test_named_skills_compared_and_what_else_postings_ask_for(advisor):
+    """"Is Excel enough or do I need SQL? What do postings ask for?": the named skills' shares, then the role's
+    most listed skills (what else); a question about the named skills alone gets no list."""
+    both = advisor.ask("For data analyst jobs, is Excel enough or do I really need SQL? What do postings "
+                       "actually ask for?")
+    assert "'excel' is listed in" in both.text and "'sql' is listed in" in both.text, both.text
+    assert "the most requested skills were" in both.text, both.text
+    alone = advisor.ask("do data analyst postings want excel or sql more?")
+    assert "'excel' is listed in" in alone.text and "the most requested skills were" not in alone.text, alone.text

@@ -118,3 +118,12 @@ def test_a_city_is_looked_up_by_the_name_the_postings_use(toolbox, postings):
     assert first.kind == "posting_stats" and "in New York" in first.text
     nowhere = salary_lookup(SalaryQuery(role="data engineer", country="US", place="Nowhereville"), toolbox.store)
     assert next(s for s in nowhere.sources if s.source == "postings").n == 0
+
+
+@pytest.mark.parametrize(("question", "states"), [
+    ("NY or California: where do data scientists get paid more?", ["NY", "CA"]),
+    ("TX vs CA data analyst pay", ["TX", "CA"]),
+    ("AI or ML jobs in Texas", ["TX"]),  # two upper-case words joined by "or" that are no states' codes
+])
+def test_state_codes_in_a_list_of_places_are_states(question, states):
+    assert extract(question).states == states
