@@ -25,6 +25,7 @@ LATEST_SOURCE_YEAR = 2026  # the newest article; nothing here forecasts beyond i
 EARLIEST_SOURCE_YEAR = 2020  # the salary survey's first year; the postings are 2023, BLS May 2023 and May 2024
 LEX = lexicon("en")
 _PROPER_OK = set(LEX.words("proper_ok"))
+_SELF_DESCRIBED = tuple(f"-{w}" for w in LEX.words("self_described_suffixes"))
 
 # "How many <unit>": a quantity the answer must state in that unit. A passage about AI engineers with no
 # figure in hours does not answer "how many hours".
@@ -52,6 +53,7 @@ def specific_names(question: str) -> list[str]:
     question = without_background(question)  # "I'm a frontend dev (TypeScript)": names of the person's past
     names = [w for w in re.findall(r"\b([A-Za-z][\w-]*[A-Za-z0-9])\b", question)
              if (re.search(r"\d|-", w) and re.search(r"[A-Z]", w)) or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", w)]
+    names = [w for w in names if not w.lower().endswith(_SELF_DESCRIBED)]  # "Valencia-based": who the asker is
     names += re.findall(r"\b(?:at|in|for|from|near)\s+([A-Z][a-z]{2,})\b", question)
     # a capitalised word inside a sentence, after a lower-case word ("what does Zalando pay"): a name, where the
     # question is written in sentence case (a question in all lower case or Title Case says nothing by capitals)

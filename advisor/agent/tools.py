@@ -54,7 +54,7 @@ MAX_SIDES = 4
 def salary_sides(reading: Interpretation) -> list[Side]:
     """One salary lookup per thing compared: two roles, two years, two countries, two places in one country, two
     levels, or remote against on-site; otherwise the one thing asked about."""
-    slots = reading.slots
+    slots = asked_places(reading)
     # No role we recognise: let the tool's normaliser read the question itself; an unknown role then yields
     # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
     role = slots.role or reading.unknown_role or reading.question
@@ -75,6 +75,20 @@ def salary_sides(reading: Interpretation) -> list[Side]:
     if slots.remote_contrast:
         return [one._replace(remote=on_site) for on_site in (True, False)]
     return [one]
+
+
+def asked_places(reading: Interpretation) -> Slots:
+    """The reading's slots with only the cities and states the question asks about: those named in its asked
+    parts, not in the asker's story (an engineer "in Germany (Berlin)" asking about Germany's pay, someone "in
+    Toronto" asking whether a switch pays more in Canada: the country is asked)."""
+    from advisor.agent.intent import without_background
+
+    slots = reading.slots
+    asked = without_background(" ".join(reading.questions) or reading.question).lower()
+    cities = [(c, k) for c, k in zip(slots.cities, slots.city_countries, strict=True) if c.lower() in asked]
+    states = [(s, p) for s, p in zip(slots.states, slots.state_phrases, strict=True) if p.lower() in asked]
+    return replace(slots, cities=[c for c, _ in cities], city_countries=[k for _, k in cities],
+                      states=[s for s, _ in states], state_phrases=[p for _, p in states])
 
 
 def _places(slots: Slots) -> list[str]:
@@ -180,7 +194,7 @@ def posting_filters(reading: Interpretation, has_pay: bool = False, classes: Col
         words.append(" or ".join(titles))
     if slots.countries:
         conds.append({"country": slots.countries[0]})
-        words.append(f"in {_place_name(slots) or slots.countries[0]}")
+        words.append(f"in {_place_name(asked_places(reading)) or slots.countries[0]}")
     if slots.remote is not None:
         conds.append({"remote": slots.remote})
         words.append("remote" if slots.remote else "not remote")
@@ -232,7 +246,8 @@ def search_postings_ranked(retriever: Retriever, store: Any, reading: Interpreta
     found = PostingSearch(query=reading.question, filters=words, where=where, skills=have)
     # no near-duplicate merging: two postings with a similar text are two rows (it dropped 2 of 17 US Senior
     # Data Scientist rows of the test slice), where two overlapping article chunks are one passage
-    place = _places(reading.slots)[0] if _places(reading.slots) else None
+    places = _places(asked_places(reading))
+    place = places[0] if places else None
     search = partial(retriever.search, reading.question, k=max(POSTING_CANDIDATES, limit * 4), collection=POSTINGS,
                      config=replace(retriever.config, dedupe=False))
     # a city or state is a filter inside Chroma too: the locations the postings write for it

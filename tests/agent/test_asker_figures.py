@@ -216,3 +216,22 @@ def test_an_offer_with_its_figure_asks_about_pay_without_a_pay_word(question: st
     reading = interpret(question)
     assert reading.has(Ask.PAY) and reading.own_pay == own
     assert not interpret("they offered 3 interns a place this summer").has(Ask.PAY)
+
+
+def test_the_askers_own_words_name_nothing_the_sources_must_cover() -> None:
+    """"Valencia-based", "Ich bin Maschinenbauingenieur": who the asker is, not a name asked about (a question was
+    declined as not covering them); a name asked about still counts ("H-1B")."""
+    from advisor.agent.coverage import specific_names
+    from advisor.agent.intent import without_background
+
+    assert "Valencia-based" not in specific_names("Valencia-based DE here. Which country pays data engineers "
+                                                  "better, Germany or France?")
+    assert "H-1B" in specific_names("Do data science jobs sponsor the H-1B visa?")
+    assert "maschinenbauingenieur" not in without_background("ich bin maschinenbauingenieur in germany – what "
+                                                             "does a data scientist earn?")
+
+
+def test_my_figure_is_the_askers_own_pay() -> None:
+    from advisor.agent.interpret import interpret
+
+    assert interpret("what does a data scientist earn in Germany? Is it more than my ~€65k?").own_pay == [65_000.0]

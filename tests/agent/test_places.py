@@ -127,3 +127,15 @@ def test_a_city_is_looked_up_by_the_name_the_postings_use(toolbox, postings):
 ])
 def test_state_codes_in_a_list_of_places_are_states(question, states):
     assert extract(question).states == states
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("Ich bin Ingenieur in Germany (Berlin) – what does a data scientist earn in Germany?", None),
+    ("in toronto, 4 yrs as a data scientist. would ML engineering pay more in canada?", None),
+    ("What do data analysts make in Austin?", "Austin"),
+])
+def test_a_place_in_the_askers_story_is_not_the_place_asked_about(question, place):
+    """Only a city or state named where the message asks (not in who the asker is) narrows the figures."""
+    from advisor.agent.tools import salary_sides
+
+    assert salary_sides(interpret(question))[0].place == place
