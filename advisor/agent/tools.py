@@ -78,13 +78,14 @@ def salary_sides(reading: Interpretation) -> list[Side]:
 
 
 def asked_places(reading: Interpretation) -> Slots:
-    """The reading's slots with only the cities and states the question asks about: those named in its asked
-    parts, not in the asker's story (an engineer "in Germany (Berlin)" asking about Germany's pay, someone "in
-    Toronto" asking whether a switch pays more in Canada: the country is asked)."""
+    """The reading's slots with only the cities and states the question asks about: not those in the asker's
+    account of themself (lexicon `about_me`: an engineer who says "I am ... in Germany (Berlin)" and asks what
+    the job pays in Germany asks about Germany). A place in the rest of the story stays: "got an offer in Tampa
+    at $28/hr, is that lowball?" asks about Tampa."""
     from advisor.agent.intent import without_background
 
     slots = reading.slots
-    asked = without_background(" ".join(reading.questions) or reading.question).lower()
+    asked = without_background(reading.question).lower()
     cities = [(c, k) for c, k in zip(slots.cities, slots.city_countries, strict=True) if c.lower() in asked]
     states = [(s, p) for s, p in zip(slots.states, slots.state_phrases, strict=True) if p.lower() in asked]
     return replace(slots, cities=[c for c, _ in cities], city_countries=[k for _, k in cities],

@@ -131,8 +131,9 @@ def test_state_codes_in_a_list_of_places_are_states(question, states):
 
 @pytest.mark.parametrize(("question", "place"), [
     ("Ich bin Ingenieur in Germany (Berlin) – what does a data scientist earn in Germany?", None),
-    ("in toronto, 4 yrs as a data scientist. would ML engineering pay more in canada?", None),
+    ("I'm a data engineer in Denver. What do data engineers make in Texas?", "TX"),
     ("What do data analysts make in Austin?", "Austin"),
+    ("got an offer for a data analyst role in Tampa at $28/hr. is that lowball?", "Tampa"),
 ])
 def test_a_place_in_the_askers_story_is_not_the_place_asked_about(question, place):
     """Only a city or state named where the message asks (not in who the asker is) narrows the figures."""
