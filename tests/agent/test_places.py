@@ -140,3 +140,9 @@ def test_a_place_in_the_askers_story_is_not_the_place_asked_about(question, plac
     from advisor.agent.tools import salary_sides
 
     assert salary_sides(interpret(question))[0].place == place
+
+
+def test_job_leads_in_a_city_are_not_a_level():
+    """"have leads in Berlin and Paris": openings the asker has, not lead-level pay (which "tech leads" asks)."""
+    assert extract("have leads in Berlin and Paris. which country pays data engineers better?").level is None
+    assert extract("what do tech leads in data engineering make?").level == "lead"
