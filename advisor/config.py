@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     models_dir: Path = Field(default_factory=_default_models_dir, description="assembled, verified models")
     # MiniLM through ONNX Runtime (no torch at start: ~0.4 s instead of ~6 s to the first vector) or PyTorch.
     embed_backend: EmbedBackend = EmbedBackend.ONNX
-    # The postings' vectors, documents and queries alike: int8 embeds the 32,672 postings ~1.9x faster than fp32
+    # The postings' vectors, documents and queries alike: int8 embeds the 32,672 postings ~1.8x faster than fp32
     # with the same posting-search precision (evals.postings_relevance --precisions; bench/README.md). Changing
     # it re-embeds the postings at the next ingest.
     posting_precision: Precision = Precision.INT8

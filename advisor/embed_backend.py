@@ -15,7 +15,7 @@ class EmbedBackend(enum.StrEnum):
 
 class Precision(enum.StrEnum):
     """fp32 is the model as trained; int8 is the exported graph's MatMul weights quantized per output channel
-    (ONNX Runtime's dynamic quantization): about twice fp32's throughput on these cores, cosine to fp32 ~0.99.
+    (ONNX Runtime's dynamic quantization): ~1.8x fp32's throughput on these cores, cosine to fp32 ~0.99.
 
     Only the postings use int8 by default (`Settings.posting_precision`): their documents and their queries are
     both embedded by it, so they share one vector space; passages, sentences and the grounding check stay fp32,

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from advisor.agent import intent as cues
 from advisor.agent.lexicon import lexicon
-from advisor.agent.slots import Slots, extract, roles_named
+from advisor.agent.slots import Slots, city_name, extract, roles_named
 from advisor.text import figures
 
 LEX = lexicon("en")
@@ -121,6 +121,9 @@ class Interpretation(BaseModel):
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
     posting_terms: list[PostingTerm] = Field(default_factory=list, description="what the postings searched must "
                                              "be: part-time, an internship, listing health insurance, ...")
+    places: list[str] = Field(default_factory=list, description="the places below the country asked about, each "
+                              "once: cities as the postings name them, US states as postal codes; two or more "
+                              "are compared (`places_asked`)")
     questions: list[str] = Field(default_factory=list, description="the questions the message asks, in order (its "
                                  "parts that ask, not the asker's story)")
     own_pay: list[float] = Field(default_factory=list, description="pay figures the asker states as their own: "
@@ -293,8 +296,29 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     # "postings from March": the month posted, a filter wherever the postings are searched
     reading.posted_months = sorted({int(n) for pattern, n in MONTHS if re.search(pattern, question.lower())})
     reading.posting_terms = [PostingTerm(t) for pattern, t in POSTING_TERMS if re.search(pattern, question.lower())]
+    reading.places = places_asked(question, slots)
     reading.currency = cues.currency_named(question)
     return reading
+
+
+def places_asked(question: str, slots: Slots) -> list[str]:
+    """The cities and US states the question asks about, each once, as the postings' figures and filters take
+    them: the cities when two or more are named ("Seattle vs Austin"), else the states when two or more are
+    ("California or Texas"), else the one city or state (of a city and a state, the one named last); none for
+    remote jobs (located "Anywhere": where the asker lives doesn't narrow them). A place in the asker's account
+    of themself (lexicon `about_me`: "I am ... in Germany (Berlin)", asking what the job pays in Germany) is not
+    asked about; one elsewhere in the story is ("got an offer in Tampa at $28/hr, is that lowball?")."""
+    if slots.remote:
+        return []
+    asked = cues.without_background(question).lower()
+    cities = list(dict.fromkeys(city_name(c) for c in slots.cities if c.lower() in asked))
+    states = [s for s, phrase in zip(slots.states, slots.state_phrases, strict=True) if phrase.lower() in asked]
+    if len(cities) >= 2:
+        return cities
+    if len(states) >= 2 or not cities:
+        return states
+    last = slots.last_place or cities[0]
+    return [last if last in states else cities[0]]  # one city and one state: the one named last
 
 
 def _read_conditions(reading: Interpretation) -> None:

@@ -20,7 +20,16 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from advisor.agent.interpret import MIN_CLAIMED_PAY, Ask, Intent, Interpretation, Reader, Source, interpret
+from advisor.agent.interpret import (
+    MIN_CLAIMED_PAY,
+    Ask,
+    Intent,
+    Interpretation,
+    Reader,
+    Source,
+    interpret,
+    places_asked,
+)
 from advisor.agent.prompts import INTERPRET_PROMPT
 from advisor.agent.slots import LEVEL_PATTERNS, Slots, extract, roles_named
 from advisor.backends.resilience import Budget
@@ -172,7 +181,8 @@ def merge(base: Interpretation, said: ModelReading, vocabulary: Collection[str] 
     slots, unknown = _with_roles(base.slots, said)
     slots = _with_rest(_with_places(slots, said), said)
     update: dict[str, Any] = {"intent": Intent(said.intent), "slots": slots, "read_by": Reader.LLM,
-                              "unknown_role": unknown or ("" if said.role else base.unknown_role)}
+                              "unknown_role": unknown or ("" if said.role else base.unknown_role),
+                              "places": places_asked(base.question, slots)}
     if said.asks is not None:
         update["asks"] = _unique(said.asks)
     if said.skills is not None:

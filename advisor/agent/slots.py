@@ -40,6 +40,8 @@ def _role_spec_rows(table: Rows) -> Rows:
 # (pattern, value) rows from the vocabulary file, in order, then the data tools' other roles: the first row
 # that matches names the role.
 ROLE_PATTERNS: Rows = LEX.table("roles") + _role_spec_rows(LEX.table("roles"))
+
+
 def _whole_words(name: str) -> re.Pattern[str]:
     """A name as whole words of a lower-cased text (a place's or an employer's)."""
     return re.compile(rf"\b{re.escape(name.lower())}\b")
@@ -75,7 +77,7 @@ def _state_rows() -> Rows:
 STATE_PATTERNS: Rows = _state_rows()
 LEVEL_PATTERNS: Rows = LEX.table("levels")
 # Employers people ask about by name; others are found as a capitalised name after "at", "for", "from"...
-KNOWN_COMPANIES = LEX.words("known_companies")
+KNOWN_COMPANIES = [_whole_words(name) for name in LEX.words("known_companies")]
 _COMPANY_AFTER = LEX.cue("company_after")
 _NOT_COMPANIES = set(LEX.words("not_companies"))
 _NOT_EMPLOYERS = set(LEX.words("not_employers"))
@@ -376,9 +378,8 @@ def _a_payer(name: str, taken: set[str]) -> bool:
 
 def _company(question: str, q: str, slots: Slots, span: Callable[..., str]) -> str | None:
     """An employer the question names: a well-known one in any casing, or a capitalised name after at/for/from."""
-    for name in KNOWN_COMPANIES:
-        m = _whole_words(name).search(q)
-        if m:
+    for pattern in KNOWN_COMPANIES:
+        if m := pattern.search(q):
             return span(m)
     taken = {p.lower() for p in slots.country_phrases} | {c.lower() for c in slots.countries + slots.cities}
     if (m := LEX.cue("company_pays").search(q)) and _a_payer(m.group(1), taken):

@@ -36,6 +36,7 @@ from advisor.types import Evidence
 
 LEX = lexicon("en")
 
+
 class Side(NamedTuple):
     """One salary lookup of an answer: what one side of a comparison (or the one thing asked) is about."""
 
@@ -54,20 +55,20 @@ MAX_SIDES = 4
 def salary_sides(reading: Interpretation) -> list[Side]:
     """One salary lookup per thing compared: two roles, two years, two countries, two places in one country, two
     levels, or remote against on-site; otherwise the one thing asked about."""
-    slots = asked_places(reading)
+    slots = reading.slots
     # No role we recognise: let the tool's normaliser read the question itself; an unknown role then yields
     # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
     role = slots.role or reading.unknown_role or reading.question
     country0 = slots.countries[0] if slots.countries else None
     level, remote, year = slots.level_phrase, slots.remote, slots.year
-    one = Side(role, country0, level, remote, year, _place_in(slots, country0))
-    places = _places(slots)
+    one = Side(role, country0, level, remote, year, _place_in(reading, country0))
+    places = reading.places
     if len(slots.roles) >= 2:
         return [one._replace(role=r) for r in slots.roles[:MAX_SIDES]]
     if len(slots.years) >= 2:
         return [one._replace(year=y) for y in slots.years[:MAX_SIDES]]
     if len(slots.countries) >= 2:
-        return [one._replace(country=c, place=_place_in(slots, c)) for c in slots.countries[:MAX_SIDES]]
+        return [one._replace(country=c, place=_place_in(reading, c)) for c in slots.countries[:MAX_SIDES]]
     if len(places) >= 2:  # "LA vs Austin", "California or Texas": one country, two of its places
         return [one._replace(place=p) for p in places[:MAX_SIDES]]
     if len(slots.levels) >= 2:
@@ -77,48 +78,18 @@ def salary_sides(reading: Interpretation) -> list[Side]:
     return [one]
 
 
-def asked_places(reading: Interpretation) -> Slots:
-    """The reading's slots with only the cities and states the question asks about: not those in the asker's
-    account of themself (lexicon `about_me`: an engineer who says "I am ... in Germany (Berlin)" and asks what
-    the job pays in Germany asks about Germany). A place in the rest of the story stays: "got an offer in Tampa
-    at $28/hr, is that lowball?" asks about Tampa."""
-    from advisor.agent.intent import without_background
-
-    slots = reading.slots
-    asked = without_background(reading.question).lower()
-    cities = [(c, k) for c, k in zip(slots.cities, slots.city_countries, strict=True) if c.lower() in asked]
-    states = [(s, p) for s, p in zip(slots.states, slots.state_phrases, strict=True) if p.lower() in asked]
-    return replace(slots, cities=[c for c, _ in cities], city_countries=[k for _, k in cities],
-                      states=[s for s, _ in states], state_phrases=[p for _, p in states])
-
-
-def _places(slots: Slots) -> list[str]:
-    """The places below the country the question names, each once: the cities when two or more are named
-    ("Seattle vs Austin"), else the states when two or more are ("California or Texas"), else the one city or
-    state (a US state as its postal code; of a city and a state, the one named last); none for remote jobs."""
-    if slots.remote:  # a remote job is located "Anywhere": where the asker lives doesn't narrow it
-        return []
-    cities = list(dict.fromkeys(city_name(c) for c in slots.cities))
-    if len(cities) >= 2:
-        return cities
-    if len(slots.states) >= 2 or not cities:
-        return list(slots.states)
-    last = slots.last_place or cities[0]
-    return [last if last in slots.states else cities[0]]  # one city and one state: the one named last
-
-
-def _place_name(slots: Slots) -> str | None:
-    """The first place below the country in words ("Austin", "Texas"), or None."""
+def _place_name(reading: Interpretation) -> str | None:
+    """The first place below the country asked about, in words ("Austin", "Texas"), or None."""
     from advisor.data.normalize import US_STATES
 
-    places = _places(slots)
-    return US_STATES.get(places[0], places[0]) if places else None
+    return US_STATES.get(reading.places[0], reading.places[0]) if reading.places else None
 
 
-def _place_in(slots: Slots, country: str | None) -> str | None:
-    """The one city (else US state) the question names in `country`; None when it names none, or several."""
+def _place_in(reading: Interpretation, country: str | None) -> str | None:
+    """The one city (else US state) asked about in `country`; None when it names none, or several."""
+    slots = reading.slots
     in_country = {city_name(c) for c, k in zip(slots.cities, slots.city_countries, strict=True) if k == country}
-    found = [p for p in _places(slots) if p in in_country or (country == "United States" and p in slots.states)]
+    found = [p for p in reading.places if p in in_country or (country == "United States" and p in slots.states)]
     return found[0] if len(found) == 1 else None
 
 
@@ -195,7 +166,7 @@ def posting_filters(reading: Interpretation, has_pay: bool = False, classes: Col
         words.append(" or ".join(titles))
     if slots.countries:
         conds.append({"country": slots.countries[0]})
-        words.append(f"in {_place_name(asked_places(reading)) or slots.countries[0]}")
+        words.append(f"in {_place_name(reading) or slots.countries[0]}")
     if slots.remote is not None:
         conds.append({"remote": slots.remote})
         words.append("remote" if slots.remote else "not remote")
@@ -247,8 +218,7 @@ def search_postings_ranked(retriever: Retriever, store: Any, reading: Interpreta
     found = PostingSearch(query=reading.question, filters=words, where=where, skills=have)
     # no near-duplicate merging: two postings with a similar text are two rows (it dropped 2 of 17 US Senior
     # Data Scientist rows of the test slice), where two overlapping article chunks are one passage
-    places = _places(asked_places(reading))
-    place = places[0] if places else None
+    place = reading.places[0] if reading.places else None
     search = partial(retriever.search, reading.question, k=max(POSTING_CANDIDATES, limit * 4), collection=POSTINGS,
                      config=replace(retriever.config, dedupe=False))
     # a city or state is a filter inside Chroma too: the locations the postings write for it

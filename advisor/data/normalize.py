@@ -23,6 +23,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from advisor.text import without_accents
 from advisor.types import AdvisorError
 
 ExperienceLevel = Literal["EN", "MI", "SE", "EX"]
@@ -705,8 +706,6 @@ def _unknown_message(what: str, raw: str, suggestions: list[str], examples: list
 # Countries
 # ---------------------------------------------------------------------------
 
-# ISO-2 → English name. Covers every code in the survey and every job_country in
-# the postings; the postings' own spelling is in POSTINGS_COUNTRY_NAMES.
 # The United States' states by postal code: the postings place US jobs as "City, ST" or by the state's name.
 US_STATES: dict[str, str] = {
     "AL": "Alabama",
@@ -763,6 +762,8 @@ US_STATES: dict[str, str] = {
 }
 
 
+# ISO-2 → English name. Covers every code in the survey and every job_country in
+# the postings; the postings' own spelling is in POSTINGS_COUNTRY_NAMES.
 COUNTRY_NAMES: dict[str, str] = {
     "AD": "Andorra",
     "AE": "United Arab Emirates",
@@ -1286,14 +1287,54 @@ def _role_part(text: str, country: CountryMatch | None) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+class PlaceFilter(BaseModel):
+    """A place below the country (a city or a US state) as the postings' `job_location` can match it: the
+    survey and BLS have countries only, so only the postings' figures can be the place's own."""
+
+    name: str  # as the person wrote it, or the state's name ("Austin", "Texas")
+    state: str | None = None  # the postal code when the place is a US state
+    locations: list[str] = Field(default_factory=list)  # the `job_location` values that are in it
+
+
+def _location_in(place: str, state: str | None, location: str) -> bool:
+    """Whether a posting's location is in the place: a state's by its ", ST" or its name as the last part, a
+    city's by its name among the location's parts (accents aside: "Krakow" is "Kraków")."""
+    parts = [without_accents(p.strip().lower()) for p in location.split("(")[0].split(",")]
+    if state:
+        return location.split("(")[0].rstrip().endswith(f", {state}") or parts[-1] == US_STATES[state].lower()
+    return without_accents(place.lower()) in parts
+
+
+def resolve_place(place: str, locations: Iterable[str]) -> PlaceFilter:
+    """The place's filter on the postings: a state by code ("TX"), a city where the postings name one so ("New
+    York, NY", "Washington, DC"), else a state by name ("Texas")."""
+    state, inside = _place_locations(place.strip(), tuple(locations))
+    return PlaceFilter(name=US_STATES[state] if state else place.strip(), state=state, locations=list(inside))
+
+
+@lru_cache(maxsize=512)
+def _place_locations(place: str, locations: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
+    """(postal code or None, the locations in the place): every lookup and search of one place reads the same
+    few thousand locations, so each place is matched against them once per process."""
+    as_city = tuple(loc for loc in locations if _location_in(place, None, loc))
+    state = place.upper() if len(place) == 2 and place.upper() in US_STATES else None
+    if state is None and not any("," in loc and _location_in(place, None, loc.split(",")[0]) for loc in as_city):
+        state = next((code for code, name in US_STATES.items() if name.lower() == place.lower()), None)
+    if state is None:
+        return None, as_city
+    return state, tuple(loc for loc in locations if _location_in(place, state, loc))
+
+
 __all__ = [
     "COUNTRY_NAMES",
     "EXPERIENCE_LABELS",
     "ROLE_SPECS",
+    "US_STATES",
     "ContradictionError",
     "CountryMatch",
     "NormalizationError",
     "ParsedQuery",
+    "PlaceFilter",
     "RoleMapping",
     "RoleSpec",
     "UnknownCountryError",
@@ -1311,40 +1352,6 @@ __all__ = [
     "parse_remote",
     "parse_year",
     "resolve_country",
+    "resolve_place",
     "resolve_role",
 ]
-
-
-class PlaceFilter(BaseModel):
-    """A place below the country (a city or a US state) as the postings' `job_location` can match it: the
-    survey and BLS have countries only, so only the postings' figures can be the place's own."""
-
-    name: str  # as the person wrote it, or the state's name ("Austin", "Texas")
-    state: str | None = None  # the postal code when the place is a US state
-    locations: list[str] = Field(default_factory=list)  # the `job_location` values that are in it
-
-
-def _location_in(place: str, state: str | None, location: str) -> bool:
-    """Whether a posting's location is in the place: a state's by its ", ST" or its name as the last part, a
-    city's by its name among the location's parts (accents aside: "Krakow" is "Kraków")."""
-    from advisor.text import without_accents
-
-    parts = [without_accents(p.strip().lower()) for p in location.split("(")[0].split(",")]
-    if state:
-        return location.split("(")[0].rstrip().endswith(f", {state}") or parts[-1] == US_STATES[state].lower()
-    return without_accents(place.lower()) in parts
-
-
-def resolve_place(place: str, locations: Iterable[str]) -> PlaceFilter:
-    """The place's filter on the postings: a state by code ("TX"), a city where the postings name one so ("New
-    York, NY", "Washington, DC"), else a state by name ("Texas")."""
-    locations = list(locations)
-    place = place.strip()
-    as_city = [loc for loc in locations if _location_in(place, None, loc)]
-    state = place.upper() if len(place) == 2 and place.upper() in US_STATES else None
-    if state is None and not any("," in loc and _location_in(place, None, loc.split(",")[0]) for loc in as_city):
-        state = next((code for code, name in US_STATES.items() if name.lower() == place.lower()), None)
-    if state is None:
-        return PlaceFilter(name=place, locations=as_city)
-    return PlaceFilter(name=US_STATES[state], state=state,
-                       locations=[loc for loc in locations if _location_in(place, state, loc)])
