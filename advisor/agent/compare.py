@@ -107,3 +107,29 @@ def comparison_evidence(sides: Sequence[Sequence[Evidence]], preferred: str | No
             metadata={"subject": " vs ".join(names), "compared": [e.id for e in picked],
                       "year": first.metadata.get("year")})
     return None
+
+
+SHARES_ABOUT_THE_SAME = 2.0  # percentage points: closer shares are "about as often"
+
+
+def skill_share_verdict(shares: Sequence[tuple[str, float, Evidence]], postings: str) -> Evidence | None:
+    """"Tableau or Power BI?": which skill the postings list more often, with both shares, said first.
+
+    `shares` holds (skill, share in [0, 1], the share's own evidence), all of the same postings (`postings`, in
+    words: "Data Analyst or Senior Data Analyst postings"); None for fewer than two skills."""
+    if len(shares) < 2:
+        return None
+    ranked = sorted(shares, key=lambda s: -s[1])
+    (top, first, _), (second, other, _) = ranked[0], ranked[1]
+    pct = [f"{100 * x:.1f}%" for _, x, _ in ranked]
+    if 100 * (first - other) < SHARES_ABOUT_THE_SAME:
+        text = f"In 2023 {postings}, {top} and {second} are listed about as often: {pct[0]} against {pct[1]}."
+    elif len(ranked) == 2:
+        text = f"In 2023 {postings}, {top} is listed more often than {second}: {pct[0]} against {pct[1]}."
+    else:
+        rest = ", ".join(f"{name} ({p})" for (name, _, _), p in zip(ranked[1:], pct[1:], strict=True))
+        text = f"In 2023 {postings}, {top} is listed most often ({pct[0]}), then {rest}."
+    evs = [e for _, _, e in ranked]
+    return Evidence(id="compare:" + "|".join(e.id for e in evs), text=text, source=evs[0].source,
+                    title=evs[0].title, kind=evs[0].kind, locator="; ".join(e.locator for e in evs),
+                    metadata={"compared": [e.id for e in evs], "subject": postings})

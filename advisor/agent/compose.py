@@ -21,7 +21,7 @@ from advisor.agent.guard import is_injected_instruction
 from advisor.agent.intent import asks_duration
 from advisor.agent.interpret import skills_in
 from advisor.agent.lexicon import lexicon
-from advisor.agent.slots import extract, roles_named
+from advisor.agent.slots import city_name, extract, roles_named
 from advisor.embeddings import Embedder
 from advisor.text import content_words, figures, is_heading_like, split_sentences
 from advisor.types import Citation, Evidence
@@ -154,10 +154,19 @@ def _about_other_roles(c: Candidate, roles: Sequence[str]) -> bool:
 RARE_WORD_IDF = 3.0  # a question word this rare in the sources is a topic of its own ("Seattle", "contract")
 
 
-def _about_other_places(sentence: str, places: list[str]) -> bool:
-    """A figure said of countries none of which was asked ("In the UK, ... £112K" under a question about France)."""
-    named = extract(sentence).countries
-    return bool(named) and not set(named) & set(places)
+def _about_other_places(sentence: str, places: list[str], local: Sequence[str] | None = None) -> bool:
+    """A figure said of countries none of which was asked ("In the UK, ... £112K" under a question about France),
+    or, after the data's figures (`local` given: the cities and states asked), of cities or US states none of
+    which was asked ("Austin, Boston and Denver ... $222,500" under figures for Tampa, or for the US as a whole).
+    Without the data's figures, a passage naming cities may be the answer ("Which US cities hire the most AI
+    jobs?"), so `local=None` leaves cities alone."""
+    said = extract(sentence)
+    if said.countries and not set(said.countries) & set(places):
+        return True
+    if local is None:
+        return False
+    named = {city_name(c) for c in said.cities} | set(said.states)
+    return bool(named) and not named & set(local)
 
 
 def _adds_to_the_figures(c: Candidate, roles: Sequence[str], unserved: dict[str, float]) -> bool:
@@ -241,6 +250,7 @@ class _Picked:
     figures_only: bool = False  # after the data tools' figures (not advice): a passage adds a figure or nothing
     unserved: dict[str, float] = field(default_factory=dict)  # question words (stems) the lead doesn't contain: idf
     places: list[str] = field(default_factory=list)  # the countries asked about: another country's figure is off
+    local: list[str] = field(default_factory=list)  # the cities and US states asked about (`Interpretation.places`)
     scale: float = 1.0  # the length budget's multiple: a message of two questions gets room for two answers
 
 
@@ -256,6 +266,7 @@ class Scope:
     parts: tuple[str, ...] = ()  # the message's later questions ("...? and which projects for my portfolio?")
     roles: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    local: tuple[str, ...] = ()  # cities (as the postings name them) and US states (codes) asked about
     focus: tuple[str, ...] = ()
     questions: int = 1
 
@@ -363,7 +374,8 @@ class Composer:
         vecs = self.embedder.encode([c.text for c in cands]) if cands else np.zeros((0, 1))
         picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said,
                          figures_only=bool(chosen) and not advice, unserved=self._unserved(question, chosen),
-                         places=list(scope.places), scale=float(min(max(scope.questions, 1), 2)))
+                         places=list(scope.places), local=list(scope.local),
+                         scale=float(min(max(scope.questions, 1), 2)))
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
         self._pick(cands, scores, vecs, picked, (floor, best, limit), advice, roles)
         if advice and not picked.chosen:  # after the data tools' figures, the figures lead: no list of steps
@@ -428,7 +440,7 @@ class Composer:
                 and not set(named) & set(roles):
             return False  # "ML engineers focus on production" says nothing of the data analyst asked about
         if picked.places and c.evidence.kind not in TOOL_KINDS and figures(c.text) \
-                and _about_other_places(c.text, picked.places):
+                and _about_other_places(c.text, picked.places, picked.local if picked.figures_only else None):
             return False  # the UK's median is no figure for a question about France
         if picked.figures_only and c.evidence.kind not in TOOL_KINDS and \
                 not _adds_to_the_figures(c, roles, picked.unserved):

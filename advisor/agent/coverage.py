@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Callable, Collection
 
+from advisor.agent import spelling
 from advisor.agent.glossary import looks_foreign
 from advisor.agent.intent import asked_parts, asks_about_pay, without_background
 from advisor.agent.lexicon import lexicon
@@ -88,7 +89,8 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     before = _years_before_the_sources(without_background(question), text) if places_asked else ""
     if before:
         return before
-    cities = {c.lower() for c in slots.cities}
+    # a city or US state stands for its country, which is checked below (the figures say whose they are)
+    cities = {c.lower() for c in [*slots.cities, *slots.state_phrases]}
     loose = text.replace("-", " ")  # "generative-AI" is named where the sources write "generative AI"
     # in advice, a name in who the asker is ("in Stuttgart", "at Bosch") is theirs, not asked about; in a data
     # question it is where "there" is ("I'm in Zurich. What do data engineers earn there?")
@@ -139,13 +141,15 @@ def _years_before_the_sources(question: str, text: str) -> str:
 
 
 def _parts_named(name: str, text: str) -> bool:
-    """A compound of words the evidence uses ("classic-ML" where it says "classic" and "ML") is covered; a code
-    whose parts are letters or digits alone ("H-1B") is not."""
+    """A compound of words the evidence uses ("classic-ML" where it says "classic" and "ML") is covered, and so is
+    one that adds an everyday English word to a term it uses ("LLM-heavy": it says "LLM"; "heavy" describes);
+    a code whose parts are letters or digits alone ("H-1B") is not."""
     parts = [p for p in re.split(r"[-/]", name.lower()) if p]
     if len(parts) < 2 or min(map(len, parts)) < 2 or max(map(len, parts)) < 4:
         return False
     words = set(re.findall(r"[a-z0-9]+", text))
-    return all(p in words for p in parts)
+    english = spelling.english_words()
+    return any(p in words for p in parts) and all(p in words or p in english for p in parts)
 
 
 def _figure_sentences(evidence: list[Evidence]) -> list[str]:
@@ -269,6 +273,21 @@ def topic_not_in_sources(question: str) -> str:
     return next((topic for pattern, topic in _NOT_IN_SOURCES if pattern.search(asked)), "")
 
 
+def quality_not_in_sources(question: str, vocabulary: Collection[str]) -> str:
+    """The quality a question compares on ("less stressful") when the sources never use its word: '' if none.
+
+    Why: "Is data engineering or data science less stressful?" finds passages on both roles, and an answer made
+    of them reads as if it answered; the reader must be told first that no source measures stress."""
+    if looks_foreign(question) or len(vocabulary) < MIN_VOCABULARY:
+        return ""
+    for m in _QUALITY.finditer(asked_parts(question).lower()):
+        word = m.group(1) or m.group(2)
+        if word not in _TOPIC_NEUTRAL and not _known(word, vocabulary):
+            return m.group(0).removesuffix(" than").strip()
+    return ""
+
+
+_QUALITY = LEX.cue("compared_quality")
 _NOT_IN_SOURCES = LEX.table("topics_not_in_sources")
 _HEAD = LEX.cue("head_noun")
 _NOT_ASKED = LEX.cue("not_asked")

@@ -223,7 +223,31 @@ def asked_parts(question: str) -> str:
     maintenance. How do I pivot into ML?" asks the second part; the first is who the asker is (a city or an
     employer named there is theirs, not what they ask about). A part asks when it opens with a question word
     (lexicon `question_opening`) or ends with a question mark; a message with no such part is all asked."""
-    # each sentence of each part: "How much do they make in Canada? finishing my PhD at UBC and ..." asks the first
+    asking = _asking_sentences(question)
+    return " ".join(asking) if asking is not None else question
+
+
+def asked_questions(question: str) -> list[str]:
+    """The questions a message asks, each once, in order, without the parts that ask nothing: "what do analysts
+    make in Canada and is there equity?" is two (`asked_parts` joins them into one text, where the
+    "and" that told them apart is gone); "what do hiring managers look for? like soft skills, certs?" is one."""
+    parts = [p.strip(" ,;.?!-") for p in _raw_parts(question)]
+    parts = [p for p in parts if p]
+    asking = [p for p in parts if part_asks(p)]
+    return (asking if asking and len(parts) > 1 else parts) or [question]
+
+
+def part_asks(part: str) -> bool:
+    """Whether one part of a message asks something: it ends with a question mark, or a sentence or a clause of it
+    opens with a question word ("thinking about analytics, which tools come before the rest")."""
+    return part.rstrip().endswith("?") or any(_QUESTION_OPENING.search(c) for sentence in split_sentences(part)
+                                              for c in sentence.split(", "))
+
+
+def _asking_sentences(question: str) -> list[str] | None:
+    """Each sentence of each part that asks ("How much do they make in Canada? finishing my PhD at UBC and ..."
+    asks the first); None when the message is one sentence or none of its sentences asks (then it all asks)."""
     raw = [s.strip() for part in _raw_parts(question) for s in split_sentences(part) if s.strip()]
-    asking = [p for p in raw if p.endswith("?") or _QUESTION_OPENING.search(p)]
-    return " ".join(asking) if asking and len(raw) > 1 else question
+    # a clause after a comma may ask too: "thinking about analytics, which tools come before the rest"
+    asking = [p for p in raw if p.endswith("?") or any(_QUESTION_OPENING.search(c) for c in p.split(", "))]
+    return asking if asking and len(raw) > 1 else None

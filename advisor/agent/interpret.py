@@ -18,16 +18,19 @@ from pydantic import BaseModel, Field
 
 from advisor.agent import intent as cues
 from advisor.agent.lexicon import lexicon
-from advisor.agent.slots import Slots, city_name, extract, roles_named
+from advisor.agent.slots import Slots, city_name, extract, read_titles, roles_named
 from advisor.text import figures
+from advisor.tools.posting_counts import PostingBreakdown
 
 LEX = lexicon("en")
+POSTINGS_YEAR = 2023  # the year every posting is from
 MIN_CLAIMED_PAY = 1_000.0  # smaller dollar figures in a pay question are hourly rates or typos, not a salary claim
 BACKGROUND_QUERIES = LEX.table("backgrounds")
 CONDITION_FLAGS = LEX.table("condition_flags")  # words of a posting condition → the conditions tool's flag
 QUANTIFIERS = LEX.table("quantifiers")
 MONTHS = LEX.table("months")  # "posted in March" → "3"  # "most" → "50-100": a share asserted in words
 POSTING_TERMS = LEX.table("posting_terms")  # "part-time", "internship" → the postings' flag a search filters on
+BREAKDOWNS = LEX.table("posting_breakdowns")  # "which companies", "which job boards" → the field counted by
 
 
 class PostingTerm(StrEnum):
@@ -64,6 +67,7 @@ class Ask(StrEnum):
     RANKING = "ranking"  # which roles pay the most / least
     COMPANY_PAY = "company_pay"  # what an employer named pays
     SKILL_PAY = "skill_pay"  # what a skill adds to a role's pay
+    SKILL_RANKING = "skill_ranking"  # which skills pay the most (skills ranked by their postings' pay)
     SKILLS = "skills"  # which skills postings ask for, or how often one is asked for
     SKILL_LIST = "skill_list"  # a list of skills, not one skill's share
     CONDITIONS = "conditions"  # remote, degree, insurance, full-time shares of postings
@@ -71,6 +75,7 @@ class Ask(StrEnum):
     DURATION = "duration"  # a span of time (how long the switch takes)
     HOW_TO = "how_to"  # steps and advice
     FIND_POSTINGS = "find_postings"  # show the postings themselves ("show me remote Spark jobs")
+    POSTING_COUNT = "posting_count"  # how many postings, and which companies, boards, titles or places hold most
     SKILLS_GAP = "skills_gap"  # "I know Python and SQL, what should I learn for X?": what the postings list and I lack
     EMPLOYMENT = "employment"  # how many people work in the role, and the change (BLS employment counts)
 
@@ -119,6 +124,8 @@ class Interpretation(BaseModel):
     conditions_named: list[str] = Field(default_factory=list, description="posting conditions asked about, in the "
                                         "question's order (the conditions tool's flags: remote, schedule, ...)")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
+    breakdown: PostingBreakdown | None = Field(default=None, description="what a count of postings is grouped "
+                                                 "by: companies, job boards, kinds of job, places")
     posting_terms: list[PostingTerm] = Field(default_factory=list, description="what the postings searched must "
                                              "be: part-time, an internship, listing health insurance, ...")
     places: list[str] = Field(default_factory=list, description="the places below the country asked about, each "
@@ -176,16 +183,10 @@ def _capitalised_mid_sentence(word: str, text: str) -> bool:
 
 def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     """The parts asked for, in the order the answer should serve them."""
-    asks: list[Ask] = []
+    if LEX.cue("skill_ranking").search(question):  # "which skills pay the most": no one role's pay or list
+        return [Ask.SKILL_RANKING] + ([Ask.HOW_TO] if intent == Intent.ADVICE else [])
     pay_intent = intent in (Intent.SALARY, Intent.COMPARISON)
-    if cues.asks_role_ranking(question) and not slots.role:
-        asks.append(Ask.RANKING)  # no role to look up: rank them all
-    elif pay_intent and LEX.cue("trend").search(question) and len(slots.years) < 2:
-        asks.append(Ask.PAY_TREND)  # "how fast did pay grow?": a median of all years is no growth rate
-    elif pay_intent and (intent == Intent.SALARY or cues.asks_about_pay(question)):
-        asks.append(Ask.PAY)
-        if slots.company and _company_asked(question, slots.company):
-            asks.append(Ask.COMPANY_PAY)
+    asks = _pay_asks(question, intent, slots)
     if intent == Intent.SKILLS or (pay_intent and LEX.cue("skill_list").search(question)):
         asks.append(Ask.SKILLS)
     if LEX.cue("skill_list").search(question):
@@ -205,6 +206,19 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     if wants_postings and Ask.RANKING not in asks:  # "show me which roles pay most"
         asks = [Ask.FIND_POSTINGS] + [a for a in asks if a in (Ask.SKILLS, Ask.SKILL_LIST)]
     return asks
+
+
+def _pay_asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
+    """The pay part of what is asked: roles ranked, a rate of change, or a role's (and an employer's) pay."""
+    pay_intent = intent in (Intent.SALARY, Intent.COMPARISON)
+    if cues.asks_role_ranking(question) and not slots.role:
+        return [Ask.RANKING]  # no role to look up: rank them all
+    if pay_intent and LEX.cue("trend").search(question) and len(slots.years) < 2:
+        return [Ask.PAY_TREND]  # "how fast did pay grow?": a median of all years is no growth rate
+    if pay_intent and (intent == Intent.SALARY or cues.asks_about_pay(question)):
+        employer = bool(slots.company) and _company_asked(question, slots.company or "")
+        return [Ask.PAY, Ask.COMPANY_PAY] if employer else [Ask.PAY]
+    return []
 
 
 def _company_asked(question: str, company: str) -> bool:
@@ -232,7 +246,9 @@ def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> list[Ask]:
     strongest kind (pay), and a second question of another kind (which skill to learn, how long it takes) would
     go unanswered. The asker's background in a part is not asked ("I make 70k"); a part that names no role is
     read with the message's ("... and do I need Kubernetes for it?" is about the MLOps engineer asked of)."""
-    parts = cues.question_parts(question)
+    # the parts that ask, and those that assert what is to be checked ("given that half of data jobs are remote,
+    # ..."); "data engineer jobs in austin - what are they paying?" asks one thing
+    parts = [p for p in cues.question_parts(question) if cues.part_asks(p) or LEX.cue("premise_claim").search(p)]
     if len(parts) < 2 or Ask.FIND_POSTINGS in asks:
         return asks
     out = list(asks)
@@ -267,15 +283,19 @@ def _role_phrase(question: str) -> str:
     return phrase if len(phrase.split()) >= 2 else ""
 
 
-def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | None = None) -> Interpretation:
+def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | None = None,
+              title_vocabulary: Callable[[], Collection[str]] | None = None) -> Interpretation:
     """Read `question` (already standalone) once. `skill_vocabulary` gives the postings' skill names; it is
-    only called for questions about pay or skills (it opens the data store)."""
+    only called for questions about pay or skills (it opens the data store). `title_vocabulary` gives the
+    survey's job titles, read as roles where a question names one beside another."""
     intent = Intent(cues.classify(question))
     slots = extract(question)
+    if title_vocabulary is not None and LEX.cue("role_noun").search(question):
+        read_titles(cues.without_background(question), slots, title_vocabulary())
     asks = _with_each_part(question, _asks(question, intent, slots), slots)
     hourly = bool(LEX.cue("hourly_pay").search(question))
     reading = Interpretation(question=question, intent=intent, asks=asks, slots=slots,
-                             questions=cues.question_parts(cues.asked_parts(question)),
+                             questions=cues.asked_questions(question),
                              tools_unlisted=cues.named_tools(_without_roles(question, slots)),
                              unknown_role=_role_phrase(question),
                              source_first=_source_named(question) or (Source.POSTINGS if hourly else None),
@@ -297,8 +317,29 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     reading.posted_months = sorted({int(n) for pattern, n in MONTHS if re.search(pattern, question.lower())})
     reading.posting_terms = [PostingTerm(t) for pattern, t in POSTING_TERMS if re.search(pattern, question.lower())]
     reading.places = places_asked(question, slots)
+    _read_count(reading)
     reading.currency = cues.currency_named(question)
     return reading
+
+
+def _read_count(reading: Interpretation) -> None:
+    """A count of postings asked ("how many ML engineer postings are there?"), grouped where the question says
+    by what ("... and which companies posted the most?"); a share asked of them (remote, a skill) is the
+    conditions' or skills' tool's, a headcount of workers BLS's."""
+    q = reading.question.lower()
+    reading.breakdown = next((PostingBreakdown(v) for pattern, v in BREAKDOWNS if pattern.search(q)), None)
+    how_many = LEX.cue("posting_count").search(q)
+    counted = how_many or (reading.breakdown and LEX.cue("postings").search(q))
+    served = {Ask.CONDITIONS, Ask.EMPLOYMENT, Ask.RANKING, Ask.SKILL_RANKING, Ask.PAY, Ask.COMPANY_PAY}
+    if reading.breakdown is None:
+        served |= {Ask.SKILLS, Ask.SKILL_LIST}
+    if not how_many:  # "show me a few postings: which companies?": the postings themselves name them
+        served.add(Ask.FIND_POSTINGS)
+    # the postings are of 2023 and place jobs by city only in their location text: a count for another year or
+    # a city is the articles' ("how many AI postings did Seattle have in early 2025?")
+    elsewhere = reading.places or any(y != POSTINGS_YEAR for y in [*reading.slots.years, reading.slots.year] if y)
+    if counted and not elsewhere and not served & set(reading.asks):
+        reading.asks = [Ask.POSTING_COUNT, *[a for a in reading.asks if a != Ask.FIND_POSTINGS]]
 
 
 def places_asked(question: str, slots: Slots) -> list[str]:

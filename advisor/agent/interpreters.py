@@ -39,6 +39,7 @@ from advisor.data.normalize import UnknownCountryError, UnknownRoleError, resolv
 log = logging.getLogger(__name__)
 
 SkillVocabulary = Callable[[], Collection[str]]
+TitleVocabulary = Callable[[], Collection[str]]  # the salary survey's job titles
 LEVEL_CODES = tuple(dict.fromkeys(level for _, level in LEVEL_PATTERNS))  # junior, mid, senior, lead
 ModelIntent = Literal["greeting", "off_topic", "factual", "salary", "skills", "advice", "comparison"]
 ModelLevel = Literal["junior", "mid", "senior", "lead"]
@@ -51,13 +52,16 @@ class Interpreter(Protocol):
 
 
 class RuleInterpreter:
-    """The vocabulary files' reading (`interpret`); the skill vocabulary is opened only when a question needs it."""
+    """The vocabulary files' reading (`interpret`); the data's skill names and job titles are opened only when a
+    question needs them."""
 
-    def __init__(self, skill_vocabulary: SkillVocabulary | None = None) -> None:
+    def __init__(self, skill_vocabulary: SkillVocabulary | None = None,
+                 title_vocabulary: TitleVocabulary | None = None) -> None:
         self.skill_vocabulary = skill_vocabulary
+        self.title_vocabulary = title_vocabulary
 
     def read(self, question: str) -> Interpretation:
-        return interpret(question, self.skill_vocabulary)
+        return interpret(question, self.skill_vocabulary, self.title_vocabulary)
 
 
 class ModelReading(BaseModel):
@@ -239,11 +243,11 @@ class LLMInterpreter:
         return vocabulary() if vocabulary is not None else None
 
 
-def make_interpreter(settings: Settings, backend: Any = None,
-                     skill_vocabulary: SkillVocabulary | None = None) -> Interpreter:
+def make_interpreter(settings: Settings, backend: Any = None, skill_vocabulary: SkillVocabulary | None = None,
+                     title_vocabulary: TitleVocabulary | None = None) -> Interpreter:
     """The interpreter `settings.interpreter` names: `auto` is the LLM when an endpoint is configured. Asking for
     the LLM with no endpoint gives the rules (there is nothing to ask)."""
-    rules = RuleInterpreter(skill_vocabulary)
+    rules = RuleInterpreter(skill_vocabulary, title_vocabulary)
     if settings.interpreter is InterpreterChoice.RULES or backend is None:
         return rules
     return LLMInterpreter.from_backend(backend, rules, settings.interpret_timeout)

@@ -21,7 +21,7 @@ from langgraph.config import get_stream_writer
 from advisor.agent import intent as intent_mod
 from advisor.agent import parts, premise, spelling
 from advisor.agent.compose import Composer, Scope
-from advisor.agent.coverage import topic_not_in_sources, uncovered
+from advisor.agent.coverage import quality_not_in_sources, topic_not_in_sources, uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
@@ -82,10 +82,20 @@ def readable(question: str, known: Collection[str]) -> tuple[str, list[str]]:
         question = english
         notices.append("Your question isn't in English; I searched the (English) sources with its key terms "
                        f"translated (\"{english}\") and answer in English.")
+    question, written_out = spelling.expand_abbreviations(question)
     question, fixes = spelling.correct(question, known)
+    fixes = written_out + fixes
     if fixes:
         notices.append("I read " + ", ".join(f'"{w}" as "{r}"' for w, r in fixes) + ".")
     return question, notices
+
+
+def _what_they_have(reading: Interpretation) -> str:
+    """The help the sources can still give beside a decline, for the role asked about: a question to ask."""
+    role = reading.slots.role
+    if not role or reading.has(Ask.HOW_TO):
+        return ""
+    return f' For {role}s in general, ask me "what do {role}s earn?" or "which skills do {role}s need?".'
 
 
 def search_queries(reading: Interpretation) -> list[str]:
@@ -128,8 +138,26 @@ def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
                  parts=tuple(questions[1:]),
                  roles=tuple(dict.fromkeys(asked.roles or ([asked.role] if asked.role else []))) if lead else (),
                  places=tuple(asked.countries) if lead or not advice else (),
+                 local=tuple(reading.places) if lead else (),
                  focus=tuple(reading.tools_unlisted) if reading.has(Ask.SKILLS) else (),
                  questions=len(questions))
+
+
+SETTLING_LINES = 4  # how far down a passage answer the line that settles a claimed share is looked for
+
+
+def _settling_line_first(reading: Interpretation, lines: list[str], marks: list[Mark]) -> tuple[list[str], list[Mark]]:
+    """A passage answer to a claimed share ("40% of openings are entry level, right?") opens with the line that
+    settles it ("Only 5.1% of AI Engineer postings are explicitly entry-level"), not the one most like the
+    question, so the verdict can be said first."""
+    if not reading.claimed_shares:
+        return lines, marks
+    for i in range(1, min(SETTLING_LINES, len(lines))):
+        if premise.check_share(reading.claimed_shares, lines[i], reading.question,
+                               reading.claim_attributed) is not premise.Verdict.UNCLEAR:
+            order = [i, *(k for k in range(len(lines)) if k != i)]
+            return [lines[k] for k in order], [marks[0], *(marks[k] for k in order[1:])]
+    return lines, marks
 
 
 def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: str) -> premise.Verdict:
@@ -191,7 +219,8 @@ class Nodes:
 
     def __post_init__(self) -> None:
         if self.interpreter is None:
-            self.interpreter = make_interpreter(self.settings, self.backend, self._skill_vocabulary)
+            self.interpreter = make_interpreter(self.settings, self.backend, self._skill_vocabulary,
+                                                self._title_vocabulary)
 
     # -- 1. guard ----------------------------------------------------------------
     def guard(self, state: AgentState) -> dict[str, Any]:
@@ -292,6 +321,8 @@ class Nodes:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],
                         "notices": notices}
         notices += self._gaps(reading, grounded, evidence) + self._why_they_differ(grounded, evidence)
+        if quality := quality_not_in_sources(reading.question, self.toolbox.retriever.idf().keys()):
+            notices.insert(0, f"None of my sources says which is {quality}.")
         return {
             "answer": grounded.text,
             "citations": [asdict(c) for c in grounded.citations],
@@ -371,20 +402,23 @@ class Nodes:
         vocabulary = set(self.toolbox.retriever.idf()) | {w for e in tool_evidence for w in content_words(e.text)}
         asked = reading.slots
         missing = uncovered(question, evidence, vocabulary, slots=asked,
-                            check_topic=state["intent"] in ("factual", "comparison", "salary"),
+                            # a data tool the reading routed to answered: its words aren't all the sources hold
+                            check_topic=state["intent"] in ("factual", "comparison", "salary") and not tool_evidence,
                             near=lambda phrases: self._nearest(phrases, evidence),
                             places_asked=not reading.has(Ask.HOW_TO), background_asked=bool(tools_for(reading)))
         company = asked.company if reading.has(Ask.COMPANY_PAY) else None
         if not missing and company and not _employer_known(company, tool_evidence, self.toolbox.retriever.idf()):
             missing = company  # "what does mistral ai pay?": no posting and no passage names that employer
-        if not missing and (not tool_evidence or reading.own_pay):  # "is my 85k enough to live on there?"
-            missing = topic_not_in_sources(question)
+        if not missing:  # a topic no source holds, asked first ("what equity does OpenAI give?") or alone
+            main_ask = reading.questions[0] if reading.questions else question
+            alone = not tool_evidence or reading.own_pay  # "is my 85k enough to live on there?"
+            missing = topic_not_in_sources(main_ask) or (topic_not_in_sources(question) if alone else "")
         if not missing and reading.has(Ask.PAY) and not tool_evidence and asked.role and asked.countries:
             # no source has pay for that role there (the tools, article figures included, found none): passages
             # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"
             missing = f"pay figures for {asked.role}s in {' or '.join(asked.countries)}"
         if missing:
-            return NOT_COVERED_REPLY.replace("cover that", f"cover {missing}")
+            return NOT_COVERED_REPLY.replace("cover that", f"cover {missing}") + _what_they_have(reading)
         best = max((e.score for e in evidence if e not in tool_evidence), default=0.0)
         if not tool_evidence and best < MIN_RELEVANCE and not (
                 best >= MIN_RELEVANCE - 0.1 and self._shares_rare_term(question, evidence)):
@@ -425,16 +459,19 @@ class Nodes:
         comp = self.composer.compose(reading.question, evidence, lead=lead, said=said, scope=scope)
         if (comp.refused or not comp.text) and said:  # all the sources hold was said: again beats declining
             comp = self.composer.compose(reading.question, evidence, lead=lead, scope=scope)
-        if comp.refused:
+        if comp.refused or not comp.lines:
             return None
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
         lines = list(comp.lines)  # each composed line is one whole claim (a title may hold "[EA]" itself)
+        marks = line_marks(comp)
+        if not lead:
+            lines, marks = _settling_line_first(reading, lines, marks)
         opening: premise.Verdict | premise.Position | None = _premise_verdict(reading, lead, lines[0])
         if opening is premise.Verdict.UNCLEAR:  # no claim to settle: where the asker's own pay falls, if they gave it
             opening = premise.position(reading.own_pay, lead[0] if lead else None, reading.currency or "USD")
         lines[0] = premise.open_with(opening, lines[0])
         layout = Layout()
-        for line, mark in zip(lines, line_marks(comp), strict=True):
+        for line, mark in zip(lines, marks, strict=True):
             for k, sentence in enumerate(stream.feed(line + " ") + stream.finish()):
                 _emit("delta", layout.add(sentence, mark if k == 0 else Mark.SAME))
         result = stream.result()
@@ -455,6 +492,14 @@ class Nodes:
             return self.toolbox.skill_vocabulary()
         except Exception as exc:  # the store's own errors are reported by the tool that needs it
             log.warning("skill vocabulary unavailable: %s", exc)
+            return []
+
+    def _title_vocabulary(self) -> list[str]:
+        """The salary survey's job titles (roles the curated vocabulary lacks); none without the data store."""
+        try:
+            return list(self.toolbox.store.salary_titles())
+        except Exception as exc:  # as for the skills: the tool that needs the store says why it can't
+            log.warning("title vocabulary unavailable: %s", exc)
             return []
 
     def _shares_rare_term(self, question: str, evidence: list[Evidence]) -> bool:

@@ -20,7 +20,9 @@ class Tool(StrEnum):
     POSTINGS = "postings"
     SKILLS_GAP = "skills_gap"
     CONDITIONS = "conditions"
+    POSTING_COUNT = "posting_count"
     SKILLS = "skills"
+    SKILL_RANKING = "skill_ranking"
     RANKING = "ranking"
     COMPANY = "company"
     SALARY = "salary"
@@ -39,6 +41,8 @@ ROUTES: tuple[Route, ...] = (
     Route(Ask.SKILLS_GAP, Tool.SKILLS_GAP, "what to learn, given the skills I have: the skills I lack lead"),
     Route(Ask.EMPLOYMENT, Tool.EMPLOYMENT, "how many people work in the role: BLS's headcount leads"),
     Route(Ask.CONDITIONS, Tool.CONDITIONS, "how many data jobs are remote: the count leads"),
+    Route(Ask.POSTING_COUNT, Tool.POSTING_COUNT, "how many postings, by company, board, kind or place"),
+    Route(Ask.SKILL_RANKING, Tool.SKILL_RANKING, "which skills pay the most: skills ranked by their postings' pay"),
     Route(Ask.SKILL_PAY, Tool.SKILLS, "what a skill adds to pay: the pay with and without it leads"),
     Route(Ask.RANKING, Tool.RANKING, "which roles pay the most: no role to look up, rank them all"),
     Route(Ask.COMPANY_PAY, Tool.COMPANY, "an employer named: only its postings have its pay"),

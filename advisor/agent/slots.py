@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from advisor.agent.lexicon import lexicon
 from advisor.config import SURVEY_SNAPSHOT
@@ -42,9 +43,9 @@ def _role_spec_rows(table: Rows) -> Rows:
 ROLE_PATTERNS: Rows = LEX.table("roles") + _role_spec_rows(LEX.table("roles"))
 
 
-def _whole_words(name: str) -> re.Pattern[str]:
-    """A name as whole words of a lower-cased text (a place's or an employer's)."""
-    return re.compile(rf"\b{re.escape(name.lower())}\b")
+def _whole_words(name: str, plural: bool = False) -> re.Pattern[str]:
+    """A name as whole words of a lower-cased text (a place's, an employer's, a job title's with its plural)."""
+    return re.compile(rf"\b{re.escape(name.lower())}{'s?' if plural else ''}\b")
 
 
 def _country_name_rows(table: Rows) -> Rows:
@@ -104,6 +105,7 @@ class Slots:
     level: str | None = None
     level_phrase: str | None = None
     levels: list[str] = field(default_factory=list)  # every level named, in order: "junior vs senior"
+    level_vs_all: bool = False  # "senior data scientist vs data scientist": one level against the role as a whole
     level_phrases: list[str] = field(default_factory=list)
     years_experience: int | None = None
     year: int | None = None
@@ -193,7 +195,49 @@ def _read_roles(text: _Text, slots: Slots) -> None:
         return
     slots.role, slots.role_phrase = named[0][1], named[0][2]
     in_order = sorted(named)
-    if len({r for _, r, _ in in_order}) >= 2 and _CONTRAST.search(text.q):
+    if len({r for _, r, _ in in_order}) >= 2 and _contrasted(text.q, [s for s, _, _ in in_order]):
+        slots.roles = [r for _, r, _ in in_order]
+        slots.role_phrases = [ph for _, _, ph in in_order]
+
+
+_LEADING_CONTRAST = ("compare", "compared", "comparison", "between", "difference")
+
+
+def _contrasted(q: str, starts: list[int]) -> bool:
+    """Whether the things named at `starts` are set against each other: a contrast word between the first and
+    the last ("data engineer or ML engineer", "earn more than"), or a word that compares wherever it stands
+    ("the difference between ...", "how do their postings compare"). "Moving from DS to ML engineering. Do I
+    need docker or is that devops' job?" sets tools against each other, not the two roles."""
+    first, last = min(starts), max(starts)
+    return any(first < m.start() < last or m.group(0).lower() in _LEADING_CONTRAST for m in _CONTRAST.finditer(q))
+
+
+@lru_cache(maxsize=4)
+def _title_rows(titles: tuple[str, ...]) -> Rows:
+    """The salary survey's own job titles as role names, longest first: those of two or more words that end in a
+    job noun ("Business Intelligence Analyst", "Product Manager"; not "Manager" or "Business Intelligence"), and
+    that name no curated role ("Lead Data Scientist" is the data scientist at a level)."""
+    nouns = set(LEX.words("role_nouns"))
+    named = [t for t in titles if len(t.split()) >= 2 and t.split()[-1].lower() in nouns and not roles_named(t)]
+    return [(_whole_words(t, plural=True), t) for t in sorted(named, key=len, reverse=True)]
+
+
+def read_titles(question: str, slots: Slots, titles: Collection[str]) -> None:
+    """Add the roles the curated vocabulary lacks but the survey has as a title, as sides of a comparison: "data
+    analyst or business intelligence analyst" compares two roles, and answering for the data analyst alone drops
+    one side in silence. `question` is the part that asks (not the asker's story); a title inside a curated
+    role's words ("lead data scientist") is the curated role's."""
+    q = question.lower()
+    curated = _role_matches(q)
+    taken = [(start, end) for start, end, _ in curated]
+    found = []
+    for pattern, title in _title_rows(tuple(titles)):
+        for m in pattern.finditer(q):
+            if not any(m.start() < end and start < m.end() for start, end in taken):
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), title, question[m.start():m.end()]))
+    in_order = sorted([(start, role, question[start:end]) for start, end, role in curated] + found)
+    if found and len({r for _, r, _ in in_order}) >= 2 and _contrasted(q, [s for s, _, _ in in_order]):
         slots.roles = [r for _, r, _ in in_order]
         slots.role_phrases = [ph for _, _, ph in in_order]
 
@@ -333,6 +377,13 @@ def _read_levels(text: _Text, slots: Slots) -> None:
     compared = len(named) == 1 or _CONTRAST.search(text.q)
     slots.levels = [lv for _, lv, _ in named] if compared else [first[1]]
     slots.level_phrases = [ph for _, _, ph in named] if compared else [first[2]]
+    # the role named twice, once with the level: "lead data scientist vs data scientist"
+    slots.level_vs_all = len(named) == 1 and bool(_CONTRAST.search(text.q)) and _role_count(text.q, slots.role) >= 2
+
+
+def _role_count(q: str, role: str | None) -> int:
+    """How often `q` names `role` (by the first vocabulary row that reads it)."""
+    return next((len(pattern.findall(q)) for pattern, value in ROLE_PATTERNS if value == role), 0) if role else 0
 
 
 def _read_years(q: str, slots: Slots) -> None:

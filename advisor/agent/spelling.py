@@ -42,6 +42,18 @@ def english_words() -> frozenset[str]:
     return frozenset(w for w in lines if len(w) >= MIN_LENGTH and w.isascii() and w.isalpha() and w.islower())
 
 
+def expand_abbreviations(question: str) -> tuple[str, list[tuple[str, str]]]:
+    """`question` with the capitalised short forms the readers don't know written out ("DA" → "data analyst",
+    "LA" → "Los Angeles"; lexicon `abbreviations`), and the (written, read as) pairs. Only as written in
+    capitals: in lower case they are words of other languages ("da", "la")."""
+    fixes: list[tuple[str, str]] = []
+    for pattern, full in lexicon("en").table("abbreviations"):
+        if found := pattern.search(question):
+            fixes.append((found.group(0), full))
+            question = pattern.sub(full, question)
+    return question, fixes
+
+
 def correct(question: str, known: Collection[str]) -> tuple[str, list[tuple[str, str]]]:
     """`question` with misspelt target words replaced, and the (written, read as) pairs."""
     vocabulary = set(targets())

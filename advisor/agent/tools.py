@@ -73,6 +73,8 @@ def salary_sides(reading: Interpretation) -> list[Side]:
         return [one._replace(place=p) for p in places[:MAX_SIDES]]
     if len(slots.levels) >= 2:
         return [one._replace(level=lv) for lv in slots.level_phrases[:MAX_SIDES]]
+    if slots.level_vs_all:  # the level against the role's all-levels figure
+        return [one, one._replace(level=None)]
     if slots.remote_contrast:
         return [one._replace(remote=on_site) for on_site in (True, False)]
     return [one]
@@ -306,12 +308,28 @@ def why_they_differ(evidence: list[Evidence]) -> str | None:
     return line
 
 
+def _one_sentence(out: ToolOutcome, result: Any) -> ToolOutcome:
+    """A tool's one sentence (`PostingSentence`) leads; why it has none is a note."""
+    if result.message:
+        out.notices.append(result.message)
+    out.evidence += result.evidence()
+    out.lead += [e.id for e in result.evidence()]
+    return out
+
+
 def _local_figure(result: Any) -> str | None:
     """The place a lookup's postings figure is for, when it has one ("Austin"); else None."""
     f = result.filters
     if f is None or f.place is None:
         return None
     return f.place.name if any(s.source == "postings" and s.has_figures for s in result.sources) else None
+
+
+def _local_lead(result: Any) -> bool:
+    """Whether a place's own postings figure leads: not where it is mostly a job board's placeholder amount
+    (its sentence says so, after the country's survey figure)."""
+    return _local_figure(result) is not None and not any(
+        s.source == "postings" and s.mostly_placeholders for s in result.sources)
 
 
 def _place_notice(slots: Slots, local: list[str]) -> str:
@@ -456,9 +474,11 @@ class Toolbox:
         n = next((s.n or 0 for s in local.sources if s.source == "postings"), 0)
         f = result.filters
         country = f"for {country_phrase(f.country.name)}" if f and f.country else "for all countries"
-        out.notices.append(f"Only {fmt_n(n)} of the 2023 job postings {'is' if n == 1 else 'are'} located in "
-                           f"{local.filters.place.name}: too few for a figure of its own, so the figures are "
-                           f"{country}.")
+        postings = f"2023 {local.filters.role.label} postings"
+        how_many = f"None of the {postings} is" if n == 0 else \
+            f"Only {fmt_n(n)} of the {postings} {'is' if n == 1 else 'are'}"
+        out.notices.append(f"{how_many} located in {local.filters.place.name}: too few for a figure of its own, so "
+                           f"the figures are {country}.")
         return query, result
 
     @staticmethod
@@ -468,7 +488,7 @@ class Toolbox:
         compared), one line on why its sources differ (not one per side), and its chart."""
         # a place's own figure (its postings) leads; the survey's and BLS's are the whole country's: context for
         # one place, but the same line on every side when places are compared, so then left out
-        local = SOURCE_KIND[Source.POSTINGS] if _local_figure(result) else None
+        local = SOURCE_KIND[Source.POSTINGS] if _local_lead(result) else None
         evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen
                     and not (local and n_sides > 1 and e.kind != local)]
         seen |= {e.id for e in evidence}
@@ -664,6 +684,27 @@ class Toolbox:
                                + (f", {slots.countries[0]}" if slots.countries else ""), "rows": rows})
         return out
 
+    def posting_count(self, reading: Interpretation) -> ToolOutcome:
+        """How many postings match the role, country and remote asked, with the largest groups where asked."""
+        from advisor.tools.posting_counts import PostingCountQuery, count_postings
+
+        out = ToolOutcome()
+        slots = reading.slots
+        query = PostingCountQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
+                                  remote=slots.remote, by=reading.breakdown, top=reading.top or 5)
+        return _one_sentence(out, count_postings(query, self.store))
+
+    def skill_ranking(self, reading: Interpretation) -> ToolOutcome:
+        """Skills ranked by the median pay of the postings that list them ("which skills pay the most?"), for the
+        role and country asked, or across all data jobs."""
+        from advisor.tools.skill_pay import SkillPayQuery, rank_skills_by_pay
+
+        out = ToolOutcome()
+        slots = reading.slots
+        query = SkillPayQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
+                              top_k=reading.top or 8)
+        return _one_sentence(out, rank_skills_by_pay(query, self.store))
+
     def _skill_across_roles(self, skill: str, slots: Slots, pay: bool) -> ToolOutcome:
         """"Is Excel useful for a career in data?": the skill's share in each main data role's postings, side by
         side, instead of one role chosen for the person (Excel is in 38% of analyst postings, 4% of ML ones)."""
@@ -731,11 +772,15 @@ class Toolbox:
 
     def _skill_shares(self, lookups: list[tuple[str, str, str]], slots: Slots, experience: str | None,
                       title: str, pay: bool = True) -> ToolOutcome:
-        """One focused posting lookup per (role, skill, chart label): each share leads, one chart holds them."""
+        """One focused posting lookup per (role, skill, chart label): each share leads, one chart holds them; skills
+        compared in one role's postings lead with which is listed more often."""
+        from advisor.agent.compare import skill_share_verdict
         from advisor.tools.skills import PostingQuery, posting_stats
 
         out = ToolOutcome()
         rows: list[dict[str, Any]] = []
+        shares: list[tuple[str, float, Evidence]] = []  # of one role's postings: compared in one sentence
+        postings = ""
         for role, skill, label in lookups:
             try:
                 query = PostingQuery(role=role, country=slots.countries[0] if slots.countries else None,
@@ -752,8 +797,13 @@ class Toolbox:
             if ev is not None:
                 out.evidence.append(ev)
                 out.lead.append(ev.id)
+                shares.append((skill, result.focus.share, ev))
+                postings = result.filter_text
             rows.append({"source": result.dataset, "label": label, "share": result.focus.share,
                          "count": result.focus.postings, "n": result.population})
+        if len({role for role, _, _ in lookups}) == 1 and (verdict := skill_share_verdict(shares, postings)):
+            out.evidence.insert(0, verdict)  # "which is asked for more?": the answer, then each share
+            out.lead.insert(0, verdict.id)
         if rows:
             out.charts.append({"kind": "skill_shares", "title": title, "rows": rows})
         return out
@@ -904,8 +954,10 @@ class Toolbox:
 
         from advisor.tools.company import make_company_tool
         from advisor.tools.conditions import make_conditions_tool
+        from advisor.tools.posting_counts import make_posting_count_tool
         from advisor.tools.ranking import make_ranking_tool
         from advisor.tools.salary import make_salary_tool
+        from advisor.tools.skill_pay import make_skill_pay_tool
         from advisor.tools.skills import make_posting_stats_tool
 
         class SearchArgs(BaseModel):
@@ -922,7 +974,7 @@ class Toolbox:
         )
         return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store),
                 make_conditions_tool(self.store), make_ranking_tool(self.store), make_company_tool(self.store),
-                self._find_postings_tool()]
+                make_posting_count_tool(self.store), make_skill_pay_tool(self.store), self._find_postings_tool()]
 
     def _find_postings_tool(self) -> Any:
         """`find_postings` for the model: the 2023 postings themselves, filtered in Chroma, each one evidence."""

@@ -37,6 +37,12 @@ Decisions recorded here (and in advisor/data/README.md):
 * Posted pay. `salary_rate` is "year" or "hour"; hourly rates are normalised to
   yearly as hourly × 2080 hours in `salary_yearly`, and `salary_basis` labels
   each row ("yearly" or "hourly x 2080").
+* Placeholder pay. A job board that fills in one amount for jobs all over the
+  world is not telling the job's pay: 3,931 postings carry an amount that the
+  same publisher (`job_via`) gave postings in 8 or more countries (147,500 in
+  62 countries, 89,100 in 30). `salary_placeholder` marks them; the figures
+  keep them (so they can be re-computed from the CSV) and say how many there
+  are, with the median without them, where they are a large share.
 * Skills. `job_skills` is a Python-list literal; it is parsed with
   `ast.literal_eval`, repeated skills in one posting are counted once (3,185
   rows repeat a skill), and rows with no skills get an empty list.
@@ -74,11 +80,15 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Bump when the table layout or a derivation rule changes: forces a rebuild.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 ARTICLE_FIGURES_PATH = Path(__file__).resolve().parent / "article_figures.json"
 
 HOURS_PER_YEAR = 2080
+# The same posted amount from one publisher in postings of this many countries is a placeholder, not pay: pay
+# differs by country and currency. The real repeats stay within a few countries (a US board's round $90,000 in
+# the US, Canada and the mis-filed "Sudan" rows); the filled-in amounts reach 8 to 62 countries.
+PLACEHOLDER_MIN_COUNTRIES = 8
 BLS_TOPCODE_ANNUAL = 239_200
 
 SALARY_COLUMNS = (
@@ -247,6 +257,19 @@ def _read_bls(path: Path) -> pd.DataFrame:
     return df
 
 
+def _mark_placeholder_pay(con: duckdb.DuckDBPyConnection) -> None:
+    """`salary_placeholder`: the posting's amount is one its publisher gave jobs in many countries."""
+    con.execute("ALTER TABLE postings ADD COLUMN salary_placeholder BOOLEAN DEFAULT false")
+    con.execute(f"""
+        UPDATE postings SET salary_placeholder = true
+        FROM (SELECT job_via, salary_yearly FROM postings
+              WHERE salary_yearly IS NOT NULL AND country_iso2 IS NOT NULL
+              GROUP BY job_via, salary_yearly
+              HAVING count(DISTINCT country_iso2) >= {PLACEHOLDER_MIN_COUNTRIES}) AS filled
+        WHERE postings.job_via = filled.job_via AND postings.salary_yearly = filled.salary_yearly
+    """)
+
+
 def _build(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
     sal = _read_salaries(settings.salaries_csv)
     con.register("sal_df", sal)
@@ -298,6 +321,7 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]
     """)
     con.unregister("post_df")
     con.unregister("skills_df")
+    _mark_placeholder_pay(con)
 
     bls = _read_bls(settings.bls_csv)
     con.register("bls_df", bls)
@@ -667,6 +691,7 @@ def close_all_stores() -> None:
 __all__ = [
     "BLS_TOPCODE_ANNUAL",
     "HOURS_PER_YEAR",
+    "PLACEHOLDER_MIN_COUNTRIES",
     "SCHEMA_VERSION",
     "Store",
     "build_store",

@@ -37,7 +37,7 @@ from advisor.data.normalize import (
     resolve_country,
     resolve_place,
 )
-from advisor.data.store import HOURS_PER_YEAR, Store
+from advisor.data.store import HOURS_PER_YEAR, PLACEHOLDER_MIN_COUNTRIES, Store
 from advisor.text import figures
 from advisor.tools.interface import result_dict
 from advisor.types import Evidence
@@ -274,6 +274,8 @@ class SourceStats(BaseModel):
     pay_basis: str = ""
     duplicates_included: int | None = None
     hourly_converted: int | None = None
+    placeholders: int | None = Field(default=None, description="postings whose amount is a job board's "
+                                     "placeholder (the same figure in postings of many countries)")
     occ_code: str | None = None
     notes: list[str] = Field(default_factory=list)
     text: str = Field(default="", description="the evidence sentence, figures verbatim")
@@ -282,6 +284,11 @@ class SourceStats(BaseModel):
     @property
     def has_figures(self) -> bool:
         return self.status == "ok" and self.median is not None
+
+    @property
+    def mostly_placeholders(self) -> bool:
+        """Half or more of the postings show a job board's placeholder: the median is not the jobs' own pay."""
+        return bool(self.placeholders) and 2 * (self.placeholders or 0) >= (self.n or 0)
 
     @property
     def year_text(self) -> str:
@@ -391,15 +398,19 @@ class SalaryResult(BaseModel):
         says this is truer than "the sources don't cover Nigeria": they do, thinly."""
         if self.ok or self.filters is None:
             return ""
-        few = [s for s in self.sources if s.status == "too_few" and s.n]
+        few = [s for s in self.sources if s.status == "too_few" and s.n and not s.mostly_placeholders]
         if not few:
             return ""
         words = {"survey": ("survey response", "survey responses"), "postings": ("job posting", "job postings")}
         counts = [f"{fmt_n(s.n)} {words[s.source][0] if s.n == 1 else words[s.source][1]}"
                   for s in few if s.source in words]
         verb = "matches" if len(counts) == 1 and few[0].n == 1 else "match"
-        return (f"Only {' and '.join(counts)} {verb} {self.subject}: too few for a reliable figure (I need at "
-                f"least {fmt_n(self.query.min_n)}), so I won't guess.")
+        filled = next((s for s in self.sources if s.source == "postings" and s.mostly_placeholders), None)
+        # the postings found but withheld: said too, or "only 9 survey responses" reads as all there is
+        besides = (f", and {fmt_n(filled.placeholders or 0)} of the {fmt_n(filled.n or 0)} job postings for them show "
+                   "a job board's placeholder amount rather than their pay") if filled else ""
+        return (f"Only {' and '.join(counts)} {verb} {self.subject}{besides}: too few for a reliable figure (I "
+                f"need at least {fmt_n(self.query.min_n)}), so I won't guess.")
 
     def evidence(self) -> list[Evidence]:
         """One Evidence per source with figures (or with a stated refusal) and per article figure."""
@@ -836,7 +847,41 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         f"{fmt_money(stats.median)} a year (middle half {fmt_money(stats.p25)} to {fmt_money(stats.p75)}; "
         f"{fmt_n(n)} postings{hourly_text})."
     )
+    stats.placeholders, caveat = placeholder_caveat(store, cond, n, min_n)
+    stats.text += caveat
+    if stats.mostly_placeholders and n - stats.placeholders < min_n:
+        # a median of placeholders is no figure: withheld like too few rows, the reason said in the notes
+        stats.status, stats.p25, stats.median, stats.p75 = "too_few", None, None, None
+        how_many = "all" if stats.placeholders == n else fmt_n(stats.placeholders or 0)
+        stats.message = (f"Of the {fmt_n(n)} {POSTINGS_NAME} for {subject}, {how_many} show a placeholder rather "
+                         f"than the job's pay (the same amount the job board gave jobs in "
+                         f"{PLACEHOLDER_MIN_COUNTRIES} or more countries), so they give no figure.")
+        stats.text = stats.message
     return stats
+
+
+PLACEHOLDER_SHARE = 0.2  # below one posting in five, placeholders barely move a median: not worth a sentence
+
+
+def placeholder_caveat(store: Store, cond: str, n: int, min_n: int) -> tuple[int, str]:
+    """The count of postings under `cond` that carry a placeholder amount, and the sentence that says so where they
+    are a large share, with the median of the others. Why: a job board that gives jobs in 30 countries the same
+    $89,100 makes that amount the "median" of a country's postings, and a reader takes it for local pay."""
+    row = store.fetchone(
+        "SELECT count(*) FILTER (WHERE salary_placeholder), "
+        f"quantile_cont(salary_yearly, 0.5) FILTER (WHERE NOT salary_placeholder) FROM postings WHERE {cond}")
+    assert row is not None
+    filled, median_rest = int(row[0]), row[1]
+    if filled < PLACEHOLDER_SHARE * n:
+        return filled, ""
+    rest = n - filled
+    which = f"All {fmt_n(n)} of these postings show" if filled == n else \
+        f"{fmt_n(filled)} of these {fmt_n(n)} postings show"
+    said = (f" {which} a placeholder rather than the job's pay (the same amount the job board gave jobs in "
+            f"{PLACEHOLDER_MIN_COUNTRIES} or more countries)")
+    if rest >= min_n:
+        return filled, f"{said}; the other {fmt_n(rest)} have a median of {fmt_money(median_rest)} a year."
+    return filled, f"{said}, and too few others are left for a figure without them."
 
 
 HOURLY_BASIS = "posted hourly rate"

@@ -235,3 +235,12 @@ def test_my_figure_is_the_askers_own_pay() -> None:
     from advisor.agent.interpret import interpret
 
     assert interpret("what does a data scientist earn in Germany? Is it more than my ~€65k?").own_pay == [65_000.0]
+
+
+def test_a_claimed_share_is_settled_first_in_a_passage_answer(advisor) -> None:  # type: ignore[no-untyped-def]
+    """The line whose share settles the claim opens the answer, with the verdict, though another line is more
+    like the question."""
+    answer = advisor.ask("I heard 40% of AI engineer jobs are entry level, is that right?")
+    first = answer.text.split("\n")[0]
+    assert first.startswith("No, the sources show a different figure:"), answer.text
+    assert "5.1%" in first.split("[")[0]

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from advisor import Advisor
+from advisor.agent import interpret
 from advisor.agent.compare import comparison_evidence
+from advisor.tools.salary import fmt_money
 from advisor.types import Evidence
 
 
@@ -82,3 +86,79 @@ def test_hourly_medians_are_compared_in_dollars_and_cents() -> None:
         side[0].metadata["per_hour"] = True
     verdict = comparison_evidence([remote, onsite])
     assert verdict is not None and "is $8.50 (27%) higher" in verdict.text and "$40.50 against $32.00" in verdict.text
+
+
+TITLES = ("Data Analyst", "Business Intelligence Analyst", "BI Analyst", "Product Manager", "Manager",
+          "Business Intelligence", "Lead Data Scientist", "Data Scientist")
+
+
+@pytest.mark.parametrize(("question", "roles"), [
+    ("should I aim for data analyst or business intelligence analyst for better pay?",
+     ["data analyst", "Business Intelligence Analyst"]),
+    ("how much do product managers make compared to data scientists", ["Product Manager", "data scientist"]),
+    ("BI analyst vs data engineer pay", ["BI Analyst", "data engineer"]),
+    # a title inside a curated role's words is the curated role's; one role alone compares nothing
+    ("lead data scientist vs data scientist pay", []),
+    ("what do product managers earn?", []),
+    # the asker's own title is their story, not a side; a single-word title ("Manager") names no role
+    ("I'm a product manager: data scientist or ML engineer, which pays more?", ["data scientist",
+                                                                               "machine learning engineer"]),
+    ("as a hiring manager, should I pay a data engineer or an analytics engineer more?", ["data engineer",
+                                                                                         "Analytics Engineer"]),
+])
+def test_survey_titles_are_sides_of_a_comparison(question: str, roles: list[str]) -> None:
+    reading = interpret.interpret(question, title_vocabulary=lambda: TITLES)
+    assert reading.slots.roles == roles
+
+
+def test_a_survey_title_compared_gets_its_own_figure(advisor: Advisor) -> None:
+    """The side the curated vocabulary lacks is looked up by its survey title, not dropped: both medians are the
+    survey's, re-computed with pandas."""
+    import pandas as pd
+
+    sal = pd.read_csv(advisor.settings.salaries_csv)
+    us = sal[sal.company_location == "US"]
+    expected = {t: us[us.job_title == t].salary_in_usd.median() for t in ("Data Analyst",
+                                                                        "Business Intelligence Analyst")}
+    answer = advisor.ask("data analyst or business intelligence analyst: which pays more in the US?")
+    first = answer.text.split("\n")[0]
+    assert "Business Intelligence Analysts" in first and "Data Analysts" in first, answer.text
+    for median in expected.values():
+        assert fmt_money(median) in first
+
+
+@pytest.mark.parametrize(("question", "vs_all"), [
+    ("lead data scientist vs data scientist pay", True),
+    ("how much more does a senior ML engineer make than a regular ML engineer?", True),
+    ("senior data engineer salary", False),
+    ("junior vs senior data engineer", False),  # two levels: compared level against level
+    ("senior data engineer or data scientist?", False),  # two roles
+])
+def test_one_level_against_the_role_as_a_whole(question: str, vs_all: bool) -> None:
+    from advisor.agent.slots import extract
+    from advisor.agent.tools import salary_sides
+
+    slots = extract(question)
+    assert slots.level_vs_all is vs_all
+    if vs_all:
+        sides = salary_sides(interpret.interpret(question))
+        assert [s.level for s in sides] == [slots.level_phrase, None]
+
+
+def test_skills_compared_lead_with_which_is_listed_more_often() -> None:
+    from advisor.agent.compare import skill_share_verdict
+
+    def ev(i: str) -> Evidence:
+        return Evidence(id=i, text=f"share {i}", source="postings.csv", title="2023 postings", kind="posting_stats",
+                        locator=f"filter {i}")
+
+    two = skill_share_verdict([("power bi", 0.174, ev("p")), ("tableau", 0.302, ev("t"))], "Data Analyst postings")
+    assert two is not None and two.text == ("In 2023 Data Analyst postings, tableau is listed more often than power "
+                                            "bi: 30.2% against 17.4%.")
+    assert two.metadata["compared"] == ["t", "p"] and "filter p" in two.locator
+    close = skill_share_verdict([("aws", 0.30, ev("a")), ("azure", 0.29, ev("z"))], "Data Engineer postings")
+    assert close is not None and "aws and azure are listed about as often: 30.0% against 29.0%" in close.text
+    three = skill_share_verdict([("r", 0.1, ev("r")), ("python", 0.5, ev("py")), ("sql", 0.4, ev("s"))], "X postings")
+    assert three is not None
+    assert three.text.endswith("python is listed most often (50.0%), then sql (40.0%), r (10.0%).")
+    assert skill_share_verdict([("sql", 0.4, ev("s"))], "X postings") is None

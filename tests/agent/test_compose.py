@@ -134,3 +134,16 @@ def test_after_the_figures_a_passage_adds_a_figure_only_on_a_name_or_two_words_t
     unserved = {_stem(w): idf for w, idf in (("offer", 4.6), ("houston", 5.1), ("seattle", 5.1))}  # not in the lead
     assert not _adds_to_the_figures(hubs, [], unserved)  # "offering" is not the asker's "offer"
     assert _adds_to_the_figures(seattle, [], unserved)  # a place the question names
+
+
+def test_a_figure_about_other_cities_is_not_added_to_a_places_figures() -> None:
+    """Under figures for Tampa (or for the US as a whole), "Austin, Boston and Denver ... $222,500" is about other
+    places; a sentence about the city asked, or about the country only, is not."""
+    from advisor.agent.compose import _about_other_places
+
+    other = "Austin, Boston, and Denver offer competitive compensation, approximately $222,500 for senior roles."
+    assert _about_other_places(other, ["United States"], ["Tampa"])
+    assert _about_other_places(other, ["United States"], [])
+    assert not _about_other_places(other, ["United States"])  # no data figures: cities may be the answer
+    assert not _about_other_places("Austin pays data engineers around $130,000.", ["United States"], ["Austin"])
+    assert not _about_other_places("US AI engineers earn a median of $138,000.", ["United States"], ["Tampa"])

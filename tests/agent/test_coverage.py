@@ -2,7 +2,13 @@
 
 import pytest
 
-from advisor.agent.coverage import missing_entities, missing_quantity, missing_topic, uncovered
+from advisor.agent.coverage import (
+    missing_entities,
+    missing_quantity,
+    missing_topic,
+    quality_not_in_sources,
+    uncovered,
+)
 from advisor.types import Evidence
 
 
@@ -243,3 +249,38 @@ def test_an_organisation_named_in_lower_case_is_still_the_one_asked_about() -> N
                           source="a.txt", title="Bootcamps", kind="article")]
     reply = missing_quantity("how much does the university of northwind ai bootcamp cost?", described)
     assert reply == "the cost of university of northwind"
+
+
+@pytest.mark.parametrize(("question", "quality"), [
+    ("Is data engineering or data science less boring?", "less boring"),
+    ("which job is more prestigious, analyst or scientist?", "more prestigious"),
+    ("which pays more, data engineer or data scientist?", ""),  # pay: the sources' own measure
+    ("is ML engineering more technical than data science?", ""),  # a word the articles use
+    ("I'm a teacher and less stressful work matters to me. What do data analysts earn?", ""),  # the story
+])
+def test_a_quality_compared_that_no_source_measures_is_named(vocabulary, question, quality):
+    assert quality_not_in_sources(question, vocabulary) == quality
+
+
+def test_the_answer_says_first_that_no_source_measures_the_quality(advisor):
+    answer = advisor.ask("Is data engineering or data science more prestigious?")
+    assert answer.notices and answer.notices[0] == "None of my sources says which is more prestigious."
+
+
+@pytest.mark.parametrize(("question", "topic", "role"), [
+    ("whats the gender pay gap for women in data science?", "gender, ethnicity or other demographics",
+     "data scientist"),
+    ("what kind of RSUs do ML engineers at a mid level get?", "equity or stock options", "machine learning engineer"),
+])
+def test_a_topic_no_source_holds_asked_first_is_declined_with_what_they_have(advisor, question, topic, role):
+    """The main ask is what the sources lack: declined (not answered with the role's salary), naming the topic,
+    with the questions about the role that the sources can answer."""
+    answer = advisor.ask(question)
+    assert answer.refused and f"don't cover {topic}" in answer.text
+    assert f'"what do {role}s earn?"' in answer.text
+
+
+def test_a_topic_no_source_holds_asked_second_is_a_note_beside_the_answer(advisor):
+    answer = advisor.ask("what do ML engineers earn in the US and do they get equity?")
+    assert not answer.refused and "Machine Learning Engineers" in answer.text
+    assert "None of my sources covers equity or stock options." in answer.notices

@@ -166,11 +166,17 @@ def test_two_skills_weighed_against_each_other_are_counted_side_by_side(advisor)
     posts = pd.read_csv(advisor.settings.postings_csv, keep_default_na=False, dtype=str)
     analysts = posts[posts.job_title_short.isin(["Data Analyst", "Senior Data Analyst"])]
     answer = advisor.ask("tableau or power bi for data analyst jobs?")
-    first, second = answer.citations[0], answer.citations[1]
+    verdict, first, second = answer.citations[0], answer.citations[1], answer.citations[2]
+    counts = {}
     for cited, skill in ((first, "tableau"), (second, "power bi")):
-        n = sum(skill in (ast.literal_eval(x) if x else []) for x in analysts.job_skills)
+        n = counts[skill] = sum(skill in (ast.literal_eval(x) if x else []) for x in analysts.job_skills)
         assert cited.kind == "posting_stats"
         assert f"'{skill}' is listed in {n:,} of {len(analysts):,} postings" in cited.quote, cited.quote
+    # which is listed more often comes first, from the same counts
+    more, less = sorted(counts, key=lambda k: -counts[k])
+    share = {k: f"{100 * v / len(analysts):.1f}%" for k, v in counts.items()}
+    assert verdict.quote.endswith(f"{more} is listed more often than {less}: {share[more]} against {share[less]}.") \
+        or "about as often" in verdict.quote, verdict.quote
     assert answer.charts and answer.charts[0].kind == "skill_shares"
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from advisor import Advisor
+from advisor.agent import spelling
 from advisor.agent.spelling import correct
 
 
@@ -30,3 +33,22 @@ def test_a_real_english_word_near_a_target_is_left_as_written() -> None:
     text = "I keep hearing AI is huge in healthcare"
     assert correct(text, set()) == (text, [])
     assert correct("my expected sallary", set())[1] == [("sallary", "salary")]  # not a word: still read as one
+
+
+@pytest.mark.parametrize(("question", "read", "pairs"), [
+    ("how much does a DA make in LA?", "how much does a data analyst make in Los Angeles?",
+     [("DA", "data analyst"), ("LA", "Los Angeles")]),
+    ("DS or DE, which pays more?", "DS or data engineer, which pays more?", [("DE", "data engineer")]),
+    ("are DAs paid well", "are data analysts paid well", [("DA", "data analyst")]),
+    # in lower case, or Germany's code beside a place: left as written
+    ("data jobs in DE", "data jobs in DE", []),
+    ("la vida de un data analyst", "la vida de un data analyst", []),
+])
+def test_capitalised_short_forms_are_written_out(question: str, read: str, pairs: list[tuple[str, str]]) -> None:
+    assert spelling.expand_abbreviations(question) == (read, pairs)
+
+
+def test_a_short_form_is_read_and_the_answer_says_so(advisor) -> None:  # type: ignore[no-untyped-def]
+    answer = advisor.ask("how much does a DA make in LA?")
+    assert 'I read "DA" as "data analyst", "LA" as "Los Angeles".' in answer.notices
+    assert "Data Analysts" in answer.text

@@ -402,3 +402,64 @@ def test_a_place_narrows_the_postings_only(store: Store) -> None:
     local, national = _source(city, "postings"), _source(country, "postings")
     assert 0 < local.n < national.n and "in Austin" in local.text
     assert "job_location in Austin" in local.filter
+
+
+def _placeholder_pairs(posts: pd.DataFrame) -> set[tuple[str, float]]:
+    """(publisher, amount) pairs posted in 8 or more countries, counted from the CSV with pandas."""
+    known = posts[posts["country"].notna() & (posts["country"] != "")]
+    countries = known.groupby(["job_via", "yearly"])["country"].nunique()
+    return set(countries[countries >= 8].index)
+
+
+def test_placeholder_flag_matches_pandas(store: Store, posts: pd.DataFrame) -> None:
+    filled = _placeholder_pairs(posts)
+    expected = [(via, pay) in filled for via, pay in zip(posts["job_via"], posts["yearly"], strict=True)]
+    flags = [bool(r[0]) for r in store.fetchall("SELECT salary_placeholder FROM postings ORDER BY row_id")]
+    assert flags == expected
+    assert 3_000 < sum(flags) < 5_000  # the filled-in amounts, not every repeated round figure
+
+
+@pytest.mark.parametrize(("query", "mask"), [
+    (SalaryQuery(role="data engineer", country="India"),
+     lambda d: d.job_title_short.isin(["Data Engineer", "Senior Data Engineer"]) & (d.country == "India")),
+    (SalaryQuery(role="machine learning engineer", country="Germany", experience="senior"),
+     lambda d: (d.job_title_short == "Machine Learning Engineer") & (d.country == "Germany")
+     & d.job_title.str.contains(r"\b(?:senior|sr|lead|principal|staff|head|director)\b", case=False, regex=True)),
+])
+def test_placeholder_pay_is_said_with_the_median_without_it(store: Store, posts: pd.DataFrame, query, mask) -> None:
+    """Most of these postings carry a job board's filled-in amount: the figure says how many, and gives the
+    others' median where enough are left (India's data engineers) or says there are too few (Germany's)."""
+    sub = posts[mask(posts)]
+    filled = _placeholder_pairs(posts)
+    is_filled = [(via, pay) in filled for via, pay in zip(sub["job_via"], sub["yearly"], strict=True)]
+    s = _source(salary_lookup(query, store), "postings")
+    assert s.n == len(sub) and s.placeholders == sum(is_filled)
+    rest = sub.loc[[not f for f in is_filled], "yearly"]
+    if len(rest) >= 10:
+        assert f"{fmt_n(sum(is_filled))} of these {fmt_n(len(sub))} postings show a placeholder" in s.text
+        assert f"the other {fmt_n(len(rest))} have a median of {fmt_money(rest.median())} a year" in s.text
+    else:  # a median of placeholders is withheld, the reason said instead of a figure
+        assert s.status == "too_few" and s.median is None
+        assert s.text.startswith(f"Of the {fmt_n(len(sub))} 2023 data-job postings for ")
+        assert f", {fmt_n(sum(is_filled))} show a placeholder" in s.text and "$" not in s.text
+
+
+def test_no_placeholder_sentence_where_they_are_few(store: Store) -> None:
+    s = _source(salary_lookup(SalaryQuery(role="data scientist", country="US"), store), "postings")
+    assert s.placeholders is not None and s.placeholders < 0.2 * (s.n or 0)
+    assert "placeholder" not in s.text
+
+
+def test_a_shortfall_says_the_postings_were_placeholders(store: Store, sal: pd.DataFrame, posts: pd.DataFrame) -> None:
+    """Too few survey rows, and postings made of placeholder amounts: the one sentence says both."""
+    result = salary_lookup(SalaryQuery(role="machine learning engineer", country="France"), store)
+    survey_n = int(((sal.job_title == "Machine Learning Engineer") & (sal.company_location == "FR")).sum())
+    sub = posts[(posts.job_title_short == "Machine Learning Engineer") & (posts.country == "France")]
+    filled = _placeholder_pairs(posts)
+    k = sum((v, y) in filled for v, y in zip(sub["job_via"], sub["yearly"], strict=True))
+    assert survey_n < 10 and len(sub) - k < 10 and 2 * k >= len(sub)  # the case this test is about
+    assert not result.ok
+    assert result.shortfall() == (
+        f"Only {survey_n} survey responses match Machine Learning Engineers in France, and {k} of the {len(sub)} "
+        "job postings for them show a job board's placeholder amount rather than their pay: too few for a reliable "
+        "figure (I need at least 10), so I won't guess.")
