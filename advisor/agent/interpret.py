@@ -407,10 +407,13 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
     if _claims_a_skill_share(reading) and Ask.SKILLS not in asks:
         # "Python is in only a third of data job posts, right?": the share claimed is checked against the skill's
         asks = reading.asks = [Ask.SKILLS, *asks]
-    if Ask.PAY in asks or Ask.SKILLS in asks or Ask.FIND_POSTINGS in asks:
+    weighed = not asks and LEX.cue("either_or").search(question)  # "python or R for a data scientist job?"
+    if Ask.PAY in asks or Ask.SKILLS in asks or Ask.FIND_POSTINGS in asks or weighed:
         vocabulary = skill_vocabulary()
         reading.skills_named = skills_in(question, vocabulary)
         reading.skills_compared = len(reading.skills_named) >= 2  # "Docker and Kubernetes?": each one's share
+        if weighed and reading.skills_compared:  # two skills weighed: how often each one's postings list it
+            reading.asks = asks = [Ask.SKILLS]
         if Ask.PAY in asks and role:  # "I know Python, what would I earn?" asks no skill premium
             # a skill premium is asked where the skill is named with the pay: "what do they earn, and should I
             # learn Spark?" asks the pay, then the skill, not Spark's premium

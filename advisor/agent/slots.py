@@ -18,6 +18,7 @@ from advisor.data.normalize import COUNTRY_NAMES, ROLE_SPECS, US_STATES, resolve
 from advisor.text import without_accents
 
 LEX = lexicon("en")
+LATEST_FULL_YEAR = SURVEY_SNAPSHOT.year - 1  # the survey's newest whole year: "now", where a year is set against it
 
 
 Rows = list[tuple[re.Pattern[str], str]]  # (compiled pattern, value), the lexicon tables' shape
@@ -110,6 +111,7 @@ class Slots:
     years_experience: int | None = None
     year: int | None = None
     years: list[int] = field(default_factory=list)  # two or more years compared ("from 2022 to 2024")
+    year_to_now: bool = False  # the one year named set against today ("since 2022"): it and LATEST_FULL_YEAR
     remote: bool | None = None
     remote_contrast: bool = False  # "do remote jobs pay less?": remote against on-site, side by side
     company: str | None = None  # an employer named ("at Meta"): only the postings name employers
@@ -401,6 +403,9 @@ def _read_years(q: str, slots: Slots) -> None:
         slots.year = named_years[0]
         if len(named_years) >= 2 and (_CONTRAST.search(q) or LEX.cue("year_change").search(q)):
             slots.years = named_years
+    # "gone up since 2022?": 2022 against the data's latest full year (the year named is the only one read)
+    slots.year_to_now = len(named_years) == 1 and named_years[0] < LATEST_FULL_YEAR \
+        and bool(LEX.cue("year_to_now").search(own))
     if len(named_years) <= 1 and LEX.cue("year_before").search(q):
         # "did it go up vs the year before?": the year named, or the latest full year of the data, and the one
         # before it, each looked up

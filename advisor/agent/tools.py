@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from advisor.agent.interpret import Ask, Interpretation, PostingTerm, Source
 from advisor.agent.lexicon import lexicon
-from advisor.agent.slots import Slots, city_name, in_city
+from advisor.agent.slots import LATEST_FULL_YEAR, Slots, city_name, in_city
 from advisor.config import Settings
 from advisor.index import POSTINGS
 from advisor.postings import (
@@ -67,6 +67,8 @@ def salary_sides(reading: Interpretation) -> list[Side]:
         return [one._replace(role=r) for r in slots.roles[:MAX_SIDES]]
     if len(slots.years) >= 2:
         return [one._replace(year=y) for y in slots.years[:MAX_SIDES]]
+    if slots.year_to_now:
+        return [one, one._replace(year=LATEST_FULL_YEAR)]
     if len(slots.countries) >= 2:
         return [one._replace(country=c, place=_place_in(reading, c)) for c in slots.countries[:MAX_SIDES]]
     if len(places) >= 2:  # "LA vs Austin", "California or Texas": one country, two of its places
@@ -824,7 +826,8 @@ class Toolbox:
 
     def conditions(self, reading: Interpretation) -> ToolOutcome:
         """Remote, degree, health-insurance and full-time shares of the postings, for the role or all data jobs."""
-        from advisor.tools.conditions import PostingConditionsQuery, posting_conditions
+        from advisor.tools.conditions import PostingConditionsQuery, condition_by_title, posting_conditions
+        from advisor.tools.posting_counts import PostingBreakdown
 
         out = ToolOutcome()
         slots = reading.slots
@@ -838,6 +841,8 @@ class Toolbox:
         if slots.level and not slots.role:
             out.notices.append("Postings are classed by job title, so a level needs a role (e.g. 'junior data "
                                "analyst'); these shares are for all levels.")
+        if reading.breakdown is PostingBreakdown.TITLE and not slots.role:  # "which roles are most often remote?"
+            _one_sentence(out, condition_by_title(query, self.store))
         result = posting_conditions(query, self.store)
         if result.message:
             out.notices.append(result.message)

@@ -168,6 +168,36 @@ def posting_conditions(query: PostingConditionsQuery, store: Store) -> PostingCo
     return result
 
 
+MIN_TITLE_POSTINGS = 30  # a kind of job with fewer postings is left out of the by-kind shares
+
+
+def condition_by_title(query: PostingConditionsQuery, store: Store) -> PostingConditionsResult:
+    """"Which data roles are most often remote?": one condition's share in each kind of job (the publisher's
+    `job_title_short`), highest first, over the postings the query narrows to (a country); kinds with fewer than
+    MIN_TITLE_POSTINGS postings are left out. The condition is the first asked, else remote."""
+    file = store.postings_file
+    try:
+        cond, flt, human = _population(store, query.model_copy(update={"role": None, "experience": None}))
+    except NormalizationError as exc:
+        return PostingConditionsResult(query=query, ok=False, message=exc.message, dataset=file)
+    flag, _, sql = next((f for f in _FLAGS if f[0] in query.asked), _FLAGS[0])
+    us_only = " AND country_iso2 = 'US'" if flag == "health_insurance" else ""
+    rows = store.fetchall(
+        f"SELECT job_title_short, count(*) FILTER (WHERE {sql}) AS k, count(*) AS n FROM postings "
+        f"WHERE {cond}{us_only} GROUP BY job_title_short HAVING count(*) >= {MIN_TITLE_POSTINGS} "
+        "ORDER BY k::DOUBLE / n DESC, job_title_short")
+    result = PostingConditionsResult(query=query, ok=bool(rows), dataset=file, filter=f"{flt}, by job_title_short",
+                                     filter_text=human, population=sum(int(r[2]) for r in rows),
+                                     evidence_id=evidence_id(file, f"{flt}, {flag} by job_title_short"))
+    result.shares = [ConditionShare(flag=flag, label=str(t), count=int(k), share=int(k) / int(n), of=int(n))
+                     for t, k, n in rows]
+    listed = ", ".join(f"{s.label} {fmt_pct(s.share)} ({s.count:,} of {s.of:,})" for s in result.shares)
+    said = {"remote": "marked remote (work from home)", "no_degree_mention": "that don't mention a degree",
+            "health_insurance": "mentioning health insurance (US postings only)", "full_time": "that are full-time"}
+    result.text = f"Share of {human} {said[flag]}, by kind of job (2023): {listed}."
+    return result
+
+
 def make_conditions_tool(store: Store | None = None) -> Any:
     """`posting_conditions` as a LangChain tool returning (text, PostingConditionsResult)."""
     from advisor.tools.interface import data_tool

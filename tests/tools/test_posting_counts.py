@@ -65,3 +65,37 @@ def test_the_model_can_call_the_count_and_the_skill_ranking(store: Store) -> Non
                                                  "args": {"role": "data analyst"}})
     assert isinstance(ranking.artifact, SkillPayResult) and ranking.artifact.skills
     assert "highest median salary" in ranking.content
+
+
+def test_a_condition_by_kind_of_job_matches_pandas(store: Store, posts: pd.DataFrame) -> None:
+    """"Which data roles are most often remote?": the remote share in each job_title_short, highest first."""
+    from advisor.tools.conditions import PostingConditionsQuery, condition_by_title
+
+    result = condition_by_title(PostingConditionsQuery(asked=["remote"]), store)
+    by = posts.groupby("job_title_short")["job_work_from_home"].agg(
+        k=lambda s: int((s == "True").sum()), n="size").reset_index()
+    by = by[by.n >= 30].assign(share=lambda d: d.k / d.n).sort_values(["share", "job_title_short"],
+                                                                       ascending=[False, True])
+    assert [(s.label, s.count, s.of) for s in result.shares] == list(
+        zip(by.job_title_short, by.k.astype(int), by.n.astype(int), strict=True))
+    assert result.text.startswith("Share of all data-job postings marked remote (work from home), by kind of job")
+
+
+@pytest.mark.parametrize(("question", "years"), [
+    ("has data scientist pay in the US gone up since 2022?", [2022, 2024]),
+    ("ml engineer pay 2021 vs now", [2021, 2024]),
+    ("what did data scientists earn in 2022?", []),
+    ("I've been out of work since 2019, what do analysts make now?", []),
+])
+def test_a_year_against_now_compares_it_with_the_latest_full_year(question: str, years: list[int]) -> None:
+    from advisor.agent.tools import salary_sides
+
+    reading = interpret(question)
+    assert reading.slots.year_to_now is bool(years) and reading.slots.years == []
+    if years:
+        assert [side.year for side in salary_sides(reading)] == years
+
+
+def test_two_skills_weighed_are_counted_without_a_skills_word(store: Store) -> None:
+    reading = interpret("python or R for a data scientist job?", lambda: store.skill_vocabulary())
+    assert reading.asks == [Ask.SKILLS] and reading.skills_named == ["python", "r"] and reading.skills_compared
