@@ -511,8 +511,12 @@ class Toolbox:
                                self.store)
         local = [e for e in result.evidence() if e.kind == "salary_data" and e.metadata.get("median") is not None]
         if not result.ok or not local:
-            out.notices.append(f"None of the salary survey's responses for {subject or 'this role'} were paid in "
-                               f"{reading.currency} (or too few to show); the figures are in US dollars.")
+            paid = next((s.n for s in result.sources if s.source == "survey" and s.n), 0)
+            who = subject or "this role"
+            how_many = (f"Only {paid} of the salary survey's responses for {who} {'was' if paid == 1 else 'were'} "
+                        f"paid in {reading.currency}, too few for a figure in it") if paid else \
+                f"None of the salary survey's responses for {who} were paid in {reading.currency}"
+            out.notices.append(f"{how_many}; the figures are in US dollars.")
             return
         out.evidence.insert(0, local[0])
         out.lead.insert(0, local[0].id)

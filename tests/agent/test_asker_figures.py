@@ -244,3 +244,15 @@ def test_a_claimed_share_is_settled_first_in_a_passage_answer(advisor) -> None: 
     first = answer.text.split("\n")[0]
     assert first.startswith("No, the sources show a different figure:"), answer.text
     assert "5.1%" in first.split("[")[0]
+
+
+def test_too_few_responses_paid_in_the_currency_asked_are_counted_not_called_none(advisor) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    sal = pd.read_csv(advisor.settings.salaries_csv)
+    rows = sal[(sal.company_location == "IN") & (sal.job_title == "Data Engineer")]
+    paid = int((rows.salary_currency == "INR").sum())
+    assert len(rows) >= 10 and 0 < paid < 10  # the case this test is about: dollar figures, few paid in rupees
+    answer = advisor.ask("data engineer salary in india in lakhs?")
+    assert (f"Only {paid} of the salary survey's responses for Data Engineers in India were paid in INR, "
+            "too few for a figure in it; the figures are in US dollars.") in answer.notices, answer.notices
