@@ -95,7 +95,7 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     # in advice, a name in who the asker is ("in Stuttgart", "at Bosch") is theirs, not asked about; in a data
     # question it is where "there" is ("I'm in Zurich. What do data engineers earn there?")
     for name in specific_names(question if places_asked and background_asked else asked_parts(question)):
-        if name.lower() in _PROPER_OK or name.lower() in text or name.lower() in cities \
+        if name.lower() in _PROPER_OK or _a_month(name, question) or name.lower() in text or name.lower() in cities \
                 or name.lower().replace("-", " ") in loose or _parts_named(name, text):
             continue  # a city stands for its country, which is checked below
         if any(name.lower() in (c.lower(), p.lower()) for c, p in zip(slots.countries, slots.country_phrases,
@@ -103,6 +103,16 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
             continue  # countries are checked below, with their aliases
         return name
     return _country_not_in(text, slots, without_background(question).lower() if places_asked else "")
+
+
+_MONTHS = LEX.table("months")
+
+
+def _a_month(name: str, question: str) -> bool:
+    """"graduating in May": a date in the asker's story, not a name the sources must hold (the months table reads
+    "may" as a month only where the words around it say so)."""
+    q = question.lower()
+    return any(name.lower() in m.group(0).split() for pattern, _ in _MONTHS for m in pattern.finditer(q))
 
 
 def _country_not_in(text: str, slots: Slots, asked: str) -> str:

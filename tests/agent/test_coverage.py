@@ -284,3 +284,11 @@ def test_a_topic_no_source_holds_asked_second_is_a_note_beside_the_answer(adviso
     answer = advisor.ask("what do ML engineers earn in the US and do they get equity?")
     assert not answer.refused and "Machine Learning Engineers" in answer.text
     assert "None of my sources covers equity or stock options." in answer.notices
+
+
+def test_a_month_in_the_askers_story_is_no_missing_name():
+    ev = Evidence(id="s", text="Entry-level AI engineers in the United States earn a median of $97,700.",
+                  source="survey.csv", title="survey", kind="salary_data")
+    question = "Graduating in May with a CS degree. What do entry-level AI engineers earn in the US?"
+    assert missing_entities(question, [ev]) == ""
+    assert missing_entities("What do AI engineers earn at Zalando in Berlin?", [ev]) != ""
