@@ -248,6 +248,5 @@ def _asking_sentences(question: str) -> list[str] | None:
     """Each sentence of each part that asks ("How much do they make in Canada? finishing my PhD at UBC and ..."
     asks the first); None when the message is one sentence or none of its sentences asks (then it all asks)."""
     raw = [s.strip() for part in _raw_parts(question) for s in split_sentences(part) if s.strip()]
-    # a clause after a comma may ask too: "thinking about analytics, which tools come before the rest"
-    asking = [p for p in raw if p.endswith("?") or any(_QUESTION_OPENING.search(c) for c in p.split(", "))]
+    asking = [p for p in raw if part_asks(p)]
     return asking if asking and len(raw) > 1 else None

@@ -494,13 +494,13 @@ class Nodes:
             log.warning("skill vocabulary unavailable: %s", exc)
             return []
 
-    def _title_vocabulary(self) -> list[str]:
+    def _title_vocabulary(self) -> tuple[str, ...]:
         """The salary survey's job titles (roles the curated vocabulary lacks); none without the data store."""
         try:
-            return list(self.toolbox.store.salary_titles())
+            return self.toolbox.store.salary_titles()
         except Exception as exc:  # as for the skills: the tool that needs the store says why it can't
             log.warning("title vocabulary unavailable: %s", exc)
-            return []
+            return ()
 
     def _shares_rare_term(self, question: str, evidence: list[Evidence]) -> bool:
         """A rare word of the question ("RAG", "LangGraph") is in the evidence: on topic even when the embedder,

@@ -409,8 +409,8 @@ def _read_years(q: str, slots: Slots) -> None:
     if len(named_years) <= 1 and LEX.cue("year_before").search(q):
         # "did it go up vs the year before?": the year named, or the latest full year of the data, and the one
         # before it, each looked up
-        latest = named_years[0] if named_years else SURVEY_SNAPSHOT.year - 1
-        if latest < SURVEY_SNAPSHOT.year:  # a year past the data's (a report's "2026") has no year before in it
+        latest = named_years[0] if named_years else LATEST_FULL_YEAR
+        if latest <= LATEST_FULL_YEAR:  # a year past the data's (a report's "2026") has no year before in it
             slots.years, slots.year = [latest - 1, latest], latest - 1
 
 

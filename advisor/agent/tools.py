@@ -314,8 +314,9 @@ def _one_sentence(out: ToolOutcome, result: Any) -> ToolOutcome:
     """A tool's one sentence (`PostingSentence`) leads; why it has none is a note."""
     if result.message:
         out.notices.append(result.message)
-    out.evidence += result.evidence()
-    out.lead += [e.id for e in result.evidence()]
+    evidence = result.evidence()
+    out.evidence += evidence
+    out.lead += [e.id for e in evidence]
     return out
 
 

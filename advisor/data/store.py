@@ -40,7 +40,7 @@ Decisions recorded here (and in advisor/data/README.md):
 * Placeholder pay. A job board that fills in one amount for jobs all over the
   world is not telling the job's pay: 3,931 postings carry an amount that the
   same publisher (`job_via`) gave postings in 8 or more countries (147,500 in
-  62 countries, 89,100 in 30). `salary_placeholder` marks them; the figures
+  61 countries, 89,100 in 30). `salary_placeholder` marks them; the figures
   keep them (so they can be re-computed from the CSV) and say how many there
   are, with the median without them, where they are a large share.
 * Skills. `job_skills` is a Python-list literal; it is parsed with
@@ -87,7 +87,7 @@ ARTICLE_FIGURES_PATH = Path(__file__).resolve().parent / "article_figures.json"
 HOURS_PER_YEAR = 2080
 # The same posted amount from one publisher in postings of this many countries is a placeholder, not pay: pay
 # differs by country and currency. The real repeats stay within a few countries (a US board's round $90,000 in
-# the US, Canada and the mis-filed "Sudan" rows); the filled-in amounts reach 8 to 62 countries.
+# the US, Canada, Puerto Rico and Guam); the filled-in amounts reach 8 to 61 countries.
 PLACEHOLDER_MIN_COUNTRIES = 8
 BLS_TOPCODE_ANNUAL = 239_200
 

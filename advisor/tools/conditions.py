@@ -17,16 +17,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.data.normalize import NormalizationError, resolve_country
+from advisor.data.normalize import NormalizationError
 from advisor.data.store import Store
+from advisor.tools.posting_sentence import postings_population
 from advisor.tools.salary import (
     POSTINGS_NAME,
     evidence_id,
     fmt_n,
     fmt_pct,
-    postings_filter,
-    resolve_filters,
-    sql_quote,
 )
 from advisor.types import Evidence
 
@@ -95,19 +93,8 @@ _FLAGS = [
 
 def _population(store: Store, query: PostingConditionsQuery) -> tuple[str, str, str]:
     """(SQL condition, exact filter, plain words) for the query; raises NormalizationError on bad input."""
-    if query.role:
-        f = resolve_filters(store, query.role, country=query.country, experience=query.experience)
-        pf = postings_filter(store, f)
-        if pf is None:
-            raise NormalizationError(f"The postings have no class or title pattern for {f.role.label}.")
-        return pf[0], pf[1], pf[2]
-    if query.experience:
-        raise NormalizationError("An experience level needs a role: postings are classed by title.")
-    if query.country:
-        c = resolve_country(query.country)
-        return (f"country_iso2 = {sql_quote(c.iso2)}", f"country='{c.iso2}'",
-                f"all data-job postings in {c.name}")  # how the country was read is in the store's docs
-    return "TRUE", "all rows", "all data-job postings"
+    cond, shown, words = postings_population(store, query.role, query.country, experience=query.experience)
+    return cond, shown, words if query.role else f"all {words}"
 
 
 def posting_conditions(query: PostingConditionsQuery, store: Store) -> PostingConditionsResult:

@@ -14,17 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.data.normalize import NormalizationError, resolve_country
+from advisor.data.normalize import NormalizationError
 from advisor.data.store import Store
-from advisor.tools.posting_sentence import PostingSentence
+from advisor.tools.posting_sentence import PostingSentence, postings_population
 from advisor.tools.salary import (
     POSTINGS_NAME,
     evidence_id,
     fmt_n,
     fmt_pct,
-    postings_filter,
-    resolve_filters,
-    sql_quote,
 )
 
 
@@ -65,31 +62,11 @@ class PostingCountResult(PostingSentence):
         return {"n": self.n, "subject": self.filter_text, "groups": self.groups}
 
 
-def _population(store: Store, query: PostingCountQuery) -> tuple[str, str, str]:
-    """(SQL condition, exact filter, plain words) of the postings counted; raises NormalizationError."""
-    if query.role:
-        f = resolve_filters(store, query.role, country=query.country, remote=query.remote)
-        pf = postings_filter(store, f)
-        if pf is None:
-            raise NormalizationError(f"The postings have no class or title pattern for {f.role.label}.")
-        return pf[0], pf[1], pf[2]
-    conds, shown, words = ["TRUE"], ["all rows"], ["data-job postings"]
-    if query.country:
-        c = resolve_country(query.country)
-        conds, shown = [f"country_iso2 = {sql_quote(c.iso2)}"], [f"country='{c.iso2}'"]
-        words.append(f"in {c.name}")
-    if query.remote is not None:
-        conds.append(f"remote = {'true' if query.remote else 'false'}")
-        shown.append(f"job_work_from_home={query.remote}")
-        words.insert(0, "remote" if query.remote else "on-site")
-    return " AND ".join(conds), ", ".join(shown), " ".join(words)
-
-
 def count_postings(query: PostingCountQuery, store: Store) -> PostingCountResult:
     """The number of matching postings and, when asked, the largest groups of them. Never raises for bad input."""
     file = store.postings_file
     try:
-        cond, shown, words = _population(store, query)
+        cond, shown, words = postings_population(store, query.role, query.country, remote=query.remote)
     except NormalizationError as exc:
         return PostingCountResult(query=query, ok=False, message=exc.message, dataset=file)
     row = store.fetchone(f"SELECT count(*) FROM postings WHERE {cond}")

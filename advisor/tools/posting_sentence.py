@@ -1,4 +1,5 @@
-"""The result shape of a postings tool whose answer is one citable sentence (a count, a ranking of skills).
+"""What the postings tools that answer with shares, counts or rankings share: the postings a question narrows to
+(`postings_population`), and the result shape of a tool whose answer is one citable sentence (`PostingSentence`).
 
 Why one base: each such tool returns the same things (whether it could answer, why not, the exact filter for the
 sources panel, the sentence in plain words, its evidence id), and the agent turns each into one `Evidence` the
@@ -11,8 +12,37 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advisor.tools.salary import POSTINGS_NAME
+from advisor.data.normalize import NormalizationError, resolve_country
+from advisor.data.store import Store
+from advisor.tools.salary import POSTINGS_NAME, postings_filter, resolve_filters, sql_quote
 from advisor.types import Evidence
+
+ALL_ROWS = "all rows"  # the exact filter shown when a question narrows the postings to nothing
+
+
+def postings_population(store: Store, role: str | None, country: str | None, *, remote: bool | None = None,
+                        experience: str | None = None) -> tuple[str, str, str]:
+    """The postings a question is about, as (SQL condition, exact filter, plain words: "Data Engineer or Senior
+    Data Engineer postings, in Germany", "remote data-job postings in Germany"): a role's by its title classes,
+    else all data jobs; raises NormalizationError for a role, country or level that can't be read."""
+    if role:
+        f = resolve_filters(store, role, country=country, remote=remote, experience=experience)
+        pf = postings_filter(store, f)
+        if pf is None:
+            raise NormalizationError(f"The postings have no class or title pattern for {f.role.label}.")
+        return pf[0], pf[1], pf[2]
+    if experience:
+        raise NormalizationError("An experience level needs a role: postings are classed by title.")
+    conds, shown, words = ["TRUE"], [ALL_ROWS], ["data-job postings"]
+    if country:
+        c = resolve_country(country)
+        conds, shown = [f"country_iso2 = {sql_quote(c.iso2)}"], [f"country='{c.iso2}'"]
+        words.append(f"in {c.name}")  # how the country was read is in the store's docs
+    if remote is not None:
+        conds.append(f"remote = {'true' if remote else 'false'}")
+        shown.append(f"job_work_from_home={remote}")
+        words.insert(0, "remote" if remote else "on-site")
+    return " AND ".join(conds), ", ".join(shown), " ".join(words)
 
 
 class PostingSentence(BaseModel):

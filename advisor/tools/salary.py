@@ -808,11 +808,12 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         return _postings_hourly(store, f, min_n, base, (cond, flt, human, notes))
     row = store.fetchone(
         "SELECT count(*), quantile_cont(salary_yearly, [0.25, 0.5, 0.75]), min(posted_year), "
-        "max(posted_year), "
-        f"count(*) FILTER (WHERE salary_rate = 'hour') FROM postings WHERE {cond}"
+        "max(posted_year), count(*) FILTER (WHERE salary_rate = 'hour'), count(*) FILTER (WHERE salary_placeholder), "
+        f"quantile_cont(salary_yearly, 0.5) FILTER (WHERE NOT salary_placeholder) FROM postings WHERE {cond}"
     )
     assert row is not None
     n, q, ymin, ymax, hourly = int(row[0]), row[1], row[2], row[3], int(row[4])
+    filled, median_rest = int(row[5]), row[6]
     stats = SourceStats(
         **base,
         filter=flt,
@@ -847,7 +848,8 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         f"{fmt_money(stats.median)} a year (middle half {fmt_money(stats.p25)} to {fmt_money(stats.p75)}; "
         f"{fmt_n(n)} postings{hourly_text})."
     )
-    stats.placeholders, caveat = placeholder_caveat(store, cond, n, min_n)
+    stats.placeholders = filled
+    caveat = placeholder_caveat(filled, median_rest, n, min_n)
     stats.text += caveat
     if stats.mostly_placeholders and n - stats.placeholders < min_n:
         # a median of placeholders is no figure: withheld like too few rows, the reason said in the notes
@@ -863,25 +865,20 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
 PLACEHOLDER_SHARE = 0.2  # below one posting in five, placeholders barely move a median: not worth a sentence
 
 
-def placeholder_caveat(store: Store, cond: str, n: int, min_n: int) -> tuple[int, str]:
-    """The count of postings under `cond` that carry a placeholder amount, and the sentence that says so where they
-    are a large share, with the median of the others. Why: a job board that gives jobs in 30 countries the same
-    $89,100 makes that amount the "median" of a country's postings, and a reader takes it for local pay."""
-    row = store.fetchone(
-        "SELECT count(*) FILTER (WHERE salary_placeholder), "
-        f"quantile_cont(salary_yearly, 0.5) FILTER (WHERE NOT salary_placeholder) FROM postings WHERE {cond}")
-    assert row is not None
-    filled, median_rest = int(row[0]), row[1]
+def placeholder_caveat(filled: int, median_rest: float | None, n: int, min_n: int) -> str:
+    """The sentence that says how many of `n` postings carry a placeholder amount (`filled`), where they are a
+    large share, with the median of the others (`median_rest`). Why: a job board that gives jobs in 30 countries
+    the same $89,100 makes that amount the "median" of a country's postings, and a reader takes it for local pay."""
     if filled < PLACEHOLDER_SHARE * n:
-        return filled, ""
+        return ""
     rest = n - filled
     which = f"All {fmt_n(n)} of these postings show" if filled == n else \
         f"{fmt_n(filled)} of these {fmt_n(n)} postings show"
     said = (f" {which} a placeholder rather than the job's pay (the same amount the job board gave jobs in "
             f"{PLACEHOLDER_MIN_COUNTRIES} or more countries)")
     if rest >= min_n:
-        return filled, f"{said}; the other {fmt_n(rest)} have a median of {fmt_money(median_rest)} a year."
-    return filled, f"{said}, and too few others are left for a figure without them."
+        return f"{said}; the other {fmt_n(rest)} have a median of {fmt_money(median_rest)} a year."
+    return f"{said}, and too few others are left for a figure without them."
 
 
 HOURLY_BASIS = "posted hourly rate"

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.data.normalize import NormalizationError
 from advisor.data.store import Store
-from advisor.tools.posting_sentence import PostingSentence
-from advisor.tools.salary import POSTINGS_NAME, evidence_id, fmt_money, fmt_n, postings_filter, resolve_filters
+from advisor.tools.posting_sentence import ALL_ROWS, PostingSentence, postings_population
+from advisor.tools.salary import evidence_id, fmt_money, fmt_n
 
 SHARE_FLOOR = 0.01  # a skill is ranked when at least this share of the postings list it
 
@@ -52,18 +52,10 @@ def _population(store: Store, query: SkillPayQuery) -> tuple[str, str, str]:
     """SQL condition, exact filter and plain words of the postings ranked (raises NormalizationError). Postings
     whose amount is a job board's placeholder are left out: an amount given to jobs in 30 countries says
     nothing about what a skill pays."""
-    cond, shown = "salary_yearly IS NOT NULL AND NOT salary_placeholder", "salary_placeholder=false"
-    if query.role:
-        pf = postings_filter(store, resolve_filters(store, query.role, country=query.country))
-        if pf is None:
-            raise NormalizationError(f"The postings have no class or title pattern for {query.role}.")
-        return f"{cond} AND {pf[0]}", f"{pf[1]}, {shown}", f"{pf[2]} from 2023"
-    if query.country:
-        f = resolve_filters(store, "data scientist", country=query.country)  # any role: only its country is used
-        if f.country is not None:
-            return (f"{cond} AND country_iso2 = '{f.country.iso2}'", f"country='{f.country.iso2}', {shown}",
-                    f"{POSTINGS_NAME} in {f.country.name}")
-    return cond, shown, POSTINGS_NAME
+    cond, shown, words = postings_population(store, query.role, query.country)
+    paid, not_filled = "salary_yearly IS NOT NULL AND NOT salary_placeholder", "salary_placeholder=false"
+    shown = not_filled if shown == ALL_ROWS else f"{shown}, {not_filled}"
+    return f"{paid} AND {cond}", shown, f"{words} from 2023" if query.role else f"2023 {words}"
 
 
 def rank_skills_by_pay(query: SkillPayQuery, store: Store) -> SkillPayResult:
