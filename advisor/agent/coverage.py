@@ -292,7 +292,8 @@ def quality_not_in_sources(question: str, vocabulary: Collection[str]) -> str:
         return ""
     for m in _QUALITY.finditer(asked_parts(question).lower()):
         word = m.group(1) or m.group(2)
-        if word not in _TOPIC_NEUTRAL and not _known(word, vocabulary):
+        # "which one gets more money?" compares pay, which the data tools measure
+        if word not in _TOPIC_NEUTRAL and not _known(word, vocabulary) and not asks_about_pay(m.group(0)):
             return m.group(0).removesuffix(" than").strip()
     return ""
 

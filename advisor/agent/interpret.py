@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from advisor.agent import intent as cues
 from advisor.agent.lexicon import lexicon
-from advisor.agent.slots import Slots, city_name, extract, read_titles, roles_named
+from advisor.agent.slots import Slots, city_name, company_sizes_named, extract, read_titles, roles_named
 from advisor.text import figures
 from advisor.tools.posting_counts import PostingBreakdown
 
@@ -317,6 +317,8 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     reading.posted_months = sorted({int(n) for pattern, n in MONTHS if re.search(pattern, question.lower())})
     reading.posting_terms = [PostingTerm(t) for pattern, t in POSTING_TERMS if re.search(pattern, question.lower())]
     reading.places = places_asked(question, slots)
+    # the employer's size asked about, not the asker's own ("I'm at a 20 person startup")
+    slots.company_sizes = company_sizes_named(cues.without_background(cues.asked_parts(question)))
     _read_count(reading)
     reading.currency = cues.currency_named(question)
     return reading

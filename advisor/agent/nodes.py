@@ -316,7 +316,7 @@ class Nodes:
                     "notices": [n for n in notices if n not in moot]}
         grounded, backend, removed = self._try_llm(state, config, question, evidence, notices)
         if grounded is None:
-            grounded = self._offline_answer(state, reading, evidence)
+            grounded = self._offline_answer(state, reading, evidence, notices)
             if grounded is None:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],
                         "notices": notices}
@@ -449,9 +449,10 @@ class Nodes:
             return None, "offline", list(grounded.removed)
         return grounded, llm.name, []  # its removed claims are in `grounded` itself
 
-    def _offline_answer(self, state: AgentState, reading: Interpretation,
-                        evidence: list[Evidence]) -> GroundingResult | None:
-        """The composer's answer, streamed sentence by sentence through the grounding check; None if it has none."""
+    def _offline_answer(self, state: AgentState, reading: Interpretation, evidence: list[Evidence],
+                        notices: list[str]) -> GroundingResult | None:
+        """The composer's answer, streamed sentence by sentence through the grounding check; None if it has none.
+        A question of the message it can't serve is named in `notices`."""
         lead_ids = state.get("lead_ids", [])
         lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
         said = " ".join(m["content"] for m in state.get("messages", []) if m.get("role") == "assistant")
@@ -461,6 +462,8 @@ class Nodes:
             comp = self.composer.compose(reading.question, evidence, lead=lead, scope=scope)
         if comp.refused or not comp.lines:
             return None
+        comp, missed = self.composer.serve_parts(reading.questions, comp, evidence)
+        notices += [f'Nothing in this answer speaks to "{part}".' for part in missed]
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
         lines = list(comp.lines)  # each composed line is one whole claim (a title may hold "[EA]" itself)
         marks = line_marks(comp)

@@ -49,7 +49,16 @@ def unserved(reading: Interpretation, answer: str, cited: list[str] | None = Non
     company = reading.slots.company
     if reading.has(Ask.COMPANY_PAY) and company and company.lower() not in text.lower():
         missing.append(company)
+    if reading.has(Ask.PAY):  # "what do startups pay?" answered with every size's figure only
+        missing += [words for words in map(size_words, reading.slots.company_sizes) if words not in text]
     return missing
+
+
+def size_words(size: str) -> str:
+    """How answers name an employer size (the salary tool's words for the survey's S, M, L)."""
+    from advisor.tools.salary import CompanySize
+
+    return CompanySize(size).words
 
 
 def gap_sentence(missing: list[str]) -> str | None:

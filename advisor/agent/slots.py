@@ -78,6 +78,7 @@ def _state_rows() -> Rows:
 # ("Austin, TX"), so their figures can be the state's own (`advisor.tools.salary`'s place filter).
 STATE_PATTERNS: Rows = _state_rows()
 LEVEL_PATTERNS: Rows = LEX.table("levels")
+COMPANY_SIZES: Rows = LEX.table("company_sizes")
 # Employers people ask about by name; others are found as a capitalised name after "at", "for", "from"...
 KNOWN_COMPANIES = [_whole_words(name) for name in LEX.words("known_companies")]
 _COMPANY_AFTER = LEX.cue("company_after")
@@ -115,6 +116,7 @@ class Slots:
     remote: bool | None = None
     remote_contrast: bool = False  # "do remote jobs pay less?": remote against on-site, side by side
     company: str | None = None  # an employer named ("at Meta"): only the postings name employers
+    company_sizes: list[str] = field(default_factory=list)  # employers' sizes asked, as the survey codes them
     skill: str | None = None
 
 
@@ -152,6 +154,13 @@ def city_name(phrase: str) -> str:
         if re.search(pattern, phrase.lower()):
             return name.title()
     return phrase.title() if phrase.islower() else phrase
+
+
+def company_sizes_named(text: str) -> list[str]:
+    """The employer sizes a text names (lexicon `company_sizes`: the survey's S, M, L), in the text's order:
+    "big tech or a startup?" is ["L", "S"]."""
+    found = sorted((m.start(), size) for pattern, size in COMPANY_SIZES if (m := re.search(pattern, text.lower())))
+    return list(dict.fromkeys(size for _, size in found))
 
 
 def levels_named(text: str) -> list[str]:
@@ -197,6 +206,9 @@ def _read_roles(text: _Text, slots: Slots) -> None:
         return
     slots.role, slots.role_phrase = named[0][1], named[0][2]
     in_order = sorted(named)
+    others = [n for n in in_order if not LEX.cue("own_role_before").search(text.q[:n[0]])]
+    if len({r for _, r, _ in others}) >= 2:  # "im a data analyst ... data engineering or data science?"
+        in_order = others
     if len({r for _, r, _ in in_order}) >= 2 and _contrasted(text.q, [s for s, _, _ in in_order]):
         slots.roles = [r for _, r, _ in in_order]
         slots.role_phrases = [ph for _, _, ph in in_order]

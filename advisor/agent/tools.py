@@ -46,6 +46,7 @@ class Side(NamedTuple):
     remote: bool | None
     year: int | None
     place: str | None = None  # a city or US state (postal code): the postings' figure is the place's own
+    company_size: str | None = None  # the employer's size as the survey codes it (S, M, L): survey rows only
 
 
 # sides one answer compares: "France vs Germany vs Netherlands vs Spain" is four; past that a table would serve
@@ -61,10 +62,14 @@ def salary_sides(reading: Interpretation) -> list[Side]:
     role = slots.role or reading.unknown_role or reading.question
     country0 = slots.countries[0] if slots.countries else None
     level, remote, year = slots.level_phrase, slots.remote, slots.year
-    one = Side(role, country0, level, remote, year, _place_in(reading, country0))
+    sizes = slots.company_sizes
+    one = Side(role, country0, level, remote, year, _place_in(reading, country0),
+               sizes[0] if len(sizes) == 1 else None)
     places = reading.places
     if len(slots.roles) >= 2:
         return [one._replace(role=r) for r in slots.roles[:MAX_SIDES]]
+    if len(sizes) >= 2:  # "big company or startup?": one lookup per size
+        return [one._replace(company_size=size) for size in sizes[:MAX_SIDES]]
     if len(slots.years) >= 2:
         return [one._replace(year=y) for y in slots.years[:MAX_SIDES]]
     if slots.year_to_now:
@@ -79,6 +84,8 @@ def salary_sides(reading: Interpretation) -> list[Side]:
         return [one, one._replace(level=None)]
     if slots.remote_contrast:
         return [one._replace(remote=on_site) for on_site in (True, False)]
+    if one.company_size:  # "what do startups pay?": that size against employers of every size
+        return [one, one._replace(company_size=None)]
     return [one]
 
 
@@ -109,7 +116,10 @@ def headline_ids(evidence: list[Evidence], reading: Interpretation, preferred: s
 
 def _salary_chart(label: str, side: Side, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The salary-ranges chart of one lookup, titled with everything that narrows it."""
-    where = ", ".join(x for x in (side.place or side.country, side.level,
+    from advisor.tools.salary import CompanySize
+
+    size = CompanySize(side.company_size).words if side.company_size else None
+    where = ", ".join(x for x in (side.place or side.country, side.level, size,
                                   {True: "remote", False: "on-site"}.get(side.remote),
                                   str(side.year) if side.year else None) if x)
     return {"kind": "salary_ranges", "title": f"Salary ranges — {label}" + (f", {where}" if where else ""),
@@ -436,17 +446,29 @@ class Toolbox:
         _lead_with_comparison(out, per_side, reading)
         if (slots.cities or slots.states) and out.evidence:
             out.notices.append(_place_notice(slots, local))
+        if slots.company_sizes and out.evidence:
+            out.notices.append(self._company_size_notice())
         return out
+
+    def _company_size_notice(self) -> str:
+        """Why a figure by employer size is rough: only the survey has sizes, and most responses give one."""
+        from advisor.tools.salary import CompanySize, company_size_share
+
+        share = company_size_share(self.store, CompanySize.MEDIUM)
+        return (f"Only the salary survey records the employer's size, and {share:.0%} of its responses give a "
+                "medium-sized one (50 to 250 employees), so the small and large groups are few: read their figures "
+                "as rough.")
 
     def _look_up(self, out: ToolOutcome, reading: Interpretation, side: Side) -> tuple[Any, Any] | None:
         """One side's salary lookup: (query, result), the result None when it has no figures (its message and
         shortfall noted); None to stop when the question names no role the data knows."""
-        from advisor.tools.salary import SalaryQuery, salary_lookup
+        from advisor.tools.salary import CompanySize, SalaryQuery, salary_lookup
 
         try:
             query = SalaryQuery(role=side.role, country=side.country, experience=side.level, remote=side.remote,
                                 hourly=reading.pay_hourly, years_experience=reading.slots.years_experience,
-                                year=side.year, place=side.place)
+                                year=side.year, place=side.place,
+                                company_size=CompanySize(side.company_size) if side.company_size else None)
         except ValueError as exc:  # pydantic: a filter the schema rejects
             out.notices.append(f"Salary lookup: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}")
             return None, None

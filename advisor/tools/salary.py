@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -110,6 +111,20 @@ def sql_list(values: list[str]) -> str:
 # ---------------------------------------------------------------------------
 
 
+class CompanySize(StrEnum):
+    """The salary survey's `company_size` codes: only the survey records the employer's size."""
+
+    SMALL = "S"
+    MEDIUM = "M"
+    LARGE = "L"
+
+    @property
+    def words(self) -> str:
+        """How an answer names the group: the survey's own bands, so the reader knows what "small" meant."""
+        return {"S": "small companies (under 50 employees)", "M": "medium-sized companies (50 to 250 employees)",
+                "L": "large companies (over 250 employees)"}[self.value]
+
+
 class SalaryQuery(BaseModel):
     """Arguments of salary_lookup (also the LangChain tool schema)."""
 
@@ -134,6 +149,9 @@ class SalaryQuery(BaseModel):
         default=None, description="Survey work_year / posting year / BLS reference year."
     )
     remote: bool | None = Field(default=None, description="True = fully remote only, False = on-site only.")
+    company_size: CompanySize | None = Field(
+        default=None, description="S (under 50 employees), M (50-250) or L (over 250): survey rows only; the "
+        "postings and BLS don't record the employer's size.")
     place: str | None = Field(
         default=None, description="A city or US state ('Austin', 'TX', 'Texas'): the postings' figure is that "
         "place's own; the survey and BLS have countries only, so theirs stay the country's."
@@ -166,6 +184,7 @@ class ResolvedFilters(BaseModel):
     dedupe: bool = False
     hourly: bool = False  # pay per hour asked: hourly postings' own rates, BLS's hourly mean
     place: PlaceFilter | None = None  # a city or US state: the postings' locations in it (postings only)
+    company_size: CompanySize | None = None  # the employer's size (survey only)
 
 
 def _pick(name: str, given: Any, parsed: Any) -> Any:
@@ -523,6 +542,8 @@ def plain_subject(f: ResolvedFilters, plural: str = "s") -> str:
     where = f" in {country_phrase(f.country.name)}" if f.country else " (all countries)"
     remote = "" if f.remote is None else (" (fully remote)" if f.remote else " (on-site)")
     year = f" in {f.year}" if f.year else ""
+    if f.company_size:
+        remote = f" at {f.company_size.words}{remote}"
     if f.place:
         where = f" in {f.place.name}"
     text = f"{level}{f.role.label}{plural}{where}{remote}{year}"
@@ -539,6 +560,8 @@ def describe_filters(f: ResolvedFilters) -> str:
         parts.append("remote only" if f.remote else "on-site only")
     if f.year:
         parts.append(f"year {f.year}")
+    if f.company_size:
+        parts.append(f"company size {f.company_size.value}")
     if f.currency != "USD":
         parts.append(f"currency {f.currency}")
     return "Filters: " + ", ".join(parts)
@@ -565,6 +588,9 @@ def survey_filter(f: Any) -> tuple[list[str], list[str]]:
     if f.year:
         conds.append(f"work_year = {int(f.year)}")
         shown.append(f"work_year={int(f.year)}")
+    if getattr(f, "company_size", None):
+        conds.append(f"company_size = {sql_quote(f.company_size.value)}")
+        shown.append(f"company_size='{f.company_size.value}'")
     return conds, shown
 
 
@@ -925,6 +951,17 @@ def _minmax(values: tuple[int, ...]) -> tuple[int | None, int | None]:
     return (min(values), max(values)) if values else (None, None)
 
 
+COMPANY_SIZE_NOTE = "Only the salary survey records the employer's size; the postings and BLS are left out."
+
+
+def company_size_share(store: Store, size: CompanySize) -> float:
+    """The share of survey responses that give `size`: 96% give "M", which reads like the form's default, so
+    a comparison by size says how lopsided its groups are."""
+    row = store.fetchone(f"SELECT avg(CASE WHEN company_size = {sql_quote(size.value)} THEN 1.0 ELSE 0.0 END) "
+                         "FROM salaries")
+    return float(row[0] or 0.0) if row else 0.0
+
+
 def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
     file = store.bls_file
     base: dict[str, Any] = {"source": "bls", "dataset": file, "name": BLS_NAME}
@@ -1088,7 +1125,7 @@ def salary_lookup(query: SalaryQuery, store: Store) -> SalaryResult:
         )
     except NormalizationError as exc:
         return SalaryResult(query=query, ok=False, message=exc.message, suggestions=exc.suggestions)
-    f = f.model_copy(update={"hourly": query.hourly})
+    f = f.model_copy(update={"hourly": query.hourly, "company_size": query.company_size})
     if query.place:
         f = f.model_copy(update={"place": resolve_place(query.place, store.posting_locations())})
     country_wide = f.model_copy(update={"place": None})  # the survey's and BLS's: they have countries only
@@ -1099,13 +1136,15 @@ def salary_lookup(query: SalaryQuery, store: Store) -> SalaryResult:
     sources: list[SourceStats] = []
     if "survey" in query.sources:
         sources.append(_survey(store, country_wide, query.min_n))
-    if "postings" in query.sources:
+    # only the survey records the employer's size: the others' all-sizes figures would read as one size's
+    by_size = f.company_size is not None
+    if "postings" in query.sources and not by_size:
         sources.append(_postings(store, f, query.min_n))
-    if "bls" in query.sources:
+    if "bls" in query.sources and not by_size:
         sources.extend(_bls(store, country_wide))
     figures: list[ArticleFigure] = []
-    notes: list[str] = []
-    if "articles" in query.sources:
+    notes: list[str] = [COMPANY_SIZE_NOTE] if by_size else []
+    if "articles" in query.sources and not by_size:
         figures, notes = _articles(store, f)
     notes.append("Sources are shown side by side and never averaged: they measure different things.")
     result = SalaryResult(
@@ -1199,10 +1238,12 @@ def make_salary_tool(store: Store | None = None) -> Any:
 
 __all__ = [
     "ArticleFigure",
+    "CompanySize",
     "ResolvedFilters",
     "SalaryQuery",
     "SalaryResult",
     "SourceStats",
+    "company_size_share",
     "evidence_id",
     "fmt_money",
     "fmt_n",

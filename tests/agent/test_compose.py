@@ -147,3 +147,48 @@ def test_a_figure_about_other_cities_is_not_added_to_a_places_figures() -> None:
     assert not _about_other_places(other, ["United States"])  # no data figures: cities may be the answer
     assert not _about_other_places("Austin pays data engineers around $130,000.", ["United States"], ["Austin"])
     assert not _about_other_places("US AI engineers earn a median of $138,000.", ["United States"], ["Tampa"])
+
+
+def _real_composer():
+    from advisor.agent.compose import Composer
+    from advisor.embeddings import Embedder
+
+    return Composer(Embedder())
+
+
+def _article(eid: str, text: str):
+    from advisor.types import Evidence
+
+    return Evidence(eid, text, "000_x.txt", "An article", "article", score=0.5)
+
+
+def test_a_question_of_a_message_no_line_serves_gets_the_passage_that_answers_it():
+    """"which pays more? and which is easier to get into without a masters": the pay lines don't serve the second
+    question; the passage sentence on degrees does, so it is added (cited) instead of the question dropped."""
+    pay = _article("pay", "Data scientists in the United States reported a median salary of $157,850 a year.")
+    degree = _article("degree", "Many organizations still require or prefer at least a bachelor's degree for "
+                      "entry-level positions, with Computer Science or Mathematics remaining common majors.")
+    composer = _real_composer()
+    comp = composer.compose("which pays more in the US, data science or data engineering?", [pay])
+    parts = ["which pays more in the US", "which one is easier to get into without a masters degree"]
+    served, missed = composer.serve_parts(parts, comp, [pay, degree])
+    assert missed == []
+    assert served.lines[0] == comp.lines[0] and "bachelor's degree" in served.lines[-1]
+    assert [c.evidence_id for c in served.citations] == ["pay", "degree"]
+
+
+def test_a_question_nothing_answers_is_returned_to_be_said():
+    pay = _article("pay", "Data scientists in the United States reported a median salary of $157,850 a year.")
+    cooking = _article("cook", "The cafeteria serves pasta on Tuesdays and a vegetarian curry every Friday.")
+    composer = _real_composer()
+    comp = composer.compose("what do data scientists earn in the US?", [pay])
+    parts = ["what do data scientists earn in the US", "how many vacation days do they get"]
+    served, missed = composer.serve_parts(parts, comp, [pay, cooking])
+    assert missed == ["how many vacation days do they get"] and served.lines == comp.lines
+
+
+def test_one_question_is_left_as_composed():
+    pay = _article("pay", "Data scientists in the United States reported a median salary of $157,850 a year.")
+    composer = _real_composer()
+    comp = composer.compose("what do data scientists earn in the US?", [pay])
+    assert composer.serve_parts(["what do data scientists earn in the US"], comp, [pay]) == (comp, [])

@@ -263,3 +263,29 @@ def test_named_skills_compared_and_what_else_postings_ask_for(advisor):
     assert "the most requested skills were" in both.text, both.text
     alone = advisor.ask("do data analyst postings want excel or sql more?")
     assert "'excel' is listed in" in alone.text and "the most requested skills were" not in alone.text, alone.text
+
+
+def test_big_company_against_startup_compares_the_surveys_sizes(advisor, survey):
+    answer = advisor.ask("do big companies pay data scientists more than startups?")
+    ds = survey[survey["job_title"] == "Data Scientist"]
+    large, small = _median(ds[ds["company_size"] == "L"]), _median(ds[ds["company_size"] == "S"])
+    first = answer.text.partition("\n")[0]
+    assert large in first and small in first and "large companies" in first and "small companies" in first, first
+    share = f"{(survey['company_size'] == 'M').mean():.0%}"
+    assert any(share in n and "employer's size" in n for n in answer.notices), answer.notices
+    assert not any(c.kind in ("postings", "bls") for c in answer.citations)  # no size in them: not cited for one
+
+
+def test_one_company_size_is_set_against_every_size(advisor, survey):
+    answer = advisor.ask("what do large companies pay data engineers?")
+    de = survey[survey["job_title"] == "Data Engineer"]
+    assert _median(de[de["company_size"] == "L"]) in answer.text and _median(de) in answer.text
+
+
+def test_money_wise_compares_the_two_countries_pay(advisor, survey):
+    answer = advisor.ask("For an ML engineer, is it better money-wise to move to the UK or Canada?")
+    mle = survey[survey["job_title"] == "Machine Learning Engineer"]
+    uk, ca = _median(mle[mle["company_location"] == "GB"]), _median(mle[mle["company_location"] == "CA"])
+    first = answer.text.partition("\n")[0]
+    assert uk in first and ca in first, first
+    assert not any("None of my sources says which" in n for n in answer.notices)

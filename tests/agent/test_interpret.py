@@ -204,3 +204,25 @@ def test_four_countries_compared_are_four_sides() -> None:
 
     sides = salary_sides(read("data engineer salaries: france vs germany vs netherlands vs spain?"))
     assert [side.country for side in sides] == ["France", "Germany", "Netherlands", "Spain"]
+
+
+@pytest.mark.parametrize(("question", "sizes", "level"), [
+    ("does a big company pay better than a small startup?", ["L", "S"], None),
+    ("senior ML engineer pay at large companies vs mid-size ones", ["L", "M"], "senior"),
+    ("I'm at a 20 person startup, what do data engineers earn?", [], None),  # the asker's own employer
+    ("what do midsize employers pay analysts", ["M"], None),  # "mid" of "midsize" is no level
+])
+def test_employer_sizes_asked_are_read_in_order(question: str, sizes: list[str], level: str | None) -> None:
+    reading = read(question)
+    assert reading.slots.company_sizes == sizes
+    assert reading.slots.level == level
+
+
+@pytest.mark.parametrize(("question", "roles"), [
+    ("im a data analyst trying to pick between data engineering or data science. which pays more?",
+     ["data engineer", "data scientist"]),  # the asker's own role is not a side
+    ("data analyst vs data engineer pay", ["data analyst", "data engineer"]),
+    ("I'm a data analyst. data analyst or data engineer, which pays more?", ["data analyst", "data engineer"]),
+])
+def test_the_askers_own_role_is_no_side_of_a_comparison(question: str, roles: list[str]) -> None:
+    assert read(question).slots.roles == roles

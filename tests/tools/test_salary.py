@@ -463,3 +463,23 @@ def test_a_shortfall_says_the_postings_were_placeholders(store: Store, sal: pd.D
         f"Only {survey_n} survey responses match Machine Learning Engineers in France, and {k} of the {len(sub)} "
         "job postings for them show a job board's placeholder amount rather than their pay: too few for a reliable "
         "figure (I need at least 10), so I won't guess.")
+
+
+def test_company_size_filters_the_survey_only(store, salaries_df):
+    """The employer's size is a survey column: its figure is the survey rows of that size, and the postings and
+    BLS, which don't record it, are left out rather than shown as if they were that size's."""
+    from advisor.tools.salary import COMPANY_SIZE_NOTE, CompanySize
+
+    result = salary_lookup(SalaryQuery(role="data scientist", country="US", company_size=CompanySize.LARGE), store)
+    rows = salaries_df[(salaries_df.job_title == "Data Scientist") & (salaries_df.company_location == "US")
+                       & (salaries_df.company_size == "L")]
+    assert result.ok and [s.source for s in result.sources] == ["survey"]
+    _check_quantiles(_source(result, "survey"), rows.salary_in_usd)
+    assert "at large companies (over 250 employees)" in _source(result, "survey").text
+    assert COMPANY_SIZE_NOTE in result.notes and not result.article_figures
+
+
+def test_company_size_share_is_the_surveys_own(store, salaries_df):
+    from advisor.tools.salary import CompanySize, company_size_share
+
+    assert company_size_share(store, CompanySize.MEDIUM) == pytest.approx((salaries_df.company_size == "M").mean())
