@@ -495,6 +495,20 @@ class Composer:
         ok = [i for i in np.argsort(-scores) if dense[i] >= PART_ANSWERED and scores[i] >= self.min_score]
         return cands[ok[0]] if ok else None
 
+    def settled_first(self, comp: Composition, evidence: list[Evidence],
+                      settles: Callable[[str], bool]) -> Composition:
+        """`comp` opened by the passage sentence that settles what the question claims (`settles`: "Only 5.1% of
+        AI Engineer postings are explicitly entry-level" for "a quarter of openings are entry level, so ...
+        any tips?"), taken from the answer's lines or else from the retrieved passages, so the verdict can be
+        said first; `comp` as it is when no sentence settles it."""
+        used = [Candidate(text, ev, 0) for text, ev in comp.used]
+        found = next((c for c in used if settles(c.text)), None) or next(
+            (c for c in candidates([e for e in evidence if e.kind not in TOOL_KINDS]) if settles(c.text)), None)
+        if found is None or (used and used[0].text == found.text):
+            return comp
+        rest = [c for c in used if c.text != found.text]
+        return self._render([found, *rest[: self.max_sentences - 1]], comp.best_score)
+
     @staticmethod
     def _render(chosen: list[Candidate], best: float, numbered: list[int] | None = None) -> Composition:
         numbers: dict[str, int] = {}

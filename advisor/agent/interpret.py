@@ -181,6 +181,19 @@ def _capitalised_mid_sentence(word: str, text: str) -> bool:
     return False
 
 
+# the kinds of question a message's asking part decides on its own; a bare "Thoughts?" leaves it to the whole
+DECIDING_INTENTS = (Intent.ADVICE, Intent.SALARY, Intent.COMPARISON, Intent.SKILLS)
+
+
+def _intent(question: str) -> Intent:
+    """What kind of question the message asks, read from the parts that ask ("I keep seeing AI salaries and
+    wondering if it's realistic to pivot. Where do I even start?" asks for advice, not pay), else the whole."""
+    asked = cues.asked_parts(question)
+    if asked != question and (of_asked := Intent(cues.classify(asked))) in DECIDING_INTENTS:
+        return of_asked
+    return Intent(cues.classify(question))
+
+
 def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     """The parts asked for, in the order the answer should serve them."""
     if LEX.cue("skill_ranking").search(question):  # "which skills pay the most": no one role's pay or list
@@ -191,7 +204,11 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.SKILLS)
     if LEX.cue("skill_list").search(question):
         asks.append(Ask.SKILL_LIST)
-    if intent not in (Intent.SALARY, Intent.COMPARISON, Intent.ADVICE) and cues.asks_posting_conditions(question):
+    # a condition asked, not the asker's own ("is fully remote still realistic for data jobs? I'm a data
+    # engineer, been remote since 2021"): its share of postings answers advice too
+    asked = cues.without_background(cues.asked_parts(question))
+    if intent not in (Intent.SALARY, Intent.COMPARISON) and cues.asks_posting_conditions(
+            question if intent is not Intent.ADVICE else asked):
         asks.append(Ask.CONDITIONS)
     if LEX.cue("benefits").search(question):
         asks.append(Ask.BENEFITS)
@@ -288,7 +305,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     """Read `question` (already standalone) once. `skill_vocabulary` gives the postings' skill names; it is
     only called for questions about pay or skills (it opens the data store). `title_vocabulary` gives the
     survey's job titles, read as roles where a question names one beside another."""
-    intent = Intent(cues.classify(question))
+    intent = _intent(question)
     slots = extract(question)
     if title_vocabulary is not None and LEX.cue("role_noun").search(question):
         read_titles(cues.without_background(question), slots, title_vocabulary())

@@ -11,7 +11,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -143,21 +143,15 @@ def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
                  questions=len(questions))
 
 
-SETTLING_LINES = 4  # how far down a passage answer the line that settles a claimed share is looked for
-
-
-def _settling_line_first(reading: Interpretation, lines: list[str], marks: list[Mark]) -> tuple[list[str], list[Mark]]:
-    """A passage answer to a claimed share ("40% of openings are entry level, right?") opens with the line that
-    settles it ("Only 5.1% of AI Engineer postings are explicitly entry-level"), not the one most like the
-    question, so the verdict can be said first."""
-    if not reading.claimed_shares:
-        return lines, marks
-    for i in range(1, min(SETTLING_LINES, len(lines))):
-        if premise.check_share(reading.claimed_shares, lines[i], reading.question,
-                               reading.claim_attributed) is not premise.Verdict.UNCLEAR:
-            order = [i, *(k for k in range(len(lines)) if k != i)]
-            return [lines[k] for k in order], [marks[0], *(marks[k] for k in order[1:])]
-    return lines, marks
+def _settles(reading: Interpretation) -> Callable[[str], bool]:
+    """Whether a sentence settles the share the question claims ("40% of openings are entry level, right?";
+    "most data jobs are remote"): it states a share of the claim's subject, near the claim or not."""
+    def settles(sentence: str) -> bool:
+        return premise.check_share(reading.claimed_shares, sentence, reading.question,
+                                   reading.claim_attributed) is not premise.Verdict.UNCLEAR or \
+            premise.check_share_range(reading.claimed_share_ranges, sentence, reading.question,
+                                      reading.claim_attributed) is not premise.Verdict.UNCLEAR
+    return settles
 
 
 def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: str) -> premise.Verdict:
@@ -462,13 +456,13 @@ class Nodes:
             comp = self.composer.compose(reading.question, evidence, lead=lead, scope=scope)
         if comp.refused or not comp.lines:
             return None
+        if not lead and (reading.claimed_shares or reading.claimed_share_ranges):
+            comp = self.composer.settled_first(comp, evidence, _settles(reading))
         comp, missed = self.composer.serve_parts(reading.questions, comp, evidence)
         notices += [f'Nothing in this answer speaks to "{part}".' for part in missed]
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
         lines = list(comp.lines)  # each composed line is one whole claim (a title may hold "[EA]" itself)
         marks = line_marks(comp)
-        if not lead:
-            lines, marks = _settling_line_first(reading, lines, marks)
         opening: premise.Verdict | premise.Position | None = _premise_verdict(reading, lead, lines[0])
         if opening is premise.Verdict.UNCLEAR:  # no claim to settle: where the asker's own pay falls, if they gave it
             opening = premise.position(reading.own_pay, lead[0] if lead else None, reading.currency or "USD")

@@ -200,3 +200,17 @@ def test_a_share_claim_gets_a_verdict_only_when_every_headline_agrees() -> None:
     assert _agreed([V.CONFIRMED, V.CONTRADICTED]) is V.UNCLEAR
     assert _agreed([V.CONTRADICTED, V.UNCLEAR, V.CONTRADICTED]) is V.CONTRADICTED
     assert _agreed([V.UNCLEAR]) is V.UNCLEAR
+
+
+def test_a_share_claimed_on_the_way_to_asking_for_advice_is_settled_first(advisor: Advisor) -> None:
+    """The claim is the premise of an advice question ("... so I'm applying straight out of my bootcamp. any tips
+    for standing out?"): the advice sentences don't state the share, so the passage sentence that does opens the
+    answer with the verdict, and the tips follow."""
+    answer = advisor.ask("I read that like a quarter of AI engineer openings are entry level so I'm planning to "
+                         "apply straight out of my bootcamp. any tips for standing out?")
+    first = answer.text.split("[1]")[0]
+    assert first.startswith("No, ") and "entry-level" in first, answer.text
+    share = re.search(r"(\d+(?:\.\d+)?)%", first)
+    assert share and not 20 <= float(share.group(1)) <= 30  # the claim's own range is not what settles it
+    assert share.group(0) in answer.citations[0].context  # the settling share is the cited passage's own
+    assert len(answer.citations) >= 2  # the tips asked for still follow

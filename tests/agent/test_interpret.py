@@ -226,3 +226,20 @@ def test_employer_sizes_asked_are_read_in_order(question: str, sizes: list[str],
 ])
 def test_the_askers_own_role_is_no_side_of_a_comparison(question: str, roles: list[str]) -> None:
     assert read(question).slots.roles == roles
+
+
+def test_the_kind_of_question_is_read_from_the_parts_that_ask() -> None:
+    """Pay named in the asker's story is not what they ask: "I keep seeing AI eng salaries and wondering if it's
+    realistic to pivot. Where do I even start?" asks for advice."""
+    reading = read("Civil engineer here, 6 yrs structural. I keep seeing AI eng salaries and wondering if it's "
+                   "realistic to pivot. Where do I even start?")
+    assert reading.intent is Intent.ADVICE and Ask.PAY not in reading.asks
+    assert read("Data engineer, 5 years, Berlin. What's the going rate?").intent is Intent.SALARY
+    assert read("I got an offer of 95k for a data engineer role in Austin. Thoughts?").intent is Intent.SALARY
+
+
+def test_a_condition_asked_beside_the_askers_story_is_counted() -> None:
+    reading = read("is fully remote still realistic for data jobs or did that die with return to office? I'm a "
+                   "data engineer, been remote since 2021")
+    assert Ask.CONDITIONS in reading.asks
+    assert Ask.CONDITIONS not in read("I'm a remote data engineer, how do I move into AI engineering?").asks
