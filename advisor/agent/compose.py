@@ -469,6 +469,8 @@ class Composer:
         numbered = list(comp.numbered)
         missed: list[str] = []
         for part in parts:
+            if not content_words(part):  # "how many and what kind?": too bare to tell served from not
+                continue
             vec = self.embedder.encode_one(part)
             if float((shown @ vec).max()) >= PART_SERVED:
                 continue

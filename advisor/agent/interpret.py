@@ -133,6 +133,8 @@ class Interpretation(BaseModel):
                               "are compared (`places_asked`)")
     questions: list[str] = Field(default_factory=list, description="the questions the message asks, in order (its "
                                  "parts that ask, not the asker's story)")
+    first_asks: list[Ask] = Field(default_factory=list, description="what the first of several questions asks: "
+                                  "its tools lead the answer")
     own_pay: list[float] = Field(default_factory=list, description="pay figures the asker states as their own: "
                                  "an offer, what they earn; the answer says where they fall")
     claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
@@ -258,24 +260,27 @@ def _without_roles(question: str, slots: Slots) -> str:
     return question
 
 
-def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> list[Ask]:
+def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> tuple[list[Ask], list[Ask]]:
     """The whole message's asks, then what each of its parts asks besides: the message as a whole reads as its
     strongest kind (pay), and a second question of another kind (which skill to learn, how long it takes) would
     go unanswered. The asker's background in a part is not asked ("I make 70k"); a part that names no role is
-    read with the message's ("... and do I need Kubernetes for it?" is about the MLOps engineer asked of)."""
+    read with the message's ("... and do I need Kubernetes for it?" is about the MLOps engineer asked of). Also
+    what the first part asks, whose answer should lead."""
     # the parts that ask, and those that assert what is to be checked ("given that half of data jobs are remote,
     # ..."); "data engineer jobs in austin - what are they paying?" asks one thing
     parts = [p for p in cues.question_parts(question) if cues.part_asks(p) or LEX.cue("premise_claim").search(p)]
     if len(parts) < 2 or Ask.FIND_POSTINGS in asks:
-        return asks
-    out = list(asks)
+        return asks, []
+    out, first = list(asks), None
     for part in parts:
         own = cues.without_background(part).strip()
         if own and slots.role_phrase and not roles_named(own.lower()):
             own = f"{own} ({slots.role_phrase})"
         if own:
-            out += [a for a in _asks(own, Intent(cues.classify(own)), slots) if a not in out]
-    return out
+            its = _asks(own, Intent(cues.classify(own)), slots)
+            first = its if first is None else first
+            out += [a for a in its if a not in out]
+    return out, first or []
 
 
 SOURCE_CUES = {  # in this order: "BLS" also names postings' pay
@@ -309,10 +314,10 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     slots = extract(question)
     if title_vocabulary is not None and LEX.cue("role_noun").search(question):
         read_titles(cues.without_background(question), slots, title_vocabulary())
-    asks = _with_each_part(question, _asks(question, intent, slots), slots)
+    asks, first_asks = _with_each_part(question, _asks(question, intent, slots), slots)
     hourly = bool(LEX.cue("hourly_pay").search(question))
     reading = Interpretation(question=question, intent=intent, asks=asks, slots=slots,
-                             questions=cues.asked_questions(question),
+                             questions=cues.asked_questions(question), first_asks=first_asks,
                              tools_unlisted=cues.named_tools(_without_roles(question, slots)),
                              unknown_role=_role_phrase(question),
                              source_first=_source_named(question) or (Source.POSTINGS if hourly else None),

@@ -52,9 +52,12 @@ ROUTES: tuple[Route, ...] = (
 
 
 def tools_for(reading: Interpretation) -> list[Tool]:
-    """The tools to run, in order, each once."""
+    """The tools to run, in order, each once: the table's order, except that the tools of the first of several
+    questions come first ("do software devs or data scientists earn more? and which has more jobs?": the pay
+    comparison leads, the headcounts follow)."""
     chosen: list[Tool] = []
     for route in ROUTES:
         if reading.has(route.ask) and route.tool not in chosen:
             chosen.append(route.tool)
-    return chosen
+    first = {route.tool for route in ROUTES if route.ask in reading.first_asks}
+    return sorted(chosen, key=lambda tool: tool not in first)

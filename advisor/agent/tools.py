@@ -843,12 +843,14 @@ class Toolbox:
         from advisor.tools.employment import EmploymentQuery, employment_lookup
 
         out = ToolOutcome()
-        result = employment_lookup(EmploymentQuery(role=reading.slots.role or ""), self.store)
-        if result.message:
-            out.notices.append(result.message)
-        out.evidence += result.evidence
-        out.lead += [e.id for e in result.evidence]
-        out.notices += result.notes
+        for role in reading.slots.roles or [reading.slots.role or ""]:  # "which has more jobs?": each side's
+            result = employment_lookup(EmploymentQuery(role=role), self.store)
+            if result.message and result.message not in out.notices:
+                out.notices.append(result.message)
+            fresh = [e for e in result.evidence if e.id not in {x.id for x in out.evidence}]
+            out.evidence += fresh
+            out.lead += [e.id for e in fresh]
+            out.notices += [n for n in result.notes if n not in out.notices]
         return out
 
     def conditions(self, reading: Interpretation) -> ToolOutcome:

@@ -192,3 +192,13 @@ def test_one_question_is_left_as_composed():
     composer = _real_composer()
     comp = composer.compose("what do data scientists earn in the US?", [pay])
     assert composer.serve_parts(["what do data scientists earn in the US"], comp, [pay]) == (comp, [])
+
+
+def test_a_question_too_bare_to_judge_is_not_called_unserved():
+    """"are there data jobs in germany? how many and what kind?": "how many" has no word to compare; a note that
+    the answer doesn't speak to it would be false."""
+    count = _article("n", "The 2023 postings hold 263 data-job postings in Germany, most of them data analysts.")
+    composer = _real_composer()
+    comp = composer.compose("are there data jobs in germany?", [count])
+    assert composer.serve_parts(["are there data jobs in germany", "how many", "what kind"], comp, [count]) == \
+        (comp, [])

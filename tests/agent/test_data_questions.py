@@ -289,3 +289,18 @@ def test_money_wise_compares_the_two_countries_pay(advisor, survey):
     first = answer.text.partition("\n")[0]
     assert uk in first and ca in first, first
     assert not any("None of my sources says which" in n for n in answer.notices)
+
+
+BLS = DEFAULT_CORPUS / "data" / "bls" / "oews_national_selected_2023_2024.csv"
+
+
+def test_the_first_question_of_a_message_leads_and_each_side_gets_its_headcount(advisor):
+    """"do software devs or data scientists earn more? and which has more jobs": the pay comparison (asked first)
+    leads; then BLS's headcount for each side, not for one of them."""
+    answer = advisor.ask("per BLS, do software devs or data scientists earn more? and which has more jobs")
+    bls = pd.read_csv(BLS)
+    may24 = bls[bls["reference_period"] == "May 2024"].set_index("occ_title")
+    first = answer.text.partition("\n")[0]
+    for title in ("Software Developers", "Data Scientists"):
+        assert f"${may24.loc[title, 'a_median']:,}" in first, first
+        assert f"{may24.loc[title, 'tot_emp']:,} people employed as {title}" in answer.text, answer.text
