@@ -185,6 +185,16 @@ def _adds_to_the_figures(c: Candidate, roles: Sequence[str], unserved: dict[str,
     return len(set(shared.values())) >= 2 or any(idf >= RARE_WORD_IDF and w in names for w, idf in shared.items())
 
 
+def _within_budget(lead: list[Evidence]) -> list[Evidence]:
+    """At most MAX_TOOL_SENTENCES lead figures; past that, the sides' own figures that a comparison sentence
+    already states go first, so another ask's figure ("... and which is easier to get into without a masters?": each
+    role's postings that mention no degree) keeps its place."""
+    compared = {i for e in lead for i in e.metadata.get("compared", [])}
+    if len(lead) > MAX_TOOL_SENTENCES:  # all sides go together: one side's figure alone would read as the answer
+        lead = [e for e in lead if e.id not in compared]
+    return lead[:MAX_TOOL_SENTENCES]
+
+
 def _not_said(lead: list[Evidence], said: str) -> list[Evidence]:
     """The headlines the conversation's last answers didn't give ("and do they want a degree?" after the skills
     list: not the list again); all of them when every one was given (the question was asked again)."""
@@ -364,7 +374,7 @@ class Composer:
         of the conversation said: a sentence from them is not said again. `scope`: what else the answer keeps to.
         """
         advice, roles = scope.advice, scope.roles
-        lead = _not_said(lead or [], said)[:MAX_TOOL_SENTENCES]
+        lead = _within_budget(_not_said(lead or [], said))
         lead_ids = {e.id for e in lead}
         cands = candidates([e for e in evidence if e.id not in lead_ids])
         scores = self._scored(question, cands, scope)

@@ -209,8 +209,8 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     # a condition asked, not the asker's own ("is fully remote still realistic for data jobs? I'm a data
     # engineer, been remote since 2021"): its share of postings answers advice too
     asked = cues.without_background(cues.asked_parts(question))
-    if intent not in (Intent.SALARY, Intent.COMPARISON) and cues.asks_posting_conditions(
-            question if intent is not Intent.ADVICE else asked):
+    if intent not in (Intent.SALARY, Intent.COMPARISON) and (cues.asks_posting_conditions(
+            question if intent is not Intent.ADVICE else asked) or LEX.cue("degree_asked").search(asked)):
         asks.append(Ask.CONDITIONS)
     if LEX.cue("benefits").search(question):
         asks.append(Ask.BENEFITS)

@@ -854,35 +854,44 @@ class Toolbox:
         return out
 
     def conditions(self, reading: Interpretation) -> ToolOutcome:
-        """Remote, degree, health-insurance and full-time shares of the postings, for the role or all data jobs."""
-        from advisor.tools.conditions import PostingConditionsQuery, condition_by_title, posting_conditions
-        from advisor.tools.posting_counts import PostingBreakdown
-
+        """Remote, degree, health-insurance and full-time shares of the postings, for the role (each role
+        compared: "which one is easier to get into without a masters?") or all data jobs."""
         out = ToolOutcome()
         slots = reading.slots
-        try:
-            query = PostingConditionsQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
-                                           experience=slots.level_phrase if slots.role else None,
-                                           asked=reading.conditions_named)
-        except ValueError as exc:
-            out.notices.append(f"Posting conditions: {exc}")
-            return out
         if slots.level and not slots.role:
             out.notices.append("Postings are classed by job title, so a level needs a role (e.g. 'junior data "
                                "analyst'); these shares are for all levels.")
-        if reading.breakdown is PostingBreakdown.TITLE and not slots.role:  # "which roles are most often remote?"
+        for role in slots.roles or [slots.role]:
+            self._conditions_of(out, reading, role)
+        return out
+
+    def _conditions_of(self, out: ToolOutcome, reading: Interpretation, role: str | None) -> None:
+        """One role's (or all data jobs') condition shares, added to `out`."""
+        from advisor.tools.conditions import PostingConditionsQuery, condition_by_title, posting_conditions
+        from advisor.tools.posting_counts import PostingBreakdown
+
+        slots = reading.slots
+        try:
+            query = PostingConditionsQuery(role=role, country=slots.countries[0] if slots.countries else None,
+                                           experience=slots.level_phrase if role else None,
+                                           asked=reading.conditions_named)
+        except ValueError as exc:
+            out.notices.append(f"Posting conditions: {exc}")
+            return
+        if reading.breakdown is PostingBreakdown.TITLE and not role:  # "which roles are most often remote?"
             _one_sentence(out, condition_by_title(query, self.store))
         result = posting_conditions(query, self.store)
-        if result.message:
+        if result.message and result.message not in out.notices:
             out.notices.append(result.message)
         if reading.has(Ask.BENEFITS):
-            out.notices += result.notes
-        out.evidence += result.evidence()
-        out.lead += [e.id for e in out.evidence]
+            out.notices += [n for n in result.notes if n not in out.notices]
+        known = {e.id for e in out.evidence}
+        fresh = [e for e in result.evidence() if e.id not in known]
+        out.evidence += fresh
+        out.lead += [e.id for e in fresh if e.id not in out.lead]
         if result.ok:
             out.charts.append({"kind": "skill_shares", "title": f"Posting conditions — {result.filter_text} (2023)",
                                "rows": result.chart_rows()})
-        return out
 
     def _unlisted(self, tools: list[str]) -> list[str]:
         """The tools named that the postings' skill lists don't have ("langchain"): the articles speak of them."""

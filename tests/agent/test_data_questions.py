@@ -304,3 +304,17 @@ def test_the_first_question_of_a_message_leads_and_each_side_gets_its_headcount(
     for title in ("Software Developers", "Data Scientists"):
         assert f"${may24.loc[title, 'a_median']:,}" in first, first
         assert f"{may24.loc[title, 'tot_emp']:,} people employed as {title}" in answer.text, answer.text
+
+
+def test_a_degree_asked_in_a_second_question_is_counted_for_each_role(advisor, settings):
+    """"which pays more? and which one is easier to get into without a masters": the pay comparison leads, then
+    each role's share of postings that mention no degree, computed here with pandas."""
+    answer = advisor.ask("im a data analyst trying to pick between data engineering or data science. which pays "
+                         "more? and which one is easier to get into without a masters")
+    posts = pd.read_csv(settings.corpus_dir / "data" / "postings" / "data_jobs_2023_with_salary.csv")  # the slice
+    for titles in (["Data Engineer", "Senior Data Engineer"], ["Data Scientist", "Senior Data Scientist"]):
+        role = posts[posts["job_title_short"].isin(titles)]
+        share = role["job_no_degree_mention"].astype(str).str.lower().eq("true").mean()
+        assert f"({share:.1%}) did not mention a degree" in answer.text, answer.text
+    assert "higher than" in answer.text.partition("\n")[0]  # the pay comparison, asked first, leads
+    assert "Data Analysts" not in answer.text.partition("\n")[0]  # the asker's own role is no side
