@@ -406,10 +406,13 @@ def _read_claims(reading: Interpretation) -> None:
     $300k, right?" is a claim; "postings paying at least $150K" is a filter; "I'm on 95k" is the asker's own."""
     question = reading.question
     mine_aside = sorted(figures(cues.without_background(question)))
+    own = sorted({f for m in LEX.cue("own_amount").finditer(question) for f in figures(m.group(0))
+                  if f.startswith("$")})  # "a $120k offer": theirs, not the claim beside it
     if LEX.cue("premise_claim").search(question):
         if reading.has(Ask.PAY):
-            reading.claimed_pay = [float(f[1:]) for f in mine_aside if f.startswith("$")
+            reading.claimed_pay = [float(f[1:]) for f in mine_aside if f.startswith("$") and f not in own
                                    and float(f[1:]) >= MIN_CLAIMED_PAY]
+            reading.own_pay = [float(f[1:]) for f in own] if reading.claimed_pay else []
         reading.claimed_shares = [float(f[:-1]) for f in mine_aside if f.endswith("%")]  # "90% need a PhD?"
         words = cues.without_background(question).lower()
         reading.claimed_share_ranges = [(float(lo), float(hi)) for pattern, span in QUANTIFIERS

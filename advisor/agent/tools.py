@@ -49,6 +49,10 @@ class Side(NamedTuple):
     company_size: str | None = None  # the employer's size as the survey codes it (S, M, L): survey rows only
 
 
+# responses paid in the currency asked that a figure in it needs: fewer lead with a currency few of the role's
+# people there are paid in (9 US data scientists paid in EUR), while the dollar figures cover them all
+CURRENCY_MIN_N = 10
+
 # sides one answer compares: "France vs Germany vs Netherlands vs Spain" is four; past that a table would serve
 MAX_SIDES = 4
 
@@ -530,8 +534,8 @@ class Toolbox:
 
         if not reading.currency or reading.currency == "USD":
             return
-        result = salary_lookup(query.model_copy(update={"currency": reading.currency, "sources": ["survey"]}),
-                               self.store)
+        result = salary_lookup(query.model_copy(update={"currency": reading.currency, "sources": ["survey"],
+                                                        "min_n": max(query.min_n, CURRENCY_MIN_N)}), self.store)
         local = [e for e in result.evidence() if e.kind == "salary_data" and e.metadata.get("median") is not None]
         if not result.ok or not local:
             paid = next((s.n for s in result.sources if s.source == "survey" and s.n), 0)

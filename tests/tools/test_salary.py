@@ -260,9 +260,10 @@ def test_tiny_n_is_refused(store: Store, sal: pd.DataFrame) -> None:
     result = salary_lookup(SalaryQuery(role="prompt engineer", country="DE"), store)
     s = _source(result, "survey")
     n = int(((sal.job_title == "Prompt Engineer") & (sal.company_location == "DE")).sum())
-    assert 0 < n < 10
+    assert 0 < n < SalaryQuery.model_fields["min_n"].default
     assert s.status == "too_few" and s.median is None and s.p25 is None
-    assert f"Only {fmt_n(n)} survey row" in s.message and "minimum of 10" in s.message
+    assert f"Only {fmt_n(n)} survey row" in s.message and f"minimum of {SalaryQuery.model_fields['min_n'].default}" \
+        in s.message
     assert not result.ok and "No figures" in (result.message or "")
     strict = salary_lookup(SalaryQuery(role="data scientist", min_n=10**6), store)
     # BLS publishes estimates (no sample to refuse), so only the survey and postings are withheld.
@@ -451,8 +452,9 @@ def test_no_placeholder_sentence_where_they_are_few(store: Store) -> None:
 
 
 def test_a_shortfall_says_the_postings_were_placeholders(store: Store, sal: pd.DataFrame, posts: pd.DataFrame) -> None:
-    """Too few survey rows, and postings made of placeholder amounts: the one sentence says both."""
-    result = salary_lookup(SalaryQuery(role="machine learning engineer", country="France"), store)
+    """Too few survey rows, and postings made of placeholder amounts: the one sentence says both (at a minimum of
+    10: France's 9 survey rows are shown at the default minimum of 5)."""
+    result = salary_lookup(SalaryQuery(role="machine learning engineer", country="France", min_n=10), store)
     survey_n = int(((sal.job_title == "Machine Learning Engineer") & (sal.company_location == "FR")).sum())
     sub = posts[(posts.job_title_short == "Machine Learning Engineer") & (posts.country == "France")]
     filled = _placeholder_pairs(posts)
