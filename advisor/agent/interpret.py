@@ -126,6 +126,8 @@ class Interpretation(BaseModel):
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
     breakdown: PostingBreakdown | None = Field(default=None, description="what a count of postings is grouped "
                                                  "by: companies, job boards, kinds of job, places")
+    breakdowns: list[PostingBreakdown] = Field(default_factory=list, description="every grouping of the count "
+                                               "asked, in the question's order")
     posting_terms: list[PostingTerm] = Field(default_factory=list, description="what the postings searched must "
                                              "be: part-time, an internship, listing health insurance, ...")
     places: list[str] = Field(default_factory=list, description="the places below the country asked about, each "
@@ -352,6 +354,9 @@ def _read_count(reading: Interpretation) -> None:
     conditions' or skills' tool's, a headcount of workers BLS's."""
     q = reading.question.lower()
     reading.breakdown = next((PostingBreakdown(v) for pattern, v in BREAKDOWNS if pattern.search(q)), None)
+    # "where are they located? and which job sites carry the most?": each grouping asked, in the question's order
+    found = sorted((m.start(), PostingBreakdown(v)) for pattern, v in BREAKDOWNS if (m := pattern.search(q)))
+    reading.breakdowns = list(dict.fromkeys(b for _, b in found))
     how_many = LEX.cue("posting_count").search(q)
     counted = how_many or (reading.breakdown and LEX.cue("postings").search(q))
     served = {Ask.CONDITIONS, Ask.EMPLOYMENT, Ask.RANKING, Ask.SKILL_RANKING, Ask.PAY, Ask.COMPANY_PAY}

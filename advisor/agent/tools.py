@@ -723,9 +723,11 @@ class Toolbox:
 
         out = ToolOutcome()
         slots = reading.slots
-        query = PostingCountQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
-                                  remote=slots.remote, by=reading.breakdown, top=reading.top or 5)
-        return _one_sentence(out, count_postings(query, self.store))
+        for by in reading.breakdowns or [reading.breakdown]:  # "where are they, and which boards carry them?"
+            query = PostingCountQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
+                                      remote=slots.remote, by=by, top=reading.top or 5)
+            _one_sentence(out, count_postings(query, self.store))
+        return out
 
     def skill_ranking(self, reading: Interpretation) -> ToolOutcome:
         """Skills ranked by the median pay of the postings that list them ("which skills pay the most?"), for the

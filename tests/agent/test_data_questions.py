@@ -318,3 +318,13 @@ def test_a_degree_asked_in_a_second_question_is_counted_for_each_role(advisor, s
         assert f"({share:.1%}) did not mention a degree" in answer.text, answer.text
     assert "higher than" in answer.text.partition("\n")[0]  # the pay comparison, asked first, leads
     assert "Data Analysts" not in answer.text.partition("\n")[0]  # the asker's own role is no side
+
+
+def test_two_groupings_of_a_count_are_each_answered(advisor, settings):
+    answer = advisor.ask("which companies posted the most data engineer jobs? and which job boards carry them?")
+    posts = pd.read_csv(settings.corpus_dir / "data" / "postings" / "data_jobs_2023_with_salary.csv")
+    de = posts[posts["job_title_short"].isin(["Data Engineer", "Senior Data Engineer"])]
+    company, n_company = de["company_name"].value_counts().index[0], de["company_name"].value_counts().iloc[0]
+    board = de["job_via"].str.removeprefix("via ").value_counts()
+    assert f"{company} ({n_company}," in answer.text, answer.text
+    assert f"{board.index[0]} ({board.iloc[0]:,}," in answer.text, answer.text

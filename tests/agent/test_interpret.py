@@ -243,3 +243,11 @@ def test_a_condition_asked_beside_the_askers_story_is_counted() -> None:
                    "data engineer, been remote since 2021")
     assert Ask.CONDITIONS in reading.asks
     assert Ask.CONDITIONS not in read("I'm a remote data engineer, how do I move into AI engineering?").asks
+
+
+def test_every_grouping_of_a_count_is_read_in_order() -> None:
+    from advisor.tools.posting_counts import PostingBreakdown
+
+    reading = read("where are most data scientist job postings located? and which job sites carry the most?")
+    assert reading.breakdowns == [PostingBreakdown.LOCATION, PostingBreakdown.BOARD]
+    assert tools_for(reading)[0] is Tool.POSTING_COUNT
