@@ -446,6 +446,9 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
         reading.skills_compared = len(reading.skills_named) >= 2  # "Docker and Kubernetes?": each one's share
         if weighed and reading.skills_compared:  # two skills weighed: how often each one's postings list it
             reading.asks = asks = [Ask.SKILLS]
+        if Ask.PAY in asks and not role and reading.skills_compared:  # "...which one gets more money?": the pay
+            # of each skill's postings across data jobs, after how often they are listed (no role's pay to give)
+            reading.asks = asks = [*dict.fromkeys([Ask.SKILLS, Ask.SKILL_RANKING, *(a for a in asks if a != Ask.PAY)])]
         if Ask.PAY in asks and role:  # "I know Python, what would I earn?" asks no skill premium
             # a skill premium is asked where the skill is named with the pay: "what do they earn, and should I
             # learn Spark?" asks the pay, then the skill, not Spark's premium

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from advisor.data.normalize import NormalizationError
 from advisor.data.store import Store
 from advisor.tools.posting_sentence import ALL_ROWS, PostingSentence, postings_population
-from advisor.tools.salary import evidence_id, fmt_money, fmt_n
+from advisor.tools.salary import evidence_id, fmt_money, fmt_n, sql_list
 
 SHARE_FLOOR = 0.01  # a skill is ranked when at least this share of the postings list it
 
@@ -30,6 +30,8 @@ class SkillPayQuery(BaseModel):
     country: str | None = Field(default=None, description="Country name or code; empty = every country.")
     top_k: int = Field(default=8, ge=1, le=25, description="How many skills to rank.")
     min_n: int = Field(default=30, ge=1, description="The fewest postings a ranked skill's median rests on.")
+    skills: list[str] = Field(default_factory=list, description="Only these skills, as the postings name them "
+                              "('tableau', 'power bi'): the ones a question weighs; empty = every skill.")
 
 
 class RankedSkill(BaseModel):
@@ -66,23 +68,30 @@ def rank_skills_by_pay(query: SkillPayQuery, store: Store) -> SkillPayResult:
         return SkillPayResult(query=query, ok=False, message=exc.message, dataset=file)
     row = store.fetchone(f"SELECT count(*) FROM postings WHERE {cond}")
     population = int(row[0]) if row else 0
-    floor = max(query.min_n, math.ceil(SHARE_FLOOR * population))
+    # skills named were asked for by name: only too few postings keeps one out, not the 1% share of the ranking
+    floor = query.min_n if query.skills else max(query.min_n, math.ceil(SHARE_FLOOR * population))
+    named = f"AND s.skill IN {sql_list([k.lower() for k in query.skills])} " if query.skills else ""
     rows = store.fetchall(
         f"WITH pop AS (SELECT row_id, salary_yearly FROM postings WHERE {cond}) "
         "SELECT s.skill, quantile_cont(p.salary_yearly, 0.5) AS median, count(*) AS n "
-        "FROM posting_skills s JOIN pop p USING (row_id) GROUP BY s.skill "
+        f"FROM posting_skills s JOIN pop p USING (row_id) WHERE TRUE {named}GROUP BY s.skill "
         f"HAVING count(*) >= {int(floor)} ORDER BY median DESC, n DESC, s.skill LIMIT {int(query.top_k)}")
-    result = SkillPayResult(query=query, ok=bool(rows), dataset=file, filter=f"{shown}, skills listed in >= {floor}",
+    which = f"skill in {', '.join(query.skills)}" if query.skills else f"skills listed in >= {floor}"
+    result = SkillPayResult(query=query, ok=bool(rows), dataset=file, filter=f"{shown}, {which}",
                             filter_text=words, population=population, floor=floor,
                             skills=[RankedSkill(skill=r[0], median=float(r[1]), n=int(r[2])) for r in rows],
-                            evidence_id=evidence_id(file, f"{shown}, skill pay ranking"))
+                            evidence_id=evidence_id(file, f"{shown}, {which}, skill pay ranking"))
     if not rows:
         result.message = f"No skill is listed in {fmt_n(floor)} or more of the {fmt_n(population)} {words}."
         return result
     listed = ", ".join(f"{s.skill} ({fmt_money(s.median)}, {fmt_n(s.n)} postings)" for s in result.skills)
-    result.text = (f"Among {fmt_n(population)} {words} (leaving out job boards' placeholder amounts), the skills "
-                   f"whose postings advertised the highest median salary (of skills listed in at least "
-                   f"{fmt_n(floor)} of them) were {listed}.")
+    if query.skills:  # the skills weighed, the better paid first
+        result.text = (f"Among {fmt_n(population)} {words} (leaving out job boards' placeholder amounts), the "
+                       f"median salary advertised by postings listing each skill was: {listed}.")
+    else:
+        result.text = (f"Among {fmt_n(population)} {words} (leaving out job boards' placeholder amounts), the skills "
+                       f"whose postings advertised the highest median salary (of skills listed in at least "
+                       f"{fmt_n(floor)} of them) were {listed}.")
     return result
 
 

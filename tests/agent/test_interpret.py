@@ -251,3 +251,9 @@ def test_every_grouping_of_a_count_is_read_in_order() -> None:
     reading = read("where are most data scientist job postings located? and which job sites carry the most?")
     assert reading.breakdowns == [PostingBreakdown.LOCATION, PostingBreakdown.BOARD]
     assert tools_for(reading)[0] is Tool.POSTING_COUNT
+
+
+def test_skills_weighed_on_pay_with_no_role_rank_those_skills() -> None:
+    reading = read("tableau or power bi, which should i learn first?? which one gets more jobs / more money")
+    assert reading.skills_named == ["tableau", "power bi"] and Ask.PAY not in reading.asks
+    assert Tool.SKILL_RANKING in tools_for(reading) and Tool.SKILLS in tools_for(reading)

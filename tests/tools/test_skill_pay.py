@@ -51,3 +51,17 @@ def test_the_question_is_routed_to_the_ranking(advisor) -> None:  # type: ignore
     answer = advisor.ask("which data skills pay the most?")
     assert not answer.refused
     assert answer.text.startswith("Among ") and "highest median salary" in answer.text.split("\n")[0]
+
+
+def test_the_skills_a_question_weighs_are_ranked_alone(store: Store, posts: pd.DataFrame) -> None:
+    """"tableau or power bi, which one gets more money?": only those two, each with its postings' median."""
+    pop = _without_placeholders(posts)
+    result = rank_skills_by_pay(SkillPayQuery(skills=["tableau", "power bi"]), store)
+    expected = []
+    for skill in ("tableau", "power bi"):
+        pay = pop[[skill in s for s in pop["skill_set"]]]["yearly"]
+        expected.append((skill, pay.median(), len(pay)))
+    expected.sort(key=lambda x: -x[1])
+    assert [(s.skill, s.median, s.n) for s in result.skills] == expected
+    assert result.floor == SkillPayQuery().min_n  # named skills need only enough postings, not a 1% share
+    assert result.evidence()[0].id != rank_skills_by_pay(SkillPayQuery(), store).evidence()[0].id
