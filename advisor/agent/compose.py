@@ -468,11 +468,11 @@ class Composer:
 
     def serve_parts(self, parts: Sequence[str], comp: Composition,
                     evidence: list[Evidence]) -> tuple[Composition, list[str]]:
-        """Each question of a message served, or named as not served: a part no line of `comp` is near (dense
-        cosine below PART_SERVED: "...and which one is easier to get into without a masters?" under two pay
-        figures) gets the passage sentence that answers it best, when one is near enough (PART_ANSWERED), else
-        it is returned, to be said beside the answer instead of dropped in silence."""
-        if len(parts) < 2 or not comp.used:
+        """Each question of a message (`parts`: those to look for) served, or named as not served: a part no line
+        of `comp` is near (dense cosine below PART_SERVED: "...and which one is easier to get into without a
+        masters?" under two pay figures) gets the passage sentence that answers it best, when one is near enough
+        (PART_ANSWERED), else it is returned, to be said beside the answer instead of dropped in silence."""
+        if not parts or not comp.used:
             return comp, []
         shown = self.embedder.encode([text for text, _ in comp.used])
         used = [Candidate(text, ev, 0) for text, ev in comp.used]

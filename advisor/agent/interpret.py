@@ -137,6 +137,8 @@ class Interpretation(BaseModel):
                                  "parts that ask, not the asker's story)")
     first_asks: list[Ask] = Field(default_factory=list, description="what the first of several questions asks: "
                                   "its tools lead the answer")
+    asks_by_question: list[list[Ask]] = Field(default_factory=list, description="what each of `questions` asks, "
+                                              "where the message asks several")
     own_pay: list[float] = Field(default_factory=list, description="pay figures the asker states as their own: "
                                  "an offer, what they earn; the answer says where they fall")
     claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
@@ -262,27 +264,26 @@ def _without_roles(question: str, slots: Slots) -> str:
     return question
 
 
-def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> tuple[list[Ask], list[Ask]]:
+def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> tuple[list[Ask], dict[str, list[Ask]]]:
     """The whole message's asks, then what each of its parts asks besides: the message as a whole reads as its
     strongest kind (pay), and a second question of another kind (which skill to learn, how long it takes) would
     go unanswered. The asker's background in a part is not asked ("I make 70k"); a part that names no role is
     read with the message's ("... and do I need Kubernetes for it?" is about the MLOps engineer asked of). Also
-    what the first part asks, whose answer should lead."""
+    what each part asks, by its text."""
     # the parts that ask, and those that assert what is to be checked ("given that half of data jobs are remote,
     # ..."); "data engineer jobs in austin - what are they paying?" asks one thing
     parts = [p for p in cues.question_parts(question) if cues.part_asks(p) or LEX.cue("premise_claim").search(p)]
     if len(parts) < 2 or Ask.FIND_POSTINGS in asks:
-        return asks, []
-    out, first = list(asks), None
+        return asks, {}
+    out, by_part = list(asks), {}
     for part in parts:
         own = cues.without_background(part).strip()
         if own and slots.role_phrase and not roles_named(own.lower()):
             own = f"{own} ({slots.role_phrase})"
         if own:
-            its = _asks(own, Intent(cues.classify(own)), slots)
-            first = its if first is None else first
+            by_part[part.strip(" ,;.?!-")] = its = _asks(own, Intent(cues.classify(own)), slots)
             out += [a for a in its if a not in out]
-    return out, first or []
+    return out, by_part
 
 
 SOURCE_CUES = {  # in this order: "BLS" also names postings' pay
@@ -316,10 +317,13 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     slots = extract(question)
     if title_vocabulary is not None and LEX.cue("role_noun").search(question):
         read_titles(cues.without_background(question), slots, title_vocabulary())
-    asks, first_asks = _with_each_part(question, _asks(question, intent, slots), slots)
+    asks, by_part = _with_each_part(question, _asks(question, intent, slots), slots)
+    questions = cues.asked_questions(question)
+    asks_by_question = [by_part.get(q, []) for q in questions] if by_part else []
     hourly = bool(LEX.cue("hourly_pay").search(question))
     reading = Interpretation(question=question, intent=intent, asks=asks, slots=slots,
-                             questions=cues.asked_questions(question), first_asks=first_asks,
+                             questions=questions, asks_by_question=asks_by_question,
+                             first_asks=asks_by_question[0] if asks_by_question else [],
                              tools_unlisted=cues.named_tools(_without_roles(question, slots)),
                              unknown_role=_role_phrase(question),
                              source_first=_source_named(question) or (Source.POSTINGS if hourly else None),

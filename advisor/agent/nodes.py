@@ -30,7 +30,7 @@ from advisor.agent.interpreters import Interpreter, make_interpreter
 from advisor.agent.layout import Layout, Mark, line_marks
 from advisor.agent.lexicon import lexicon
 from advisor.agent.prompts import SYSTEM_PROMPT, user_prompt
-from advisor.agent.routes import tools_for
+from advisor.agent.routes import ROUTES, tools_for
 from advisor.agent.slots import extract
 from advisor.agent.state import AgentState
 from advisor.agent.tools import SOURCE_KIND, Toolbox, ToolOutcome, small_sample_note, why_they_differ
@@ -141,6 +141,17 @@ def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
                  local=tuple(reading.places) if lead else (),
                  focus=tuple(reading.tools_unlisted) if reading.has(Ask.SKILLS) else (),
                  questions=len(questions))
+
+
+def _parts_to_check(reading: Interpretation, figures_lead: bool) -> list[str]:
+    """The questions of a message whose answer the composer must look for: not one a data tool ran for when the
+    tools' figures lead ("... and is the pay jump real?" under the pay figures), since a figure reads far from a
+    question to a sentence model; none for a message of one question."""
+    if len(reading.questions) < 2:
+        return []
+    routed = {route.ask for route in ROUTES}
+    asks = reading.asks_by_question or [[] for _ in reading.questions]
+    return [q for q, its in zip(reading.questions, asks, strict=False) if not (figures_lead and routed & set(its))]
 
 
 def _settles(reading: Interpretation) -> Callable[[str], bool]:
@@ -458,7 +469,7 @@ class Nodes:
             return None
         if not lead and (reading.claimed_shares or reading.claimed_share_ranges):
             comp = self.composer.settled_first(comp, evidence, _settles(reading))
-        comp, missed = self.composer.serve_parts(reading.questions, comp, evidence)
+        comp, missed = self.composer.serve_parts(_parts_to_check(reading, bool(lead)), comp, evidence)
         notices += [f'Nothing in this answer speaks to "{part}".' for part in missed]
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
         lines = list(comp.lines)  # each composed line is one whole claim (a title may hold "[EA]" itself)

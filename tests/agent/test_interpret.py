@@ -257,3 +257,17 @@ def test_skills_weighed_on_pay_with_no_role_rank_those_skills() -> None:
     reading = read("tableau or power bi, which should i learn first?? which one gets more jobs / more money")
     assert reading.skills_named == ["tableau", "power bi"] and Ask.PAY not in reading.asks
     assert Tool.SKILL_RANKING in tools_for(reading) and Tool.SKILLS in tools_for(reading)
+
+
+def test_only_questions_no_data_tool_ran_for_are_looked_for_in_the_answer() -> None:
+    """"what do I need to add, and is the pay jump real?": the pay figures answer the second (a figure reads far
+    from a question to a sentence model), so only the first is checked; a message of one question has none."""
+    from advisor.agent.nodes import _parts_to_check
+
+    reading = read("data analyst looking to move into data science — what do I need to add, and is the pay jump "
+                   "real?")
+    assert reading.questions == ["what do I need to add", "is the pay jump real"]
+    assert reading.asks_by_question[1] == [Ask.PAY]
+    assert _parts_to_check(reading, figures_lead=True) == ["what do I need to add"]
+    assert _parts_to_check(reading, figures_lead=False) == reading.questions
+    assert _parts_to_check(read("what do data engineers earn in Canada?"), figures_lead=True) == []
