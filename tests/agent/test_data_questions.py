@@ -328,3 +328,11 @@ def test_two_groupings_of_a_count_are_each_answered(advisor, settings):
     board = de["job_via"].str.removeprefix("via ").value_counts()
     assert f"{company} ({n_company}," in answer.text, answer.text
     assert f"{board.index[0]} ({board.iloc[0]:,}," in answer.text, answer.text
+
+
+def test_the_jump_from_one_level_to_another_is_a_pay_comparison(advisor, survey):
+    answer = advisor.ask("how big is the jump from mid to senior for data engineers in the US?")
+    de = survey[(survey["job_title"] == "Data Engineer") & (survey["company_location"] == "US")]
+    mid, senior = _median(de[de["experience_level"] == "MI"]), _median(de[de["experience_level"] == "SE"])
+    first = answer.text.partition("\n")[0]
+    assert mid in first and senior in first and "higher than" in first, first
