@@ -64,6 +64,10 @@ def salary_sides(reading: Interpretation) -> list[Side]:
     # No role we recognise: let the tool's normaliser read the question itself; an unknown role then yields
     # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
     role = slots.role or reading.unknown_role or reading.question
+    if not slots.role and not reading.unknown_role and slots.company_sizes:
+        from advisor.tools.salary import EVERY_ROLE
+
+        role = EVERY_ROLE  # "does a big company pay data people more than a startup?": every job title
     country0 = slots.countries[0] if slots.countries else None
     level, remote, year = slots.level_phrase, slots.remote, slots.year
     sizes = slots.company_sizes

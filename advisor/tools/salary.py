@@ -28,6 +28,7 @@ from advisor.data.normalize import (
     ContradictionError,
     CountryMatch,
     NormalizationError,
+    ParsedQuery,
     PlaceFilter,
     RoleMapping,
     check_experience_consistency,
@@ -189,6 +190,19 @@ class ResolvedFilters(BaseModel):
     company_size: CompanySize | None = None  # the employer's size (survey only)
 
 
+# the role of a lookup over every survey job title ("does a big company pay data people more than a startup?": no
+# one role asked, so every data and AI job the survey holds)
+EVERY_ROLE = "every survey job title"
+
+
+def _every_role(store: Store) -> RoleMapping:
+    """Every job title of the survey as one role: the postings and BLS have no such class."""
+    return RoleMapping(key="every_role", label="Data and AI Professional", query_text=EVERY_ROLE,
+                       matched=EVERY_ROLE, salary_titles=list(store.salary_titles()),
+                       bls_note="Every job title together matches no one BLS occupation.",
+                       postings_note="Every job title together is no one postings class.")
+
+
 def _pick(name: str, given: Any, parsed: Any) -> Any:
     if given is not None and parsed is not None and given != parsed:
         raise ContradictionError(
@@ -210,7 +224,8 @@ def resolve_filters(
     dedupe: bool = False,
 ) -> ResolvedFilters:
     """Free text + explicit filters → ResolvedFilters; raises NormalizationError subclasses."""
-    parsed = parse_query(role, store.salary_titles())
+    parsed = parse_query(role, store.salary_titles()) if role != EVERY_ROLE else \
+        ParsedQuery(text=role, role=_every_role(store))
     level_given = None
     if experience:
         # "senior", "SE", "8 years" and "senior, 8 years" are all accepted.
@@ -1239,6 +1254,7 @@ def make_salary_tool(store: Store | None = None) -> Any:
 
 
 __all__ = [
+    "EVERY_ROLE",
     "ArticleFigure",
     "CompanySize",
     "ResolvedFilters",

@@ -336,3 +336,11 @@ def test_the_jump_from_one_level_to_another_is_a_pay_comparison(advisor, survey)
     mid, senior = _median(de[de["experience_level"] == "MI"]), _median(de[de["experience_level"] == "SE"])
     first = answer.text.partition("\n")[0]
     assert mid in first and senior in first and "higher than" in first, first
+
+
+def test_employer_sizes_compared_with_no_role_use_every_survey_title(advisor, survey):
+    answer = advisor.ask("big company vs startup — who pays data/ML people more?")
+    large, small = _median(survey[survey["company_size"] == "L"]), _median(survey[survey["company_size"] == "S"])
+    first = answer.text.partition("\n")[0]
+    assert large in first and small in first, first
+    assert not any("need a role" in n for n in answer.notices)

@@ -485,3 +485,11 @@ def test_company_size_share_is_the_surveys_own(store, salaries_df):
     from advisor.tools.salary import CompanySize, company_size_share
 
     assert company_size_share(store, CompanySize.MEDIUM) == pytest.approx((salaries_df.company_size == "M").mean())
+
+
+def test_every_survey_title_is_one_role_for_the_survey_only(store, salaries_df):
+    from advisor.tools.salary import EVERY_ROLE
+
+    result = salary_lookup(SalaryQuery(role=EVERY_ROLE, country="US"), store)
+    _check_quantiles(_source(result, "survey"), salaries_df[salaries_df.company_location == "US"].salary_in_usd)
+    assert not _source(result, "postings").has_figures and not _source(result, "bls").has_figures
