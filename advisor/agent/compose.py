@@ -46,6 +46,8 @@ STEP_WORDS = 1.5  # a step list may run to this multiple of the answer's word bu
 TOOL_KINDS = ("salary_data", "posting_stats", "article_figure")
 MAX_TOOL_SENTENCES = 4
 PARAPHRASE = 0.86  # cosine above which two sentences say the same thing
+REWORDED = 0.65  # cosine above which two sentences sharing most words (REWORDED_SHARE of the shorter's) say it again
+REWORDED_SHARE = 0.35
 _STEM = re.compile(r"(ing|ers|er|es|s|ed)$")
 
 
@@ -246,7 +248,14 @@ def _redundant(new: str, chosen: str, cosine: float) -> bool:
     if cosine > PARAPHRASE:
         return True
     fn = figures(new)
-    return bool(fn) and cosine >= 0.55 and fn <= figures(chosen)
+    if fn and cosine >= 0.55 and fn <= figures(chosen):
+        return True
+    # two articles saying the same step in other words ("The foundation involves strong programming proficiency,
+    # particularly in Python ..." / "The foundational layer involves programming proficiency, particularly in
+    # Python ..."): near in meaning and sharing most of the shorter one's words, with no figure of its own
+    mine, theirs = {_stem(w) for w in content_words(new)}, {_stem(w) for w in content_words(chosen)}
+    shared = len(mine & theirs) / max(1, min(len(mine), len(theirs)))
+    return cosine >= REWORDED and shared >= REWORDED_SHARE and fn <= figures(chosen)
 
 
 @dataclass

@@ -202,3 +202,13 @@ def test_a_question_too_bare_to_judge_is_not_called_unserved():
     comp = composer.compose("are there data jobs in germany?", [count])
     assert composer.serve_parts(["are there data jobs in germany", "how many", "what kind"], comp, [count]) == \
         (comp, [])
+
+
+def test_the_same_step_in_other_words_is_said_once():
+    first = ("The foundation involves strong programming proficiency, particularly in Python, combined with "
+             "understanding of machine learning and deep learning fundamentals.")
+    again = ("The foundational layer involves programming proficiency, particularly in Python, which has become the "
+             "de facto language for AI work.")
+    assert _redundant(again, first, 0.72)
+    other = "Cloud Platforms: Amazon SageMaker, Azure Machine Learning, and Vertex AI are the production environments."
+    assert not _redundant(other, first, 0.66)  # near in topic, other words: another step
