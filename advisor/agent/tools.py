@@ -69,7 +69,9 @@ def salary_sides(reading: Interpretation) -> list[Side]:
 
         role = EVERY_ROLE  # "does a big company pay data people more than a startup?": every job title
     country0 = slots.countries[0] if slots.countries else None
-    level, remote, year = slots.level_phrase, slots.remote, slots.year
+    # the level as the lexicon reads it (junior, mid, senior, lead), which every data tool parses; the words
+    # it was read from ('starting salary', 'freshers', 'first job') are the asker's, not a level the data knows
+    level, remote, year = slots.level, slots.remote, slots.year
     sizes = slots.company_sizes
     one = Side(role, country0, level, remote, year, _place_in(reading, country0),
                sizes[0] if len(sizes) == 1 else None)
@@ -87,7 +89,7 @@ def salary_sides(reading: Interpretation) -> list[Side]:
     if len(places) >= 2:  # "LA vs Austin", "California or Texas": one country, two of its places
         return [one._replace(place=p) for p in places[:MAX_SIDES]]
     if len(slots.levels) >= 2:
-        return [one._replace(level=lv) for lv in slots.level_phrases[:MAX_SIDES]]
+        return [one._replace(level=lv) for lv in slots.levels[:MAX_SIDES]]
     if slots.level_vs_all:  # the level against the role's all-levels figure
         return [one, one._replace(level=None)]
     if slots.remote_contrast:
@@ -616,7 +618,7 @@ class Toolbox:
                            "engineering jobs?').")
             return gap, None
         query = PostingQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
-                             experience=slots.level_phrase, remote=slots.remote, top_k=GAP_POOL, examples=0)
+                             experience=slots.level, remote=slots.remote, top_k=GAP_POOL, examples=0)
         result = posting_stats(query, self.store)
         if not result.ok:
             gap.message = result.message
@@ -807,7 +809,7 @@ class Toolbox:
         """"Tableau or Power BI for data analysts?": each skill's share of the role's postings (and its pay,
         where pay is asked)."""
         role = slots.role or ""
-        return self._skill_shares([(role, skill, skill) for skill in skills], slots, slots.level_phrase,
+        return self._skill_shares([(role, skill, skill) for skill in skills], slots, slots.level,
                                   f"Skills compared in {role} postings (2023)", pay)
 
     def _skill_shares(self, lookups: list[tuple[str, str, str]], slots: Slots, experience: str | None,
@@ -884,7 +886,7 @@ class Toolbox:
         slots = reading.slots
         try:
             query = PostingConditionsQuery(role=role, country=slots.countries[0] if slots.countries else None,
-                                           experience=slots.level_phrase if role else None,
+                                           experience=slots.level if role else None,
                                            asked=reading.conditions_named)
         except ValueError as exc:
             out.notices.append(f"Posting conditions: {exc}")
@@ -928,7 +930,7 @@ class Toolbox:
         role = slots.role or "machine learning engineer"
         try:
             query = PostingQuery(role=role, country=slots.countries[0] if slots.countries else None,
-                                 experience=slots.level_phrase, remote=slots.remote, skill=skill, examples=3)
+                                 experience=slots.level, remote=slots.remote, skill=skill, examples=3)
         except ValueError as exc:
             out.notices.append(f"Posting statistics: {exc}")
             return out
@@ -958,7 +960,7 @@ class Toolbox:
 
         slots = reading.slots
         query = PostingQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
-                             experience=slots.level_phrase, remote=slots.remote)
+                             experience=slots.level, remote=slots.remote)
         result = posting_stats(query, self.store)
         if result.ok:
             self._top_skills(out, reading, result, None, [], [])

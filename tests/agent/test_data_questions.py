@@ -344,3 +344,16 @@ def test_employer_sizes_compared_with_no_role_use_every_survey_title(advisor, su
     first = answer.text.partition("\n")[0]
     assert large in first and small in first, first
     assert not any("need a role" in n for n in answer.notices)
+
+
+@pytest.mark.parametrize("question", [
+    "what's the starting salary for an entry level AI engineer in the US?",
+    "how much do freshers earn as AI engineers in the US?",
+])
+def test_a_level_read_from_everyday_words_is_looked_up_as_that_level(advisor, survey, question):
+    """The lexicon reads "starting salary" and "freshers" as junior; the tools get the level, not the words (which
+    no data set's level parser knows), so the figure is the entry-level one instead of a decline."""
+    answer = advisor.ask(question)
+    ai = survey[(survey["job_title"] == "AI Engineer") & (survey["company_location"] == "US")]
+    assert not answer.refused, answer.text
+    assert _median(ai[ai["experience_level"] == "EN"]) in answer.text.partition("\n")[0], answer.text
