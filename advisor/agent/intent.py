@@ -231,9 +231,10 @@ def asked_questions(question: str) -> list[str]:
     """The questions a message asks, each once, in order, without the parts that ask nothing: "what do analysts
     make in Canada and is there equity?" is two (`asked_parts` joins them into one text, where the
     "and" that told them apart is gone); "what do hiring managers look for? like soft skills, certs?" is one."""
-    parts = [p.strip(" ,;.?!-") for p in _raw_parts(question)]
-    parts = [p for p in parts if p]
-    asking = [p for p in parts if part_asks(p)]
+    raw = [p for p in _raw_parts(question) if p.strip(" ,;.?!-")]
+    parts = [p.strip(" ,;.?!-") for p in raw]
+    # judged as written: the question mark that says a part asks is stripped from what is returned
+    asking = [p.strip(" ,;.?!-") for p in raw if part_asks(p)]
     return (asking if asking and len(parts) > 1 else parts) or [question]
 
 

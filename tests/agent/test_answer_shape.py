@@ -214,3 +214,9 @@ def test_a_share_claimed_on_the_way_to_asking_for_advice_is_settled_first(adviso
     assert share and not 20 <= float(share.group(1)) <= 30  # the claim's own range is not what settles it
     assert share.group(0) in answer.citations[0].context  # the settling share is the cited passage's own
     assert len(answer.citations) >= 2  # the tips asked for still follow
+
+
+def test_a_first_question_no_source_holds_is_declined_even_beside_a_data_question(advisor: Advisor) -> None:
+    answer = advisor.ask("On average how many people apply to each ML engineer job posting? and what % get an "
+                         "interview??")
+    assert answer.refused and "applicant numbers" in answer.text

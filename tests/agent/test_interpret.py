@@ -271,3 +271,12 @@ def test_only_questions_no_data_tool_ran_for_are_looked_for_in_the_answer() -> N
     assert _parts_to_check(reading, figures_lead=True) == ["what do I need to add"]
     assert _parts_to_check(reading, figures_lead=False) == reading.questions
     assert _parts_to_check(read("what do data engineers earn in Canada?"), figures_lead=True) == []
+
+
+def test_a_part_that_ends_with_a_question_mark_asks_whatever_its_first_words() -> None:
+    """"On average how many people apply ...?" opens with no question word; its question mark says it asks (it
+    was stripped before it was looked at, so the first question of the message went unread)."""
+    reading = read("On average how many people apply to each ML engineer job posting? and what % get an "
+                   "interview?? need to know if 200 applications is normal")
+    assert reading.questions[0] == "On average how many people apply to each ML engineer job posting"
+    assert len(reading.questions) == 2
