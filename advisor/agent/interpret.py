@@ -323,7 +323,8 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     hourly = bool(LEX.cue("hourly_pay").search(question))
     reading = Interpretation(question=question, intent=intent, asks=asks, slots=slots,
                              questions=questions, asks_by_question=asks_by_question,
-                             first_asks=asks_by_question[0] if asks_by_question else [],
+                             # the message's first part that asks or claims: a claim made first is settled first
+                             first_asks=next(iter(by_part.values()), []),
                              tools_unlisted=cues.named_tools(_without_roles(question, slots)),
                              unknown_role=_role_phrase(question),
                              source_first=_source_named(question) or (Source.POSTINGS if hourly else None),

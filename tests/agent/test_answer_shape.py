@@ -220,3 +220,12 @@ def test_a_first_question_no_source_holds_is_declined_even_beside_a_data_questio
     answer = advisor.ask("On average how many people apply to each ML engineer job posting? and what % get an "
                          "interview??")
     assert answer.refused and "applicant numbers" in answer.text
+
+
+def test_a_claim_made_before_the_question_is_settled_before_it_is_answered(advisor: Advisor) -> None:
+    """"given that more than half of data jobs are fully remote, ... which remote DS roles pay best?": the claim
+    comes first in the message, so the remote share that settles it leads, then the pay asked."""
+    answer = advisor.ask("given that more than half of data jobs are fully remote now, I'm just going to apply "
+                         "remote-only. which remote data scientist roles pay best?")
+    first = answer.text.partition("\n")[0]
+    assert first.startswith("No, ") and "remote (work from home)" in first, answer.text
