@@ -22,6 +22,7 @@ from advisor.tools.salary import (
     evidence_id,
     fmt_money,
     fmt_n,
+    placeholder_caveat,
     postings_filter,
     resolve_filters,
     sql_quote,
@@ -102,9 +103,12 @@ def company_pay(query: CompanyPayQuery, store: Store) -> CompanyPayResult:
         "company_name LIMIT 8")]
     row = store.fetchone(
         "SELECT count(*), count(*) FILTER (WHERE salary_rate = 'hour'), "
-        f"quantile_cont(salary_yearly, [0.25, 0.5, 0.75]) FROM postings WHERE {cond}")
+        "quantile_cont(salary_yearly, [0.25, 0.5, 0.75]), count(*) FILTER (WHERE salary_placeholder), "
+        f"quantile_cont(salary_yearly, 0.5) FILTER (WHERE NOT salary_placeholder) FROM postings WHERE {cond}")
     assert row is not None
     n, hourly = int(row[0]), int(row[1])
+    # a job board's worldwide amount is no employer's pay: said, with the others' median, where it is common
+    caveat = placeholder_caveat(int(row[3]), row[4], n, query.min_n) if n else ""
     result = CompanyPayResult(query=query, ok=True, dataset=file, filter=shown, filter_text=words,
                               matched_names=names, n=n, hourly_converted=hourly,
                               evidence_id=evidence_id(file, f"{shown}, company pay"))
@@ -121,7 +125,7 @@ def company_pay(query: CompanyPayQuery, store: Store) -> CompanyPayResult:
     result.text = (
         f"{POSTINGS_NAME[0].upper()}{POSTINGS_NAME[1:]}, {words} (employer names matched: {', '.join(names)}): "
         f"median advertised salary {fmt_money(result.median)} a year (25th percentile {fmt_money(result.p25)}, "
-        f"75th percentile {fmt_money(result.p75)}), from {fmt_n(n)} postings{hourly_text}."
+        f"75th percentile {fmt_money(result.p75)}), from {fmt_n(n)} postings{hourly_text}.{caveat}"
     )
     return result
 

@@ -68,3 +68,17 @@ def test_bad_role_is_a_message(store: Store) -> None:
 def test_langchain_tool(store: Store) -> None:
     text, result = make_company_tool(store).func(company="Meta")
     assert result.ok and text == result.text
+
+
+def test_an_employer_whose_postings_carry_placeholders_says_so(store: Store, posts: pd.DataFrame) -> None:
+    """Bosch Group's postings mostly show a job board's worldwide amount: the sentence says how many, with the
+    median of the others, re-computed here with pandas."""
+    known = posts[posts["country"].notna() & (posts["country"] != "")]
+    countries = known.groupby(["job_via", "yearly"])["country"].nunique()
+    filled = set(countries[countries >= 8].index)
+    sub = posts[_starts(posts, "Bosch Group")]
+    mask = [(v, y) in filled for v, y in zip(sub["job_via"], sub["yearly"], strict=True)]
+    k, rest = sum(mask), sub[[not m for m in mask]]
+    result = company_pay(CompanyPayQuery(company="Bosch Group"), store)
+    assert f"{fmt_n(k)} of these {fmt_n(len(sub))} postings show a placeholder" in result.text
+    assert f"the other {fmt_n(len(rest))} have a median of {fmt_money(rest['yearly'].median())}" in result.text
