@@ -330,6 +330,12 @@ def why_they_differ(evidence: list[Evidence]) -> str | None:
     return line
 
 
+def _over_time(reading: Interpretation) -> bool:
+    """Whether the question asks how something changed over the years ("is remote dying?", "now vs 2021")."""
+    return bool(LEX.cue("over_time").search(reading.question) or LEX.cue("trend").search(reading.question)
+                or len(reading.slots.years) >= 2 or reading.slots.year_to_now)
+
+
 def _one_sentence(out: ToolOutcome, result: Any) -> ToolOutcome:
     """A tool's one sentence (`PostingSentence`) leads; why it has none is a note."""
     if result.message:
@@ -876,7 +882,18 @@ class Toolbox:
                                "analyst'); these shares are for all levels.")
         for role in slots.roles or [slots.role]:
             self._conditions_of(out, reading, role)
+        if "remote" in reading.conditions_named and _over_time(reading):
+            self._remote_over_time(out, reading)
         return out
+
+    def _remote_over_time(self, out: ToolOutcome, reading: Interpretation) -> None:
+        """"Is remote dying?": the survey's fully remote share by year, after the postings' one year."""
+        from advisor.tools.remote_trend import RemoteTrendQuery, remote_share_by_year
+
+        slots = reading.slots
+        result = remote_share_by_year(RemoteTrendQuery(role=slots.role, country=slots.countries[0]
+                                                       if slots.countries else None), self.store)
+        _one_sentence(out, result)
 
     def _conditions_of(self, out: ToolOutcome, reading: Interpretation, role: str | None) -> None:
         """One role's (or all data jobs') condition shares, added to `out`."""
@@ -1012,6 +1029,7 @@ class Toolbox:
         from advisor.tools.conditions import make_conditions_tool
         from advisor.tools.posting_counts import make_posting_count_tool
         from advisor.tools.ranking import make_ranking_tool
+        from advisor.tools.remote_trend import make_remote_trend_tool
         from advisor.tools.salary import make_salary_tool
         from advisor.tools.skill_pay import make_skill_pay_tool
         from advisor.tools.skills import make_posting_stats_tool
@@ -1030,7 +1048,8 @@ class Toolbox:
         )
         return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store),
                 make_conditions_tool(self.store), make_ranking_tool(self.store), make_company_tool(self.store),
-                make_posting_count_tool(self.store), make_skill_pay_tool(self.store), self._find_postings_tool()]
+                make_posting_count_tool(self.store), make_skill_pay_tool(self.store),
+                make_remote_trend_tool(self.store), self._find_postings_tool()]
 
     def _find_postings_tool(self) -> Any:
         """`find_postings` for the model: the 2023 postings themselves, filtered in Chroma, each one evidence."""

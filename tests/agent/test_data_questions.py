@@ -357,3 +357,10 @@ def test_a_level_read_from_everyday_words_is_looked_up_as_that_level(advisor, su
     ai = survey[(survey["job_title"] == "AI Engineer") & (survey["company_location"] == "US")]
     assert not answer.refused, answer.text
     assert _median(ai[ai["experience_level"] == "EN"]) in answer.text.partition("\n")[0], answer.text
+
+
+def test_remote_asked_over_time_adds_the_surveys_share_by_year(advisor, survey):
+    answer = advisor.ask("is remote work dying in data jobs? what share is fully remote now vs a few years ago")
+    for year in (2022, 2024):
+        share = (survey[survey["work_year"] == year]["remote_ratio"] == 100).mean()
+        assert f"{year}: {share:.0%} of {(survey['work_year'] == year).sum():,}" in answer.text, answer.text
