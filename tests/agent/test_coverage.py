@@ -292,3 +292,12 @@ def test_a_month_in_the_askers_story_is_no_missing_name():
     question = "Graduating in May with a CS degree. What do entry-level AI engineers earn in the US?"
     assert missing_entities(question, [ev]) == ""
     assert missing_entities("What do AI engineers earn at Zalando in Berlin?", [ev]) != ""
+
+
+def test_a_comparison_with_figures_for_one_country_is_not_declined_for_the_other():
+    """"UK vs Netherlands pay for data engineers?" where only the UK has figures: the UK's are the answer and the
+    thin side is said beside it; a comparison of two places nothing speaks of is still declined."""
+    uk = Evidence("uk", "Data Engineers in the United Kingdom reported a median salary of $75,000.", "s.csv", "t",
+                  "salary_data")
+    assert missing_entities("UK vs Netherlands pay for data engineers?", [uk]) == ""
+    assert missing_entities("Nigeria vs Kenya pay for data engineers?", [uk]) == "Nigeria"
