@@ -65,6 +65,7 @@ class Ask(StrEnum):
     PAY = "pay"  # what a role earns (one lookup per side compared)
     PAY_TREND = "pay_trend"  # how pay changes (a rate): the passages say, a salary level does not
     RANKING = "ranking"  # which roles pay the most / least
+    COUNTRY_RANKING = "country_ranking"  # which countries pay a role the most (the survey's countries ranked)
     COMPANY_PAY = "company_pay"  # what an employer named pays
     SKILL_PAY = "skill_pay"  # what a skill adds to a role's pay
     SKILL_RANKING = "skill_ranking"  # which skills pay the most (skills ranked by their postings' pay)
@@ -135,6 +136,8 @@ class Interpretation(BaseModel):
                               "are compared (`places_asked`)")
     questions: list[str] = Field(default_factory=list, description="the questions the message asks, in order (its "
                                  "parts that ask, not the asker's story)")
+    countries_left_out: list[str] = Field(default_factory=list, description="countries the question leaves out "
+                                          "('outside the US'): not asked about, excluded from a ranking")
     first_asks: list[Ask] = Field(default_factory=list, description="what the first of several questions asks: "
                                   "its tools lead the answer")
     asks_by_question: list[list[Ask]] = Field(default_factory=list, description="what each of `questions` asks, "
@@ -204,6 +207,8 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     """The parts asked for, in the order the answer should serve them."""
     if LEX.cue("skill_ranking").search(question):  # "which skills pay the most": no one role's pay or list
         return [Ask.SKILL_RANKING] + ([Ask.HOW_TO] if intent == Intent.ADVICE else [])
+    if LEX.cue("country_ranking").search(question):  # "which countries pay data engineers the most?"
+        return [Ask.COUNTRY_RANKING] + ([Ask.HOW_TO] if intent == Intent.ADVICE else [])
     pay_intent = intent in (Intent.SALARY, Intent.COMPARISON)
     asks = _pay_asks(question, intent, slots)
     if intent == Intent.SKILLS or (pay_intent and LEX.cue("skill_list").search(question)):
@@ -342,15 +347,23 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
             and not reading.has(Ask.SKILLS) and not reading.has(Ask.SKILLS_GAP):  # the gap answers it already
         # "which of it comes first?": what the role's postings ask for most
         reading.asks += [Ask.SKILLS, Ask.SKILL_LIST]  # (after the conditions: a degree asked beside it still leads)
+    _read_filters(reading)
+    _read_count(reading)
+    reading.currency = cues.currency_named(question)
+    return reading
+
+
+def _read_filters(reading: Interpretation) -> None:
+    """What narrows the rows looked up besides role, country and level: the month posted, posting terms, the
+    places below the country, the countries left out and the employer's size."""
+    question, slots = reading.question, reading.slots
     # "postings from March": the month posted, a filter wherever the postings are searched
     reading.posted_months = sorted({int(n) for pattern, n in MONTHS if re.search(pattern, question.lower())})
     reading.posting_terms = [PostingTerm(t) for pattern, t in POSTING_TERMS if re.search(pattern, question.lower())]
     reading.places = places_asked(question, slots)
+    reading.countries_left_out = countries_left_out(question, slots)
     # the employer's size asked about, not the asker's own ("I'm at a 20 person startup")
     slots.company_sizes = company_sizes_named(cues.without_background(cues.asked_parts(question)))
-    _read_count(reading)
-    reading.currency = cues.currency_named(question)
-    return reading
 
 
 def _read_count(reading: Interpretation) -> None:
@@ -374,6 +387,14 @@ def _read_count(reading: Interpretation) -> None:
     elsewhere = reading.places or any(y != POSTINGS_YEAR for y in [*reading.slots.years, reading.slots.year] if y)
     if counted and not elsewhere and not served & set(reading.asks):
         reading.asks = [Ask.POSTING_COUNT, *[a for a in reading.asks if a != Ask.FIND_POSTINGS]]
+
+
+def countries_left_out(question: str, slots: Slots) -> list[str]:
+    """The countries the question names to leave out ("outside the US, which countries pay most?"), by the
+    lexicon's `left_out` words and the country reader's own phrases for them."""
+    spans = [m.group(1).strip() for m in LEX.cue("left_out").finditer(question.lower())]
+    return [country for country, phrase in zip(slots.countries, slots.country_phrases, strict=True)
+            if any(phrase.lower() == span or phrase.lower() in span.split() for span in spans)]
 
 
 def places_asked(question: str, slots: Slots) -> list[str]:

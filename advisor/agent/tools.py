@@ -741,6 +741,16 @@ class Toolbox:
             _one_sentence(out, count_postings(query, self.store))
         return out
 
+    def country_ranking(self, reading: Interpretation) -> ToolOutcome:
+        """Countries ranked by the survey's median pay for the role asked ("which countries pay data engineers
+        the most, outside the US?"), leaving out the countries the question leaves out."""
+        from advisor.tools.country_pay import CountryPayQuery, rank_countries_by_pay
+
+        slots = reading.slots
+        query = CountryPayQuery(role=slots.role, experience=slots.level, year=slots.year,
+                                exclude=reading.countries_left_out, top=reading.top or 5)
+        return _one_sentence(ToolOutcome(), rank_countries_by_pay(query, self.store))
+
     def skill_ranking(self, reading: Interpretation) -> ToolOutcome:
         """Skills ranked by the median pay of the postings that list them ("which skills pay the most?"), for the
         role and country asked, or across all data jobs."""
@@ -1027,6 +1037,7 @@ class Toolbox:
 
         from advisor.tools.company import make_company_tool
         from advisor.tools.conditions import make_conditions_tool
+        from advisor.tools.country_pay import make_country_pay_tool
         from advisor.tools.posting_counts import make_posting_count_tool
         from advisor.tools.ranking import make_ranking_tool
         from advisor.tools.remote_trend import make_remote_trend_tool
@@ -1049,7 +1060,7 @@ class Toolbox:
         return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store),
                 make_conditions_tool(self.store), make_ranking_tool(self.store), make_company_tool(self.store),
                 make_posting_count_tool(self.store), make_skill_pay_tool(self.store),
-                make_remote_trend_tool(self.store), self._find_postings_tool()]
+                make_remote_trend_tool(self.store), make_country_pay_tool(self.store), self._find_postings_tool()]
 
     def _find_postings_tool(self) -> Any:
         """`find_postings` for the model: the 2023 postings themselves, filtered in Chroma, each one evidence."""

@@ -364,3 +364,11 @@ def test_remote_asked_over_time_adds_the_surveys_share_by_year(advisor, survey):
     for year in (2022, 2024):
         share = (survey[survey["work_year"] == year]["remote_ratio"] == 100).mean()
         assert f"{year}: {share:.0%} of {(survey['work_year'] == year).sum():,}" in answer.text, answer.text
+
+
+def test_which_countries_pay_most_is_the_surveys_countries_ranked(advisor, survey):
+    answer = advisor.ask("outside the US, which countries pay data engineers the most?")
+    de = survey[(survey["job_title"] == "Data Engineer") & (survey["company_location"] != "US")]
+    by = de.groupby("company_location")["salary_in_usd"].agg(["median", "size"])
+    top = by[by["size"] >= 10].sort_values("median", ascending=False).iloc[0]
+    assert f"${top['median']:,.0f}" in answer.text.partition("[1]")[0], answer.text

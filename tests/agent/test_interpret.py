@@ -280,3 +280,10 @@ def test_a_part_that_ends_with_a_question_mark_asks_whatever_its_first_words() -
                    "interview?? need to know if 200 applications is normal")
     assert reading.questions[0] == "On average how many people apply to each ML engineer job posting"
     assert len(reading.questions) == 2
+
+
+def test_countries_ranked_by_pay_leave_out_the_countries_named_to_leave_out() -> None:
+    reading = read("outside the US, which countries pay data engineers the most?")
+    assert reading.asks == [Ask.COUNTRY_RANKING] and reading.countries_left_out == ["United States"]
+    assert tools_for(reading) == [Tool.COUNTRY_RANKING]
+    assert read("what do data engineers earn in the US?").countries_left_out == []
