@@ -187,6 +187,13 @@ def _adds_to_the_figures(c: Candidate, roles: Sequence[str], unserved: dict[str,
     return len(set(shared.values())) >= 2 or any(idf >= RARE_WORD_IDF and w in names for w, idf in shared.items())
 
 
+def _plain_sample_sizes(sentence: str) -> str:
+    """An article's statistical notation said in words: "median $140,000 (n=635)" → "(635 in the sample)", "the
+    n=77 postings" → "the 77 postings" (lexicon `sample_in_brackets`, `sample_notation`)."""
+    sentence = LEX.cue("sample_in_brackets").sub(r"(\1 in the sample)", sentence)
+    return LEX.cue("sample_notation").sub(r"\1", sentence)
+
+
 def _within_budget(lead: list[Evidence]) -> list[Evidence]:
     """At most MAX_TOOL_SENTENCES lead figures; past that, the sides' own figures that a comparison sentence
     already states go first, so another ask's figure ("... and which is easier to get into without a masters?": each
@@ -547,6 +554,7 @@ class Composer:
                     )
                 )
             sent = c.text if c.text.endswith((".", "!", "?", ")", "%")) else c.text + "."
+            sent = _plain_sample_sizes(sent)  # the citation keeps the source's own words (`quote` above)
             lines.append(f"{sent} [{numbers[ev.id]}]")
             used.append((c.text, ev))
         return Composition(citations, False, best, used, lines, numbered or [0] * len(lines))

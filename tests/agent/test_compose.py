@@ -212,3 +212,16 @@ def test_the_same_step_in_other_words_is_said_once():
     assert _redundant(again, first, 0.72)
     other = "Cloud Platforms: Amazon SageMaker, Azure Machine Learning, and Vertex AI are the production environments."
     assert not _redundant(other, first, 0.66)  # near in topic, other words: another step
+
+
+def test_an_articles_sample_notation_is_said_in_words_and_its_quote_kept():
+    """"median $140,000 (n=635)" reads as internal detail in an answer; the line says "635 in the sample" and the
+    citation keeps the article's own words for the sources panel."""
+    from advisor.sources import has_internal_detail
+
+    ev = _article("gap", "US postings with generative AI skills report a median base salary of $140,000 (n=635), "
+                  "against $77,600 for the n=77 postings without AI skills.")
+    comp = _real_composer().compose("what do AI engineer postings with generative AI skills pay?", [ev])
+    assert comp.lines and not has_internal_detail(comp.text)
+    assert "(635 in the sample)" in comp.text and "the 77 postings" in comp.text
+    assert "(n=635)" in comp.citations[0].quote
