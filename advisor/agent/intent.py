@@ -160,7 +160,9 @@ def rewrite_followup(question: str, previous: str | None, replace_terms: list[tu
     out = previous
     replaced = False
     for old, new in replace_terms:
-        if old and re.search(re.escape(old), out, re.I):
+        # a slot the follow-up repeats ("... employed as data scientists" after a data-scientist question) swaps
+        # nothing: the follow-up's own question is kept below instead of dropped
+        if old and old.lower() != (new or "").lower() and re.search(re.escape(old), out, re.I):
             out = re.sub(re.escape(old), new, out, count=1, flags=re.I)
             replaced = True
     extra = LEX.cue("followup_opening").sub("", question.strip())

@@ -388,7 +388,8 @@ def _read_levels(text: _Text, slots: Slots) -> None:
         return
     first, named = by_pattern[0], sorted(by_pattern)
     slots.level, slots.level_phrase = first[1], first[2]
-    compared = len(named) == 1 or _CONTRAST.search(text.q) or LEX.cue("from_to").search(text.q)
+    compared = len(named) == 1 or _CONTRAST.search(text.q) or LEX.cue("from_to").search(text.q) \
+        or LEX.cue("level_span").search(text.q)
     slots.levels = [lv for _, lv, _ in named] if compared else [first[1]]
     slots.level_phrases = [ph for _, _, ph in named] if compared else [first[2]]
     # the role named twice, once with the level: "lead data scientist vs data scientist"

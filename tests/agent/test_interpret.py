@@ -287,3 +287,27 @@ def test_countries_ranked_by_pay_leave_out_the_countries_named_to_leave_out() ->
     assert reading.asks == [Ask.COUNTRY_RANKING] and reading.countries_left_out == ["United States"]
     assert tools_for(reading) == [Tool.COUNTRY_RANKING]
     assert read("what do data engineers earn in the US?").countries_left_out == []
+
+
+@pytest.mark.parametrize(("question", "levels", "country", "role"), [
+    ("salary for junior to mid level data engineers in spain", ["junior", "mid"], "Spain", "data engineer"),
+    ("RN in ontario moving into healthcare analytics, what would i make starting out", ["junior"], "Canada",
+     "data analyst"),
+])
+def test_level_spans_provinces_and_analytics_fields_are_read(question: str, levels: list[str], country: str,
+                                                              role: str) -> None:
+    slots = read(question).slots
+    assert slots.levels == levels and slots.countries == [country] and slots.role == role
+
+
+def test_a_follow_up_repeating_the_role_keeps_its_own_question() -> None:
+    """"how much did that change vs the year before? and how many are employed as data scientists" after a data
+    scientist question swaps no slot: it is its own question, with the earlier one's subject."""
+    from advisor.agent.nodes import _slot_swaps
+
+    previous = "what's the official BLS median wage for data scientists?"
+    followup = "how much did that change vs the year before? and how many people are employed as data scientists"
+    merged = intent.rewrite_followup(followup, previous, _slot_swaps(previous, followup))
+    assert "year before" in merged and "employed" in merged
+    reading = read(merged)
+    assert Ask.EMPLOYMENT in reading.asks and len(reading.slots.years) == 2
