@@ -21,9 +21,8 @@ from advisor.data.normalize import (
     resolve_country,
 )
 from advisor.data.store import Store
-from advisor.tools.posting_sentence import PostingSentence
+from advisor.tools.posting_sentence import SurveySentence
 from advisor.tools.salary import SURVEY_NAME, evidence_id, fmt_money, fmt_n, resolve_filters, sql_list, sql_quote
-from advisor.types import Evidence
 
 
 class CountryPayQuery(BaseModel):
@@ -43,7 +42,7 @@ class RankedCountry(BaseModel):
     n: int
 
 
-class CountryPayResult(PostingSentence):
+class CountryPayResult(SurveySentence):
     query: CountryPayQuery
     countries: list[RankedCountry] = Field(default_factory=list)
     qualifying: int = 0
@@ -51,11 +50,6 @@ class CountryPayResult(PostingSentence):
     def _metadata(self) -> dict[str, Any]:
         return {"subject": self.filter_text, "countries": [c.model_dump() for c in self.countries]}
 
-    def evidence(self) -> list[Evidence]:
-        if not self.ok:
-            return []
-        return [Evidence(id=self.evidence_id, text=self.text, source=self.dataset, title=SURVEY_NAME,
-                         kind="salary_data", locator=self.filter, metadata=self._metadata())]
 
 
 def _population(store: Store, query: CountryPayQuery) -> tuple[list[str], list[str], str]:

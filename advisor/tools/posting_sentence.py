@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from advisor.data.normalize import NormalizationError, resolve_country
 from advisor.data.store import Store
-from advisor.tools.salary import POSTINGS_NAME, postings_filter, resolve_filters, sql_quote
+from advisor.tools.salary import POSTINGS_NAME, SURVEY_NAME, postings_filter, resolve_filters, sql_quote
 from advisor.types import Evidence
 
 ALL_ROWS = "all rows"  # the exact filter shown when a question narrows the postings to nothing
@@ -63,3 +63,14 @@ class PostingSentence(BaseModel):
             return []
         return [Evidence(id=self.evidence_id, text=self.text, source=self.dataset, title=POSTINGS_NAME,
                          kind="posting_stats", locator=self.filter, metadata=self._metadata())]
+
+
+class SurveySentence(PostingSentence):
+    """The same one-sentence result, from the salary survey's rows (remote share by year, countries ranked)."""
+
+    def evidence(self) -> list[Evidence]:
+        """The sentence as one citable row of the survey; none when the tool could not answer."""
+        if not self.ok:
+            return []
+        return [Evidence(id=self.evidence_id, text=self.text, source=self.dataset, title=SURVEY_NAME,
+                         kind="salary_data", locator=self.filter, metadata=self._metadata())]

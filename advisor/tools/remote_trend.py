@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.data.normalize import NormalizationError, resolve_country
 from advisor.data.store import Store
-from advisor.tools.posting_sentence import PostingSentence
+from advisor.tools.posting_sentence import SurveySentence
 from advisor.tools.salary import (
     SURVEY_NAME,
     country_phrase,
@@ -24,7 +24,6 @@ from advisor.tools.salary import (
     sql_list,
     sql_quote,
 )
-from advisor.types import Evidence
 
 
 class RemoteTrendQuery(BaseModel):
@@ -45,18 +44,13 @@ class YearShare(BaseModel):
         return self.remote / self.n
 
 
-class RemoteTrendResult(PostingSentence):
+class RemoteTrendResult(SurveySentence):
     query: RemoteTrendQuery
     years: list[YearShare] = Field(default_factory=list)
 
     def _metadata(self) -> dict[str, Any]:
         return {"subject": self.filter_text, "years": [y.model_dump() for y in self.years]}
 
-    def evidence(self) -> list[Evidence]:
-        if not self.ok:
-            return []
-        return [Evidence(id=self.evidence_id, text=self.text, source=self.dataset, title=SURVEY_NAME,
-                         kind="salary_data", locator=self.filter, metadata=self._metadata())]
 
 
 def _population(store: Store, query: RemoteTrendQuery) -> tuple[str, str, str]:
