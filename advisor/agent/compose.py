@@ -494,34 +494,37 @@ class Composer:
         used = [Candidate(text, ev, 0) for text, ev in comp.used]
         numbered = list(comp.numbered)
         missed: list[str] = []
+        pool: list[Candidate] | None = None  # the passages' sentences, read once a part is found unserved
         for part in parts:
             if not content_words(part):  # "how many and what kind?": too bare to tell served from not
                 continue
             vec = self.embedder.encode_one(part)
             if float((shown @ vec).max()) >= PART_SERVED:
                 continue
-            if (found := self._answer_to(part, vec, evidence, used)) is None:
+            if pool is None:
+                pool = [c for c in candidates([e for e in evidence if e.kind not in TOOL_KINDS])
+                        if not _DANGLING.search(c.text)]
+                pool_vecs = self.embedder.encode([c.text for c in pool]) if pool else np.zeros((0, len(vec)))
+            if (i := self._answer_to(part, pool, pool_vecs @ vec, used)) is None:
                 missed.append(part)
                 continue
-            used.append(found)
+            used.append(pool[i])
             numbered.append(0)
-            shown = np.vstack([shown, self.embedder.encode_one(found.text)])
+            shown = np.vstack([shown, pool_vecs[i]])
         if len(used) == len(comp.used):
             return comp, missed
         return self._render(used, comp.best_score, numbered if any(numbered) else None), missed
 
-    def _answer_to(self, part: str, vec: np.ndarray, evidence: list[Evidence],
-                   used: list[Candidate]) -> Candidate | None:
-        """The passage sentence that best answers one question of a message, if one is near it and says something
-        not yet said."""
-        cands = [c for c in candidates([e for e in evidence if e.kind not in TOOL_KINDS])
-                 if all(c.text != u.text for u in used) and not _DANGLING.search(c.text)]
-        if not cands:
+    def _answer_to(self, part: str, pool: list[Candidate], dense: np.ndarray, used: list[Candidate]) -> int | None:
+        """The index in `pool` of the passage sentence that best answers one question of a message (`dense`: each
+        one's cosine to it), if one is near it and says something not yet said."""
+        if not pool:
             return None
-        scores = self.score(part, cands)
-        dense = self.embedder.encode([c.text for c in cands]) @ vec
-        ok = [i for i in np.argsort(-scores) if dense[i] >= PART_ANSWERED and scores[i] >= self.min_score]
-        return cands[ok[0]] if ok else None
+        said = {u.text for u in used}
+        scores = self.score(part, pool)
+        ok = [i for i in np.argsort(-scores)
+              if pool[i].text not in said and dense[i] >= PART_ANSWERED and scores[i] >= self.min_score]
+        return int(ok[0]) if ok else None
 
     def settled_first(self, comp: Composition, evidence: list[Evidence],
                       settles: Callable[[str], bool]) -> Composition:

@@ -14,15 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.data.normalize import (
     COUNTRY_NAMES,
-    EXPERIENCE_LABELS,
     NormalizationError,
-    parse_experience,
-    parse_level,
     resolve_country,
 )
 from advisor.data.store import Store
-from advisor.tools.posting_sentence import SurveySentence
-from advisor.tools.salary import SURVEY_NAME, evidence_id, fmt_money, fmt_n, resolve_filters, sql_list, sql_quote
+from advisor.tools.posting_sentence import SurveySentence, survey_population
+from advisor.tools.salary import SURVEY_NAME, country_phrase, evidence_id, fmt_money, fmt_n, sql_list
 
 
 class CountryPayQuery(BaseModel):
@@ -54,27 +51,16 @@ class CountryPayResult(SurveySentence):
 
 def _population(store: Store, query: CountryPayQuery) -> tuple[list[str], list[str], str]:
     """SQL conditions, the exact filter and the plain words of the responses ranked (raises NormalizationError)."""
-    conds, shown, who = [], [], "responses"
-    if query.role:
-        role = resolve_filters(store, query.role).role
-        conds.append(f"job_title IN {sql_list(role.salary_titles)}")
-        shown.append(f"job_title IN {sql_list(role.salary_titles)}")
-        who = f"{role.label}s"
-    if query.experience:
-        level = parse_experience(query.experience)[0] or parse_level(query.experience)
-        conds.append(f"experience_level = {sql_quote(level)}")
-        shown.append(f"experience_level='{level}'")
-        who = f"{EXPERIENCE_LABELS[level]} {who}"
-    if query.year:
-        conds.append(f"work_year = {int(query.year)}")
-        shown.append(f"work_year={int(query.year)}")
+    conds, shown, f = survey_population(store, query.role, experience=query.experience, year=query.year)
+    who = f"{f.role.label}s" if query.role else "responses"
+    if f.experience_label:
+        who = f"{f.experience_label} {who}"
     left_out = [resolve_country(c) for c in query.exclude]
     if left_out:
-        conds.append(f"company_location NOT IN {sql_list([c.iso2 for c in left_out])}")
-        shown.append(f"company_location NOT IN {sql_list([c.iso2 for c in left_out])}")
-        who += " outside " + " and ".join(("the " if c.name.startswith("United") else "") + c.name
-                                          for c in left_out)
-    return conds or ["TRUE"], shown or ["all rows"], who
+        outside = f"company_location NOT IN {sql_list([c.iso2 for c in left_out])}"
+        conds, shown = [*conds, outside], [*shown, outside]
+        who += " outside " + " and ".join(country_phrase(c.name) for c in left_out)
+    return conds, shown, who
 
 
 def rank_countries_by_pay(query: CountryPayQuery, store: Store) -> CountryPayResult:

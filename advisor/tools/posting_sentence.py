@@ -14,7 +14,17 @@ from pydantic import BaseModel
 
 from advisor.data.normalize import NormalizationError, resolve_country
 from advisor.data.store import Store
-from advisor.tools.salary import POSTINGS_NAME, SURVEY_NAME, postings_filter, resolve_filters, sql_quote
+from advisor.tools.salary import (
+    EVERY_ROLE,
+    POSTINGS_NAME,
+    SURVEY_NAME,
+    ResolvedFilters,
+    postings_filter,
+    resolve_filters,
+    sql_list,
+    sql_quote,
+    survey_filter,
+)
 from advisor.types import Evidence
 
 ALL_ROWS = "all rows"  # the exact filter shown when a question narrows the postings to nothing
@@ -43,6 +53,21 @@ def postings_population(store: Store, role: str | None, country: str | None, *, 
         shown.append(f"job_work_from_home={remote}")
         words.insert(0, "remote" if remote else "on-site")
     return " AND ".join(conds), ", ".join(shown), " ".join(words)
+
+
+def survey_population(store: Store, role: str | None, *, country: str | None = None, experience: str | None = None,
+                      year: int | None = None) -> tuple[list[str], list[str], ResolvedFilters]:
+    """The survey rows a question is about, as (SQL conditions, exact filter, the filters read): a role's job
+    titles, else every title; and its country, level and year as the salary lookup reads them
+    (`survey_filter`). Raises NormalizationError for what can't be read, or a role the survey has no title for."""
+    f = resolve_filters(store, role or EVERY_ROLE, country=country, experience=experience, year=year)
+    conds, shown = survey_filter(f)
+    if role:
+        if not f.role.salary_titles:
+            raise NormalizationError(f"The survey has no job title for {f.role.label}.")
+        titles = f"job_title IN {sql_list(f.role.salary_titles)}"
+        conds, shown = [titles, *conds], [titles, *shown]
+    return conds or ["TRUE"], shown or [ALL_ROWS], f
 
 
 class PostingSentence(BaseModel):

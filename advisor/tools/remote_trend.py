@@ -12,17 +12,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.data.normalize import NormalizationError, resolve_country
+from advisor.data.normalize import NormalizationError
 from advisor.data.store import Store
-from advisor.tools.posting_sentence import SurveySentence
+from advisor.tools.posting_sentence import SurveySentence, survey_population
 from advisor.tools.salary import (
     SURVEY_NAME,
     country_phrase,
     evidence_id,
     fmt_n,
-    resolve_filters,
-    sql_list,
-    sql_quote,
 )
 
 
@@ -55,20 +52,11 @@ class RemoteTrendResult(SurveySentence):
 
 def _population(store: Store, query: RemoteTrendQuery) -> tuple[str, str, str]:
     """SQL condition, exact filter and plain words of the responses counted (raises NormalizationError)."""
-    conds, shown, words = [], [], "responses"
-    if query.role:
-        role = resolve_filters(store, query.role).role
-        if not role.salary_titles:
-            raise NormalizationError(f"The survey has no job title for {role.label}.")
-        conds.append(f"job_title IN {sql_list(role.salary_titles)}")
-        shown.append(f"job_title IN {sql_list(role.salary_titles)}")
-        words = f"{role.label}s' responses"
-    if query.country:
-        c = resolve_country(query.country)
-        conds.append(f"company_location = {sql_quote(c.iso2)}")
-        shown.append(f"company_location='{c.iso2}'")
-        words += f" in {country_phrase(c.name)}"
-    return " AND ".join(conds) or "TRUE", ", ".join(shown) or "all rows", words
+    conds, shown, f = survey_population(store, query.role, country=query.country)
+    words = f"{f.role.label}s' responses" if query.role else "responses"
+    if f.country:
+        words += f" in {country_phrase(f.country.name)}"
+    return " AND ".join(conds), ", ".join(shown), words
 
 
 def remote_share_by_year(query: RemoteTrendQuery, store: Store) -> RemoteTrendResult:

@@ -558,12 +558,11 @@ def plain_subject(f: ResolvedFilters, plural: str = "s") -> str:
     level = f"{f.experience_label} " if f.experience and f.experience_label else ""
     where = f" in {country_phrase(f.country.name)}" if f.country else " (all countries)"
     remote = "" if f.remote is None else (" (fully remote)" if f.remote else " (on-site)")
+    size = f" at {f.company_size.words}" if f.company_size else ""
     year = f" in {f.year}" if f.year else ""
-    if f.company_size:
-        remote = f" at {f.company_size.words}{remote}"
     if f.place:
         where = f" in {f.place.name}"
-    text = f"{level}{f.role.label}{plural}{where}{remote}{year}"
+    text = f"{level}{f.role.label}{plural}{where}{size}{remote}{year}"
     return text[0].upper() + text[1:]
 
 
