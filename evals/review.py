@@ -27,10 +27,17 @@ def load_questions(path: Path = REVIEW_PATH) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def user_turns(history: list[Any]) -> list[str]:
+    """The asker's earlier messages: sets store them as plain strings or as chat turns ({"role", "content"});
+    only the user's side is asked again, so the advisor writes its own earlier answers."""
+    return [turn if isinstance(turn, str) else turn["content"] for turn in history
+            if isinstance(turn, str) or turn.get("role") == "user"]
+
+
 def ask_case(advisor: Any, case: dict[str, Any]) -> dict[str, Any]:
     """The case's history, then its question, in one fresh conversation; the answer with its shape measures."""
     thread = f"review-{uuid.uuid4().hex}"
-    for earlier in case.get("history") or []:
+    for earlier in user_turns(case.get("history") or []):
         advisor.ask(earlier, thread_id=thread)
     answer = advisor.ask(case["question"], thread_id=thread)
     return {

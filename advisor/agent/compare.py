@@ -53,7 +53,9 @@ def _sentence(kind: str, ranked: list[tuple[str, float]], money: Callable[[float
                 f"({money(m_last)}).")
     gap = high - low
     if low <= 0 or gap / low < ABOUT_THE_SAME:
-        return (f"{where}, {top} and {second} earn about the same: a median of {money(high)} against "
+        # the gap in percent too: "remote pays 30% less, right?" is then answered by this sentence's share
+        apart = f" ({gap / low:.0%} apart)" if low > 0 else ""
+        return (f"{where}, {top} and {second} earn about the same{apart}: a median of {money(high)} against "
                 f"{money(low)}.")
     return (f"{where}, the median for {top} is {money(gap)} ({gap / low:.0%}) higher than for {second}: "
             f"{money(high)} against {money(low)}.")

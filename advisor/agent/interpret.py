@@ -18,7 +18,15 @@ from pydantic import BaseModel, Field
 
 from advisor.agent import intent as cues
 from advisor.agent.lexicon import lexicon
-from advisor.agent.slots import Slots, city_name, company_sizes_named, extract, read_titles, roles_named
+from advisor.agent.slots import (
+    Slots,
+    city_name,
+    company_sizes_named,
+    extract,
+    levels_with_phrases,
+    read_titles,
+    roles_named,
+)
 from advisor.text import figures
 from advisor.tools.posting_counts import PostingBreakdown
 
@@ -280,14 +288,17 @@ def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> tuple[list[
     parts = [p for p in cues.question_parts(question) if cues.part_asks(p) or LEX.cue("premise_claim").search(p)]
     if len(parts) < 2 or Ask.FIND_POSTINGS in asks:
         return asks, {}
-    out, by_part = list(asks), {}
+    out, by_part, before = list(asks), {}, []
     for part in parts:
         own = cues.without_background(part).strip()
         if own and slots.role_phrase and not roles_named(own.lower()):
             own = f"{own} ({slots.role_phrase})"
         if own:
-            by_part[part.strip(" ,;.?!-")] = its = _asks(own, Intent(cues.classify(own)), slots)
+            its = _asks(own, Intent(cues.classify(own)), slots)
+            # "..., and how about junior ones?" asks what the part before it asked, of someone else
+            by_part[part.strip(" ,;.?!-")] = its = its or (before if LEX.cue("followup").search(part.strip()) else [])
             out += [a for a in its if a not in out]
+            before = its
     return out, by_part
 
 
@@ -320,6 +331,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     survey's job titles, read as roles where a question names one beside another."""
     intent = _intent(question)
     slots = extract(question)
+    _levels_asked(question, slots)
     if title_vocabulary is not None and LEX.cue("role_noun").search(question):
         read_titles(cues.without_background(question), slots, title_vocabulary())
     asks, by_part = _with_each_part(question, _asks(question, intent, slots), slots)
@@ -351,6 +363,23 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     _read_count(reading)
     reading.currency = cues.currency_named(question)
     return reading
+
+
+def _levels_asked(question: str, slots: Slots) -> None:
+    """The levels the message's parts ask about, beside the asker's story: "I'm a junior analyst. What do senior
+    data scientists earn?" asks about seniors. Levels named in different parts are each asked: "is 150k a
+    lowball for a senior DE? also what do lead roles pay" wants both levels' figures, though no "vs" joins them.
+    A level named only in the story stays the level ("I'm a senior DE, what should I ask for?")."""
+    parts = [own for p in cues.question_parts(question) if (own := cues.without_background(p).strip())]
+    # each part's first level ("senior ML engineers who lead a team" is one level, as `extract` reads it)
+    levels = list(dict.fromkeys(named[0] for p in parts if (named := levels_with_phrases(p))))
+    if not levels:
+        return
+    if slots.level != levels[0][0]:  # the story named another level first
+        slots.level, slots.level_phrase = levels[0]
+        slots.levels, slots.level_phrases = [levels[0][0]], [levels[0][1]]
+    if len(parts) > 1 and len({lv for lv, _ in levels}) > len(set(slots.levels)):
+        slots.levels, slots.level_phrases = [lv for lv, _ in levels], [ph for _, ph in levels]
 
 
 def _read_filters(reading: Interpretation) -> None:
@@ -420,9 +449,17 @@ def places_asked(question: str, slots: Slots) -> list[str]:
 def _read_conditions(reading: Interpretation) -> None:
     """The posting conditions a conditions question names ("what fraction are contract?"), in its order: their
     shares lead the answer instead of sitting among the others."""
-    if Ask.CONDITIONS in reading.asks and Ask.SKILL_LIST in reading.asks:
+    share_parts = [q for q, its in zip(reading.questions, reading.asks_by_question, strict=False)
+                   if Ask.CONDITIONS in its and Ask.SKILL_LIST not in its]
+    if Ask.CONDITIONS in reading.asks and Ask.SKILL_LIST in reading.asks and not share_parts:
         # "which skills do remote data engineer jobs ask for?": the skills are asked, "remote" narrows them
         reading.asks = [a for a in reading.asks if a is not Ask.CONDITIONS]
+    remote_said = [p for p in cues.question_parts(reading.question) if LEX.cue("remote").search(p.lower())]
+    if reading.slots.remote and share_parts and len(reading.questions) > 1 \
+            and all(p.strip(" ,;.?!-") in share_parts for p in remote_said):
+        # "1) median pay 2) top skills 3) what % of jobs are remote": the share of remote jobs is asked, in its
+        # own part; the pay and the skills are of all the role's jobs
+        reading.slots.remote = None
     if Ask.CONDITIONS in reading.asks:
         q = reading.question.lower()
         named = sorted((m.start(), flag) for pattern, flag in CONDITION_FLAGS if (m := re.search(pattern, q)))
@@ -462,7 +499,8 @@ def _read_claims(reading: Interpretation) -> None:
 def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collection[str]]) -> None:
     """The postings' skills the question names: compared, a pay premium asked, or the asker's own for a gap."""
     question, asks, role = reading.question, reading.asks, reading.slots.role
-    if _claims_a_skill_share(reading) and Ask.SKILLS not in asks:
+    share_claimed = _claims_a_skill_share(reading) and Ask.SKILLS not in asks
+    if share_claimed:
         # "Python is in only a third of data job posts, right?": the share claimed is checked against the skill's
         asks = reading.asks = [Ask.SKILLS, *asks]
     weighed = not asks and LEX.cue("either_or").search(question)  # "python or R for a data scientist job?"
@@ -470,6 +508,8 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
         vocabulary = skill_vocabulary()
         reading.skills_named = skills_in(question, vocabulary)
         reading.skills_compared = len(reading.skills_named) >= 2  # "Docker and Kubernetes?": each one's share
+        if share_claimed and not reading.skills_named:  # "remote jobs pay 30% less": a share of no skill
+            reading.asks = asks = [a for a in asks if a != Ask.SKILLS]
         if weighed and reading.skills_compared:  # two skills weighed: how often each one's postings list it
             reading.asks = asks = [Ask.SKILLS]
         if Ask.PAY in asks and not role and reading.skills_compared:  # "...which one gets more money?": the pay

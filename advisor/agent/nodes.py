@@ -143,6 +143,16 @@ def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
                  questions=len(questions))
 
 
+def _own_pay_first(reading: Interpretation, lead: list[Evidence]) -> list[Evidence]:
+    """`lead` opened by the first figure the asker's own pay can be placed in (its 25th, 50th and 75th
+    percentiles), when they gave one: "is 150k a lowball for a senior DE? also what do lead roles pay" is
+    answered "that is about the median" first, and the comparison of the levels after it."""
+    if not reading.own_pay:
+        return lead
+    ranged = next((e for e in lead if premise.position(reading.own_pay, e, reading.currency or "USD")), None)
+    return lead if ranged is None else [ranged, *(e for e in lead if e is not ranged)]
+
+
 def _parts_to_check(reading: Interpretation, figures_lead: bool) -> list[str]:
     """The questions of a message whose answer the composer must look for: not one a data tool ran for when the
     tools' figures lead ("... and is the pay jump real?" under the pay figures), since a figure reads far from a
@@ -326,6 +336,8 @@ class Nodes:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],
                         "notices": notices}
         notices += self._gaps(reading, grounded, evidence) + self._why_they_differ(grounded, evidence)
+        if reading.has(Ask.PAY):  # pay asked, too few rows for a figure: said first, not dropped
+            notices[:0] = [n for n in state.get("shortfall", []) if n not in notices]
         if quality := quality_not_in_sources(reading.question, self.toolbox.retriever.idf().keys()):
             notices.insert(0, f"None of my sources says which is {quality}.")
         return {
@@ -422,6 +434,10 @@ class Nodes:
             # no source has pay for that role there (the tools, article figures included, found none): passages
             # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"
             missing = f"pay figures for {asked.role}s in {' or '.join(asked.countries)}"
+        if missing and tool_evidence and state.get("shortfall"):
+            # the place is in the data, too thinly for pay; another tool answered what else was asked (skills
+            # from every country's postings): that answer, with the shortfall said beside it
+            missing = ""
         if missing:
             return NOT_COVERED_REPLY.replace("cover that", f"cover {missing}") + _what_they_have(reading)
         best = max((e.score for e in evidence if e not in tool_evidence), default=0.0)
@@ -459,7 +475,8 @@ class Nodes:
         """The composer's answer, streamed sentence by sentence through the grounding check; None if it has none.
         A question of the message it can't serve is named in `notices`."""
         lead_ids = state.get("lead_ids", [])
-        lead = sorted((e for e in evidence if e.id in lead_ids), key=lambda e: lead_ids.index(e.id))
+        lead = _own_pay_first(reading, sorted((e for e in evidence if e.id in lead_ids),
+                                              key=lambda e: lead_ids.index(e.id)))
         said = " ".join(m["content"] for m in state.get("messages", []) if m.get("role") == "assistant")
         scope = _compose_scope(reading, lead)
         comp = self.composer.compose(reading.question, evidence, lead=lead, said=said, scope=scope)

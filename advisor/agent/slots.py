@@ -209,9 +209,18 @@ def _read_roles(text: _Text, slots: Slots) -> None:
     others = [n for n in in_order if not LEX.cue("own_role_before").search(text.q[:n[0]])]
     if len({r for _, r, _ in others}) >= 2:  # "im a data analyst ... data engineering or data science?"
         in_order = others
-    if len({r for _, r, _ in in_order}) >= 2 and _contrasted(text.q, [s for s, _, _ in in_order]):
+    starts = [s for s, _, _ in in_order]
+    if len({r for _, r, _ in in_order}) >= 2 and (_contrasted(text.q, starts) or _pay_across_a_move(text.q, starts)):
         slots.roles = [r for _, r, _ in in_order]
         slots.role_phrases = [ph for _, _, ph in in_order]
+
+
+def _pay_across_a_move(q: str, starts: list[int]) -> bool:
+    """Whether a move from one role to another is asked about with pay ("from data scientist to ML engineer ...
+    is the pay bump real?"): both roles' pay answers it. Without pay ("moving from DS to ML engineering, do I
+    need docker?") the move is the asker's story, not a comparison."""
+    move = LEX.cue("from_to").search(q)
+    return bool(move) and bool(LEX.cue("salary").search(q)) and move.start() < starts[0] < starts[1] <= move.end()
 
 
 _LEADING_CONTRAST = ("compare", "compared", "comparison", "between", "difference")
@@ -377,6 +386,14 @@ def places_named(text: str, among: Collection[str]) -> Slots:
     slots = Slots()
     _read_places(_Text(text, text.lower()), slots, set(among))
     return slots
+
+
+def levels_with_phrases(text: str) -> list[tuple[str, str]]:
+    """Every level `text` names, in its order, with the words it was read from: (level, phrase)."""
+    t = _Text(text, text.lower())
+    found = sorted((m.start(), level, t.span(m)) for pattern, level in LEVEL_PATTERNS
+                   if (m := re.search(pattern, t.q)))
+    return [(level, phrase) for _, level, phrase in found]
 
 
 def _read_levels(text: _Text, slots: Slots) -> None:

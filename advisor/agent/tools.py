@@ -61,13 +61,7 @@ def salary_sides(reading: Interpretation) -> list[Side]:
     """One salary lookup per thing compared: two roles, two years, two countries, two places in one country, two
     levels, or remote against on-site; otherwise the one thing asked about."""
     slots = reading.slots
-    # No role we recognise: let the tool's normaliser read the question itself; an unknown role then yields
-    # no figures (the articles answer) instead of figures for a default role the person didn't ask about.
-    role = slots.role or reading.unknown_role or reading.question
-    if not slots.role and not reading.unknown_role and slots.company_sizes:
-        from advisor.tools.salary import EVERY_ROLE
-
-        role = EVERY_ROLE  # "does a big company pay data people more than a startup?": every job title
+    role = _side_role(reading)
     country0 = slots.countries[0] if slots.countries else None
     # the level as the lexicon reads it (junior, mid, senior, lead), which every data tool parses; the words
     # it was read from ('starting salary', 'freshers', 'first job') are the asker's, not a level the data knows
@@ -97,6 +91,19 @@ def salary_sides(reading: Interpretation) -> list[Side]:
     if one.company_size:  # "what do startups pay?": that size against employers of every size
         return [one, one._replace(company_size=None)]
     return [one]
+
+
+def _side_role(reading: Interpretation) -> str:
+    """The role looked up. No role we recognise: the tool's normaliser reads the question itself, and an unknown
+    role yields no figures (the articles answer) instead of a default role the person didn't ask about; but a
+    condition compared with no role named ("does a big company pay data people more than a startup?", "do
+    remote data jobs pay less than office ones?") is looked up over every job title."""
+    slots = reading.slots
+    if not slots.role and not reading.unknown_role and (slots.company_sizes or slots.remote_contrast):
+        from advisor.tools.salary import EVERY_ROLE
+
+        return EVERY_ROLE
+    return slots.role or reading.unknown_role or reading.question
 
 
 def _place_name(reading: Interpretation) -> str | None:
@@ -356,9 +363,9 @@ def _local_figure(result: Any) -> str | None:
 
 def _local_lead(result: Any) -> bool:
     """Whether a place's own postings figure leads: not where it is mostly a job board's placeholder amount
-    (its sentence says so, after the country's survey figure)."""
+    (its sentence says so, after the country's survey figure); yes where those were left out of the figure."""
     return _local_figure(result) is not None and not any(
-        s.source == "postings" and s.mostly_placeholders for s in result.sources)
+        s.source == "postings" and s.mostly_placeholders and not s.placeholders_left_out for s in result.sources)
 
 
 def _place_notice(slots: Slots, local: list[str]) -> str:
@@ -498,10 +505,11 @@ class Toolbox:
                 out.notices.append("Salary figures need a role (e.g. 'data engineer', 'ML engineer'); the "
                                    "question names none the salary data knows.")
             return None
-        if result.message and result.message not in out.notices:
+        shortfall = "" if result.ok else result.shortfall()
+        if result.message and result.message not in out.notices and not shortfall:  # the shortfall says it in words
             out.notices.append(result.message)
         if not result.ok:
-            out.shortfall += [shortfall] if (shortfall := result.shortfall()) else []
+            out.shortfall += [shortfall] if shortfall else []
             return query, None
         return query, result
 
@@ -950,7 +958,7 @@ class Toolbox:
         slots, named = reading.slots, reading.skills_named
         skill = next(iter(named), None) or slots.skill
         pay = reading.has(Ask.PAY) or reading.has(Ask.SKILL_PAY)  # else a skill's pay with and without it pads
-        if (across := self._across(reading, skill, pay)) is not None:
+        if (across := self._across_or_everywhere(reading, skill, pay)) is not None:
             if reading.skills_compared and slots.role and reading.has(Ask.SKILL_LIST):
                 self._role_top_list(across, reading)  # "... and what else shows up a lot?"
             return across
@@ -962,6 +970,8 @@ class Toolbox:
             out.notices.append(f"Posting statistics: {exc}")
             return out
         result = posting_stats(query, self.store)
+        if not result.ok and query.country and result.population:
+            result = self._skills_everywhere(out, query, result.population)  # one posting in Nigeria: every country's
         if result.message:
             out.notices.append(result.message)
         if not result.ok or (reading.has(Ask.HOW_TO) and result.population < MIN_ADVICE_POSTINGS):
@@ -981,6 +991,19 @@ class Toolbox:
             out.charts.append({"kind": "skill_shares", "title": f"Top skills in {role} postings (2023)", "rows": rows})
         return out
 
+    def _skills_everywhere(self, out: ToolOutcome, query: Any, found: int) -> Any:
+        """The role's skills in every country's postings, where the country asked has too few for shares (one
+        BI-analyst posting in Nigeria): what a role's postings ask for travels better than its pay, and the
+        reader is told whose postings these are."""
+        from advisor.tools.salary import fmt_n
+        from advisor.tools.skills import posting_stats
+
+        result = posting_stats(query.model_copy(update={"country": None}), self.store)
+        if result.ok:
+            out.notices.append(f"The 2023 postings have only {fmt_n(found)} for this role in {query.country}, too "
+                               "few for shares: the skills are those of its postings in every country.")
+        return result
+
     def _role_top_list(self, out: ToolOutcome, reading: Interpretation) -> None:
         """The role's most listed skills after the named skills' shares: what else its postings ask for."""
         from advisor.tools.skills import PostingQuery, posting_stats
@@ -991,6 +1014,21 @@ class Toolbox:
         result = posting_stats(query, self.store)
         if result.ok:
             self._top_skills(out, reading, result, None, [], [])
+
+    def _across_or_everywhere(self, reading: Interpretation, skill: str | None, pay: bool) -> ToolOutcome | None:
+        """`_across`, in every country's postings where the country asked has too few for any share (a handful
+        of data jobs in Nigeria), with a note that says whose postings these are."""
+        across = self._across(reading, skill, pay)
+        country = reading.slots.countries[0] if reading.slots.countries else None
+        if across is None or across.evidence or country is None:
+            return across
+        anywhere = reading.model_copy(update={"slots": replace(reading.slots, countries=[])})
+        everywhere = self._across(anywhere, skill, pay)
+        if everywhere is None or not everywhere.evidence:
+            return across
+        everywhere.notices.insert(0, f"The 2023 postings have too few data jobs in {country} for skill shares: "
+                                     "these are the postings of every country.")
+        return everywhere
 
     def _across(self, reading: Interpretation, skill: str | None, pay: bool) -> ToolOutcome | None:
         """The answers that span several skills or roles, not one role's list: skills compared (in each data

@@ -321,10 +321,15 @@ class SourceStats(BaseModel):
     def has_figures(self) -> bool:
         return self.status == "ok" and self.median is not None
 
+    placeholders_left_out: bool = Field(default=False, description="the figures are of the postings without a "
+                                        "placeholder amount (`n` of them), the `placeholders` others left out")
+
     @property
     def mostly_placeholders(self) -> bool:
-        """Half or more of the postings show a job board's placeholder: the median is not the jobs' own pay."""
-        return bool(self.placeholders) and 2 * (self.placeholders or 0) >= (self.n or 0)
+        """Half or more of the postings show a job board's placeholder: a median of them all is not the jobs' own
+        pay (when left out, `n` counts only the others)."""
+        filled = self.placeholders or 0
+        return bool(filled) and (self.placeholders_left_out or 2 * filled >= (self.n or 0))
 
     @property
     def year_text(self) -> str:
@@ -881,16 +886,18 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         return stats
     stats.p25, stats.median, stats.p75 = (float(x) for x in q)
     hourly_text = f", {fmt_n(hourly)} of them hourly rates taken as {HOURS_PER_YEAR:,}-hour years" if hourly else ""
-    subject = plain_subject(f)
+    subject = plain_subject(f.model_copy(update={"year": None}))  # "from 2023" says the year once
     if f.experience in ("EN", "MI") and f.role.postings_short_titles:  # the non-senior class: say so
-        subject = plain_subject(f.model_copy(update={"experience": None})) + " with non-senior titles (entry and " \
-            "mid level together: postings can't tell them apart)"
+        subject = plain_subject(f.model_copy(update={"experience": None, "year": None})) + " with non-senior " \
+            "titles (entry and mid level together: postings can't tell them apart)"
     stats.text = (
         f"Job postings from {stats.year_text} for {subject} advertised a median salary of "
         f"{fmt_money(stats.median)} a year (middle half {fmt_money(stats.p25)} to {fmt_money(stats.p75)}; "
         f"{fmt_n(n)} postings{hourly_text})."
     )
     stats.placeholders = filled
+    if stats.mostly_placeholders and n - filled >= min_n:
+        return _without_placeholders(store, stats, cond, subject)
     caveat = placeholder_caveat(filled, median_rest, n, min_n)
     stats.text += caveat
     if stats.mostly_placeholders and n - stats.placeholders < min_n:
@@ -901,6 +908,30 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
                          f"than the job's pay (the same amount the job board gave jobs in "
                          f"{PLACEHOLDER_MIN_COUNTRIES} or more countries), so they give no figure.")
         stats.text = stats.message
+    return stats
+
+
+def _without_placeholders(store: Store, stats: SourceStats, cond: str, subject: str) -> SourceStats:
+    """The figure of the postings that show their own pay, where half or more show a job board's placeholder.
+
+    Why: with 93 of 98 postings at one board's $147,500, the "median" is that board's amount, and a reader (or
+    the check of a figure the question claims) takes it for local pay; the other postings' median is the pay
+    employers posted. `n` becomes the postings used; `placeholders` keeps how many were left out."""
+    row = store.fetchone(
+        "SELECT count(*), quantile_cont(salary_yearly, [0.25, 0.5, 0.75]), count(*) FILTER (WHERE salary_rate = "
+        f"'hour') FROM postings WHERE {cond} AND NOT salary_placeholder")
+    assert row is not None
+    rest, (p25, median, p75), hourly = int(row[0]), row[1], int(row[2])
+    filled = stats.placeholders or 0
+    hourly_text = f", {fmt_n(hourly)} of them hourly rates taken as {HOURS_PER_YEAR:,}-hour years" if hourly else ""
+    stats.n, stats.hourly_converted, stats.placeholders_left_out = rest, hourly, True
+    stats.p25, stats.median, stats.p75 = float(p25), float(median), float(p75)
+    stats.text = (
+        f"Job postings from {stats.year_text} for {subject} advertised a median salary of "
+        f"{fmt_money(stats.median)} a year (middle half {fmt_money(stats.p25)} to {fmt_money(stats.p75)}; "
+        f"{fmt_n(rest)} {_plural(rest, 'posting', 'postings')}{hourly_text}, leaving out {fmt_n(filled)} that show "
+        f"a job board's placeholder amount rather than the job's pay)."
+    )
     return stats
 
 

@@ -55,7 +55,8 @@ def test_close_medians_are_about_the_same_and_three_years_are_ranked() -> None:
     close = [[_fig("a", "salary_data", "Data Analysts", 100_000)], [_fig("c", "salary_data", "BI Analysts", 97_000)]]
     verdict = comparison_evidence(close)
     assert verdict is not None
-    assert "Data Analysts and BI Analysts earn about the same: a median of $100,000 against $97,000" in verdict.text
+    assert ("Data Analysts and BI Analysts earn about the same (3% apart): a median of $100,000 against $97,000"
+            in verdict.text)
 
 
 def test_a_level_comparison_opens_with_the_difference_it_computed(advisor: Advisor) -> None:

@@ -25,3 +25,11 @@ def test_ask_case_asks_the_history_first_in_one_thread(advisor) -> None:  # type
     assert counts == {"questions": 2, "should_decline_declined": 1, "should_decline": 1, "wrong_declines": 0,
                       "median_words": row["words"], "with_internal_detail": 2 * int(bool(row["internal_details"]))}
     assert "and in the UK?" in review.to_markdown([row])
+
+
+def test_user_turns_reads_plain_strings_and_chat_turns() -> None:
+    """Sets store history either way; only the asker's side is asked again."""
+    chat = [{"role": "user", "content": "What does a data scientist earn?"},
+            {"role": "assistant", "content": "About $150,000."}, {"role": "user", "content": "and in the UK?"}]
+    assert review.user_turns(chat) == ["What does a data scientist earn?", "and in the UK?"]
+    assert review.user_turns(["one", "two"]) == ["one", "two"]

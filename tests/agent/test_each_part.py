@@ -1,0 +1,124 @@
+"""Each part of a message is read for what it asks: levels named in different parts, the asker's own level in
+their story, numbered questions, a condition asked as a share in its own part, a move between roles asked with
+pay, a pay gap claimed in percent, a topic no source measures, and a place too thin for one of the parts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from advisor.agent import interpret
+from advisor.agent.intent import question_parts
+from advisor.agent.interpret import Ask, Interpretation
+from advisor.agent.slots import extract
+from advisor.agent.tools import salary_sides
+from advisor.config import DEFAULT_CORPUS
+from advisor.tools.salary import EVERY_ROLE
+
+VOCABULARY = ["python", "sql", "spark", "tableau", "power bi", "excel", "aws", "office"]
+SURVEY = DEFAULT_CORPUS / "data" / "salaries" / "salaries_aijobs_snapshot_2025-01-19.csv"
+
+
+def read(question: str) -> Interpretation:
+    return interpret.interpret(question, lambda: VOCABULARY)
+
+
+@pytest.fixture(scope="module")
+def survey() -> pd.DataFrame:
+    return pd.read_csv(SURVEY)
+
+
+def test_the_level_asked_is_not_the_one_in_the_askers_story() -> None:
+    r = read("I am a junior data analyst. What do senior data scientists earn?")
+    assert (r.slots.level, r.slots.levels) == ("senior", ["senior"])
+    own = read("im a senior data engineer in the US, what should i be asking for?")  # only the story names one
+    assert own.slots.level == "senior" and own.has(Ask.PAY)
+
+
+def test_levels_named_in_different_parts_are_each_looked_up() -> None:
+    r = read("got an offer for 150k base as a senior data engineer (US, fully remote). is that a lowball? also what "
+             "do lead DE roles usually pay")
+    assert r.slots.levels == ["senior", "lead"]
+    assert [side.level for side in salary_sides(r)] == ["senior", "lead"]
+    one = read("what do senior ML engineers who lead a team make in the US?")  # one part, one level
+    assert one.slots.levels == ["senior"]
+
+
+def test_a_part_that_only_names_someone_else_asks_what_the_part_before_asked() -> None:
+    r = read("what do senior ML engineers make in the US, and how about junior ones?")
+    assert r.asks_by_question == [[Ask.PAY], [Ask.PAY]]
+    assert r.slots.levels == ["senior", "junior"]
+
+
+@pytest.mark.parametrize(("message", "parts"), [
+    ("3 things: 1) median data analyst pay in the US 2) top 3 skills 3) what % of jobs are remote",
+     ["3 things", "median data analyst pay in the US", "top 3 skills", "what % of jobs are remote"]),
+    ("two questions. 1. what do data engineers earn in canada 2. is spark worth learning",
+     ["two questions", "what do data engineers earn in canada", "is spark worth learning"]),
+    ("what are the top 3 skills for 2.5 years of experience",
+     ["what are the top 3 skills for 2.5 years of experience"]),
+])
+def test_numbered_questions_are_parts(message: str, parts: list[str]) -> None:
+    assert question_parts(message) == parts
+
+
+def test_a_share_asked_in_its_own_part_does_not_narrow_the_other_parts() -> None:
+    r = read("3 things: 1) whats median data analyst pay in the US rn 2) top 3 skills 3) what % of jobs are remote")
+    assert r.slots.remote is None  # the pay and the skills are of all the role's jobs
+    assert {Ask.PAY, Ask.SKILL_LIST, Ask.CONDITIONS} <= set(r.asks)
+    narrowed = read("which skills do remote data engineer jobs ask for?")  # "remote" narrows what is asked
+    assert narrowed.slots.remote is True and not narrowed.has(Ask.CONDITIONS)
+
+
+def test_a_move_between_roles_asked_with_pay_compares_both() -> None:
+    assert extract("how do i go from data scientist to ML engineer? is the pay bump real").roles == [
+        "data scientist", "machine learning engineer"]
+    assert extract("switching from data analyst to data engineer - is the pay worth it?").roles == [
+        "data analyst", "data engineer"]
+    assert extract("Moving from DS to ML engineering. Do I need docker or is that devops' job?").roles == []
+
+
+def test_a_pay_gap_claimed_with_no_role_compares_every_title(survey: pd.DataFrame) -> None:
+    r = read("everyone knows remote data jobs pay like 30% less than office ones, so i should take the onsite offer?")
+    assert not r.has(Ask.SKILLS)  # a share of no skill: nothing for the skills tool to check
+    sides = salary_sides(r)
+    assert [(s.role, s.remote) for s in sides] == [(EVERY_ROLE, True), (EVERY_ROLE, False)]
+
+
+def test_a_claimed_remote_pay_gap_is_answered_with_the_gap(advisor, survey: pd.DataFrame) -> None:
+    answer = advisor.ask("everyone knows remote data jobs pay like 30% less than office ones, so i should just "
+                         "take the onsite offer right?")
+    remote = survey[survey.remote_ratio == 100].salary_in_usd.median()
+    on_site = survey[survey.remote_ratio == 0].salary_in_usd.median()
+    high, low = max(remote, on_site), min(remote, on_site)
+    assert abs(high - low) / low < 0.05  # the case this test is about: about the same
+    assert answer.text.startswith("No, "), answer.text
+    assert f"about the same ({(high - low) / low:.0%} apart)" in answer.text
+
+
+def test_a_rate_no_source_measures_is_declined_by_name(advisor) -> None:
+    answer = advisor.ask("what % of applicants for data science roles at netflix even get an interview?")
+    assert answer.refused and "interview, offer or job-placement rates" in answer.text
+    howto = advisor.ask("how do i land interviews as a career changer into data analytics?")
+    assert not howto.refused
+
+
+def test_the_askers_offer_is_placed_before_the_levels_are_compared(advisor, survey: pd.DataFrame) -> None:
+    answer = advisor.ask("got an offer for 150k base as a senior data engineer (US, fully remote). is that a "
+                         "lowball? also what do lead DE roles usually pay")
+    rows = survey[(survey.job_title == "Data Engineer") & (survey.company_location == "US")
+                  & (survey.remote_ratio == 100)]
+    senior = rows[rows.experience_level == "SE"].salary_in_usd.median()
+    lead = rows[rows.experience_level == "EX"].salary_in_usd.median()
+    first = answer.text.split("\n")[0]
+    assert first.startswith("That is ") and f"${senior:,.0f}" in first  # where 150k falls, first
+    assert f"${lead:,.0f}" in answer.text  # and the lead level's figure
+
+
+def test_a_place_too_thin_for_pay_still_gets_its_other_part(advisor) -> None:
+    answer = advisor.ask("accountant in nigeria wanting to move into BI / power bi analyst work. what skills do i "
+                         "need and is there any data on pay here?")
+    assert not answer.refused, answer.text
+    assert "power bi" in answer.text.lower()
+    assert any(n.startswith("Only ") and "Nigeria" in n and "won't guess" in n for n in answer.notices)
+    assert any("postings of every country" in n for n in answer.notices)
