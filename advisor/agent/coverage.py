@@ -27,6 +27,7 @@ EARLIEST_SOURCE_YEAR = 2020  # the salary survey's first year; the postings are 
 LEX = lexicon("en")
 _PROPER_OK = set(LEX.words("proper_ok"))
 _SELF_DESCRIBED = tuple(f"-{w}" for w in LEX.words("self_described_suffixes"))
+_DESCRIPTIVE = tuple(f"-{w}" for w in LEX.words("descriptive_suffixes"))
 
 # "How many <unit>": a quantity the answer must state in that unit. A passage about AI engineers with no
 # figure in hours does not answer "how many hours".
@@ -55,6 +56,7 @@ def specific_names(question: str) -> list[str]:
     names = [w for w in re.findall(r"\b([A-Za-z][\w-]*[A-Za-z0-9])\b", question)
              if (re.search(r"\d|-", w) and re.search(r"[A-Z]", w)) or re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", w)]
     names = [w for w in names if not w.lower().endswith(_SELF_DESCRIBED)]  # "Valencia-based": who the asker is
+    names = [w for w in names if not w.lower().endswith(_DESCRIPTIVE)]  # "an AI-type role": a kind, not a name
     names += re.findall(r"\b(?:at|in|for|from|near)\s+([A-Z][a-z]{2,})\b", question)
     # a capitalised word inside a sentence, after a lower-case word ("what does Zalando pay"): a name, where the
     # question is written in sentence case (a question in all lower case or Title Case says nothing by capitals)
@@ -94,7 +96,8 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     loose = text.replace("-", " ")  # "generative-AI" is named where the sources write "generative AI"
     # in advice, a name in who the asker is ("in Stuttgart", "at Bosch") is theirs, not asked about; in a data
     # question it is where "there" is ("I'm in Zurich. What do data engineers earn there?")
-    for name in specific_names(question if places_asked and background_asked else asked_parts(question)):
+    for name in specific_names(question if _story_asked(question, places_asked, background_asked)
+                               else asked_parts(question)):
         if name.lower() in _PROPER_OK or _a_month(name, question) or name.lower() in text or name.lower() in cities \
                 or name.lower().replace("-", " ") in loose or _parts_named(name, text):
             continue  # a city stands for its country, which is checked below
@@ -103,6 +106,14 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
             continue  # countries are checked below, with their aliases
         return name
     return _country_not_in(text, slots, without_background(question).lower() if places_asked else "")
+
+
+def _story_asked(question: str, places_asked: bool, background_asked: bool) -> bool:
+    """Whether the names in the asker's story are asked about too: in a data question that points back at them
+    ("I'm at Zalando. What do data engineers earn there?"), not in one that doesn't ("I do B2B contract work
+    for US clients. What's the going hourly rate?": B2B is how they work, not what they ask about). Places in
+    the story are checked either way, as countries."""
+    return places_asked and background_asked and bool(LEX.cue("anaphora").search(asked_parts(question).lower()))
 
 
 _MONTHS = LEX.table("months")

@@ -198,6 +198,12 @@ def currency_named(text: str) -> str | None:
 
 _SECOND_QUESTION = LEX.cue("second_question")
 _QUESTION_OPENING = LEX.cue("question_opening")
+_LIST_OPENING = LEX.cue("list_opening")
+
+
+def raw_question_parts(question: str) -> list[str]:
+    """`question_parts` as written, each with the question mark it ended with (what `part_asks` judges)."""
+    return _raw_parts(question)
 
 
 def question_parts(question: str) -> list[str]:
@@ -217,7 +223,23 @@ def _raw_parts(question: str) -> list[str]:
         parts.append(question[start:m.start()] + ("?" if "?" in m.group() else ""))
         start = m.end()
     parts.append(question[start:])
-    return [p.strip() for p in parts if p.strip(" ,;.?!-")]
+    parts = [p.strip() for p in parts if p.strip(" ,;.?!-")]
+    return _listed(parts[0]) + parts[1:] if parts else parts
+
+
+def _listed(message: str) -> list[str]:
+    """A message that announces a list ("3 things: median salary in the US, the top 3 skills, and how many are
+    remote?", lexicon `list_opening`) asks each item of it; the items are split at commas and each is marked
+    as asking (a question mark added), since "the top 3 skills" asks although no question word opens it."""
+    opening = _LIST_OPENING.search(message)
+    if opening is None:
+        return [message]
+    rest = message[opening.end():].strip()
+    items = [item.strip() for item in rest.split(",")]
+    items = [item.removeprefix("and ").strip() for item in items if item.strip(" ;.?!-")]
+    if len(items) < 2:  # "quick question: what do DEs earn in canada": the question after the announcement
+        return [message[:opening.end()], rest] if rest else [message]
+    return [message[:opening.end()], *(item if item.endswith("?") else item + "?" for item in items)]
 
 
 def asked_parts(question: str) -> str:

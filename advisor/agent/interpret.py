@@ -25,6 +25,7 @@ from advisor.agent.slots import (
     extract,
     levels_with_phrases,
     read_titles,
+    roles_in_order,
     roles_named,
 )
 from advisor.text import figures
@@ -87,6 +88,7 @@ class Ask(StrEnum):
     POSTING_COUNT = "posting_count"  # how many postings, and which companies, boards, titles or places hold most
     SKILLS_GAP = "skills_gap"  # "I know Python and SQL, what should I learn for X?": what the postings list and I lack
     EMPLOYMENT = "employment"  # how many people work in the role, and the change (BLS employment counts)
+    ROLE_MOVE = "role_move"  # moving from one role to another: what the new role's postings list far more often
 
 
 class Source(StrEnum):
@@ -137,6 +139,13 @@ class Interpretation(BaseModel):
                                                  "by: companies, job boards, kinds of job, places")
     breakdowns: list[PostingBreakdown] = Field(default_factory=list, description="every grouping of the count "
                                                "asked, in the question's order")
+    move_from: str | None = Field(default=None, description="the role the asker moves from ('I'm a data analyst, "
+                                  "how do I get into data engineering?'); the role asked is where they move to")
+    groups_by_pay: bool = Field(default=False, description="groups of postings ranked by their median pay ('top "
+                                "paying companies'), not by how many postings they have")
+    min_postings: int | None = Field(default=None, description="the fewest postings a group needs ('20+ postings')")
+    pay_by_group: bool = Field(default=False, description="the groups' pay is asked too ('do LinkedIn jobs pay "
+                               "more than Indeed ones?'): each group's median advertised pay")
     posting_terms: list[PostingTerm] = Field(default_factory=list, description="what the postings searched must "
                                              "be: part-time, an internship, listing health insurance, ...")
     places: list[str] = Field(default_factory=list, description="the places below the country asked about, each "
@@ -285,7 +294,8 @@ def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> tuple[list[
     what each part asks, by its text."""
     # the parts that ask, and those that assert what is to be checked ("given that half of data jobs are remote,
     # ..."); "data engineer jobs in austin - what are they paying?" asks one thing
-    parts = [p for p in cues.question_parts(question) if cues.part_asks(p) or LEX.cue("premise_claim").search(p)]
+    parts = [p.strip(" ,;.?!-") for p in cues.raw_question_parts(question)
+             if cues.part_asks(p) or LEX.cue("premise_claim").search(p)]
     if len(parts) < 2 or Ask.FIND_POSTINGS in asks:
         return asks, {}
     out, by_part, before = list(asks), {}, []
@@ -361,6 +371,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
         reading.asks += [Ask.SKILLS, Ask.SKILL_LIST]  # (after the conditions: a degree asked beside it still leads)
     _read_filters(reading)
     _read_count(reading)
+    _read_move(reading)
     reading.currency = cues.currency_named(question)
     return reading
 
@@ -380,6 +391,32 @@ def _levels_asked(question: str, slots: Slots) -> None:
         slots.levels, slots.level_phrases = [levels[0][0]], [levels[0][1]]
     if len(parts) > 1 and len({lv for lv, _ in levels}) > len(set(slots.levels)):
         slots.levels, slots.level_phrases = [lv for lv, _ in levels], [ph for _, ph in levels]
+
+
+MOVE_ASKS = {Ask.HOW_TO, Ask.SKILLS, Ask.SKILL_LIST, Ask.DURATION}  # what a move between roles is asked with
+
+
+def _read_move(reading: Interpretation) -> None:
+    """A move from one role to another, asked how ("I'm a data analyst, how do I get into data engineering?",
+    "from data scientist to ML engineer: what's the skill gap?"): the role the asker is or leaves (after "I'm
+    a", or "from"), and the role named after it. The skills the new role's postings list far more often then
+    answer what the move asks, before the articles' general steps. A gap from the asker's own skills
+    ("I know Python and SQL") is the skills gap's, not this."""
+    question = reading.question.lower()
+    if not MOVE_ASKS & set(reading.asks) or Ask.SKILLS_GAP in reading.asks:
+        return
+    named = roles_in_order(question)
+    move = LEX.cue("from_to").search(question)
+    for k, (start, role) in enumerate(named[:-1]):
+        leaving = (move is not None and move.start() < start < move.end()) \
+            or bool(LEX.cue("own_role_before").search(question[:start]))
+        target = next((r for _, r in named[k + 1:] if r != role), None)
+        if leaving and target:
+            reading.move_from, reading.slots.role = role, target
+            reading.asks = [Ask.ROLE_MOVE, *reading.asks]
+            if Ask.HOW_TO in reading.first_asks:  # the steps asked first: the difference in skills leads them
+                reading.first_asks = [Ask.ROLE_MOVE, *reading.first_asks]
+            return
 
 
 def _read_filters(reading: Interpretation) -> None:
@@ -414,8 +451,28 @@ def _read_count(reading: Interpretation) -> None:
     # the postings are of 2023 and place jobs by city only in their location text: a count for another year or
     # a city is the articles' ("how many AI postings did Seattle have in early 2025?")
     elsewhere = reading.places or any(y != POSTINGS_YEAR for y in [*reading.slots.years, reading.slots.year] if y)
-    if counted and not elsewhere and not served & set(reading.asks):
+    if reading.breakdown and LEX.cue("group_pay_ranking").search(q):
+        # "top paying companies for data scientists (20+ postings)": the groups ranked by their pay
+        reading.groups_by_pay, counted, served = True, True, set()
+        reading.asks = [a for a in reading.asks if a not in (Ask.PAY, Ask.COMPANY_PAY)]
+    if (fewest := LEX.cue("min_postings").search(q)) is not None:
+        reading.min_postings = int(next(g for g in fewest.groups() if g))
+    if counted and not elsewhere and (not served & set(reading.asks) or _a_part_counts(reading)):
         reading.asks = [Ask.POSTING_COUNT, *[a for a in reading.asks if a != Ask.FIND_POSTINGS]]
+    if Ask.POSTING_COUNT in reading.asks and Ask.PAY in reading.asks and reading.breakdown:
+        # "which boards carry the most, and do LinkedIn jobs pay more than Indeed ones?", "which companies post
+        # the most, and what do they pay?": each group's pay, the groups being what the pay is asked of
+        pay_parts = [q for q, its in zip(reading.questions, reading.asks_by_question, strict=False) if Ask.PAY in its]
+        reading.pay_by_group = not reading.slots.role or any(LEX.cue("anaphora").search(q.lower()) for q in pay_parts)
+        if reading.pay_by_group and not reading.slots.role:  # no role's pay to look up beside it
+            reading.asks = [a for a in reading.asks if a != Ask.PAY]
+
+
+def _a_part_counts(reading: Interpretation) -> bool:
+    """Whether a part of its own asks nothing but a count by group ("which job boards have the most data job
+    postings?"), beside a part that asks something else: the count is then asked too."""
+    return any(not its and any(p.search(q.lower()) for p, _ in BREAKDOWNS)
+               for q, its in zip(reading.questions, reading.asks_by_question, strict=False))
 
 
 def countries_left_out(question: str, slots: Slots) -> list[str]:
@@ -450,7 +507,7 @@ def _read_conditions(reading: Interpretation) -> None:
     """The posting conditions a conditions question names ("what fraction are contract?"), in its order: their
     shares lead the answer instead of sitting among the others."""
     share_parts = [q for q, its in zip(reading.questions, reading.asks_by_question, strict=False)
-                   if Ask.CONDITIONS in its and Ask.SKILL_LIST not in its]
+                   if Ask.CONDITIONS in its and Ask.SKILL_LIST not in its and _asks_a_share(q)]
     if Ask.CONDITIONS in reading.asks and Ask.SKILL_LIST in reading.asks and not share_parts:
         # "which skills do remote data engineer jobs ask for?": the skills are asked, "remote" narrows them
         reading.asks = [a for a in reading.asks if a is not Ask.CONDITIONS]
@@ -467,6 +524,13 @@ def _read_conditions(reading: Interpretation) -> None:
         if reading.conditions_named and not reading.skills_named and Ask.SKILL_LIST not in reading.asks:
             # "what share of postings don't ask for a degree?" asks about a degree, not about skills
             reading.asks = [a for a in reading.asks if a is not Ask.SKILLS]
+
+
+def _asks_a_share(part: str) -> bool:
+    """Whether a part asks how many or what share ("what % of jobs are remote", "how many of them are remote"),
+    not a condition put on something else ("what if the role is fully remote?")."""
+    q = part.lower()
+    return bool(LEX.cue("share_asked").search(q) or LEX.cue("how_many").search(q) or "%" in q)
 
 
 def _read_claims(reading: Interpretation) -> None:
@@ -504,7 +568,8 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
         # "Python is in only a third of data job posts, right?": the share claimed is checked against the skill's
         asks = reading.asks = [Ask.SKILLS, *asks]
     weighed = not asks and LEX.cue("either_or").search(question)  # "python or R for a data scientist job?"
-    if Ask.PAY in asks or Ask.SKILLS in asks or Ask.FIND_POSTINGS in asks or weighed:
+    # "which skills bump DE pay? spark, snowflake or kafka": a ranking of the skills named
+    if {Ask.PAY, Ask.SKILLS, Ask.FIND_POSTINGS, Ask.SKILL_RANKING} & set(asks) or weighed:
         vocabulary = skill_vocabulary()
         reading.skills_named = skills_in(question, vocabulary)
         reading.skills_compared = len(reading.skills_named) >= 2  # "Docker and Kubernetes?": each one's share

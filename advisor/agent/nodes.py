@@ -143,6 +143,9 @@ def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
                  questions=len(questions))
 
 
+PAY_ASKS = frozenset({Ask.PAY, Ask.COMPANY_PAY})  # what a shortfall of pay rows leaves unanswered
+
+
 def _own_pay_first(reading: Interpretation, lead: list[Evidence]) -> list[Evidence]:
     """`lead` opened by the first figure the asker's own pay can be placed in (its 25th, 50th and 75th
     percentiles), when they gave one: "is 150k a lowball for a senior DE? also what do lead roles pay" is
@@ -434,7 +437,7 @@ class Nodes:
             # no source has pay for that role there (the tools, article figures included, found none): passages
             # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"
             missing = f"pay figures for {asked.role}s in {' or '.join(asked.countries)}"
-        if missing and tool_evidence and state.get("shortfall"):
+        if missing and tool_evidence and state.get("shortfall") and set(reading.asks) - PAY_ASKS:
             # the place is in the data, too thinly for pay; another tool answered what else was asked (skills
             # from every country's postings): that answer, with the shortfall said beside it
             missing = ""

@@ -19,6 +19,7 @@ class Tool(StrEnum):
 
     POSTINGS = "postings"
     SKILLS_GAP = "skills_gap"
+    ROLE_MOVE = "role_move"
     CONDITIONS = "conditions"
     POSTING_COUNT = "posting_count"
     SKILLS = "skills"
@@ -40,6 +41,7 @@ class Route:
 ROUTES: tuple[Route, ...] = (
     Route(Ask.FIND_POSTINGS, Tool.POSTINGS, "show me postings: the postings themselves lead"),
     Route(Ask.SKILLS_GAP, Tool.SKILLS_GAP, "what to learn, given the skills I have: the skills I lack lead"),
+    Route(Ask.ROLE_MOVE, Tool.ROLE_MOVE, "from one role to another: the skills the new role's postings list more"),
     Route(Ask.EMPLOYMENT, Tool.EMPLOYMENT, "how many people work in the role: BLS's headcount leads"),
     Route(Ask.CONDITIONS, Tool.CONDITIONS, "how many data jobs are remote: the count leads"),
     Route(Ask.POSTING_COUNT, Tool.POSTING_COUNT, "how many postings, by company, board, kind or place"),

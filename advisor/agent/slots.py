@@ -132,6 +132,11 @@ def _role_matches(q: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def roles_in_order(text: str) -> list[tuple[int, str]]:
+    """(offset, role) of every role a text names, in the text's order."""
+    return sorted((start, role) for start, _, role in _role_matches(text.lower()))
+
+
 def roles_named(text: str) -> list[str]:
     """Every role a text names, in ROLE_PATTERNS' order."""
     return [role for _, _, role in _role_matches(text.lower())]
@@ -426,6 +431,7 @@ def _read_years(q: str, slots: Slots) -> None:
     # the asker's own past ("since 2015 I have worked as a tester") dates the person, not the figures asked for
     # ("I've been out of work since 2019"): a year the asker dates themself by with "since" is theirs even where
     # the fallback reads the whole message
+    q = LEX.cue("year_names_postings").sub(" ", q)  # "the 2023 postings data": the source, not a year asked
     own = LEX.cue("about_me").sub(" ", q)
     asked = LEX.cue("year").findall(own) or LEX.cue("year").findall(LEX.cue("since_year").sub(" ", q))
     named_years = list(dict.fromkeys(int(y) for y in asked))

@@ -147,6 +147,7 @@ def _salary_chart(label: str, side: Side, rows: list[dict[str, Any]]) -> dict[st
 MIN_ADVICE_POSTINGS = 100
 POSTING_CANDIDATES = 40  # postings searched before the city and skills narrow them
 POSTINGS_SHOWN = 4
+PAY_RANK_MIN_N = 10  # postings with a salary of their own a group needs to be ranked by pay, unless asked
 GAP_POOL = 30  # the role's most listed skills a gap is taken from
 GAP_SHOWN = 5
 YEARLY_BASIS = "yearly"  # the store's salary_basis of a posting that posted a yearly salary
@@ -676,6 +677,25 @@ class Toolbox:
                            f"{', '.join(gap.have) or 'no skills the postings list'}.")
         return out
 
+    def role_move(self, reading: Interpretation) -> ToolOutcome:
+        """"I'm a data analyst, how do I move into data engineering?": the skills data engineer postings list far
+        more often than analyst postings lead, each with both shares."""
+        from advisor.tools.role_move import RoleMoveQuery, compare_role_skills
+
+        out = ToolOutcome()
+        slots = reading.slots
+        if not (reading.move_from and slots.role):
+            return out
+        query = RoleMoveQuery(from_role=reading.move_from, to_role=slots.role,
+                              country=slots.countries[0] if slots.countries else None)
+        result = compare_role_skills(query, self.store)
+        if not result.ok and query.country:  # too few postings there: every country's, said so
+            result = compare_role_skills(query.model_copy(update={"country": None}), self.store)
+            if result.ok:
+                out.notices.append(f"Too few postings in {query.country} to compare the two roles' skills: the "
+                                   "shares are of every country's postings.")
+        return _one_sentence(out, result)
+
     def _postings_not_searchable(self) -> str | None:
         """Why posting search can't answer yet, in one sentence (None when it can): the postings are switched
         off, or their ingest stage has not finished (a search over part of them would miss postings silently)."""
@@ -745,7 +765,10 @@ class Toolbox:
         slots = reading.slots
         for by in reading.breakdowns or [reading.breakdown]:  # "where are they, and which boards carry them?"
             query = PostingCountQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
-                                      remote=slots.remote, by=by, top=reading.top or 5)
+                                      remote=slots.remote, by=by, top=reading.top or 5,
+                                      pay=reading.pay_by_group and by is not None,
+                                      by_pay=reading.groups_by_pay and by is not None,
+                                      min_n=reading.min_postings or PAY_RANK_MIN_N)
             _one_sentence(out, count_postings(query, self.store))
         return out
 
@@ -806,7 +829,7 @@ class Toolbox:
             out.lead.append(ev.id)
         return out
 
-    def _top_skills_by_role(self, slots: Slots) -> ToolOutcome:
+    def _top_skills_by_role(self, slots: Slots, roles: Collection[str] = SKILL_ROLES) -> ToolOutcome:
         """"Which tools do data job ads in Singapore ask for most?" with no role named: each main data role's
         most listed skills there, a line per role with enough postings, rather than one role chosen for them (or
         the articles' AI-engineer shares, which are about no place)."""
@@ -815,14 +838,15 @@ class Toolbox:
         out = ToolOutcome()
         country = slots.countries[0] if slots.countries else None
         where = ", ".join(x for x in (f"in {country}" if country else "", "remote" if slots.remote else "") if x)
-        for role in SKILL_ROLES:
+        for role in roles:
             result = posting_stats(PostingQuery(role=role, country=country, remote=slots.remote, examples=0),
                                    self.store)
             if not result.ok or not result.skills:
                 continue
             top = ", ".join(f"{s.skill} ({s.share_text})" for s in result.skills[:5])
+            postings = " ".join(x for x in (f"2023 {role} postings", where) if x)
             ev = Evidence(id=f"top-skills-by-role:{role}:{country or 'all'}:{slots.remote}", source=result.dataset,
-                          text=f"In 2023 {role} postings {where} ({result.population:,} postings), the most listed "
+                          text=f"In {postings} ({result.population:,} postings), the most listed "
                                f"skills were {top}.", title=f"2023 data-job postings — {role}, {where}",
                           kind="posting_stats", locator=result.filter)
             out.evidence.append(ev)
@@ -1041,6 +1065,8 @@ class Toolbox:
             return self._skill_across_roles(skill, slots, pay)
         if reading.skills_compared:
             return self._skills_side_by_side(named[:3], slots, pay)
+        if len(slots.roles) >= 2 and not skill:  # "business analyst vs data analyst: which needs more skills?"
+            return self._top_skills_by_role(slots, slots.roles)
         if not slots.role and not skill and (slots.countries or slots.remote):
             return self._top_skills_by_role(slots)
         return None
@@ -1079,6 +1105,7 @@ class Toolbox:
         from advisor.tools.posting_counts import make_posting_count_tool
         from advisor.tools.ranking import make_ranking_tool
         from advisor.tools.remote_trend import make_remote_trend_tool
+        from advisor.tools.role_move import make_role_move_tool
         from advisor.tools.salary import make_salary_tool
         from advisor.tools.skill_pay import make_skill_pay_tool
         from advisor.tools.skills import make_posting_stats_tool
@@ -1098,7 +1125,8 @@ class Toolbox:
         return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store),
                 make_conditions_tool(self.store), make_ranking_tool(self.store), make_company_tool(self.store),
                 make_posting_count_tool(self.store), make_skill_pay_tool(self.store),
-                make_remote_trend_tool(self.store), make_country_pay_tool(self.store), self._find_postings_tool()]
+                make_remote_trend_tool(self.store), make_country_pay_tool(self.store), make_role_move_tool(self.store),
+                self._find_postings_tool()]
 
     def _find_postings_tool(self) -> Any:
         """`find_postings` for the model: the 2023 postings themselves, filtered in Chroma, each one evidence."""

@@ -20,6 +20,7 @@ from advisor.tools.posting_sentence import PostingSentence, postings_population
 from advisor.tools.salary import (
     POSTINGS_NAME,
     evidence_id,
+    fmt_money,
     fmt_n,
     fmt_pct,
 )
@@ -51,15 +52,22 @@ class PostingCountQuery(BaseModel):
     remote: bool | None = Field(default=None, description="True = work-from-home postings only.")
     by: PostingBreakdown | None = Field(default=None, description="Group the postings by this field.")
     top: int = Field(default=5, ge=1, le=15, description="How many groups to name.")
+    pay: bool = Field(default=False, description="Also each group's median advertised yearly pay.")
+    by_pay: bool = Field(default=False, description="Name the groups with the highest median advertised pay "
+                         "instead of the most postings ('top-paying companies').")
+    min_n: int = Field(default=10, ge=1, description="With `by_pay`: the fewest postings giving their own salary "
+                       "a group needs to be ranked.")
 
 
 class PostingCountResult(PostingSentence):
     query: PostingCountQuery
     n: int = 0
     groups: list[tuple[str, int]] = Field(default_factory=list)
+    pay: list[tuple[str, int, float | None]] = Field(default_factory=list, description="per group: postings "
+                                                     "with a yearly salary of their own, and their median")
 
     def _metadata(self) -> dict[str, Any]:
-        return {"n": self.n, "subject": self.filter_text, "groups": self.groups}
+        return {"n": self.n, "subject": self.filter_text, "groups": self.groups, "pay": self.pay}
 
 
 def count_postings(query: PostingCountQuery, store: Store) -> PostingCountResult:
@@ -78,12 +86,69 @@ def count_postings(query: PostingCountQuery, store: Store) -> PostingCountResult
     if query.by is None or n == 0:
         return result
     column, lead = _COLUMNS[query.by]
+    if query.by_pay:
+        return _ranked_by_pay(result, store, cond, column, words)
     result.groups = [(str(name), int(k)) for name, k in store.fetchall(
         f"SELECT {column} AS g, count(*) AS k FROM postings WHERE {cond} AND coalesce({column}, '') <> '' "
         f"GROUP BY g ORDER BY k DESC, g LIMIT {int(query.top)}")]
-    listed = ", ".join(f"{name} ({fmt_n(k)}, {fmt_pct(k / n)})" for name, k in result.groups)
+    listed = ", ".join(f"{_said(name)} ({fmt_n(k)}, {fmt_pct(k / n)})" for name, k in result.groups)
     result.text = f"The {POSTINGS_NAME} hold {fmt_n(n)} {words}; {lead} {listed}."
+    if query.pay and result.groups:
+        _pay_by_group(result, store, cond, column)
     return result
+
+
+PAY_MIN_N = 5  # fewer postings with a salary than this in a group: no median for it
+
+
+def _said(name: str) -> str:
+    """A group's name inside a sentence: "Snap Inc." without its full stop, which would end the sentence there."""
+    return name.rstrip(".")
+OWN_PAY = "salary_yearly IS NOT NULL AND NOT salary_placeholder"  # pay the posting gave, not a board's filler
+
+
+def _ranked_by_pay(result: PostingCountResult, store: Store, cond: str, column: str, words: str) -> PostingCountResult:
+    """The groups whose postings advertise the highest median yearly pay, of those with at least `min_n`
+    postings giving a salary of their own. Why: "top-paying companies for data scientists, only ones with 20+
+    postings" ranks employers by pay; a median of two postings would top any such list."""
+    query = result.query
+    rows = store.fetchall(
+        f"SELECT {column} AS g, count(*) AS k, quantile_cont(salary_yearly, 0.5) AS m FROM postings WHERE {cond} "
+        f"AND {OWN_PAY} AND coalesce({column}, '') <> '' GROUP BY g HAVING count(*) >= {int(query.min_n)} "
+        f"ORDER BY m DESC, g LIMIT {int(query.top)}")
+    result.pay = [(str(g), int(k), float(m)) for g, k, m in rows]
+    result.groups = [(g, k) for g, k, _ in result.pay]
+    result.filter += f", ranked by median pay, at least {query.min_n} postings with a salary"
+    if not rows:
+        result.text = (f"No {query.by.value if query.by else 'group'} has {fmt_n(query.min_n)} or more of the "
+                       f"{fmt_n(result.n)} {words} giving a salary of its own, so none is ranked by pay.")
+        return result
+    listed = "; ".join(f"{_said(g)} {fmt_money(m)} ({fmt_n(k)} postings)" for g, k, m in result.pay)
+    result.text = (f"Of the {fmt_n(result.n)} {words} in the {POSTINGS_NAME}, the {_GROUP_NOUN[query.by]} with the "
+                   f"highest median advertised yearly pay (at least {fmt_n(query.min_n)} postings giving a salary of "
+                   f"their own; job boards' placeholder amounts left out; hourly rates taken as 2,080-hour years) "
+                   f"were {listed}.")
+    return result
+
+
+_GROUP_NOUN = {PostingBreakdown.COMPANY: "companies", PostingBreakdown.BOARD: "job boards",
+               PostingBreakdown.TITLE: "kinds of job", PostingBreakdown.LOCATION: "locations"}
+
+
+def _pay_by_group(result: PostingCountResult, store: Store, cond: str, column: str) -> None:
+    """Each group's median advertised yearly pay, from its postings that give a salary of their own (a job
+    board's placeholder amount left out). Why: "do LinkedIn jobs pay more than Indeed ones?" is a comparison
+    of the groups' pay, which the count alone doesn't answer."""
+    names = [name for name, _ in result.groups]
+    rows = dict((str(g), (int(k), m)) for g, k, m in store.fetchall(
+        f"SELECT {column} AS g, count(*), quantile_cont(salary_yearly, 0.5) FROM postings WHERE {cond} "
+        f"AND {OWN_PAY} GROUP BY g"))
+    result.pay = [(name, rows.get(name, (0, None))[0], rows.get(name, (0, None))[1]) for name in names]
+    said = [f"{_said(name)} {fmt_money(m)} ({fmt_n(k)} {'posting' if k == 1 else 'postings'})"
+            if k >= PAY_MIN_N and m else f"{_said(name)} too few postings with a salary ({fmt_n(k)})"
+            for name, k, m in result.pay]
+    result.text += (" Median advertised yearly pay, from the postings that give a salary of their own (job boards' "
+                    f"placeholder amounts left out; hourly rates taken as 2,080-hour years): {'; '.join(said)}.")
 
 
 def make_posting_count_tool(store: Store | None = None) -> Any:

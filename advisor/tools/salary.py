@@ -922,7 +922,7 @@ def _without_placeholders(store: Store, stats: SourceStats, cond: str, subject: 
         f"'hour') FROM postings WHERE {cond} AND NOT salary_placeholder")
     assert row is not None
     rest, (p25, median, p75), hourly = int(row[0]), row[1], int(row[2])
-    filled = stats.placeholders or 0
+    filled, with_them = stats.placeholders or 0, stats.median
     hourly_text = f", {fmt_n(hourly)} of them hourly rates taken as {HOURS_PER_YEAR:,}-hour years" if hourly else ""
     stats.n, stats.hourly_converted, stats.placeholders_left_out = rest, hourly, True
     stats.p25, stats.median, stats.p75 = float(p25), float(median), float(p75)
@@ -930,7 +930,8 @@ def _without_placeholders(store: Store, stats: SourceStats, cond: str, subject: 
         f"Job postings from {stats.year_text} for {subject} advertised a median salary of "
         f"{fmt_money(stats.median)} a year (middle half {fmt_money(stats.p25)} to {fmt_money(stats.p75)}; "
         f"{fmt_n(rest)} {_plural(rest, 'posting', 'postings')}{hourly_text}, leaving out {fmt_n(filled)} that show "
-        f"a job board's placeholder amount rather than the job's pay)."
+        f"a job board's placeholder amount rather than the job's pay; with them, the median is "
+        f"{fmt_money(with_them)})."
     )
     return stats
 

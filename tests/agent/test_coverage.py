@@ -223,13 +223,17 @@ def test_what_a_question_says_it_does_not_ask_is_no_topic(vocabulary):
 
 
 def test_without_a_data_lookup_names_in_who_the_asker_is_are_theirs() -> None:
-    """"Chemist (PhD, polymers) here": where no data is looked up for the question, the asker's own degree or
-    field is not what is asked; with a lookup the background may say where ("I'm in Zurich. What ... there?")."""
+    """"Chemist (PhD, polymers) here": the asker's own degree or field is not what is asked, with or without a
+    data lookup; with a lookup, a name in the story is asked about where the question points back at it ("I'm at
+    Zalando. What do ML engineers earn there?")."""
     evidence = [Evidence(id="a", text="ML engineers need deep ML expertise and work with data scientists.",
                          source="a.txt", title="Roles", kind="article")]
     question = "Chemist (PhD, polymers) leaving the lab. Would I be better going for ML engineer or data scientist?"
     assert missing_entities(question, evidence, background_asked=False) == ""
-    assert missing_entities(question, evidence) != ""
+    assert missing_entities(question, evidence) == ""
+    there = "Chemist (polymers) at Zalando. What do ML engineers earn there?"
+    assert missing_entities(there, evidence) == "Zalando"
+    assert missing_entities(there, evidence, background_asked=False) == ""
 
 
 def test_a_price_asked_of_a_named_programme_needs_a_sentence_stating_it() -> None:

@@ -122,3 +122,57 @@ def test_a_place_too_thin_for_pay_still_gets_its_other_part(advisor) -> None:
     assert "power bi" in answer.text.lower()
     assert any(n.startswith("Only ") and "Nigeria" in n and "won't guess" in n for n in answer.notices)
     assert any("postings of every country" in n for n in answer.notices)
+
+
+def test_a_list_announced_asks_each_item() -> None:
+    """"3 things: median salary, the top 3 skills, and how many are remote?": three questions, none of them
+    opened by a question word; the remote share is asked, not a filter on the pay and the skills."""
+    r = read("3 things: median data analyst salary in the US, the top 3 skills, and how many of the jobs are "
+             "remote?")
+    assert r.questions == ["median data analyst salary in the US", "the top 3 skills",
+                           "how many of the jobs are remote"]
+    assert r.asks_by_question == [[Ask.PAY], [Ask.SKILL_LIST], [Ask.CONDITIONS]]
+    assert r.slots.remote is None
+    one = read("quick question: what do DEs earn in canada, and is spark needed?")
+    assert one.questions == ["what do DEs earn in canada", "is spark needed"]
+
+
+def test_a_condition_put_on_pay_in_its_own_part_still_narrows_it() -> None:
+    """"... what should I pay a mid level ML engineer? what if the role is fully remote?" asks remote pay."""
+    r = read("I'm a hiring manager in Austin, what should I pay a mid level ML engineer — what if the role is fully "
+             "remote?")
+    assert r.slots.remote is True and r.has(Ask.PAY)
+    assert r.questions[0].endswith("what should I pay a mid level ML engineer")
+
+
+def test_the_year_before_in_a_follow_up_looks_up_both_years(advisor) -> None:
+    advisor.ask("what was the BLS median pay for data scientists in 2024?", thread_id="year-before")
+    answer = advisor.ask("and the year before?", thread_id="year-before")
+    assert "$108,020 in 2023" in answer.text and "$112,590 in 2024" in answer.text  # BLS May 2023 and May 2024
+
+
+def test_a_year_that_names_the_postings_does_not_narrow_the_other_sources() -> None:
+    assert extract("what's the BLS median for web devs? and does the 2023 postings data have anything on AI "
+                   "engineers?").year is None
+    assert extract("what did data engineers earn in 2023?").year == 2023
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("how many years of experience do data engineer postings usually ask for?", "years of experience"),
+    ("im 47. do older career changers actually get hired as data analysts or is there ageism? any stats?", "age"),
+    ("what percentage of ML engineers got laid off in 2024?", "layoffs"),
+])
+def test_what_no_source_measures_is_declined_by_name(advisor, question: str, topic: str) -> None:
+    answer = advisor.ask(question)
+    assert answer.refused and topic in answer.text
+
+
+def test_names_in_the_askers_story_are_not_asked_about_unless_pointed_back_at(advisor) -> None:
+    from advisor.agent.coverage import specific_names
+
+    answer = advisor.ask("I do B2B contract data engineering for US clients. recruiters keep offering $45/h. what's "
+                         "the going hourly rate for contract data engineers?")
+    assert not answer.refused and "an hour" in answer.text
+    assert specific_names("is there an AI-type role where my skills count?") == []
+    laid_off = advisor.ask("I got laid off last month, how do I become a data analyst?")
+    assert not laid_off.refused

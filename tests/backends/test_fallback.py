@@ -61,7 +61,7 @@ def test_model_without_tool_calls_gets_offline_routing(advisor: Advisor, scripte
     offered = {t["function"]["name"] for t in scripted_llm.requests[0]["tools"]}
     assert offered == {"search_corpus", "salary_lookup", "posting_stats", "posting_conditions", "rank_roles",
                        "company_pay", "count_postings", "rank_skills_by_pay", "remote_share_by_year",
-                       "rank_countries_by_pay", "find_postings"}
+                       "rank_countries_by_pay", "compare_role_skills", "find_postings"}
 
 
 def test_model_chooses_tools_in_a_loop(advisor: Advisor, scripted_llm: ScriptedOpenAI):

@@ -32,7 +32,7 @@ def test_counts_and_groups_match_pandas(store: Store, posts: pd.DataFrame, query
     counts = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: query.top]
     assert result.groups == [(name, int(k)) for name, k in counts]
     for name, k in result.groups:
-        assert f"{name} ({fmt_n(k)}," in result.text
+        assert f"{name.rstrip('.')} ({fmt_n(k)}," in result.text
 
 
 @pytest.mark.parametrize(("question", "breakdown"), [
@@ -48,9 +48,14 @@ def test_a_count_of_postings_is_read_with_its_grouping(question: str, breakdown)
 
 @pytest.mark.parametrize("question", ["how many data jobs are remote?", "how many postings ask for python?",
                                       "how many people work as data scientists in the us?",
-                                      "which companies pay data scientists the most?"])
+                                      "what do data scientists at meta earn?"])
 def test_shares_headcounts_and_pay_are_not_counts_of_postings(question: str) -> None:
     assert Ask.POSTING_COUNT not in interpret(question).asks
+
+
+def test_which_companies_pay_most_ranks_the_companies_by_pay() -> None:
+    reading = interpret("which companies pay data scientists the most?")
+    assert reading.groups_by_pay and reading.breakdown == PostingBreakdown.COMPANY
 
 
 def test_the_model_can_call_the_count_and_the_skill_ranking(store: Store) -> None:
@@ -99,3 +104,53 @@ def test_a_year_against_now_compares_it_with_the_latest_full_year(question: str,
 def test_two_skills_weighed_are_counted_without_a_skills_word(store: Store) -> None:
     reading = interpret("python or R for a data scientist job?", lambda: store.skill_vocabulary())
     assert reading.asks == [Ask.SKILLS] and reading.skills_named == ["python", "r"] and reading.skills_compared
+
+
+def test_each_groups_pay_matches_pandas(store: Store, posts: pd.DataFrame) -> None:
+    """"Do LinkedIn jobs pay more than Indeed ones?": each board's median yearly pay over its postings that give
+    a salary of their own (a board's amount posted in 8 or more countries is a placeholder, left out)."""
+    known = posts[posts["country"].notna() & (posts["country"] != "")]
+    countries = known.groupby(["job_via", "yearly"])["country"].nunique()
+    filled = set(countries[countries >= 8].index)
+    own = posts[[(v, y) not in filled for v, y in zip(posts["job_via"], posts["yearly"], strict=True)]].copy()
+    own["board"] = own["job_via"].str.replace(r"^via ", "", regex=True)
+    result = count_postings(PostingCountQuery(by=PostingBreakdown.BOARD, pay=True), store)
+    assert len(result.pay) == len(result.groups)
+    for name, k, median in result.pay:
+        rows = own[own.board == name]["yearly"]
+        assert k == len(rows) and (median == pytest.approx(rows.median()) if len(rows) else median is None)
+        if k >= 5:
+            assert f"{name.rstrip('.')} ${rows.median():,.0f} ({fmt_n(k)} postings)" in result.text
+
+
+@pytest.mark.parametrize(("question", "pay_by_group", "pay_too"), [
+    ("which job boards have the most data job postings and do linkedin jobs pay more than indeed ones?", True, False),
+    ("which companies post the most data engineer jobs, and what do they pay?", True, True),
+    ("which companies posted the most ML engineer jobs?", False, False),
+])
+def test_the_groups_pay_is_read_where_it_is_asked_of_them(question: str, pay_by_group: bool, pay_too: bool) -> None:
+    reading = interpret(question)
+    assert reading.has(Ask.POSTING_COUNT) and reading.breakdown is not None
+    assert reading.pay_by_group is pay_by_group and reading.has(Ask.PAY) is pay_too
+
+
+def test_groups_ranked_by_pay_match_pandas(store: Store, posts: pd.DataFrame) -> None:
+    """"Top-paying companies for data scientists, only ones with 20+ postings": employers ranked by the median of
+    their postings that give a salary of their own, among those with at least 20 such postings."""
+    known = posts[posts["country"].notna() & (posts["country"] != "")]
+    countries = known.groupby(["job_via", "yearly"])["country"].nunique()
+    filled = set(countries[countries >= 8].index)
+    ds = posts[posts.job_title_short.isin(["Data Scientist", "Senior Data Scientist"])]
+    own = ds[[(v, y) not in filled for v, y in zip(ds["job_via"], ds["yearly"], strict=True)]]
+    own = own[own.company_name != ""]
+    stats = own.groupby("company_name")["yearly"].agg(["count", "median"])
+    stats = stats[stats["count"] >= 20].reset_index().sort_values(["median", "company_name"],
+                                                                    ascending=[False, True]).head(5)
+    result = count_postings(PostingCountQuery(role="data scientist", by=PostingBreakdown.COMPANY, by_pay=True,
+                                              min_n=20), store)
+    assert [g for g, _, _ in result.pay] == list(stats.company_name)
+    assert [m for _, _, m in result.pay] == pytest.approx(list(stats["median"]))
+    assert [k for _, k, _ in result.pay] == list(stats["count"])
+    reading = interpret("top paying companies for data scientists in the 2023 postings? only ones with 20+ postings")
+    assert reading.groups_by_pay and reading.min_postings == 20 and reading.breakdown == PostingBreakdown.COMPANY
+    assert reading.asks[0] == Ask.POSTING_COUNT and not reading.has(Ask.PAY)

@@ -447,6 +447,7 @@ def test_placeholder_pay_is_said_with_the_median_without_it(store: Store, posts:
         assert s.placeholders_left_out and s.mostly_placeholders
         assert f"{fmt_n(len(rest))} postings, leaving out {fmt_n(sum(is_filled))} that show a job board's " \
             "placeholder amount" in s.text
+        assert f"with them, the median is {fmt_money(sub['yearly'].median())})" in s.text
     else:  # a median of placeholders is withheld, the reason said instead of a figure
         assert s.status == "too_few" and s.median is None
         assert s.text.startswith(f"Of the {fmt_n(len(sub))} 2023 data-job postings for ")

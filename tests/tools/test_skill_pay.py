@@ -65,3 +65,13 @@ def test_the_skills_a_question_weighs_are_ranked_alone(store: Store, posts: pd.D
     assert [(s.skill, s.median, s.n) for s in result.skills] == expected
     assert result.floor == SkillPayQuery().min_n  # named skills need only enough postings, not a 1% share
     assert result.evidence()[0].id != rank_skills_by_pay(SkillPayQuery(), store).evidence()[0].id
+
+
+def test_skills_named_beside_a_role_are_the_ones_ranked_on_pay() -> None:
+    """"Which skills bump data engineer pay? spark, snowflake or kafka": those three, not the role's top list."""
+    from advisor.agent.interpret import Ask, interpret
+
+    reading = interpret("which skills actually bump data engineer pay? trying to decide between spark, snowflake "
+                        "and kafka", lambda: ["spark", "snowflake", "kafka", "python"])
+    assert reading.has(Ask.SKILL_RANKING) and reading.skills_compared
+    assert reading.skills_named == ["spark", "snowflake", "kafka"]
