@@ -140,7 +140,7 @@ class Interpretation(BaseModel):
     breakdowns: list[PostingBreakdown] = Field(default_factory=list, description="every grouping of the count "
                                                "asked, in the question's order")
     move_from: str | None = Field(default=None, description="the role the asker moves from ('I'm a data analyst, "
-                                  "how do I get into data engineering?'); the role asked is where they move to")
+                                  "what would moving to data engineering take?'); the role asked is where they move to")
     groups_by_pay: bool = Field(default=False, description="groups of postings ranked by their median pay ('top "
                                 "paying companies'), not by how many postings they have")
     min_postings: int | None = Field(default=None, description="the fewest postings a group needs ('20+ postings')")
@@ -397,7 +397,7 @@ MOVE_ASKS = {Ask.HOW_TO, Ask.SKILLS, Ask.SKILL_LIST, Ask.DURATION}  # what a mov
 
 
 def _read_move(reading: Interpretation) -> None:
-    """A move from one role to another, asked how ("I'm a data analyst, how do I get into data engineering?",
+    """A move from one role to another, asked how ("I'm a data analyst, what would moving to data engineering take?",
     "from data scientist to ML engineer: what's the skill gap?"): the role the asker is or leaves (after "I'm
     a", or "from"), and the role named after it. The skills the new role's postings list far more often then
     answer what the move asks, before the articles' general steps. A gap from the asker's own skills
