@@ -27,11 +27,24 @@ IN_SOURCE = {
     "bls": "In the BLS wage estimates",
 }
 ABOUT_THE_SAME = 0.05  # medians closer than this (relative to the lower) are "about the same"
+MIN_OWN = 5  # postings giving a salary of their own a side needs for a like-for-like comparison
 
 
 def _median(e: Evidence) -> float | None:
     value = e.metadata.get("median")
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _like_for_like(picked: Sequence[Evidence]) -> tuple[list[float], str]:
+    """Each side's median on one basis, and the words that say which: where a side's postings figure leaves a
+    job board's placeholder amounts out (half or more of its postings carry them), every side's does, or one
+    side's real pay would be set against another's filler."""
+    if any(e.metadata.get("placeholders_left_out") for e in picked) and all(
+            isinstance(e.metadata.get("median_own"), int | float) and (e.metadata.get("n_own") or 0) >= MIN_OWN
+            for e in picked):
+        return [float(e.metadata["median_own"]) for e in picked], \
+            " (each side's job-board placeholder amounts left out)"
+    return [_median(e) or 0.0 for e in picked], ""
 
 
 def _names(picked: Sequence[Evidence]) -> list[str] | None:
@@ -98,9 +111,10 @@ def comparison_evidence(sides: Sequence[Sequence[Evidence]], preferred: str | No
         names = _names(picked) if picked else None
         if not picked or not names:
             continue
-        ranked = sorted(zip(names, [_median(e) or 0.0 for e in picked], strict=True), key=lambda x: -x[1])
+        medians, basis = _like_for_like(picked)
+        ranked = sorted(zip(names, medians, strict=True), key=lambda x: -x[1])
         money = fmt_money_cents if any(e.metadata.get("per_hour") for e in picked) else fmt_money  # $40.50 an hour
-        text = _over_time(kind, picked, money) or _sentence(kind, ranked, money)
+        text = (_over_time(kind, picked, money) or _sentence(kind, ranked, money)).removesuffix(".") + basis + "."
         first = picked[0]
         return Evidence(
             id=f"compare:{'+'.join(e.id for e in picked)}", text=text, source=first.source,

@@ -321,6 +321,8 @@ class SourceStats(BaseModel):
     def has_figures(self) -> bool:
         return self.status == "ok" and self.median is not None
 
+    median_own: float | None = Field(default=None, description="postings: the median of those giving a salary "
+                                     "of their own (placeholder amounts left out), for like-for-like comparisons")
     placeholders_left_out: bool = Field(default=False, description="the figures are of the postings without a "
                                         "placeholder amount (`n` of them), the `placeholders` others left out")
 
@@ -481,6 +483,9 @@ class SalaryResult(BaseModel):
                         "year": s.year_text,
                         "label": s.label,
                         "per_hour": s.pay_basis == HOURLY_BASIS,  # the figures are dollars an hour
+                        "median_own": s.median_own,  # postings: placeholder amounts left out
+                        "n_own": (s.n or 0) if s.placeholders_left_out else (s.n or 0) - (s.placeholders or 0),
+                        "placeholders_left_out": s.placeholders_left_out,
                         "currency": s.currency,  # a claim in dollars is checked against dollar figures only
                     },
                 )
@@ -896,6 +901,7 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         f"{fmt_n(n)} postings{hourly_text})."
     )
     stats.placeholders = filled
+    stats.median_own = float(median_rest) if median_rest is not None else None
     if stats.mostly_placeholders and n - filled >= min_n:
         return _without_placeholders(store, stats, cond, subject)
     caveat = placeholder_caveat(filled, median_rest, n, min_n)

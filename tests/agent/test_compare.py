@@ -163,3 +163,22 @@ def test_skills_compared_lead_with_which_is_listed_more_often() -> None:
     assert three is not None
     assert three.text.endswith("python is listed most often (50.0%), then sql (40.0%), r (10.0%).")
     assert skill_share_verdict([("sql", 0.4, ev("s"))], "X postings") is None
+
+
+def test_postings_sides_are_compared_on_one_basis_where_one_leaves_placeholders_out() -> None:
+    """One side's postings figure leaves a job board's placeholder amounts out (most of its postings carry one):
+    every side is then compared without them, and the sentence says so; with too few real amounts on a side, the
+    figures as shown are compared."""
+    def postings(eid: str, subject: str, median: float, own: float, n_own: int, left_out: bool) -> Evidence:
+        e = _fig(eid, "posting_stats", subject, median, "2023")
+        e.metadata.update({"median_own": own, "n_own": n_own, "placeholders_left_out": left_out})
+        return e
+
+    ml = postings("m", "ML Engineers", 172_050, 172_050, 100, True)
+    ds = postings("d", "Data Scientists", 150_000, 148_000, 1_900, False)
+    verdict = comparison_evidence([[ml], [ds]])
+    assert verdict is not None
+    assert "$172,050 against $148,000 (each side's job-board placeholder amounts left out)." in verdict.text
+    thin = postings("t", "Data Scientists", 150_000, 90_000, 3, False)
+    as_shown = comparison_evidence([[ml], [thin]])
+    assert as_shown is not None and "$172,050 against $150,000." in as_shown.text
