@@ -47,6 +47,8 @@ class PostingHit(BaseModel):
     remote: bool
     pay_year: float | None = Field(default=None, description="posted pay a year in USD (hourly x 2,080)")
     pay_basis: str = Field(default="", description="'yearly' or 'hourly x 2080' when pay is given")
+    placeholder_pay: bool = Field(default=False, description="the amount is a job board's placeholder (the same "
+                                  "amount it gave jobs in 8 or more countries), not this job's pay")
     skills: list[str] = Field(default_factory=list, description="the skills the posting lists, in its order")
     matched: list[str] = Field(default_factory=list, description="the person's skills this posting lists")
     missing: list[str] = Field(default_factory=list, description="skills it lists that the person didn't name")
@@ -60,8 +62,9 @@ class PostingHit(BaseModel):
         return f"{self.source}, row {self.row}" if self.source else f"row {self.row}"
 
     def cells(self) -> PostingCells:
+        pay = pay_text(self.pay_year, self.hourly) + (" (placeholder)" if self.placeholder_pay else "")
         return PostingCells(company=self.company or "employer not given", title=self.title, place=place_text(self),
-                            month=month_text(self.month), pay=pay_text(self.pay_year, self.hourly),
+                            month=month_text(self.month), pay=pay,
                             skills=skills_text(self))
 
     @property
@@ -84,6 +87,9 @@ class PostingHit(BaseModel):
                    f"{HOURS_PER_YEAR:,} hours)")
         elif self.pay_year:
             pay = f"posted pay {c.pay} a year"
+        if self.placeholder_pay:  # a board's worldwide amount: not what this job pays
+            pay = (f"posted amount {pay_text(self.pay_year, self.hourly)}, a job board's placeholder (the same "
+                   "amount it gave jobs in 8 or more countries), not this job's pay")
         listed = self.matched + [s for s in self.skills if s not in self.matched]
         more = len(listed) - 6
         skills = ", ".join(listed[:6]) + (f" and {more} more" if more > 0 else "")
@@ -183,21 +189,21 @@ def posting_rows(store: Any, row_ids: Sequence[int]) -> dict[int, tuple[Any, ...
     marks = ", ".join("?" for _ in row_ids)
     rows = store.fetchall(
         "SELECT row_id, company_name, job_title, job_title_short, job_location, job_schedule_type, remote, "
-        "strftime(posted_at, '%Y-%m'), salary_yearly, salary_basis, skills FROM postings "
+        "strftime(posted_at, '%Y-%m'), salary_yearly, salary_basis, skills, salary_placeholder FROM postings "
         f"WHERE row_id IN ({marks})", [int(r) for r in row_ids])
     return {int(r[0]): r for r in rows}
 
 
 def make_hit(row: tuple[Any, ...], evidence: Any, have: Sequence[str]) -> PostingHit:
     """A hit from the store's row and the search's evidence (its id, score, country and source)."""
-    rid, company, title, role, location, schedule, remote, month, pay, basis, skills = row
+    rid, company, title, role, location, schedule, remote, month, pay, basis, skills, filled = row
     listed = list(skills or [])
     mine = {s.lower() for s in have}
     return PostingHit(
         row=int(rid) + 2, evidence_id=evidence.id, company=company or "", title=title or "", role=role or "",
         location=location or "", country=str(evidence.metadata.get("country") or ""), month=month or "",
         schedule=schedule or "", remote=bool(remote), pay_year=float(pay) if pay else None,
-        pay_basis=str(basis or "") if pay else "", skills=listed,
+        pay_basis=str(basis or "") if pay else "", placeholder_pay=bool(filled) and bool(pay), skills=listed,
         matched=[s for s in listed if s in mine], missing=[s for s in listed if s not in mine] if mine else [],
         source=evidence.source, score=float(evidence.score),
     )

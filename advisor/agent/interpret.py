@@ -161,6 +161,8 @@ class Interpretation(BaseModel):
                                               "where the message asks several")
     own_pay: list[float] = Field(default_factory=list, description="pay figures the asker states as their own: "
                                  "an offer, what they earn; the answer says where they fall")
+    claimed_higher: int | None = Field(default=None, description="the side the question asserts is paid more "
+                                       "('ML engineers get paid way more than data scientists, right?': 0)")
     claim_attributed: bool = False  # "the X report says $162K": a yes from our sources would not confirm it
     # "jobs that don't need AI skills pay $140k": the claim is about part of the role's jobs; the role's median
     # neither confirms nor refutes it
@@ -550,6 +552,7 @@ def _read_claims(reading: Interpretation) -> None:
         reading.claimed_share_ranges = [(float(lo), float(hi)) for pattern, span in QUANTIFIERS
                                         if re.search(pattern, words) for lo, hi in [span.split("-")]][:1]
         reading.claim_attributed = bool(LEX.cue("attributed").search(question))
+        reading.claimed_higher = _claimed_order(reading)
         reading.claim_qualified = bool(LEX.cue("claim_qualifier").search(cues.without_background(question)))
     if LEX.cue("pay_floor").search(question):  # "paying at least $150K": the postings' minimum
         floors = [float(f[1:]) for f in figures(question) if f.startswith("$") and float(f[1:]) >= MIN_CLAIMED_PAY]
@@ -558,6 +561,24 @@ def _read_claims(reading: Interpretation) -> None:
     elif reading.has(Ask.PAY) and not reading.claimed_pay and LEX.cue("own_pay").search(question):
         # "is the 95k offer i got a lowball?", "I'm on 52k €": the asker's own pay, placed among the figures
         reading.own_pay = [float(f[1:]) for f in sorted(figures(question)) if f.startswith("$")]
+
+
+def _claimed_order(reading: Interpretation) -> int | None:
+    """Which of two compared roles the question asserts is paid more: the first where it says "more than"
+    between them, the second where it says "less than"; None where it asserts no order."""
+    q, roles = reading.question.lower(), reading.slots.roles
+    if len(roles) != 2 or not reading.has(Ask.PAY):
+        return None
+    starts = [min((s for s, r in roles_in_order(q) if r == role), default=-1) for role in roles]
+    if min(starts) < 0:
+        return None
+    between = q[min(starts):max(starts)]
+    first_higher = 0 if starts[0] < starts[1] else 1
+    if LEX.cue("claimed_higher").search(between):
+        return first_higher
+    if LEX.cue("claimed_lower").search(between):
+        return 1 - first_higher
+    return None
 
 
 def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collection[str]]) -> None:

@@ -200,6 +200,8 @@ def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: 
     if verdict is premise.Verdict.UNCLEAR and reading.claimed_share_ranges:
         verdict = _agreed([premise.check_share_range(reading.claimed_share_ranges, line, reading.question,
                                                      reading.claim_attributed) for line in lines])
+    if verdict is premise.Verdict.UNCLEAR and reading.claimed_higher is not None and lead:
+        verdict = premise.check_order(reading.claimed_higher, lead[0], reading.claim_attributed)
     return verdict
 
 

@@ -73,6 +73,19 @@ def position(own: Sequence[float], headline: Evidence | None, currency: str) -> 
     return Position.LOWER if x < med else Position.UPPER
 
 
+def check_order(claimed_higher: int, comparison: Evidence, attributed: bool = False) -> Verdict:
+    """The verdict on which of two sides the question says is paid more ("ML engineers get paid way more than
+    data scientists, right?"), from the comparison that leads the answer (`compare.comparison_evidence`, its
+    `higher_side`): the same side is a yes (not for someone else's claim), the other side or "about the same"
+    a no; no comparison of two sides, no verdict."""
+    m = comparison.metadata
+    if m.get("sides") != 2 or "higher_side" not in m:
+        return Verdict.UNCLEAR
+    if m["higher_side"] == claimed_higher:
+        return Verdict.UNCLEAR if attributed else Verdict.CONFIRMED
+    return Verdict.CONTRADICTED
+
+
 SOURCE_MEDIAN_OFF = 0.10  # a median attributed to a source and this far from that source's own: not what it says
 
 

@@ -107,6 +107,9 @@ class Slots:
     level: str | None = None
     level_phrase: str | None = None
     levels: list[str] = field(default_factory=list)  # every level named, in order: "junior vs senior"
+    # the level written on each compared role, in `roles`' order ("junior data engineers vs senior analysts");
+    # None for a role named without one
+    role_levels: list[str | None] = field(default_factory=list)
     level_vs_all: bool = False  # "senior data scientist vs data scientist": one level against the role as a whole
     level_phrases: list[str] = field(default_factory=list)
     years_experience: int | None = None
@@ -195,6 +198,7 @@ def extract(question: str) -> Slots:
     _read_roles(text, slots)
     _read_places(text, slots)
     _read_levels(text, slots)
+    _read_role_levels(text, slots)
     slots.company = _company(question, text.q, slots, text.span)
     _read_years(text.q, slots)
     _read_remote_and_skill(text.q, slots)
@@ -416,6 +420,22 @@ def _read_levels(text: _Text, slots: Slots) -> None:
     slots.level_phrases = [ph for _, _, ph in named] if compared else [first[2]]
     # the role named twice, once with the level: "lead data scientist vs data scientist"
     slots.level_vs_all = len(named) == 1 and bool(_CONTRAST.search(text.q)) and _role_count(text.q, slots.role) >= 2
+
+
+def _read_role_levels(text: _Text, slots: Slots) -> None:
+    """The level written right before each compared role: "do ML engineers earn more than senior data
+    scientists?" compares every ML engineer with senior data scientists, not seniors with seniors."""
+    if len(slots.roles) < 2:
+        return
+    starts: dict[str, int] = {}
+    for start, _, role in sorted(_role_matches(text.q)):
+        starts.setdefault(role, start)
+    ends = [(m.end(), level) for pattern, level in LEVEL_PATTERNS for m in re.finditer(pattern, text.q)]
+
+    def written_on(start: int) -> str | None:
+        return next((level for end, level in ends if end <= start and not text.q[end:start].strip(" -")), None)
+
+    slots.role_levels = [written_on(starts[role]) if role in starts else None for role in slots.roles]
 
 
 def _role_count(q: str, role: str | None) -> int:

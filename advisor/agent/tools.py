@@ -71,6 +71,9 @@ def salary_sides(reading: Interpretation) -> list[Side]:
                sizes[0] if len(sizes) == 1 else None)
     places = reading.places
     if len(slots.roles) >= 2:
+        if len(set(slots.role_levels)) > 1:  # "ML engineers vs senior data scientists": each side its own level
+            return [one._replace(role=r, level=lv) for r, lv in zip(slots.roles, slots.role_levels,
+                                                                     strict=True)][:MAX_SIDES]
         return [one._replace(role=r) for r in slots.roles[:MAX_SIDES]]
     if len(sizes) >= 2:  # "big company or startup?": one lookup per size
         return [one._replace(company_size=size) for size in sizes[:MAX_SIDES]]

@@ -15,7 +15,7 @@ from advisor.agent.tools import salary_sides
 from advisor.config import DEFAULT_CORPUS
 from advisor.tools.salary import EVERY_ROLE
 
-VOCABULARY = ["python", "sql", "spark", "tableau", "power bi", "excel", "aws", "office"]
+VOCABULARY = ["python", "sql", "spark", "tableau", "power bi", "excel", "aws"]
 SURVEY = DEFAULT_CORPUS / "data" / "salaries" / "salaries_aijobs_snapshot_2025-01-19.csv"
 
 
@@ -176,3 +176,31 @@ def test_names_in_the_askers_story_are_not_asked_about_unless_pointed_back_at(ad
     assert specific_names("is there an AI-type role where my skills count?") == []
     laid_off = advisor.ask("I got laid off last month, how do I become a data analyst?")
     assert not laid_off.refused
+
+
+def test_each_compared_role_keeps_the_level_written_on_it() -> None:
+    r = read("junior data engineers vs senior data analysts - who earns more?")
+    assert [(s.role, s.level) for s in salary_sides(r)] == [("data engineer", "junior"), ("data analyst", "senior")]
+    one = read("in the 2023 postings ML engineers get paid way more than senior data scientists, right?")
+    assert [(s.role, s.level) for s in salary_sides(one)] == [("machine learning engineer", None),
+                                                              ("data scientist", "senior")]
+    both = read("senior data engineer vs senior data scientist pay")
+    assert [s.level for s in salary_sides(both)] == ["senior", "senior"]
+
+
+@pytest.mark.parametrize(("question", "higher"), [
+    ("data engineers make more than data scientists in the US, right?", 0),
+    ("everyone knows data scientists earn less than data engineers in the US, so i should switch?", 1),
+    ("do data engineers make more than data scientists in the US?", None),  # asked, not claimed
+])
+def test_a_claimed_order_of_pay_is_read(question: str, higher: int | None) -> None:
+    assert read(question).claimed_higher == higher
+
+
+def test_a_claimed_order_of_pay_is_confirmed_or_corrected(advisor, survey: pd.DataFrame) -> None:
+    rows = survey[survey.company_location == "US"]
+    de = rows[rows.job_title == "Data Engineer"].salary_in_usd.median()
+    ds = rows[rows.job_title == "Data Scientist"].salary_in_usd.median()
+    assert abs(de - ds) / min(de, ds) >= 0.05  # the case this test is about: one side clearly higher
+    answer = advisor.ask("data engineers make more than data scientists in the US, right?")
+    assert answer.text.startswith("Yes, " if de > ds else "No, "), answer.text

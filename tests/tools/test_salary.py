@@ -502,3 +502,20 @@ def test_every_survey_title_is_one_role_for_the_survey_only(store, salaries_df):
     result = salary_lookup(SalaryQuery(role=EVERY_ROLE, country="US"), store)
     _check_quantiles(_source(result, "survey"), salaries_df[salaries_df.company_location == "US"].salary_in_usd)
     assert not _source(result, "postings").has_figures and not _source(result, "bls").has_figures
+
+
+def test_a_posting_shown_with_a_placeholder_amount_says_it_is_not_its_pay(store: Store, posts: pd.DataFrame) -> None:
+    """A posting search shows postings one by one: one whose amount is a job board's placeholder says so instead
+    of presenting the amount as the job's pay."""
+    from advisor.postings import make_hit, posting_rows
+    from advisor.types import Evidence
+
+    filled = _placeholder_pairs(posts)
+    is_filled = [(v, y) in filled for v, y in zip(posts["job_via"], posts["yearly"], strict=True)]
+    ids = [i for i, f in enumerate(is_filled) if f][:3] + [i for i, f in enumerate(is_filled) if not f][:3]
+    rows = posting_rows(store, ids)
+    for i in ids:
+        hit = make_hit(rows[i], Evidence(id=f"posting:{i}", text="", source="p.csv", title="t", kind="posting"), [])
+        assert hit.placeholder_pay is is_filled[i]
+        assert ("a job board's placeholder" in hit.sentence()) is is_filled[i]
+        assert ("posted pay" in hit.sentence()) is (not is_filled[i])
