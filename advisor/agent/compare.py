@@ -124,7 +124,8 @@ def comparison_evidence(sides: Sequence[Sequence[Evidence]], preferred: str | No
             title=first.title.split(" — ", 1)[0] + " — " + " vs ".join(names), kind=first.kind,
             locator=" | ".join(e.locator for e in picked),
             metadata={"subject": " vs ".join(names), "compared": [e.id for e in picked],
-                      "year": first.metadata.get("year"), "higher_side": higher, "sides": len(picked)})
+                      "year": first.metadata.get("year"), "higher_side": higher, "sides": len(picked),
+                      "gap": (high - low) / low if low > 0 else None})
     return None
 
 

@@ -248,11 +248,23 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.DURATION)
     if intent == Intent.ADVICE:
         asks.append(Ask.HOW_TO)
+    # "data analyst jobs in dallas?" asks for the postings; "what do data analyst jobs in dallas pay?" their pay
+    in_place = [p for p in cues.asked_questions(question) if LEX.cue("postings_in_place").search(p.lower())]
     wants_postings = LEX.cue("posting_search").search(question) or (
-        LEX.cue("postings_in_place").search(question) and (slots.countries or slots.cities))
+        (slots.countries or slots.cities) and any(not cues.asks_about_pay(p) for p in in_place))
     if wants_postings and Ask.RANKING not in asks:  # "show me which roles pay most"
+        if _asked_after_the_first(question, LEX.cue("posting_search")):
+            # "1) what do DA jobs in dallas pay 2) do i need a degree ... 4) any remote ones??": the postings
+            # answer the last question, after the others
+            return [*asks, Ask.FIND_POSTINGS]
         asks = [Ask.FIND_POSTINGS] + [a for a in asks if a in (Ask.SKILLS, Ask.SKILL_LIST)]
     return asks
+
+
+def _asked_after_the_first(question: str, cue: re.Pattern[str]) -> bool:
+    """Whether `cue` speaks only in a later question of a message that asks several, not in its first."""
+    parts = cues.asked_questions(question)
+    return len(parts) > 1 and not cue.search(parts[0].lower()) and any(cue.search(p.lower()) for p in parts[1:])
 
 
 def _pay_asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
@@ -298,7 +310,7 @@ def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> tuple[list[
     # ..."); "data engineer jobs in austin - what are they paying?" asks one thing
     parts = [p.strip(" ,;.?!-") for p in cues.raw_question_parts(question)
              if cues.part_asks(p) or LEX.cue("premise_claim").search(p)]
-    if len(parts) < 2 or Ask.FIND_POSTINGS in asks:
+    if len(parts) < 2 or asks[:1] == [Ask.FIND_POSTINGS]:
         return asks, {}
     out, by_part, before = list(asks), {}, []
     for part in parts:
@@ -508,17 +520,21 @@ def places_asked(question: str, slots: Slots) -> list[str]:
 def _read_conditions(reading: Interpretation) -> None:
     """The posting conditions a conditions question names ("what fraction are contract?"), in its order: their
     shares lead the answer instead of sitting among the others."""
-    share_parts = [q for q, its in zip(reading.questions, reading.asks_by_question, strict=False)
-                   if Ask.CONDITIONS in its and Ask.SKILL_LIST not in its and _asks_a_share(q)]
-    if Ask.CONDITIONS in reading.asks and Ask.SKILL_LIST in reading.asks and not share_parts:
+    own_parts = [q for q, its in zip(reading.questions, reading.asks_by_question, strict=False)
+                 if Ask.CONDITIONS in its and Ask.SKILL_LIST not in its]  # "2) do i need a degree 3) which tools"
+    if Ask.CONDITIONS in reading.asks and Ask.SKILL_LIST in reading.asks and not own_parts:
         # "which skills do remote data engineer jobs ask for?": the skills are asked, "remote" narrows them
         reading.asks = [a for a in reading.asks if a is not Ask.CONDITIONS]
     remote_said = [p for p in cues.question_parts(reading.question) if LEX.cue("remote").search(p.lower())]
-    if reading.slots.remote and share_parts and len(reading.questions) > 1 \
-            and all(p.strip(" ,;.?!-") in share_parts for p in remote_said):
-        # "1) median pay 2) top skills 3) what % of jobs are remote": the share of remote jobs is asked, in its
-        # own part; the pay and the skills are of all the role's jobs
+    if reading.slots.remote and len(reading.questions) > 1 and remote_said \
+            and all(p.strip(" ,;.?!-") in reading.questions[1:] and _asks_a_share(p) for p in remote_said):
+        # "1) median pay 2) top skills 3) what % of jobs are remote", "... 4) any remote ones??": how many remote
+        # jobs there are is asked, in a part of its own; the pay and the skills are of all the role's jobs
         reading.slots.remote = None
+        reading.asks += [] if Ask.CONDITIONS in reading.asks else [Ask.CONDITIONS]
+        asked_here = {p.strip(" ,;.?!-") for p in remote_said}
+        reading.asks_by_question = [[*its, Ask.CONDITIONS] if q in asked_here and Ask.CONDITIONS not in its else its
+                                    for q, its in zip(reading.questions, reading.asks_by_question, strict=False)]
     if Ask.CONDITIONS in reading.asks:
         q = reading.question.lower()
         named = sorted((m.start(), flag) for pattern, flag in CONDITION_FLAGS if (m := re.search(pattern, q)))
@@ -529,10 +545,11 @@ def _read_conditions(reading: Interpretation) -> None:
 
 
 def _asks_a_share(part: str) -> bool:
-    """Whether a part asks how many or what share ("what % of jobs are remote", "how many of them are remote"),
-    not a condition put on something else ("what if the role is fully remote?")."""
+    """Whether a part asks how many, what share or whether any ("what % of jobs are remote", "any remote
+    ones??"), not a condition put on something else ("what if the role is fully remote?")."""
     q = part.lower()
-    return bool(LEX.cue("share_asked").search(q) or LEX.cue("how_many").search(q) or "%" in q)
+    return bool(LEX.cue("share_asked").search(q) or LEX.cue("how_many").search(q) or "%" in q
+                or LEX.cue("existence_asked").search(q))
 
 
 def _read_claims(reading: Interpretation) -> None:

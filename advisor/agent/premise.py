@@ -82,8 +82,13 @@ def check_order(claimed_higher: int, comparison: Evidence, attributed: bool = Fa
     if m.get("sides") != 2 or "higher_side" not in m:
         return Verdict.UNCLEAR
     if m["higher_side"] == claimed_higher:
-        return Verdict.UNCLEAR if attributed else Verdict.CONFIRMED
+        # "way more" on a 9% gap is no clear yes: the sentence's own figures say how much, without a verdict
+        clear = isinstance(m.get("gap"), int | float) and m["gap"] >= CLEAR_GAP
+        return Verdict.CONFIRMED if clear and not attributed else Verdict.UNCLEAR
     return Verdict.CONTRADICTED
+
+
+CLEAR_GAP = 0.10  # a claimed order is confirmed only where the higher side's median is this much above the other
 
 
 SOURCE_MEDIAN_OFF = 0.10  # a median attributed to a source and this far from that source's own: not what it says

@@ -204,3 +204,25 @@ def test_a_claimed_order_of_pay_is_confirmed_or_corrected(advisor, survey: pd.Da
     assert abs(de - ds) / min(de, ds) >= 0.05  # the case this test is about: one side clearly higher
     answer = advisor.ask("data engineers make more than data scientists in the US, right?")
     assert answer.text.startswith("Yes, " if de > ds else "No, "), answer.text
+
+
+def test_a_later_part_asking_whether_any_are_remote_does_not_narrow_the_others() -> None:
+    r = read("call centre agent in dallas, 8 yrs. thinking data analyst. 1) what do data analyst jobs in dallas "
+             "pay 2) do i need a degree 3) which tools 4) any remote ones??")
+    assert r.asks_by_question[0] == [Ask.PAY]  # the pay of jobs in a city, not a search for them
+    assert r.slots.remote is None and {Ask.PAY, Ask.CONDITIONS, Ask.SKILL_LIST} <= set(r.asks)
+    assert not r.has(Ask.FIND_POSTINGS)
+    assert read("data analyst jobs in dallas?").has(Ask.FIND_POSTINGS)  # asked for alone: the postings
+
+
+def test_a_claimed_order_on_a_small_gap_gets_no_yes() -> None:
+    from advisor.agent import premise
+    from advisor.types import Evidence
+
+    def comparison(gap: float, higher: int | None) -> Evidence:
+        return Evidence(id="c", text="...", source="s.csv", title="t", kind="salary_data",
+                        metadata={"sides": 2, "higher_side": higher, "gap": gap})
+    assert premise.check_order(0, comparison(0.09, 0)) is premise.Verdict.UNCLEAR  # "way more" on 9%
+    assert premise.check_order(0, comparison(0.25, 0)) is premise.Verdict.CONFIRMED
+    assert premise.check_order(0, comparison(0.25, 1)) is premise.Verdict.CONTRADICTED
+    assert premise.check_order(0, comparison(0.02, None)) is premise.Verdict.CONTRADICTED  # about the same
