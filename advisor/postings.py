@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field, computed_field
 
 from advisor.corpus.postings import HOURS_PER_YEAR
+from advisor.data.store import PLACEHOLDER_MIN_COUNTRIES
 
 POSTINGS_YEAR = 2023
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -48,7 +49,7 @@ class PostingHit(BaseModel):
     pay_year: float | None = Field(default=None, description="posted pay a year in USD (hourly x 2,080)")
     pay_basis: str = Field(default="", description="'yearly' or 'hourly x 2080' when pay is given")
     placeholder_pay: bool = Field(default=False, description="the amount is a job board's placeholder (the same "
-                                  "amount it gave jobs in 8 or more countries), not this job's pay")
+                                  "amount it gave jobs in many countries), not this job's pay")
     skills: list[str] = Field(default_factory=list, description="the skills the posting lists, in its order")
     matched: list[str] = Field(default_factory=list, description="the person's skills this posting lists")
     missing: list[str] = Field(default_factory=list, description="skills it lists that the person didn't name")
@@ -89,7 +90,7 @@ class PostingHit(BaseModel):
             pay = f"posted pay {c.pay} a year"
         if self.placeholder_pay:  # a board's worldwide amount: not what this job pays
             pay = (f"posted amount {pay_text(self.pay_year, self.hourly)}, a job board's placeholder (the same "
-                   "amount it gave jobs in 8 or more countries), not this job's pay")
+                   f"amount it gave jobs in {PLACEHOLDER_MIN_COUNTRIES} or more countries), not this job's pay")
         listed = self.matched + [s for s in self.skills if s not in self.matched]
         more = len(listed) - 6
         skills = ", ".join(listed[:6]) + (f" and {more} more" if more > 0 else "")

@@ -117,15 +117,16 @@ def comparison_evidence(sides: Sequence[Sequence[Evidence]], preferred: str | No
         text = (_over_time(kind, picked, money) or _sentence(kind, ranked, money)).removesuffix(".") + basis + "."
         first = picked[0]
         high, low = max(medians), min(medians)
+        gap = (high - low) / low if low > 0 else None
         # which side is higher, in the sides' order (None: about the same), for a claimed order to be checked
-        higher = None if low <= 0 or (high - low) / low < ABOUT_THE_SAME else medians.index(high)
+        higher = None if gap is None or gap < ABOUT_THE_SAME else medians.index(high)
         return Evidence(
             id=f"compare:{'+'.join(e.id for e in picked)}", text=text, source=first.source,
             title=first.title.split(" — ", 1)[0] + " — " + " vs ".join(names), kind=first.kind,
             locator=" | ".join(e.locator for e in picked),
             metadata={"subject": " vs ".join(names), "compared": [e.id for e in picked],
                       "year": first.metadata.get("year"), "higher_side": higher, "sides": len(picked),
-                      "gap": (high - low) / low if low > 0 else None})
+                      "gap": gap})
     return None
 
 

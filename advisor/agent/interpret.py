@@ -23,6 +23,7 @@ from advisor.agent.slots import (
     city_name,
     company_sizes_named,
     extract,
+    first_role_offsets,
     levels_with_phrases,
     read_titles,
     roles_in_order,
@@ -586,7 +587,8 @@ def _claimed_order(reading: Interpretation) -> int | None:
     q, roles = reading.question.lower(), reading.slots.roles
     if len(roles) != 2 or not reading.has(Ask.PAY):
         return None
-    starts = [min((s for s, r in roles_in_order(q) if r == role), default=-1) for role in roles]
+    offsets = first_role_offsets(q)
+    starts = [offsets.get(role, -1) for role in roles]
     if min(starts) < 0:
         return None
     between = q[min(starts):max(starts)]

@@ -140,6 +140,14 @@ def roles_in_order(text: str) -> list[tuple[int, str]]:
     return sorted((start, role) for start, _, role in _role_matches(text.lower()))
 
 
+def first_role_offsets(text: str) -> dict[str, int]:
+    """Where each role a text names is first named."""
+    starts: dict[str, int] = {}
+    for start, role in roles_in_order(text):
+        starts.setdefault(role, start)
+    return starts
+
+
 def roles_named(text: str) -> list[str]:
     """Every role a text names, in ROLE_PATTERNS' order."""
     return [role for _, _, role in _role_matches(text.lower())]
@@ -397,19 +405,20 @@ def places_named(text: str, among: Collection[str]) -> Slots:
     return slots
 
 
+def _level_matches(text: _Text) -> list[tuple[int, str, str]]:
+    """(offset, level, words) of the first mention of each level, in LEVEL_PATTERNS' order."""
+    return [(m.start(), level, text.span(m)) for pattern, level in LEVEL_PATTERNS if (m := re.search(pattern, text.q))]
+
+
 def levels_with_phrases(text: str) -> list[tuple[str, str]]:
     """Every level `text` names, in its order, with the words it was read from: (level, phrase)."""
-    t = _Text(text, text.lower())
-    found = sorted((m.start(), level, t.span(m)) for pattern, level in LEVEL_PATTERNS
-                   if (m := re.search(pattern, t.q)))
-    return [(level, phrase) for _, level, phrase in found]
+    return [(level, phrase) for _, level, phrase in sorted(_level_matches(_Text(text, text.lower())))]
 
 
 def _read_levels(text: _Text, slots: Slots) -> None:
     """The first level in LEVEL_PATTERNS' order is the level; all of them, in the question's order, are compared
     ("junior vs senior"), but "senior ML engineers who lead a team" is one level."""
-    by_pattern = [(m.start(), level, text.span(m)) for pattern, level in LEVEL_PATTERNS
-                  if (m := re.search(pattern, text.q))]
+    by_pattern = _level_matches(text)
     if not by_pattern:
         return
     first, named = by_pattern[0], sorted(by_pattern)
@@ -427,9 +436,7 @@ def _read_role_levels(text: _Text, slots: Slots) -> None:
     scientists?" compares every ML engineer with senior data scientists, not seniors with seniors."""
     if len(slots.roles) < 2:
         return
-    starts: dict[str, int] = {}
-    for start, _, role in sorted(_role_matches(text.q)):
-        starts.setdefault(role, start)
+    starts = first_role_offsets(text.q)
     ends = [(m.end(), level) for pattern, level in LEVEL_PATTERNS for m in re.finditer(pattern, text.q)]
 
     def written_on(start: int) -> str | None:

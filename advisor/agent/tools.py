@@ -347,6 +347,11 @@ def _over_time(reading: Interpretation) -> bool:
                 or len(reading.slots.years) >= 2 or reading.slots.year_to_now)
 
 
+def _every_country(country: str, what: str) -> str:
+    """The note under figures taken from every country's postings where the country asked has too few."""
+    return f"The 2023 postings have too few {what} in {country}: these are the postings of every country."
+
+
 def _one_sentence(out: ToolOutcome, result: Any) -> ToolOutcome:
     """A tool's one sentence (`PostingSentence`) leads; why it has none is a note."""
     if result.message:
@@ -408,6 +413,17 @@ class ToolOutcome:
     charts: list[dict[str, Any]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     shortfall: list[str] = field(default_factory=list)  # why a lookup gave no figure: too few rows, in words
+
+    def add_leading(self, evidence: list[Evidence]) -> None:
+        """Add tool rows the answer opens with, each once (several sides' lookups can find the same row)."""
+        known = {e.id for e in self.evidence}
+        fresh = [e for e in evidence if e.id not in known]
+        self.evidence += fresh
+        self.lead += [e.id for e in fresh if e.id not in self.lead]
+
+    def note(self, notices: list[str]) -> None:
+        """Add notices, each once."""
+        self.notices += [n for n in notices if n and n not in self.notices]
 
 
 def _only_salary_routed(reading: Interpretation) -> bool:
@@ -695,8 +711,7 @@ class Toolbox:
         if not result.ok and query.country:  # too few postings there: every country's, said so
             result = compare_role_skills(query.model_copy(update={"country": None}), self.store)
             if result.ok:
-                out.notices.append(f"Too few postings in {query.country} to compare the two roles' skills: the "
-                                   "shares are of every country's postings.")
+                out.notices.append(_every_country(query.country, "postings of the two roles to compare their skills"))
         return _one_sentence(out, result)
 
     def _postings_not_searchable(self) -> str | None:
@@ -909,12 +924,8 @@ class Toolbox:
         out = ToolOutcome()
         for role in reading.slots.roles or [reading.slots.role or ""]:  # "which has more jobs?": each side's
             result = employment_lookup(EmploymentQuery(role=role), self.store)
-            if result.message and result.message not in out.notices:
-                out.notices.append(result.message)
-            fresh = [e for e in result.evidence if e.id not in {x.id for x in out.evidence}]
-            out.evidence += fresh
-            out.lead += [e.id for e in fresh]
-            out.notices += [n for n in result.notes if n not in out.notices]
+            out.note([result.message, *result.notes])
+            out.add_leading(result.evidence)
         return out
 
     def conditions(self, reading: Interpretation) -> ToolOutcome:
@@ -956,14 +967,8 @@ class Toolbox:
         if reading.breakdown is PostingBreakdown.TITLE and not role:  # "which roles are most often remote?"
             _one_sentence(out, condition_by_title(query, self.store))
         result = posting_conditions(query, self.store)
-        if result.message and result.message not in out.notices:
-            out.notices.append(result.message)
-        if reading.has(Ask.BENEFITS):
-            out.notices += [n for n in result.notes if n not in out.notices]
-        known = {e.id for e in out.evidence}
-        fresh = [e for e in result.evidence() if e.id not in known]
-        out.evidence += fresh
-        out.lead += [e.id for e in fresh if e.id not in out.lead]
+        out.note([result.message, *(result.notes if reading.has(Ask.BENEFITS) else [])])
+        out.add_leading(result.evidence())
         if result.ok:
             out.charts.append({"kind": "skill_shares", "title": f"Posting conditions — {result.filter_text} (2023)",
                                "rows": result.chart_rows()})
@@ -1027,8 +1032,8 @@ class Toolbox:
 
         result = posting_stats(query.model_copy(update={"country": None}), self.store)
         if result.ok:
-            out.notices.append(f"The 2023 postings have only {fmt_n(found)} for this role in {query.country}, too "
-                               "few for shares: the skills are those of its postings in every country.")
+            out.notices.append(_every_country(query.country, f"postings of this role ({fmt_n(found)} of them) for "
+                                                             "skill shares"))
         return result
 
     def _role_top_list(self, out: ToolOutcome, reading: Interpretation) -> None:
@@ -1053,8 +1058,7 @@ class Toolbox:
         everywhere = self._across(anywhere, skill, pay)
         if everywhere is None or not everywhere.evidence:
             return across
-        everywhere.notices.insert(0, f"The 2023 postings have too few data jobs in {country} for skill shares: "
-                                     "these are the postings of every country.")
+        everywhere.notices.insert(0, _every_country(country, "data jobs for skill shares"))
         return everywhere
 
     def _across(self, reading: Interpretation, skill: str | None, pay: bool) -> ToolOutcome | None:

@@ -15,9 +15,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.data.normalize import NormalizationError
-from advisor.data.store import Store
+from advisor.data.store import HOURS_PER_YEAR, Store
 from advisor.tools.posting_sentence import PostingSentence, postings_population
 from advisor.tools.salary import (
+    OWN_PAY,
     POSTINGS_NAME,
     evidence_id,
     fmt_money,
@@ -99,12 +100,12 @@ def count_postings(query: PostingCountQuery, store: Store) -> PostingCountResult
 
 
 PAY_MIN_N = 5  # fewer postings with a salary than this in a group: no median for it
+PAY_BASIS = f"job boards' placeholder amounts left out; hourly rates taken as {HOURS_PER_YEAR:,}-hour years"
 
 
 def _said(name: str) -> str:
     """A group's name inside a sentence: "Snap Inc." without its full stop, which would end the sentence there."""
     return name.rstrip(".")
-OWN_PAY = "salary_yearly IS NOT NULL AND NOT salary_placeholder"  # pay the posting gave, not a board's filler
 
 
 def _ranked_by_pay(result: PostingCountResult, store: Store, cond: str, column: str, words: str) -> PostingCountResult:
@@ -126,8 +127,7 @@ def _ranked_by_pay(result: PostingCountResult, store: Store, cond: str, column: 
     listed = "; ".join(f"{_said(g)} {fmt_money(m)} ({fmt_n(k)} postings)" for g, k, m in result.pay)
     result.text = (f"Of the {fmt_n(result.n)} {words} in the {POSTINGS_NAME}, the {_GROUP_NOUN[query.by]} with the "
                    f"highest median advertised yearly pay (at least {fmt_n(query.min_n)} postings giving a salary of "
-                   f"their own; job boards' placeholder amounts left out; hourly rates taken as 2,080-hour years) "
-                   f"were {listed}.")
+                   f"their own; {PAY_BASIS}) were {listed}.")
     return result
 
 
@@ -143,12 +143,12 @@ def _pay_by_group(result: PostingCountResult, store: Store, cond: str, column: s
     rows = dict((str(g), (int(k), m)) for g, k, m in store.fetchall(
         f"SELECT {column} AS g, count(*), quantile_cont(salary_yearly, 0.5) FROM postings WHERE {cond} "
         f"AND {OWN_PAY} GROUP BY g"))
-    result.pay = [(name, rows.get(name, (0, None))[0], rows.get(name, (0, None))[1]) for name in names]
+    result.pay = [(name, *rows.get(name, (0, None))) for name in names]
     said = [f"{_said(name)} {fmt_money(m)} ({fmt_n(k)} {'posting' if k == 1 else 'postings'})"
             if k >= PAY_MIN_N and m else f"{_said(name)} too few postings with a salary ({fmt_n(k)})"
             for name, k, m in result.pay]
-    result.text += (" Median advertised yearly pay, from the postings that give a salary of their own (job boards' "
-                    f"placeholder amounts left out; hourly rates taken as 2,080-hour years): {'; '.join(said)}.")
+    result.text += (" Median advertised yearly pay, from the postings that give a salary of their own "
+                    f"({PAY_BASIS}): {'; '.join(said)}.")
 
 
 def make_posting_count_tool(store: Store | None = None) -> Any:

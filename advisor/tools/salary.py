@@ -858,14 +858,17 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     cond, flt, human, notes = pf
     if f.hourly:
         return _postings_hourly(store, f, min_n, base, (cond, flt, human, notes))
+    own = "NOT salary_placeholder"  # the postings giving a salary of their own
     row = store.fetchone(
         "SELECT count(*), quantile_cont(salary_yearly, [0.25, 0.5, 0.75]), min(posted_year), "
         "max(posted_year), count(*) FILTER (WHERE salary_rate = 'hour'), count(*) FILTER (WHERE salary_placeholder), "
-        f"quantile_cont(salary_yearly, 0.5) FILTER (WHERE NOT salary_placeholder) FROM postings WHERE {cond}"
+        f"quantile_cont(salary_yearly, [0.25, 0.5, 0.75]) FILTER (WHERE {own}), "
+        f"count(*) FILTER (WHERE salary_rate = 'hour' AND {own}) FROM postings WHERE {cond}"
     )
     assert row is not None
     n, q, ymin, ymax, hourly = int(row[0]), row[1], row[2], row[3], int(row[4])
-    filled, median_rest = int(row[5]), row[6]
+    filled, q_own, hourly_own = int(row[5]), row[6], int(row[7])
+    median_rest = q_own[1] if q_own else None
     stats = SourceStats(
         **base,
         filter=flt,
@@ -890,20 +893,15 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
         stats.text = f"In {POSTINGS_NAME}, {human}: {stats.message}"
         return stats
     stats.p25, stats.median, stats.p75 = (float(x) for x in q)
-    hourly_text = f", {fmt_n(hourly)} of them hourly rates taken as {HOURS_PER_YEAR:,}-hour years" if hourly else ""
     subject = plain_subject(f.model_copy(update={"year": None}))  # "from 2023" says the year once
     if f.experience in ("EN", "MI") and f.role.postings_short_titles:  # the non-senior class: say so
         subject = plain_subject(f.model_copy(update={"experience": None, "year": None})) + " with non-senior " \
             "titles (entry and mid level together: postings can't tell them apart)"
-    stats.text = (
-        f"Job postings from {stats.year_text} for {subject} advertised a median salary of "
-        f"{fmt_money(stats.median)} a year (middle half {fmt_money(stats.p25)} to {fmt_money(stats.p75)}; "
-        f"{fmt_n(n)} postings{hourly_text})."
-    )
+    stats.text = _postings_sentence(stats, subject)
     stats.placeholders = filled
     stats.median_own = float(median_rest) if median_rest is not None else None
     if stats.mostly_placeholders and n - filled >= min_n:
-        return _without_placeholders(store, stats, cond, subject)
+        return _without_placeholders(stats, subject, q_own, hourly_own)
     caveat = placeholder_caveat(filled, median_rest, n, min_n)
     stats.text += caveat
     if stats.mostly_placeholders and n - stats.placeholders < min_n:
@@ -917,31 +915,32 @@ def _postings(store: Store, f: ResolvedFilters, min_n: int) -> SourceStats:
     return stats
 
 
-def _without_placeholders(store: Store, stats: SourceStats, cond: str, subject: str) -> SourceStats:
-    """The figure of the postings that show their own pay, where half or more show a job board's placeholder.
+def _postings_sentence(stats: SourceStats, subject: str, aside: str = "") -> str:
+    """The postings figure as one citable sentence, with what else its count needs said (`aside`)."""
+    n, hourly = stats.n or 0, stats.hourly_converted
+    hourly_text = f", {fmt_n(hourly)} of them hourly rates taken as {HOURS_PER_YEAR:,}-hour years" if hourly else ""
+    return (f"Job postings from {stats.year_text} for {subject} advertised a median salary of "
+            f"{fmt_money(stats.median)} a year (middle half {fmt_money(stats.p25)} to {fmt_money(stats.p75)}; "
+            f"{fmt_n(n)} {_plural(n, 'posting', 'postings')}{hourly_text}{aside}).")
+
+
+def _without_placeholders(stats: SourceStats, subject: str, q_own: list[float], hourly_own: int) -> SourceStats:
+    """The figure of the postings that show their own pay (quartiles `q_own`), where half or more show a job
+    board's placeholder.
 
     Why: with 93 of 98 postings at one board's $147,500, the "median" is that board's amount, and a reader (or
     the check of a figure the question claims) takes it for local pay; the other postings' median is the pay
     employers posted. `n` becomes the postings used; `placeholders` keeps how many were left out."""
-    row = store.fetchone(
-        "SELECT count(*), quantile_cont(salary_yearly, [0.25, 0.5, 0.75]), count(*) FILTER (WHERE salary_rate = "
-        f"'hour') FROM postings WHERE {cond} AND NOT salary_placeholder")
-    assert row is not None
-    rest, (p25, median, p75), hourly = int(row[0]), row[1], int(row[2])
     filled, with_them = stats.placeholders or 0, stats.median
-    hourly_text = f", {fmt_n(hourly)} of them hourly rates taken as {HOURS_PER_YEAR:,}-hour years" if hourly else ""
-    stats.n, stats.hourly_converted, stats.placeholders_left_out = rest, hourly, True
-    stats.p25, stats.median, stats.p75 = float(p25), float(median), float(p75)
-    stats.text = (
-        f"Job postings from {stats.year_text} for {subject} advertised a median salary of "
-        f"{fmt_money(stats.median)} a year (middle half {fmt_money(stats.p25)} to {fmt_money(stats.p75)}; "
-        f"{fmt_n(rest)} {_plural(rest, 'posting', 'postings')}{hourly_text}, leaving out {fmt_n(filled)} that show "
-        f"a job board's placeholder amount rather than the job's pay; with them, the median is "
-        f"{fmt_money(with_them)})."
-    )
+    stats.n, stats.hourly_converted, stats.placeholders_left_out = (stats.n or 0) - filled, hourly_own, True
+    stats.p25, stats.median, stats.p75 = (float(x) for x in q_own)
+    stats.text = _postings_sentence(stats, subject, f", leaving out {fmt_n(filled)} that show a job board's "
+                                    f"placeholder amount rather than the job's pay; with them, the median is "
+                                    f"{fmt_money(with_them)}")
     return stats
 
 
+OWN_PAY = "salary_yearly IS NOT NULL AND NOT salary_placeholder"  # pay the posting gave, not a board's filler
 PLACEHOLDER_SHARE = 0.2  # below one posting in five, placeholders barely move a median: not worth a sentence
 
 
@@ -1292,6 +1291,7 @@ def make_salary_tool(store: Store | None = None) -> Any:
 
 __all__ = [
     "EVERY_ROLE",
+    "OWN_PAY",
     "ArticleFigure",
     "CompanySize",
     "ResolvedFilters",

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from advisor.data.normalize import NormalizationError
 from advisor.data.store import Store
 from advisor.tools.posting_sentence import ALL_ROWS, PostingSentence, postings_population
-from advisor.tools.salary import evidence_id, fmt_money, fmt_n, sql_list
+from advisor.tools.salary import OWN_PAY, evidence_id, fmt_money, fmt_n, sql_list
 
 SHARE_FLOOR = 0.01  # a skill is ranked when at least this share of the postings list it
 
@@ -55,7 +55,7 @@ def _population(store: Store, query: SkillPayQuery) -> tuple[str, str, str]:
     whose amount is a job board's placeholder are left out: an amount given to jobs in 30 countries says
     nothing about what a skill pays."""
     cond, shown, words = postings_population(store, query.role, query.country)
-    paid, not_filled = "salary_yearly IS NOT NULL AND NOT salary_placeholder", "salary_placeholder=false"
+    paid, not_filled = OWN_PAY, "salary_placeholder=false"
     shown = not_filled if shown == ALL_ROWS else f"{shown}, {not_filled}"
     return f"{paid} AND {cond}", shown, f"{words} from 2023" if query.role else f"2023 {words}"
 
