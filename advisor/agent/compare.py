@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from advisor.config import SURVEY_SNAPSHOT
+from advisor.tools.pay_trend import FLAT  # a change under this share of the earlier median: "about flat"
 from advisor.tools.salary import fmt_money, fmt_money_cents
 from advisor.types import Evidence
 
@@ -85,10 +87,24 @@ def _over_time(kind: str, picked: Sequence[Evidence], money: Callable[[float], s
     (y0, m0), (y1, m1) = sorted(zip(years, [_median(e) or 0.0 for e in picked], strict=True))
     if m0 <= 0:
         return None
-    change = "rose" if m1 > m0 else "fell"
-    return (f"{IN_SOURCE[kind]}, the median for {subjects.pop()} {change} from {money(m0)} in {y0} to "
+    change = "stayed about flat," if abs(m1 - m0) / m0 < FLAT else "rose" if m1 > m0 else "fell"
+    text = (f"{IN_SOURCE[kind]}, the median for {subjects.pop()} {change} from {money(m0)} in {y0} to "
             f"{money(m1)} in {y1} ({'+' if m1 >= m0 else '-'}{money(abs(m1 - m0))}, "
             f"{abs(m1 - m0) / m0:.0%}).")
+    return text + _partial_year(kind, picked)
+
+
+def _partial_year(kind: str, picked: Sequence[Evidence]) -> str:
+    """" The 2025 responses run only to 19 January (32 of them) ...": a change into the survey's snapshot year
+    is a few weeks of answers against a whole year, said beside the change so it is not read as a rise or a
+    crash."""
+    late = [e for e in picked if kind == "salary_data" and str(e.metadata.get("year")) == str(SURVEY_SNAPSHOT.year)]
+    if not late:
+        return ""
+    n = late[0].metadata.get("n")
+    count = f" ({n:,} of them)" if isinstance(n, int) else ""
+    return (f" The survey's {SURVEY_SNAPSHOT.year} responses run only to {SURVEY_SNAPSHOT.day} "
+            f"{SURVEY_SNAPSHOT:%B}{count}: too early to show a change for {SURVEY_SNAPSHOT.year}.")
 
 
 def _picked(sides: Sequence[Sequence[Evidence]], kind: str) -> list[Evidence] | None:

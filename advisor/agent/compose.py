@@ -462,6 +462,8 @@ class Composer:
             return False  # the conversation's last answers said it already
         if _DANGLING.search(c.text) and (first or not figures(c.text)):
             return False  # "However, this requirement ...": never first; later only when it brings a figure
+        if c.text.rstrip(" .").endswith(":"):
+            return False  # "Here are the core competencies ...:": it introduces a list the answer doesn't show
         if any(_redundant(c.text, cands[j].text, float(vecs[i] @ vecs[j])) for j in picked.idx):
             return False  # says the same as one already chosen
         if roles and c.evidence.kind not in TOOL_KINDS and figures(c.text) and _about_other_roles(c, roles):

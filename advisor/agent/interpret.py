@@ -17,9 +17,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from advisor.agent import intent as cues
+from advisor.agent.coverage import topic_not_in_sources
+from advisor.agent.employers import employers_in
 from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import (
     Slots,
+    add_companies,
     city_name,
     company_sizes_named,
     extract,
@@ -73,7 +76,7 @@ class Ask(StrEnum):
     do they need?")."""
 
     PAY = "pay"  # what a role earns (one lookup per side compared)
-    PAY_TREND = "pay_trend"  # how pay changes (a rate): the passages say, a salary level does not
+    PAY_TREND = "pay_trend"  # how pay moves over the years: the survey's median by year, and the passages' rates
     RANKING = "ranking"  # which roles pay the most / least
     COUNTRY_RANKING = "country_ranking"  # which countries pay a role the most (the survey's countries ranked)
     COMPANY_PAY = "company_pay"  # what an employer named pays
@@ -136,6 +139,8 @@ class Interpretation(BaseModel):
     conditions_named: list[str] = Field(default_factory=list, description="posting conditions asked about, in the "
                                         "question's order (the conditions tool's flags: remote, schedule, ...)")
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
+    unrecorded: str = Field(default="", description="what a share of postings is asked by ('require on-call') when "
+                                                   "no posting field records it: said missing, not answered")
     breakdown: PostingBreakdown | None = Field(default=None, description="what a count of postings is grouped "
                                                  "by: companies, job boards, kinds of job, places")
     breakdowns: list[PostingBreakdown] = Field(default_factory=list, description="every grouping of the count "
@@ -273,7 +278,9 @@ def _pay_asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     pay_intent = intent in (Intent.SALARY, Intent.COMPARISON)
     if cues.asks_role_ranking(question) and not slots.role:
         return [Ask.RANKING]  # no role to look up: rank them all
-    if pay_intent and LEX.cue("trend").search(question) and len(slots.years) < 2:
+    over_years = LEX.cue("trend").search(question) or LEX.cue("pay_over_years").search(
+        cues.without_background(cues.asked_parts(question)))
+    if pay_intent and over_years and len(slots.years) < 2:
         return [Ask.PAY_TREND]  # "how fast did pay grow?": a median of all years is no growth rate
     if pay_intent and (intent == Intent.SALARY or cues.asks_about_pay(question)):
         employer = bool(slots.company) and _company_asked(question, slots.company or "")
@@ -335,8 +342,12 @@ SOURCE_CUES = {  # in this order: "BLS" also names postings' pay
 
 
 def _source_named(question: str) -> Source | None:
-    """The source the question names, if one (official statistics first: "BLS" also names postings' pay)."""
-    return next((source for source, cue in SOURCE_CUES.items() if cue.search(question)), None)
+    """The source the question names, if one (official statistics first: "BLS" also names postings' pay); a source
+    set aside ("actual job posts, not surveys") is not named."""
+    lower = question.lower()
+    aside = LEX.cue("source_set_aside")
+    return next((source for source, cue in SOURCE_CUES.items()
+                 if any(not aside.search(lower[:m.start()]) for m in cue.finditer(lower))), None)
 
 
 def _role_phrase(question: str) -> str:
@@ -350,15 +361,14 @@ def _role_phrase(question: str) -> str:
 
 
 def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | None = None,
-              title_vocabulary: Callable[[], Collection[str]] | None = None) -> Interpretation:
+              title_vocabulary: Callable[[], Collection[str]] | None = None,
+              employer_vocabulary: Callable[[], Collection[str]] | None = None) -> Interpretation:
     """Read `question` (already standalone) once. `skill_vocabulary` gives the postings' skill names; it is
     only called for questions about pay or skills (it opens the data store). `title_vocabulary` gives the
-    survey's job titles, read as roles where a question names one beside another."""
+    survey's job titles, read as roles where a question names one beside another; `employer_vocabulary` the
+    postings' employers with enough postings for a figure."""
     intent = _intent(question)
-    slots = extract(question)
-    _levels_asked(question, slots)
-    if title_vocabulary is not None and LEX.cue("role_noun").search(question):
-        read_titles(cues.without_background(question), slots, title_vocabulary())
+    slots = _slots(question, title_vocabulary, employer_vocabulary)
     asks, by_part = _with_each_part(question, _asks(question, intent, slots), slots)
     questions = cues.asked_questions(question)
     asks_by_question = [by_part.get(q, []) for q in questions] if by_part else []
@@ -380,15 +390,54 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     if skill_vocabulary is not None:
         _read_skills(reading, skill_vocabulary)
     _read_conditions(reading)
-    if reading.has(Ask.HOW_TO) and slots.role and LEX.cue("what_to_learn").search(question) \
-            and not reading.has(Ask.SKILLS) and not reading.has(Ask.SKILLS_GAP):  # the gap answers it already
-        # "which of it comes first?": what the role's postings ask for most
-        reading.asks += [Ask.SKILLS, Ask.SKILL_LIST]  # (after the conditions: a degree asked beside it still leads)
+    _read_what_to_learn(reading)
     _read_filters(reading)
     _read_count(reading)
     _read_move(reading)
+    if skill_vocabulary is not None:
+        _read_unrecorded(reading, skill_vocabulary)  # last: it drops the asks of a part that asks only by it
     reading.currency = cues.currency_named(question)
     return reading
+
+
+def _slots(question: str, title_vocabulary: Callable[[], Collection[str]] | None,
+           employer_vocabulary: Callable[[], Collection[str]] | None) -> Slots:
+    """The slots of `question`: the vocabulary files' reading, with the levels each part asks, the survey's job
+    titles and the postings' employers the question names."""
+    slots = extract(question)
+    if employer_vocabulary is not None:
+        add_companies(question, slots, employers_in(question, employer_vocabulary()))
+    _levels_asked(question, slots)
+    _places_asked(question, slots)
+    if title_vocabulary is not None and LEX.cue("role_noun").search(question):
+        read_titles(cues.without_background(question), slots, title_vocabulary())
+    return slots
+
+
+def _places_asked(question: str, slots: Slots) -> None:
+    """The countries the asking parts name, where the asker's story names another: "I'm an economist in Milan ...
+    what's the official US figure for statisticians?" asks about the US, not Italy against it. A country named only
+    in the story stays ("I'm in Milan, what would I make as an analyst?")."""
+    if len(slots.countries) < 2:
+        return
+    asked = cues.without_background(cues.asked_parts(question)).lower()
+    kept = [i for i, phrase in enumerate(slots.country_phrases) if phrase.lower() in asked]
+    if not kept or len(kept) == len(slots.countries) or LEX.cue("place_pointed_at").search(asked):
+        return
+    countries = {slots.countries[i] for i in kept}
+    slots.countries, slots.country_phrases = [slots.countries[i] for i in kept], [slots.country_phrases[i]
+                                                                                for i in kept]
+    pairs = [(city, country) for city, country in zip(slots.cities, slots.city_countries, strict=True)
+             if country in countries]
+    slots.cities, slots.city_countries = [c for c, _ in pairs], [k for _, k in pairs]
+
+
+def _read_what_to_learn(reading: Interpretation) -> None:
+    """"Which of it comes first?" of a role, in advice: what the role's postings ask for most (after the
+    conditions: a degree asked beside it still leads), unless a skills gap answers it already."""
+    if reading.has(Ask.HOW_TO) and reading.slots.role and LEX.cue("what_to_learn").search(reading.question) \
+            and not reading.has(Ask.SKILLS) and not reading.has(Ask.SKILLS_GAP):
+        reading.asks += [Ask.SKILLS, Ask.SKILL_LIST]
 
 
 def _levels_asked(question: str, slots: Slots) -> None:
@@ -466,7 +515,14 @@ def _read_count(reading: Interpretation) -> None:
     # the postings are of 2023 and place jobs by city only in their location text: a count for another year or
     # a city is the articles' ("how many AI postings did Seattle have in early 2025?")
     elsewhere = reading.places or any(y != POSTINGS_YEAR for y in [*reading.slots.years, reading.slots.year] if y)
-    if reading.breakdown and LEX.cue("group_pay_ranking").search(q):
+    # "which roles pay the most" ranks the roles (Ask.RANKING); employers, boards or places are ranked here
+    by_pay = LEX.cue("group_pay_ranking").search(q) or (
+        LEX.cue("pay_superlative").search(q) and not reading.has(Ask.RANKING)
+        and reading.breakdown is not PostingBreakdown.TITLE)
+    if reading.breakdown and not by_pay and LEX.cue("count_superlative").search(q):
+        counted = True  # "which companies post the most ... (with salary)": ranked by count, pay beside it
+        served -= {Ask.PAY, Ask.COMPANY_PAY}
+    if reading.breakdown and by_pay and len(reading.slots.companies) < 2:
         # "top paying companies for data scientists (20+ postings)": the groups ranked by their pay
         reading.groups_by_pay, counted, served = True, True, set()
         reading.asks = [a for a in reading.asks if a not in (Ask.PAY, Ask.COMPANY_PAY)]
@@ -474,9 +530,13 @@ def _read_count(reading: Interpretation) -> None:
         reading.min_postings = int(next(g for g in fewest.groups() if g))
     if counted and not elsewhere and (not served & set(reading.asks) or _a_part_counts(reading)):
         reading.asks = [Ask.POSTING_COUNT, *[a for a in reading.asks if a != Ask.FIND_POSTINGS]]
+    _read_pay_by_group(reading)
+
+
+def _read_pay_by_group(reading: Interpretation) -> None:
+    """"Which boards carry the most, and do LinkedIn jobs pay more than Indeed ones?", "which companies post the
+    most, and what do they pay?": each group's pay, where the groups are what the pay is asked of."""
     if Ask.POSTING_COUNT in reading.asks and Ask.PAY in reading.asks and reading.breakdown:
-        # "which boards carry the most, and do LinkedIn jobs pay more than Indeed ones?", "which companies post
-        # the most, and what do they pay?": each group's pay, the groups being what the pay is asked of
         pay_parts = [q for q, its in zip(reading.questions, reading.asks_by_question, strict=False) if Ask.PAY in its]
         reading.pay_by_group = not reading.slots.role or any(LEX.cue("anaphora").search(q.lower()) for q in pay_parts)
         if reading.pay_by_group and not reading.slots.role:  # no role's pay to look up beside it
@@ -543,6 +603,36 @@ def _read_conditions(reading: Interpretation) -> None:
         if reading.conditions_named and not reading.skills_named and Ask.SKILL_LIST not in reading.asks:
             # "what share of postings don't ask for a degree?" asks about a degree, not about skills
             reading.asks = [a for a in reading.asks if a is not Ask.SKILLS]
+
+
+def unrecorded_condition(question: str, skill_vocabulary: Callable[[], Collection[str]]) -> str:
+    """What a share of postings is asked by when no posting field records it ("on-call / weekend support",
+    "visa sponsorship"), as the asker wrote it; '' when a condition the postings record (remote, degree,
+    insurance, schedule) or a skill they list is named, or no share of postings is asked this way."""
+    m = LEX.cue("posting_share_of").search(cues.without_background(cues.asked_parts(question)).lower())
+    if m is None:
+        return ""
+    thing = m.group(1).strip()
+    recorded = any(re.search(pattern, thing) for pattern, _ in CONDITION_FLAGS) or cues.asks_about_pay(thing) \
+        or skills_in(thing, skill_vocabulary()) or topic_not_in_sources(thing)  # a topic says itself
+    return "" if recorded else thing
+
+
+def _read_unrecorded(reading: Interpretation, skill_vocabulary: Callable[[], Collection[str]]) -> None:
+    """The first thing a share of postings is asked by that no field records. A part asking by such a thing
+    ("... and which companies sponsor h1b") is no count of postings, nor a search for them: those asks of it
+    are dropped (a skill the postings lack is still the skills tool's to say, and the articles may have it)."""
+    parts = reading.questions or [reading.question]
+    things = [unrecorded_condition(part, skill_vocabulary) for part in parts]
+    reading.unrecorded = next((t for t in things if t), "")
+    if not reading.unrecorded:
+        return
+    counting = (Ask.POSTING_COUNT, Ask.FIND_POSTINGS)
+    by_part = reading.asks_by_question or [list(reading.asks)] * len(parts)
+    reading.asks_by_question = [[a for a in its if not thing or a not in counting]
+                                for its, thing in zip(by_part, things, strict=False)]
+    kept = {a for its, thing in zip(by_part, things, strict=False) if not thing for a in its}
+    reading.asks = [a for a in reading.asks if a not in counting or a in kept]
 
 
 def _asks_a_share(part: str) -> bool:

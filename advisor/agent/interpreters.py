@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 SkillVocabulary = Callable[[], Collection[str]]
 TitleVocabulary = Callable[[], Collection[str]]  # the salary survey's job titles
+EmployerVocabulary = Callable[[], Collection[str]]  # the postings' employers with enough postings for a figure
 LEVEL_CODES = tuple(dict.fromkeys(level for _, level in LEVEL_PATTERNS))  # junior, mid, senior, lead
 ModelIntent = Literal["greeting", "off_topic", "factual", "salary", "skills", "advice", "comparison"]
 ModelLevel = Literal["junior", "mid", "senior", "lead"]
@@ -56,12 +57,14 @@ class RuleInterpreter:
     question needs them."""
 
     def __init__(self, skill_vocabulary: SkillVocabulary | None = None,
-                 title_vocabulary: TitleVocabulary | None = None) -> None:
+                 title_vocabulary: TitleVocabulary | None = None,
+                 employer_vocabulary: EmployerVocabulary | None = None) -> None:
         self.skill_vocabulary = skill_vocabulary
         self.title_vocabulary = title_vocabulary
+        self.employer_vocabulary = employer_vocabulary
 
     def read(self, question: str) -> Interpretation:
-        return interpret(question, self.skill_vocabulary, self.title_vocabulary)
+        return interpret(question, self.skill_vocabulary, self.title_vocabulary, self.employer_vocabulary)
 
 
 class ModelReading(BaseModel):
@@ -244,10 +247,11 @@ class LLMInterpreter:
 
 
 def make_interpreter(settings: Settings, backend: Any = None, skill_vocabulary: SkillVocabulary | None = None,
-                     title_vocabulary: TitleVocabulary | None = None) -> Interpreter:
+                     title_vocabulary: TitleVocabulary | None = None,
+                     employer_vocabulary: EmployerVocabulary | None = None) -> Interpreter:
     """The interpreter `settings.interpreter` names: `auto` is the LLM when an endpoint is configured. Asking for
     the LLM with no endpoint gives the rules (there is nothing to ask)."""
-    rules = RuleInterpreter(skill_vocabulary, title_vocabulary)
+    rules = RuleInterpreter(skill_vocabulary, title_vocabulary, employer_vocabulary)
     if settings.interpreter is InterpreterChoice.RULES or backend is None:
         return rules
     return LLMInterpreter.from_backend(backend, rules, settings.interpret_timeout)

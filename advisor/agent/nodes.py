@@ -25,7 +25,7 @@ from advisor.agent.coverage import quality_not_in_sources, topic_not_in_sources,
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
-from advisor.agent.interpret import Ask, Intent, Interpretation
+from advisor.agent.interpret import POSTINGS_YEAR, Ask, Intent, Interpretation, Source
 from advisor.agent.interpreters import Interpreter, make_interpreter
 from advisor.agent.layout import Layout, Mark, line_marks
 from advisor.agent.lexicon import lexicon
@@ -43,7 +43,7 @@ from advisor.backends.openai_compat import (
 )
 from advisor.backends.resilience import Budget
 from advisor.config import Settings
-from advisor.text import content_words, split_sentences
+from advisor.text import content_words, figures, split_sentences
 from advisor.tools.salary import country_phrase
 from advisor.types import Citation, Evidence
 
@@ -65,7 +65,8 @@ NOT_COVERED_REPLY = (
     "official BLS wage tables."
 )
 # Advice questions also read the passages on moving into the field, whatever the background.
-ADVICE_QUERIES = lexicon("en").words("advice_queries")
+LEX = lexicon("en")
+ADVICE_QUERIES = LEX.words("advice_queries")
 MAX_PART_QUERIES = 3  # a message's questions searched one by one, at most this many
 MIN_LLM_SUPPORT = 0.5  # below this share of supported claims, the offline composer answers instead
 MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
@@ -205,6 +206,53 @@ def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: 
     return verdict
 
 
+def _not_held(reading: Interpretation, evidence: list[Evidence], tool_evidence: list[Evidence]) -> str:
+    """What the main ask is about that no source holds, in words ('' if none): a topic (lexicon
+    `topics_not_in_sources`, asked first or alone), a year the postings lack, a share of postings by what no
+    field records."""
+    main_ask = reading.questions[0] if reading.questions else reading.question
+    alone = not tool_evidence or reading.own_pay  # "is my 85k enough to live on there?"
+    if topic := topic_not_in_sources(main_ask) or (topic_not_in_sources(reading.question) if alone else ""):
+        return topic  # "what equity does OpenAI give?"
+    if not tool_evidence and (outside := _years_the_postings_lack(reading)):
+        # "how did DE postings change from 2022 to 2023 in that postings dataset?": the articles' growth figures
+        # for AI postings would answer another question
+        return f"postings from {outside} (the postings dataset holds {POSTINGS_YEAR} only)"
+    unrecorded = _unrecorded(reading, evidence)
+    if unrecorded and not _asks_beside(reading, unrecorded):
+        return f"how many postings ask for or offer {unrecorded}"  # no posting field records it
+    return ""
+
+
+def _unrecorded(reading: Interpretation, evidence: list[Evidence]) -> str:
+    """What a share of postings is asked by that neither a posting field (`Interpretation.unrecorded`) nor a
+    passage's figure holds: "what % of postings mention OpenAI?" has the article's 19.5% beside "OpenAI", "what %
+    offer visa sponsorship?" only a passing mention of visas."""
+    words = set(content_words(reading.unrecorded))
+    if not words:
+        return ""
+    for e in evidence:
+        for sentence in split_sentences(e.text):
+            if words & set(content_words(sentence)) and figures(sentence):
+                return ""
+    return reading.unrecorded
+
+
+def _years_the_postings_lack(reading: Interpretation) -> str:
+    """The years the question asks the postings for that they don't hold ("2022"), when it names the postings
+    data set as its source; '' otherwise."""
+    years = sorted({y for y in [*reading.slots.years, reading.slots.year] if y and y != POSTINGS_YEAR})
+    named = reading.source_first is Source.POSTINGS and LEX.cue("postings_dataset").search(reading.question.lower())
+    return " and ".join(map(str, years)) if named else ""
+
+
+def _asks_beside(reading: Interpretation, words: str) -> bool:
+    """Whether a part of the message that doesn't say `words` asks something of its own ("... need a security
+    clearance? and what do data analysts earn?"): that part is answered, the rest said missing beside it."""
+    return any(its and words not in q.lower()
+               for q, its in zip(reading.questions, reading.asks_by_question, strict=False))
+
+
 def _employer_known(company: str, tool_evidence: list[Evidence], article_words: Collection[str]) -> bool:
     """The sources know the employer: some of its postings were counted, or the articles name it (Google's AI
     pledges: the answer then opens with how few of its postings there are, and the all-employer figures follow).
@@ -240,7 +288,7 @@ class Nodes:
     def __post_init__(self) -> None:
         if self.interpreter is None:
             self.interpreter = make_interpreter(self.settings, self.backend, self._skill_vocabulary,
-                                                self._title_vocabulary)
+                                                self._title_vocabulary, self._employer_vocabulary)
 
     # -- 1. guard ----------------------------------------------------------------
     def guard(self, state: AgentState) -> dict[str, Any]:
@@ -364,7 +412,10 @@ class Nodes:
         cited = [by_id.get(c.evidence_id, "") for c in grounded.citations]
         gap = parts.gap_sentence(parts.unserved(reading, grounded.text, cited))
         topic = topic_not_in_sources(reading.question)  # asked beside what was answered: said, not dropped
-        return ([gap] if gap else []) + ([f"None of my sources covers {topic}."] if topic else [])
+        unrecorded = _unrecorded(reading, evidence)
+        said = f"None of my sources records how many postings ask for or offer {unrecorded}."
+        return ([said] if unrecorded else []) + ([gap] if gap else []) + (
+            [f"None of my sources covers {topic}."] if topic else [])
 
     @staticmethod
     def _why_they_differ(grounded: GroundingResult, evidence: list[Evidence]) -> list[str]:
@@ -431,10 +482,7 @@ class Nodes:
         company = asked.company if reading.has(Ask.COMPANY_PAY) else None
         if not missing and company and not _employer_known(company, tool_evidence, self.toolbox.retriever.idf()):
             missing = company  # "what does mistral ai pay?": no posting and no passage names that employer
-        if not missing:  # a topic no source holds, asked first ("what equity does OpenAI give?") or alone
-            main_ask = reading.questions[0] if reading.questions else question
-            alone = not tool_evidence or reading.own_pay  # "is my 85k enough to live on there?"
-            missing = topic_not_in_sources(main_ask) or (topic_not_in_sources(question) if alone else "")
+        missing = missing or _not_held(reading, evidence, tool_evidence)
         if not missing and reading.has(Ask.PAY) and not tool_evidence and asked.role and asked.countries:
             # no source has pay for that role there (the tools, article figures included, found none): passages
             # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"
@@ -526,10 +574,17 @@ class Nodes:
 
     def _title_vocabulary(self) -> tuple[str, ...]:
         """The salary survey's job titles (roles the curated vocabulary lacks); none without the data store."""
+        return self._names_in_store("title vocabulary", lambda store: store.salary_titles())
+
+    def _employer_vocabulary(self) -> tuple[str, ...]:
+        """The postings' employers with enough postings for a figure; none without the data store."""
+        return self._names_in_store("employer vocabulary", lambda store: store.employer_names())
+
+    def _names_in_store(self, what: str, read: Callable[[Any], tuple[str, ...]]) -> tuple[str, ...]:
         try:
-            return self.toolbox.store.salary_titles()
+            return read(self.toolbox.store)
         except Exception as exc:  # as for the skills: the tool that needs the store says why it can't
-            log.warning("title vocabulary unavailable: %s", exc)
+            log.warning("%s unavailable: %s", what, exc)
             return ()
 
     def _shares_rare_term(self, question: str, evidence: list[Evidence]) -> bool:

@@ -26,6 +26,7 @@ class Tool(StrEnum):
     SKILL_RANKING = "skill_ranking"
     RANKING = "ranking"
     COUNTRY_RANKING = "country_ranking"
+    PAY_TREND = "pay_trend"
     COMPANY = "company"
     SALARY = "salary"
     EMPLOYMENT = "employment"
@@ -48,6 +49,7 @@ ROUTES: tuple[Route, ...] = (
     Route(Ask.SKILL_RANKING, Tool.SKILL_RANKING, "which skills pay the most: skills ranked by their postings' pay"),
     Route(Ask.SKILL_PAY, Tool.SKILLS, "what a skill adds to pay: the pay with and without it leads"),
     Route(Ask.COUNTRY_RANKING, Tool.COUNTRY_RANKING, "which countries pay a role the most: the survey's ranked"),
+    Route(Ask.PAY_TREND, Tool.PAY_TREND, "how pay moved over the years: the survey's median year by year"),
     Route(Ask.RANKING, Tool.RANKING, "which roles pay the most: no role to look up, rank them all"),
     Route(Ask.COMPANY_PAY, Tool.COMPANY, "an employer named: only its postings have its pay"),
     Route(Ask.PAY, Tool.SALARY, "a role's pay: survey, postings, BLS and article figures side by side"),

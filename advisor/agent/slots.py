@@ -119,6 +119,7 @@ class Slots:
     remote: bool | None = None
     remote_contrast: bool = False  # "do remote jobs pay less?": remote against on-site, side by side
     company: str | None = None  # an employer named ("at Meta"): only the postings name employers
+    companies: list[str] = field(default_factory=list)  # every employer named, in order ("capital one vs booz allen")
     company_sizes: list[str] = field(default_factory=list)  # employers' sizes asked, as the survey codes them
     skill: str | None = None
 
@@ -208,6 +209,7 @@ def extract(question: str) -> Slots:
     _read_levels(text, slots)
     _read_role_levels(text, slots)
     slots.company = _company(question, text.q, slots, text.span)
+    slots.companies = _known_companies(text) or ([slots.company] if slots.company else [])
     _read_years(text.q, slots)
     _read_remote_and_skill(text.q, slots)
     return slots
@@ -493,6 +495,25 @@ def _a_payer(name: str, taken: set[str]) -> bool:
     first = name.split()[0]
     return (first not in _NOT_EMPLOYERS and first not in _NOT_COMPANIES and name not in taken
             and not any(p.search(name) for p, _ in ROLE_PATTERNS))
+
+
+def _known_companies(text: _Text) -> list[str]:
+    """Every well-known employer the question names, in its order ("deloitte or accenture?")."""
+    found = sorted((m.start(), text.span(m)) for pattern in KNOWN_COMPANIES for m in pattern.finditer(text.q))
+    return list(dict.fromkeys(name for _, name in found))
+
+
+def add_companies(question: str, slots: Slots, names: list[str]) -> None:
+    """Employers read elsewhere (the postings' own names: `employers.employers_in`) join those the slots hold, all
+    in the question's order, each once whatever its casing; the first is `company`."""
+    lower = question.lower()
+    merged: dict[str, str] = {}
+    for name in [*slots.companies, *names]:
+        merged.setdefault(name.lower(), name)
+    # "capital one" inside "capital one financial": one employer, read by two readers
+    merged = {k: v for k, v in merged.items() if not any(k != other and k in other for other in merged)}
+    slots.companies = sorted(merged.values(), key=lambda n: (lower.find(n.lower()) % (len(lower) + 1)))
+    slots.company = slots.company or (slots.companies[0] if slots.companies else None)
 
 
 def _company(question: str, q: str, slots: Slots, span: Callable[..., str]) -> str | None:

@@ -469,6 +469,8 @@ class Toolbox:
         answering for one side only."""
         out = ToolOutcome()
         question, slots = reading.question, reading.slots
+        if reading.has(Ask.COMPANY_PAY) and self._every_employer_has_figures(reading):
+            return out  # the employers' own figures answer; every employer's pooled figure would be padding
         sides = salary_sides(reading)
         seen: set[str] = set()
         per_side: list[list[Evidence]] = []  # every side's figures, shared ones too: what a comparison reads
@@ -492,6 +494,14 @@ class Toolbox:
         if slots.company_sizes and out.evidence:
             out.notices.append(self._company_size_notice())
         return out
+
+    def _every_employer_has_figures(self, reading: Interpretation) -> bool:
+        """Whether each employer asked about has enough postings for its own figure (`company`)."""
+        from advisor.tools.company import CompanyPayQuery, company_pay
+
+        names = reading.slots.companies or ([reading.slots.company] if reading.slots.company else [])
+        return bool(names) and all(company_pay(CompanyPayQuery(company=name, role=reading.slots.role), self.store).ok
+                                   for name in names[:MAX_SIDES])
 
     def _company_size_notice(self) -> str:
         """Why a figure by employer size is rough: only the survey has sizes, and most responses give one."""
@@ -560,6 +570,11 @@ class Toolbox:
         local = SOURCE_KIND[Source.POSTINGS] if _local_lead(result) else None
         evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen
                     and not (local and n_sides > 1 and e.kind != local)]
+        named = SOURCE_KIND.get(reading.source_first) if reading.source_first else None
+        if named and any(e.kind == named and e.metadata.get("median") is not None for e in evidence):
+            # "what does the BLS say ...", "in the 2023 postings ...": the source asked for answers; the others'
+            # figures would answer a question not asked
+            evidence = [e for e in evidence if e.kind == named]
         seen |= {e.id for e in evidence}
         out.evidence += evidence
         out.lead += headline_ids(evidence, reading, local)[: 2 if n_sides == 1 else 1]
@@ -731,22 +746,25 @@ class Toolbox:
 
     def company(self, reading: Interpretation) -> ToolOutcome:
         """Posted pay at the employer the question names; the only source with employers is the postings."""
-        from advisor.tools.company import CompanyPayQuery, company_pay
+        from advisor.tools.company import CompanyPayQuery, company_pay, compare_employers
 
         out = ToolOutcome()
         slots = reading.slots
-        if not slots.company:
-            return out
-        result = company_pay(CompanyPayQuery(company=slots.company, role=slots.role), self.store)
-        out.evidence += result.evidence()  # the employer's figures, or how few of its postings there are
-        out.lead += [e.id for e in out.evidence]
-        if result.message and not out.evidence:
-            out.notices.append(result.message)
-        if result.ok:
-            out.charts.append({"kind": "salary_ranges", "title": f"Posted pay — {result.filter_text}",
-                               "rows": result.chart_rows()})
+        results = [company_pay(CompanyPayQuery(company=name, role=slots.role), self.store)
+                   for name in (slots.companies or [slots.company] if slots.company else [])[:MAX_SIDES]]
+        if (compared := compare_employers(results)) is not None:  # "capital one vs booz allen: who paid more?"
+            out.add_leading([compared])
+        for result in results:
+            out.add_leading(result.evidence())  # the employer's figures, or how few of its postings there are
+            if result.message and not result.evidence():
+                out.notices.append(result.message)
+            if result.ok:
+                out.charts.append({"kind": "salary_ranges", "title": f"Posted pay — {result.filter_text}",
+                                   "rows": result.chart_rows()})
+        if any(r.ok for r in results) and not all(r.ok for r in results):  # `salary` then adds every employer's
+            named = " or ".join(r.query.company for r in results)
             out.notices.append(f"Only the 2023 postings name employers: the other figures are for all employers, "
-                               f"not {slots.company}.")
+                               f"not {named}.")
         return out
 
     def ranking(self, reading: Interpretation) -> ToolOutcome:
@@ -799,6 +817,16 @@ class Toolbox:
         query = CountryPayQuery(role=slots.role, experience=slots.level, year=slots.year,
                                 exclude=reading.countries_left_out, top=reading.top or 5)
         return _one_sentence(ToolOutcome(), rank_countries_by_pay(query, self.store))
+
+    def pay_trend(self, reading: Interpretation) -> ToolOutcome:
+        """How the role's survey median moved year by year ("still going up or plateaued?"), for the country and
+        level asked, or every survey title when no role is named ("did pay crash this year?")."""
+        from advisor.tools.pay_trend import PayTrendQuery, pay_by_year
+
+        slots = reading.slots
+        query = PayTrendQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
+                              experience=slots.level)
+        return _one_sentence(ToolOutcome(), pay_by_year(query, self.store))
 
     def skill_ranking(self, reading: Interpretation) -> ToolOutcome:
         """Skills ranked by the median pay of the postings that list them ("which skills pay the most?"), for the
@@ -1109,6 +1137,7 @@ class Toolbox:
         from advisor.tools.company import make_company_tool
         from advisor.tools.conditions import make_conditions_tool
         from advisor.tools.country_pay import make_country_pay_tool
+        from advisor.tools.pay_trend import make_pay_trend_tool
         from advisor.tools.posting_counts import make_posting_count_tool
         from advisor.tools.ranking import make_ranking_tool
         from advisor.tools.remote_trend import make_remote_trend_tool
@@ -1132,7 +1161,8 @@ class Toolbox:
         return [search_tool, make_salary_tool(self.store), make_posting_stats_tool(self.store),
                 make_conditions_tool(self.store), make_ranking_tool(self.store), make_company_tool(self.store),
                 make_posting_count_tool(self.store), make_skill_pay_tool(self.store),
-                make_remote_trend_tool(self.store), make_country_pay_tool(self.store), make_role_move_tool(self.store),
+                make_remote_trend_tool(self.store), make_pay_trend_tool(self.store), make_country_pay_tool(self.store),
+                make_role_move_tool(self.store),
                 self._find_postings_tool()]
 
     def _find_postings_tool(self) -> Any:

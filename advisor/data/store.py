@@ -85,6 +85,7 @@ SCHEMA_VERSION = "4"
 ARTICLE_FIGURES_PATH = Path(__file__).resolve().parent / "article_figures.json"
 
 HOURS_PER_YEAR = 2080
+EMPLOYER_MIN_POSTINGS = 10  # an employer with fewer postings gives no pay figure (`company_pay`), nor is looked for
 # The same posted amount from one publisher in postings of this many countries is a placeholder, not pay: pay
 # differs by country and currency. The real repeats stay within a few countries (a US board's round $90,000 in
 # the US, Canada, Puerto Rico and Guam); the filled-in amounts reach 8 to 61 countries.
@@ -568,6 +569,11 @@ class Store:
 
     def postings_short_titles(self) -> tuple[str, ...]:
         return self._cached("short_titles", "SELECT DISTINCT job_title_short FROM postings ORDER BY 1")
+
+    def employer_names(self, min_n: int = EMPLOYER_MIN_POSTINGS) -> tuple[str, ...]:
+        """Employers with at least `min_n` postings: the names a question is read for (fewer give no figure)."""
+        return self._cached(f"employers_{int(min_n)}", "SELECT company_name FROM postings WHERE company_name <> '' "
+                            f"GROUP BY company_name HAVING count(*) >= {int(min_n)} ORDER BY 1")
 
     def skill_vocabulary(self) -> tuple[str, ...]:
         return self._cached(

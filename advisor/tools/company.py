@@ -29,6 +29,8 @@ from advisor.tools.salary import (
 )
 from advisor.types import Evidence
 
+ABOUT_THE_SAME = 0.05  # medians closer than this (relative to the lower) are "about the same"
+
 
 class CompanyPayQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -128,6 +130,34 @@ def company_pay(query: CompanyPayQuery, store: Store) -> CompanyPayResult:
         f"75th percentile {fmt_money(result.p75)}), from {fmt_n(n)} postings{hourly_text}.{caveat}"
     )
     return result
+
+
+def _employer(result: CompanyPayResult) -> str:
+    """The employer as its postings name it most often ("Capital One" for "capital one")."""
+    return result.matched_names[0] if result.matched_names else result.query.company.strip()
+
+
+def compare_employers(results: list[CompanyPayResult]) -> Evidence | None:
+    """"Capital One vs Booz Allen: who paid more?": which employer's postings advertise the higher median, with
+    both medians, said first; None unless two employers or more have figures."""
+    ok = sorted((r for r in results if r.ok and r.median is not None), key=lambda r: -(r.median or 0.0))
+    if len(ok) < 2:
+        return None
+    names = [_employer(r) for r in ok]
+    high, low = ok[0].median or 0.0, ok[-1].median or 0.0
+    if low and (high - low) / low < ABOUT_THE_SAME:
+        verdict = f"{names[0]} and {names[-1]} advertise about the same median"
+    else:
+        verdict = f"{names[0]} advertises the highest median" if len(ok) > 2 else \
+            f"{names[0]} advertises a higher median than {names[1]}"
+    medians = " against ".join(fmt_money(r.median) for r in ok)
+    counts = " and ".join(fmt_n(r.n) for r in ok)
+    role = ok[0].filter_text.removesuffix(f" from {ok[0].query.company.strip()}").removesuffix("postings").strip()
+    subject = f" for {role} jobs" if role else ""
+    text = f"In the {POSTINGS_NAME}{subject}, {verdict}: {medians} (from {counts} postings)."
+    return Evidence(id="compare:" + "+".join(r.evidence_id for r in ok), text=text, source=ok[0].dataset,
+                    title=POSTINGS_NAME, kind="salary_data", locator=" | ".join(r.filter for r in ok),
+                    metadata={"compared": [r.evidence_id for r in ok], "subject": " vs ".join(names)})
 
 
 def make_company_tool(store: Store | None = None) -> Any:

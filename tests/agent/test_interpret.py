@@ -27,6 +27,8 @@ def read(question: str) -> Interpretation:
     ("Is it worth learning spark if I'm a data engineer, pay-wise?", None, [Ask.SKILL_PAY]),
     ("How long should I expect a move from QA tester to AI engineer to take?", Intent.ADVICE,
      [Ask.DURATION, Ask.HOW_TO]),
+    ("have BI analyst salaries stalled or are they still going up?", None, [Ask.PAY_TREND]),
+    ("did data architect pay flatten out over the past 3 years", None, [Ask.PAY_TREND]),
 ])
 def test_the_reading_names_what_is_asked(question: str, intent_: Intent | None, asks: list[Ask] | None) -> None:
     r = read(question)
@@ -114,7 +116,7 @@ def test_a_turn_reads_the_question_once(advisor, monkeypatch: pytest.MonkeyPatch
     answer = advisor.ask("What do data scientists earn in Germany, and which skills do their postings list?")
     assert not answer.refused
     assert len(readings) == 1
-    assert set(callers) <= {"interpret", "classify"}, callers
+    assert set(callers) <= {"_slots", "classify"}, callers  # `interpret` reads the slots in `_slots`
 
 
 def test_pay_per_hour_is_read_and_the_postings_lead() -> None:
@@ -311,3 +313,41 @@ def test_a_follow_up_repeating_the_role_keeps_its_own_question() -> None:
     assert "year before" in merged and "employed" in merged
     reading = read(merged)
     assert Ask.EMPLOYMENT in reading.asks and len(reading.slots.years) == 2
+
+
+def test_years_in_the_askers_story_ask_no_trend() -> None:
+    """"For the last few years" tells who is asking; the pay asked is a level, not a direction."""
+    r = read("I have been a BI developer for the last few years, what should I earn in Canada?")
+    assert Ask.PAY in r.asks and Ask.PAY_TREND not in r.asks
+
+
+@pytest.mark.parametrize(("question", "unrecorded"), [
+    ("what % of data engineering jobs require on-call / weekend support?", "on-call / weekend support"),
+    ("what share of US ML jobs offer visa sponsorship", "visa sponsorship"),
+    ("do many analyst roles require a security clearance?", "a security clearance"),
+    ("what share of data analyst jobs require a degree?", ""),  # a degree mention is recorded
+    ("how many postings offer health insurance", ""),
+    ("what % of data engineer jobs require spark", ""),  # a skill the postings list
+    ("which companies pay data engineers the most", ""),
+])
+def test_a_share_of_postings_by_what_no_field_records_is_read_as_unrecorded(question: str, unrecorded: str) -> None:
+    assert read(question).unrecorded == unrecorded
+
+
+@pytest.mark.parametrize(("question", "countries"), [
+    ("economist in milan here. what does the US government say data scientists earn?", ["United States"]),
+    ("I live in Berlin. Do data engineers earn more in Germany or the Netherlands?", ["Germany", "Netherlands"]),
+    ("Im in Lagos, what do data analysts earn here vs in the UK?", ["Nigeria", "United Kingdom"]),
+    ("I'm in Toronto, what do data scientists earn?", ["Canada"]),  # the story's place is the only one: kept
+])
+def test_a_country_only_in_the_askers_story_is_no_side(question: str, countries: list[str]) -> None:
+    assert read(question).slots.countries == countries
+
+
+@pytest.mark.parametrize(("question", "source"), [
+    ("data engineer vs data scientist pay, looking at actual job posts not surveys", Source.POSTINGS),
+    ("the official number, not the survey: what do data scientists earn?", Source.OFFICIAL),
+    ("what does the survey say, rather than the postings?", Source.SURVEY),
+])
+def test_a_source_set_aside_is_not_the_one_named(question: str, source: Source) -> None:
+    assert read(question).source_first is source

@@ -60,7 +60,7 @@ def test_model_without_tool_calls_gets_offline_routing(advisor: Advisor, scripte
     assert not ans.refused and "47.3%" in ans.text
     offered = {t["function"]["name"] for t in scripted_llm.requests[0]["tools"]}
     assert offered == {"search_corpus", "salary_lookup", "posting_stats", "posting_conditions", "rank_roles",
-                       "company_pay", "count_postings", "rank_skills_by_pay", "remote_share_by_year",
+                       "company_pay", "count_postings", "rank_skills_by_pay", "remote_share_by_year", "pay_by_year",
                        "rank_countries_by_pay", "compare_role_skills", "find_postings"}
 
 

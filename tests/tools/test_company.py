@@ -82,3 +82,29 @@ def test_an_employer_whose_postings_carry_placeholders_says_so(store: Store, pos
     result = company_pay(CompanyPayQuery(company="Bosch Group"), store)
     assert f"{fmt_n(k)} of these {fmt_n(len(sub))} postings show a placeholder" in result.text
     assert f"the other {fmt_n(len(rest))} have a median of {fmt_money(rest['yearly'].median())}" in result.text
+
+
+def test_two_employers_compared_lead_with_the_higher_median(store: Store, posts: pd.DataFrame) -> None:
+    """"Capital One vs Booz Allen: who paid more?": one sentence names the higher employer, with both medians
+    and counts as pandas computes them."""
+    from advisor.tools.company import compare_employers
+
+    de = posts[posts.job_title_short.isin(["Data Engineer", "Senior Data Engineer"])]
+    medians = {c: de[_starts(de, c)]["yearly"].median() for c in ("capital one", "booz allen")}
+    counts = {c: int(_starts(de, c).sum()) for c in medians}
+    results = [company_pay(CompanyPayQuery(company=c, role="data engineer"), store) for c in medians]
+    ev = compare_employers(results)
+    assert ev is not None
+    high, low = sorted(medians, key=lambda c: -medians[c])
+    text = ev.text
+    assert text.index(fmt_money(medians[high])) < text.index(fmt_money(medians[low]))
+    assert f"from {fmt_n(counts[high])} and {fmt_n(counts[low])} postings" in text
+    assert "higher median than" in text and set(ev.metadata["compared"]) == {r.evidence_id for r in results}
+
+
+def test_one_employer_with_figures_is_no_comparison(store: Store) -> None:
+    from advisor.tools.company import compare_employers
+
+    results = [company_pay(CompanyPayQuery(company=c, role="machine learning engineer"), store)
+               for c in ("Bosch", "OpenAI")]
+    assert [r.ok for r in results] == [True, False] and compare_employers(results) is None
