@@ -113,7 +113,7 @@ def _story_asked(question: str, places_asked: bool, background_asked: bool) -> b
     ("I'm at Zalando. What do data engineers earn there?"), not in one that doesn't ("I do B2B contract work
     for US clients. What's the going hourly rate?": B2B is how they work, not what they ask about). Places in
     the story are checked either way, as countries."""
-    return places_asked and background_asked and bool(LEX.cue("anaphora").search(asked_parts(question).lower()))
+    return places_asked and background_asked and bool(LEX.cue("story_pointed_at").search(asked_parts(question).lower()))
 
 
 _MONTHS = LEX.table("months")

@@ -124,6 +124,7 @@ class Interpretation(BaseModel):
     tools_unlisted: list[str] = Field(default_factory=list, description="tools named (some not in skill lists)")
     unknown_role: str = Field(default="", description="words naming a role the vocabulary doesn't know")
     source_first: Source | None = None  # "according to the BLS", "in job postings": that source's figure leads
+    sources_named: list[Source] = Field(default_factory=list)  # every source named ("postings, survey and BLS")
     pay_hourly: bool = False  # pay per hour asked: hourly rates lead (the postings', unless a source is named)
     # a currency other than the US dollar the asker wants pay in ("in euros pls", "£62k"): the survey's responses
     # paid in it lead, beside the dollar figures
@@ -232,7 +233,9 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     """The parts asked for, in the order the answer should serve them."""
     if LEX.cue("skill_ranking").search(question):  # "which skills pay the most": no one role's pay or list
         return [Ask.SKILL_RANKING] + ([Ask.HOW_TO] if intent == Intent.ADVICE else [])
-    if LEX.cue("country_ranking").search(question):  # "which countries pay data engineers the most?"
+    if LEX.cue("country_ranking").search(question) and len(slots.countries) - len(countries_left_out(
+            question, slots)) < 2:  # "which countries pay DEs the most?"; "Madrid or Warsaw: which country pays
+        # more?" compares the two named (PAY, one lookup per country)
         return [Ask.COUNTRY_RANKING] + ([Ask.HOW_TO] if intent == Intent.ADVICE else [])
     pay_intent = intent in (Intent.SALARY, Intent.COMPARISON)
     asks = _pay_asks(question, intent, slots)
@@ -341,13 +344,13 @@ SOURCE_CUES = {  # in this order: "BLS" also names postings' pay
 }
 
 
-def _source_named(question: str) -> Source | None:
-    """The source the question names, if one (official statistics first: "BLS" also names postings' pay); a source
-    set aside ("actual job posts, not surveys") is not named."""
+def sources_named(question: str) -> list[Source]:
+    """Every source the question names, official statistics first; a source set aside ("actual job posts, not
+    surveys") is not named."""
     lower = question.lower()
     aside = LEX.cue("source_set_aside")
-    return next((source for source, cue in SOURCE_CUES.items()
-                 if any(not aside.search(lower[:m.start()]) for m in cue.finditer(lower))), None)
+    return [source for source, cue in SOURCE_CUES.items()
+            if any(not aside.search(lower[:m.start()]) for m in cue.finditer(lower))]
 
 
 def _role_phrase(question: str) -> str:
@@ -379,7 +382,8 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
                              first_asks=next(iter(by_part.values()), []),
                              tools_unlisted=cues.named_tools(_without_roles(question, slots)),
                              unknown_role=_role_phrase(question),
-                             source_first=_source_named(question) or (Source.POSTINGS if hourly else None),
+                             sources_named=(named := sources_named(question)),
+                             source_first=next(iter(named), Source.POSTINGS if hourly else None),
                              pay_hourly=hourly,
                              lowest_first=bool(LEX.cue("lowest").search(question)),
                              background_query=next((q for pattern, q in BACKGROUND_QUERIES
@@ -421,7 +425,9 @@ def _places_asked(question: str, slots: Slots) -> None:
     if len(slots.countries) < 2:
         return
     asked = cues.without_background(cues.asked_parts(question)).lower()
-    kept = [i for i, phrase in enumerate(slots.country_phrases) if phrase.lower() in asked]
+    left_out = set(countries_left_out(question, slots))  # "outside the US" asks about the other countries
+    kept = [i for i, phrase in enumerate(slots.country_phrases)
+            if phrase.lower() in asked and slots.countries[i] not in left_out]
     if not kept or len(kept) == len(slots.countries) or LEX.cue("place_pointed_at").search(asked):
         return
     countries = {slots.countries[i] for i in kept}
@@ -639,8 +645,8 @@ def _asks_a_share(part: str) -> bool:
     """Whether a part asks how many, what share or whether any ("what % of jobs are remote", "any remote
     ones??"), not a condition put on something else ("what if the role is fully remote?")."""
     q = part.lower()
-    return bool(LEX.cue("share_asked").search(q) or LEX.cue("how_many").search(q) or "%" in q
-                or LEX.cue("existence_asked").search(q))
+    return bool(LEX.cue("share_asked").search(q) or LEX.cue("share_asked_loosely").search(q)
+                or LEX.cue("how_many").search(q) or "%" in q or LEX.cue("existence_asked").search(q))
 
 
 def _read_claims(reading: Interpretation) -> None:

@@ -100,9 +100,11 @@ def _side_role(reading: Interpretation) -> str:
     """The role looked up. No role we recognise: the tool's normaliser reads the question itself, and an unknown
     role yields no figures (the articles answer) instead of a default role the person didn't ask about; but a
     condition compared with no role named ("does a big company pay data people more than a startup?", "do
-    remote data jobs pay less than office ones?") is looked up over every job title."""
+    remote data jobs pay less than office ones?"), or data jobs asked as a whole ("what do data roles in Seattle
+    pay?"), is looked up over every job title."""
     slots = reading.slots
-    if not slots.role and not reading.unknown_role and (slots.company_sizes or slots.remote_contrast):
+    if not slots.role and not reading.unknown_role and (slots.company_sizes or slots.remote_contrast
+                                                        or LEX.cue("every_data_role").search(reading.question.lower())):
         from advisor.tools.salary import EVERY_ROLE
 
         return EVERY_ROLE
@@ -444,6 +446,21 @@ def _lead_with_comparison(out: ToolOutcome, per_side: list[list[Evidence]], read
         out.lead.insert(0, verdict.id)
 
 
+DATA_TOOL_MODULES = ("company", "conditions", "country_pay", "employment", "pay_trend", "posting_counts", "ranking",
+                     "remote_trend", "role_move", "salary", "skill_pay", "skills")
+
+
+def _import_data_tools() -> None:
+    """Import every data tool's module once, under the store's lock, before any tool runs: their pydantic
+    models are built at import, evaluating string annotations with `compile`, and CPython 3.11's compiler state
+    is not safe when two threads do that at once ("AST constructor recursion depth mismatch"), which several
+    people asking their first data question together would otherwise trigger."""
+    import importlib
+
+    for name in DATA_TOOL_MODULES:
+        importlib.import_module(f"advisor.tools.{name}")
+
+
 class Toolbox:
     def __init__(self, settings: Settings, retriever: Retriever) -> None:
         self.settings = settings
@@ -458,6 +475,7 @@ class Toolbox:
                 from advisor.data.store import open_store
 
                 self._store = open_store(self.settings)
+                _import_data_tools()
             return self._store
 
     def search(self, query: str, k: int = 6) -> list[Evidence]:
@@ -475,6 +493,7 @@ class Toolbox:
         seen: set[str] = set()
         per_side: list[list[Evidence]] = []  # every side's figures, shared ones too: what a comparison reads
         local: list[str] = []  # the places whose own postings gave a figure
+        queries: list[Any] = []
         for side in sides:
             looked_up = self._look_up(out, reading, side)
             if looked_up is None:
@@ -483,17 +502,45 @@ class Toolbox:
             if result is None:
                 continue
             per_side.append(result.evidence())
+            queries.append(query)
             local += [name] if (name := _local_figure(result)) and name not in local else []
             self._one_side(out, reading, result, side, seen, len(sides))
             self._in_currency(out, reading, query, result.subject)
             if len(sides) == 1 and LEX.cue("postings").search(question):  # postings asked for, not only pay
                 self._few_postings(out, reading, result)
         _lead_with_comparison(out, per_side, reading)
+        self._order_without_duplicates(out, queries)
         if (slots.cities or slots.states) and out.evidence:
             out.notices.append(_place_notice(slots, local))
         if slots.company_sizes and out.evidence:
             out.notices.append(self._company_size_notice())
         return out
+
+    def _order_without_duplicates(self, out: ToolOutcome, queries: list[Any]) -> None:
+        """A survey comparison of two sides whose order flips once the survey's exact duplicate rows are left out
+        says so in its own sentence: the survey repeats many responses word for word, and a gap that rests on
+        the repeats is no gap a reader should act on."""
+        from advisor.tools.salary import fmt_money, fmt_n, salary_lookup
+
+        verdict = out.evidence[0] if out.evidence and out.evidence[0].id.startswith("compare:") else None
+        if verdict is None or verdict.kind != "salary_data" or len(queries) != 2 \
+                or verdict.metadata.get("higher_side") is None:
+            return
+        distinct = [next((s for s in salary_lookup(q.model_copy(update={"dedupe": True, "sources": ["survey"]}),
+                                                   self.store).sources if s.median is not None), None)
+                    for q in queries]
+        if any(s is None for s in distinct) or distinct[0].median == distinct[1].median:  # type: ignore[union-attr]
+            return
+        medians = [s.median for s in distinct]  # type: ignore[union-attr]
+        names = str(verdict.metadata.get("subject") or "").split(" vs ")
+        high = medians.index(max(medians))
+        if high != verdict.metadata["higher_side"] and len(names) == 2:
+            low = 1 - high
+            flips = (f" With the survey's exact duplicate rows left out, the order flips: {names[high]} "
+                     f"{fmt_money(medians[high])} against {names[low]} {fmt_money(medians[low])} (from "
+                     f"{fmt_n(distinct[high].n)} and {fmt_n(distinct[low].n)} distinct responses), so "  # type: ignore[union-attr]
+                     "the gap rests on repeated rows.")
+            out.evidence[0] = replace(verdict, text=verdict.text + flips)
 
     def _every_employer_has_figures(self, reading: Interpretation) -> bool:
         """Whether each employer asked about has enough postings for its own figure (`company`)."""
@@ -571,6 +618,8 @@ class Toolbox:
         evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen
                     and not (local and n_sides > 1 and e.kind != local)]
         named = SOURCE_KIND.get(reading.source_first) if reading.source_first else None
+        if len(reading.sources_named) > 1:  # "what do the postings, the survey and BLS each say?"
+            named = None
         if named and any(e.kind == named and e.metadata.get("median") is not None for e in evidence):
             # "what does the BLS say ...", "in the 2023 postings ...": the source asked for answers; the others'
             # figures would answer a question not asked

@@ -196,11 +196,13 @@ EVERY_ROLE = "every survey job title"
 
 
 def _every_role(store: Store) -> RoleMapping:
-    """Every job title of the survey as one role: the postings and BLS have no such class."""
+    """Every job title of the survey as one role, and every class of the postings (all of them are data jobs);
+    BLS has no such occupation."""
     return RoleMapping(key="every_role", label="Data and AI Professional", query_text=EVERY_ROLE,
                        matched=EVERY_ROLE, salary_titles=list(store.salary_titles()),
-                       bls_note="Every job title together matches no one BLS occupation.",
-                       postings_note="Every job title together is no one postings class.")
+                       postings_short_titles=[t for t in store.postings_short_titles()
+                                              if not t.startswith("Senior ")],
+                       bls_note="Every job title together matches no one BLS occupation.")
 
 
 def _pick(name: str, given: Any, parsed: Any) -> Any:

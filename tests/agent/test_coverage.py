@@ -305,3 +305,13 @@ def test_a_comparison_with_figures_for_one_country_is_not_declined_for_the_other
                   "salary_data")
     assert missing_entities("UK vs Netherlands pay for data engineers?", [uk]) == ""
     assert missing_entities("Nigeria vs Kenya pay for data engineers?", [uk]) == "Nigeria"
+
+
+def test_are_there_does_not_point_back_at_the_askers_story() -> None:
+    """"How many jobs are there of each" asks a count; it does not point back at "PhD student" of the story, so
+    the story's names are not required of the sources (a "there" that points back still is)."""
+    from advisor.agent.coverage import _story_asked
+
+    assert not _story_asked("PhD student in stats. Do research scientists out-earn data scientists? how many jobs "
+                            "are there of each", True, True)
+    assert _story_asked("I'm at Zalando. What do data engineers earn there?", True, True)

@@ -405,3 +405,18 @@ def test_postings_asked_for_a_year_they_lack_are_declined_by_that_year(advisor):
     answer = advisor.ask("how did the number of data engineer postings change from 2022 to 2023 in that postings "
                          "dataset?")
     assert answer.refused and "2022" in answer.text and "2023 only" in answer.text, answer.text
+
+
+def test_a_survey_comparison_that_rests_on_repeated_rows_says_the_order_flips(advisor, survey):
+    """The survey repeats many responses word for word; where leaving the repeats out flips which side is
+    higher, the comparison says so with the distinct responses' medians."""
+    answer = advisor.ask("senior research scientists vs senior applied scientists in the US in 2024, which pays more?")
+    rows = survey[(survey.company_location == "US") & (survey.work_year == 2024) & (survey.experience_level == "SE")]
+    distinct = {t: rows[rows.job_title == t].drop_duplicates() for t in ("Research Scientist", "Applied Scientist")}
+    raw = {t: rows[rows.job_title == t].salary_in_usd.median() for t in distinct}
+    assert raw["Research Scientist"] > raw["Applied Scientist"]  # the data's own flip, checked first
+    assert distinct["Applied Scientist"].salary_in_usd.median() > distinct["Research Scientist"].salary_in_usd.median()
+    first = answer.text.split("\n")[0]
+    assert "the order flips" in first, answer.text
+    for d in distinct.values():
+        assert f"${d.salary_in_usd.median():,.0f}" in first and f"{len(d):,}" in first, first

@@ -339,6 +339,8 @@ def test_a_share_of_postings_by_what_no_field_records_is_read_as_unrecorded(ques
     ("I live in Berlin. Do data engineers earn more in Germany or the Netherlands?", ["Germany", "Netherlands"]),
     ("Im in Lagos, what do data analysts earn here vs in the UK?", ["Nigeria", "United Kingdom"]),
     ("I'm in Toronto, what do data scientists earn?", ["Canada"]),  # the story's place is the only one: kept
+    # a country the question leaves out is no country asked: the story's stays
+    ("I'm in Spain. how common are remote analyst jobs outside the US?", ["Spain", "United States"]),
 ])
 def test_a_country_only_in_the_askers_story_is_no_side(question: str, countries: list[str]) -> None:
     assert read(question).slots.countries == countries
@@ -351,3 +353,29 @@ def test_a_country_only_in_the_askers_story_is_no_side(question: str, countries:
 ])
 def test_a_source_set_aside_is_not_the_one_named(question: str, source: Source) -> None:
     assert read(question).source_first is source
+
+
+def test_every_source_named_is_read_in_order() -> None:
+    """"What do the postings, the survey and BLS each say?" names three: none answers alone."""
+    reading = read("what do the postings, the salary survey and BLS each say about senior data engineers?")
+    assert reading.sources_named == [Source.OFFICIAL, Source.POSTINGS, Source.SURVEY]
+
+
+@pytest.mark.parametrize(("question", "roles", "countries", "asks"), [
+    # two countries named and "which country pays more": the two compared, not every country ranked
+    ("data engineer, could base myself in Madrid or Warsaw. which country pays DEs more?", [],
+     ["Spain", "Poland"], [Ask.PAY]),
+    # "out-earn" sets the two roles against each other
+    ("do research scientists really out-earn data scientists per BLS?", ["research scientist", "data scientist"],
+     [], [Ask.PAY]),
+    ("which market pays better for MLEs, London or Vancouver?", [], ["United Kingdom", "Canada"], [Ask.PAY]),
+])
+def test_sides_named_in_other_words_are_compared(question: str, roles: list[str], countries: list[str],
+                                                 asks: list[Ask]) -> None:
+    r = read(question)
+    assert r.slots.roles == roles and r.slots.countries == countries and r.asks == asks, (r.slots, r.asks)
+
+
+def test_a_share_asked_in_its_own_part_in_other_words_does_not_narrow_the_pay() -> None:
+    r = read("1) what do data analysts make in spain 2) are many of those jobs remote 3) what tools do they want")
+    assert r.slots.remote is None and Ask.CONDITIONS in r.asks and Ask.PAY in r.asks

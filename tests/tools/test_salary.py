@@ -11,6 +11,7 @@ import pytest
 from advisor.data.store import Store
 from advisor.text import figures
 from advisor.tools.salary import (
+    EVERY_ROLE,
     SalaryQuery,
     SalaryResult,
     fmt_money,
@@ -178,6 +179,10 @@ def test_original_currency(store: Store, sal: pd.DataFrame) -> None:
                 d.job_title_short.isin(["Data Engineer", "Senior Data Engineer"]) & (d.country == "United States")
                 & d.job_location.str.split(",").str[0].str.strip().eq("Seattle")
             ),
+        ),
+        (   # data jobs as a whole ("what do data roles in Seattle pay?"): every class of the postings
+            SalaryQuery(role=EVERY_ROLE, country="US", place="Seattle"),
+            lambda d: (d.country == "United States") & d.job_location.str.split(",").str[0].str.strip().eq("Seattle"),
         ),
     ],
 )
@@ -496,12 +501,12 @@ def test_company_size_share_is_the_surveys_own(store, salaries_df):
     assert company_size_share(store, CompanySize.MEDIUM) == pytest.approx((salaries_df.company_size == "M").mean())
 
 
-def test_every_survey_title_is_one_role_for_the_survey_only(store, salaries_df):
-    from advisor.tools.salary import EVERY_ROLE
-
+def test_every_survey_title_is_one_role_of_the_survey_and_the_postings(store, salaries_df, posts):
+    """Every survey title is one role, and every postings class (all are data jobs); no BLS occupation is."""
     result = salary_lookup(SalaryQuery(role=EVERY_ROLE, country="US"), store)
     _check_quantiles(_source(result, "survey"), salaries_df[salaries_df.company_location == "US"].salary_in_usd)
-    assert not _source(result, "postings").has_figures and not _source(result, "bls").has_figures
+    assert _source(result, "postings").n == int((posts.country == "United States").sum())
+    assert not _source(result, "bls").has_figures
 
 
 def test_a_posting_shown_with_a_placeholder_amount_says_it_is_not_its_pay(store: Store, posts: pd.DataFrame) -> None:
