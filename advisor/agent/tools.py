@@ -536,10 +536,10 @@ class Toolbox:
         high = medians.index(max(medians))
         if high != verdict.metadata["higher_side"] and len(names) == 2:
             low = 1 - high
-            flips = (f" With the survey's exact duplicate rows left out, the order flips: {names[high]} "
+            flips = (f" Counting each response the survey repeats word for word once, the order flips: {names[high]} "
                      f"{fmt_money(medians[high])} against {names[low]} {fmt_money(medians[low])} (from "
                      f"{fmt_n(distinct[high].n)} and {fmt_n(distinct[low].n)} distinct responses), so "  # type: ignore[union-attr]
-                     "the gap rests on repeated rows.")
+                     "the gap rests on repeated responses.")
             out.evidence[0] = replace(verdict, text=verdict.text + flips)
 
     def _every_employer_has_figures(self, reading: Interpretation) -> bool:
