@@ -265,8 +265,8 @@ def asked_questions(question: str) -> list[str]:
 def part_asks(part: str) -> bool:
     """Whether one part of a message asks something: it ends with a question mark, or a sentence or a clause of it
     opens with a question word ("thinking about analytics, which tools come before the rest")."""
-    return part.rstrip().endswith("?") or any(_QUESTION_OPENING.search(c) for sentence in split_sentences(part)
-                                              for c in sentence.split(", "))
+    return part.rstrip().endswith("?") or bool(LEX.cue("versus_heading").search(part)) or any(
+        _QUESTION_OPENING.search(c) for sentence in split_sentences(part) for c in sentence.split(", "))
 
 
 def _asking_sentences(question: str) -> list[str] | None:

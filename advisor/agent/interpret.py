@@ -296,7 +296,9 @@ def _company_asked(question: str, company: str) -> bool:
     ("finishing my PhD at UBC"; `intent.asked_parts`) or where a claim was seen ("saw on tiktok that ...")."""
     asked = cues.asked_parts(question)
     at = asked.lower().find(company.lower())
-    return at >= 0 and not LEX.cue("claim_seen_on").search(asked[:at])
+    if at < 0:  # "Booz Allen posts a ton of DS jobs — do they pay well?": the asking part points back at it
+        return company.lower() in question.lower() and bool(LEX.cue("employer_pointed_at").search(asked.lower()))
+    return not LEX.cue("claim_seen_on").search(asked[:at])
 
 
 def _without_roles(question: str, slots: Slots) -> str:
@@ -713,9 +715,11 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
             reading.asks = asks = [a for a in asks if a != Ask.SKILLS]
         if weighed and reading.skills_compared:  # two skills weighed: how often each one's postings list it
             reading.asks = asks = [Ask.SKILLS]
-        if Ask.PAY in asks and not role and reading.skills_compared:  # "...which one gets more money?": the pay
-            # of each skill's postings across data jobs, after how often they are listed (no role's pay to give)
-            reading.asks = asks = [*dict.fromkeys([Ask.SKILLS, Ask.SKILL_RANKING, *(a for a in asks if a != Ask.PAY)])]
+        if Ask.PAY in asks and reading.skills_compared and (not role or _skills_weighed_on_pay(question, vocabulary)):
+            # "...which one gets more money?", "does kafka or airflow bump DE pay?": the pay of each skill's postings
+            # (the role's, if one is named; how often each is listed first where no role's pay could be given)
+            first = [Ask.SKILL_RANKING] if role else [Ask.SKILLS, Ask.SKILL_RANKING]
+            reading.asks = asks = [*dict.fromkeys([*first, *(a for a in asks if a != Ask.PAY)])]
         if Ask.PAY in asks and role:  # "I know Python, what would I earn?" asks no skill premium
             # a skill premium is asked where the skill is named with the pay: "what do they earn, and should I
             # learn Spark?" asks the pay, then the skill, not Spark's premium
@@ -727,6 +731,13 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
         reading.skills_had = _skills_had(question, skill_vocabulary())
         if reading.skills_had:  # what to learn, given what I know: the gap leads; advice passages may follow
             reading.asks = [Ask.SKILLS_GAP] + [a for a in reading.asks if a in (Ask.HOW_TO, Ask.DURATION)]
+
+
+def _skills_weighed_on_pay(question: str, vocabulary: Collection[str]) -> bool:
+    """Whether two skills or more are named in the parts that ask about pay, outside the asker's story ("been
+    learning excel and sql ... how much do analysts make?" asks the role's pay, not the skills')."""
+    pay_parts = [p for p in cues.question_parts(question) if cues.asks_about_pay(p)]
+    return len(skills_in(cues.without_background(" ".join(pay_parts)), vocabulary)) >= 2
 
 
 def _claims_a_skill_share(reading: Interpretation) -> bool:

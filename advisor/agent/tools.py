@@ -487,7 +487,8 @@ class Toolbox:
         answering for one side only."""
         out = ToolOutcome()
         question, slots = reading.question, reading.slots
-        if reading.has(Ask.COMPANY_PAY) and self._every_employer_has_figures(reading):
+        if reading.has(Ask.COMPANY_PAY) and not LEX.cue("market_compared").search(question.lower()) \
+                and self._every_employer_has_figures(reading):
             return out  # the employers' own figures answer; every employer's pooled figure would be padding
         sides = salary_sides(reading)
         seen: set[str] = set()
@@ -614,7 +615,8 @@ class Toolbox:
         compared), one line on why its sources differ (not one per side), and its chart."""
         # a place's own figure (its postings) leads; the survey's and BLS's are the whole country's: context for
         # one place, but the same line on every side when places are compared, so then left out
-        local = SOURCE_KIND[Source.POSTINGS] if _local_lead(result) else None
+        # an employer's pay set against the market: the postings are the one source that has both (like for like)
+        local = SOURCE_KIND[Source.POSTINGS] if _local_lead(result) or reading.has(Ask.COMPANY_PAY) else None
         evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen
                     and not (local and n_sides > 1 and e.kind != local)]
         named = SOURCE_KIND.get(reading.source_first) if reading.source_first else None

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from advisor.data.normalize import NormalizationError
 from advisor.data.store import Store
 from advisor.tools.posting_sentence import ALL_ROWS, PostingSentence, postings_population
-from advisor.tools.salary import OWN_PAY, evidence_id, fmt_money, fmt_n, sql_list
+from advisor.tools.salary import OWN_PAY, evidence_id, fmt_money, fmt_n, sql_list, sql_quote
 
 SHARE_FLOOR = 0.01  # a skill is ranked when at least this share of the postings list it
 
@@ -38,6 +38,7 @@ class RankedSkill(BaseModel):
     skill: str
     median: float
     n: int
+    median_without: float | None = None  # the other postings' median: what "does it bump pay?" compares with
 
 
 class SkillPayResult(PostingSentence):
@@ -58,6 +59,13 @@ def _population(store: Store, query: SkillPayQuery) -> tuple[str, str, str]:
     paid, not_filled = OWN_PAY, "salary_placeholder=false"
     shown = not_filled if shown == ALL_ROWS else f"{shown}, {not_filled}"
     return f"{paid} AND {cond}", shown, f"{words} from 2023" if query.role else f"2023 {words}"
+
+
+def _median_without(store: Store, cond: str, skill: str) -> float | None:
+    """The median advertised pay of the population's postings that don't list `skill`."""
+    row = store.fetchone(f"SELECT quantile_cont(salary_yearly, 0.5) FROM postings WHERE {cond} AND row_id NOT IN "
+                         f"(SELECT row_id FROM posting_skills WHERE skill = {sql_quote(skill.lower())})")
+    return float(row[0]) if row and row[0] is not None else None
 
 
 def rank_skills_by_pay(query: SkillPayQuery, store: Store) -> SkillPayResult:
@@ -84,11 +92,16 @@ def rank_skills_by_pay(query: SkillPayQuery, store: Store) -> SkillPayResult:
     if not rows:
         result.message = f"No skill is listed in {fmt_n(floor)} or more of the {fmt_n(population)} {words}."
         return result
-    listed = ", ".join(f"{s.skill} ({fmt_money(s.median)}, {fmt_n(s.n)} postings)" for s in result.skills)
-    if query.skills:  # the skills weighed, the better paid first
+    if query.skills:  # the skills weighed, the better paid first, each against the postings without it
+        for s in result.skills:
+            s.median_without = _median_without(store, cond, s.skill)
+        listed = ", ".join(f"{s.skill} ({fmt_money(s.median)} on {fmt_n(s.n)} postings"
+                           + (f", against {fmt_money(s.median_without)} without it" if s.median_without else "")
+                           + ")" for s in result.skills)
         result.text = (f"Among {fmt_n(population)} {words} (leaving out job boards' placeholder amounts), the "
                        f"median salary advertised by postings listing each skill was: {listed}.")
     else:
+        listed = ", ".join(f"{s.skill} ({fmt_money(s.median)}, {fmt_n(s.n)} postings)" for s in result.skills)
         result.text = (f"Among {fmt_n(population)} {words} (leaving out job boards' placeholder amounts), the skills "
                        f"whose postings advertised the highest median salary (of skills listed in at least "
                        f"{fmt_n(floor)} of them) were {listed}.")

@@ -47,3 +47,13 @@ def test_every_employer_named_is_a_side_of_the_reading() -> None:
     assert reading.has(Ask.COMPANY_PAY) and not reading.groups_by_pay
     alone = interpret("which employers paid data engineers the most?", employer_vocabulary=lambda: NAMES)
     assert alone.groups_by_pay and alone.slots.companies == []
+
+
+def test_an_employer_in_the_story_pointed_at_by_the_question_is_asked() -> None:
+    """"Booz Allen posts a ton of DS jobs — do they pay well compared to the rest of the market?": its pay is
+    asked, and so is the market's (the answer keeps the all-employer figure beside it)."""
+    from advisor.agent.interpret import Ask, interpret
+
+    reading = interpret("Army vet here. Booz Allen posts a ton of data scientist jobs — do they pay well compared to "
+                        "the rest of the market?", employer_vocabulary=lambda: NAMES)
+    assert reading.slots.companies == ["Booz Allen"] and reading.has(Ask.COMPANY_PAY) and reading.has(Ask.PAY)

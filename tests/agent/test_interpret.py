@@ -379,3 +379,16 @@ def test_sides_named_in_other_words_are_compared(question: str, roles: list[str]
 def test_a_share_asked_in_its_own_part_in_other_words_does_not_narrow_the_pay() -> None:
     r = read("1) what do data analysts make in spain 2) are many of those jobs remote 3) what tools do they want")
     assert r.slots.remote is None and Ask.CONDITIONS in r.asks and Ask.PAY in r.asks
+
+
+def test_a_versus_heading_before_the_question_is_asked() -> None:
+    """"Startup vs big company for a data scientist — which pays better?": the heading states what is compared."""
+    r = read("Startup vs big company for a data scientist — which pays better according to your salary data?")
+    assert r.slots.company_sizes == ["S", "L"] and Ask.PAY in r.asks
+
+
+def test_which_job_type_groups_a_condition_by_kind_of_job() -> None:
+    from advisor.tools.posting_counts import PostingBreakdown
+
+    r = read("Which data job type had the most remote postings in 2023?")
+    assert r.breakdown is PostingBreakdown.TITLE and Ask.CONDITIONS in r.asks

@@ -59,10 +59,14 @@ def test_the_skills_a_question_weighs_are_ranked_alone(store: Store, posts: pd.D
     result = rank_skills_by_pay(SkillPayQuery(skills=["tableau", "power bi"]), store)
     expected = []
     for skill in ("tableau", "power bi"):
-        pay = pop[[skill in s for s in pop["skill_set"]]]["yearly"]
-        expected.append((skill, pay.median(), len(pay)))
+        listing = pd.Series([skill in s for s in pop["skill_set"]], index=pop.index)
+        pay, without = pop[listing]["yearly"], pop[~listing]["yearly"]
+        expected.append((skill, pay.median(), len(pay), without.median()))
     expected.sort(key=lambda x: -x[1])
-    assert [(s.skill, s.median, s.n) for s in result.skills] == expected
+    # each skill against the postings that don't list it: what "does it bump pay?" compares with
+    assert [(s.skill, s.median, s.n, s.median_without) for s in result.skills] == expected
+    for skill, _, _, without in expected:
+        assert f"{skill} (" in result.text and f"against {fmt_money(without)} without it" in result.text
     assert result.floor == SkillPayQuery().min_n  # named skills need only enough postings, not a 1% share
     assert result.evidence()[0].id != rank_skills_by_pay(SkillPayQuery(), store).evidence()[0].id
 
@@ -75,3 +79,6 @@ def test_skills_named_beside_a_role_are_the_ones_ranked_on_pay() -> None:
                         "and kafka", lambda: ["spark", "snowflake", "kafka", "python"])
     assert reading.has(Ask.SKILL_RANKING) and reading.skills_compared
     assert reading.skills_named == ["spark", "snowflake", "kafka"]
+    both = interpret("does knowing kafka or airflow actually bump data engineer pay, or is that a myth?",
+                     lambda: ["kafka", "airflow", "python"])
+    assert both.has(Ask.SKILL_RANKING) and not both.has(Ask.SKILL_PAY) and not both.has(Ask.PAY)
