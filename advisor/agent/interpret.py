@@ -426,12 +426,22 @@ def _places_asked(question: str, slots: Slots) -> None:
     in the story stays ("I'm in Milan, what would I make as an analyst?")."""
     if len(slots.countries) < 2:
         return
-    asked = cues.without_background(cues.asked_parts(question)).lower()
     left_out = set(countries_left_out(question, slots))  # "outside the US" asks about the other countries
+    if left_out and len(left_out) < len(slots.countries) and not LEX.cue("country_ranking").search(question):
+        # "Canadian market please, not US numbers": the country set aside is no side (a ranking leaves it out
+        # itself, so it must stay named there)
+        _keep_countries(slots, [i for i, c in enumerate(slots.countries) if c not in left_out])
+        return
+    asked = cues.without_background(cues.asked_parts(question)).lower()
     kept = [i for i, phrase in enumerate(slots.country_phrases)
             if phrase.lower() in asked and slots.countries[i] not in left_out]
     if not kept or len(kept) == len(slots.countries) or LEX.cue("place_pointed_at").search(asked):
         return
+    _keep_countries(slots, kept)
+
+
+def _keep_countries(slots: Slots, kept: list[int]) -> None:
+    """Keep the countries at `kept` (and their cities), dropping the others from the slots."""
     countries = {slots.countries[i] for i in kept}
     slots.countries, slots.country_phrases = [slots.countries[i] for i in kept], [slots.country_phrases[i]
                                                                                 for i in kept]

@@ -339,8 +339,10 @@ def test_a_share_of_postings_by_what_no_field_records_is_read_as_unrecorded(ques
     ("I live in Berlin. Do data engineers earn more in Germany or the Netherlands?", ["Germany", "Netherlands"]),
     ("Im in Lagos, what do data analysts earn here vs in the UK?", ["Nigeria", "United Kingdom"]),
     ("I'm in Toronto, what do data scientists earn?", ["Canada"]),  # the story's place is the only one: kept
-    # a country the question leaves out is no country asked: the story's stays
-    ("I'm in Spain. how common are remote analyst jobs outside the US?", ["Spain", "United States"]),
+    # a country the question sets aside is no side: the other one is asked
+    ("I'm in Spain. how common are remote analyst jobs outside the US?", ["Spain"]),
+    ("Hiring an ML engineer in Toronto. What base range should I post? Canadian market please, not US numbers.",
+     ["Canada"]),
 ])
 def test_a_country_only_in_the_askers_story_is_no_side(question: str, countries: list[str]) -> None:
     assert read(question).slots.countries == countries
@@ -392,3 +394,9 @@ def test_which_job_type_groups_a_condition_by_kind_of_job() -> None:
 
     r = read("Which data job type had the most remote postings in 2023?")
     assert r.breakdown is PostingBreakdown.TITLE and Ask.CONDITIONS in r.asks
+
+
+def test_a_ranking_keeps_the_country_it_leaves_out_named() -> None:
+    """"Outside the US, which countries pay most?" must still name the US to leave it out of the ranking."""
+    r = read("I live in Berlin. outside the US, which countries pay data engineers the most?")
+    assert r.countries_left_out == ["United States"] and Ask.COUNTRY_RANKING in r.asks
