@@ -67,5 +67,5 @@ def _pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def employers_in(question: str, names: Collection[str]) -> list[str]:
     """The employers `question` names by a name of two words or more, as the asker wrote them, in order."""
-    pattern = _pattern(tuple(sorted(names)))
+    pattern = _pattern(tuple(names))  # the store's names come sorted: one cached pattern
     return list(dict.fromkeys(m.group(1) for m in pattern.finditer(question))) if pattern else []

@@ -142,6 +142,12 @@ class Interpretation(BaseModel):
     pay_floor: float | None = Field(default=None, description="a minimum pay the postings must advertise")
     unrecorded: str = Field(default="", description="what a share of postings is asked by ('require on-call') when "
                                                    "no posting field records it: said missing, not answered")
+    postings_years_lacked: list[int] = Field(default_factory=list, description="years asked of the postings data "
+                                             "set that it doesn't hold ('from 2022 to 2023 in that postings dataset')")
+    market_compared: bool = Field(default=False, description="an employer's pay set against the market ('do they "
+                                  "pay well compared to the rest of the market?'): the market's figure is asked too")
+    whole_field: bool = Field(default=False, description="data jobs asked as a whole, not one role ('what do data "
+                              "roles there pay?'): every job title's figures")
     breakdown: PostingBreakdown | None = Field(default=None, description="what a count of postings is grouped "
                                                  "by: companies, job boards, kinds of job, places")
     breakdowns: list[PostingBreakdown] = Field(default_factory=list, description="every grouping of the count "
@@ -397,6 +403,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
         _read_skills(reading, skill_vocabulary)
     _read_conditions(reading)
     _read_what_to_learn(reading)
+    _read_scope(reading)
     _read_filters(reading)
     _read_count(reading)
     _read_move(reading)
@@ -411,7 +418,8 @@ def _slots(question: str, title_vocabulary: Callable[[], Collection[str]] | None
     """The slots of `question`: the vocabulary files' reading, with the levels each part asks, the survey's job
     titles and the postings' employers the question names."""
     slots = extract(question)
-    if employer_vocabulary is not None:
+    if employer_vocabulary is not None and cues.asks_about_pay(question):  # employers are asked for their pay:
+        # the data store (their names) is opened only for a question about pay
         add_companies(question, slots, employers_in(question, employer_vocabulary()))
     _levels_asked(question, slots)
     _places_asked(question, slots)
@@ -448,6 +456,17 @@ def _keep_countries(slots: Slots, kept: list[int]) -> None:
     pairs = [(city, country) for city, country in zip(slots.cities, slots.city_countries, strict=True)
              if country in countries]
     slots.cities, slots.city_countries = [c for c, _ in pairs], [k for _, k in pairs]
+
+
+def _read_scope(reading: Interpretation) -> None:
+    """Who the figures are of, beyond the role: the whole field of data jobs, the market beside an employer, and
+    the years asked of the postings data set that it lacks."""
+    q = reading.question.lower()
+    reading.whole_field = bool(LEX.cue("every_data_role").search(q))
+    reading.market_compared = bool(LEX.cue("market_compared").search(q))
+    if reading.source_first is Source.POSTINGS and LEX.cue("postings_dataset").search(q):
+        slots = reading.slots
+        reading.postings_years_lacked = sorted({y for y in [*slots.years, slots.year] if y and y != POSTINGS_YEAR})
 
 
 def _read_what_to_learn(reading: Interpretation) -> None:
@@ -733,8 +752,8 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
         if Ask.PAY in asks and role:  # "I know Python, what would I earn?" asks no skill premium
             # a skill premium is asked where the skill is named with the pay: "what do they earn, and should I
             # learn Spark?" asks the pay, then the skill, not Spark's premium
-            pay_parts = [p for p in cues.question_parts(question) if cues.asks_about_pay(p)] or [question]
-            reading.pay_skill = next(iter(skills_in(cues.without_background(" ".join(pay_parts)), vocabulary)), None)
+            pay_words = _pay_parts(question) or cues.without_background(question)
+            reading.pay_skill = next(iter(skills_in(pay_words, vocabulary)), None)
         if reading.pay_skill:
             reading.asks = [Ask.SKILL_PAY] + [a for a in asks if a != Ask.SKILLS]
     if LEX.cue("skills_gap").search(question):
@@ -743,11 +762,15 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
             reading.asks = [Ask.SKILLS_GAP] + [a for a in reading.asks if a in (Ask.HOW_TO, Ask.DURATION)]
 
 
+def _pay_parts(question: str) -> str:
+    """The parts of the message that ask about pay, without the asker's story ('' if none)."""
+    return cues.without_background(" ".join(p for p in cues.question_parts(question) if cues.asks_about_pay(p)))
+
+
 def _skills_weighed_on_pay(question: str, vocabulary: Collection[str]) -> bool:
     """Whether two skills or more are named in the parts that ask about pay, outside the asker's story ("been
     learning excel and sql ... how much do analysts make?" asks the role's pay, not the skills')."""
-    pay_parts = [p for p in cues.question_parts(question) if cues.asks_about_pay(p)]
-    return len(skills_in(cues.without_background(" ".join(pay_parts)), vocabulary)) >= 2
+    return len(skills_in(_pay_parts(question), vocabulary)) >= 2
 
 
 def _claims_a_skill_share(reading: Interpretation) -> bool:

@@ -164,7 +164,9 @@ def _with_rest(slots: Slots, said: ModelReading) -> Slots:
         years = _unique([y for y in said.years if 1990 <= y <= 2100])
         slots = replace(slots, year=years[0] if years else None, years=years if len(years) >= 2 else [])
     if said.company and said.company.strip():
-        slots = replace(slots, company=said.company.strip())
+        company = said.company.strip()
+        known = any(company.lower() == c.lower() for c in slots.companies)
+        slots = replace(slots, company=company, companies=slots.companies if known else [company])
     if said.remote is not None:
         slots = replace(slots, remote=said.remote)
     return slots

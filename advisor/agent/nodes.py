@@ -25,7 +25,7 @@ from advisor.agent.coverage import quality_not_in_sources, topic_not_in_sources,
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
-from advisor.agent.interpret import POSTINGS_YEAR, Ask, Intent, Interpretation, Source
+from advisor.agent.interpret import POSTINGS_YEAR, Ask, Intent, Interpretation
 from advisor.agent.interpreters import Interpreter, make_interpreter
 from advisor.agent.layout import Layout, Mark, line_marks
 from advisor.agent.lexicon import lexicon
@@ -65,8 +65,7 @@ NOT_COVERED_REPLY = (
     "official BLS wage tables."
 )
 # Advice questions also read the passages on moving into the field, whatever the background.
-LEX = lexicon("en")
-ADVICE_QUERIES = LEX.words("advice_queries")
+ADVICE_QUERIES = lexicon("en").words("advice_queries")
 MAX_PART_QUERIES = 3  # a message's questions searched one by one, at most this many
 MIN_LLM_SUPPORT = 0.5  # below this share of supported claims, the offline composer answers instead
 MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
@@ -214,9 +213,10 @@ def _not_held(reading: Interpretation, evidence: list[Evidence], tool_evidence: 
     alone = not tool_evidence or reading.own_pay  # "is my 85k enough to live on there?"
     if topic := topic_not_in_sources(main_ask) or (topic_not_in_sources(reading.question) if alone else ""):
         return topic  # "what equity does OpenAI give?"
-    if not tool_evidence and (outside := _years_the_postings_lack(reading)):
+    if not tool_evidence and reading.postings_years_lacked:
         # "how did DE postings change from 2022 to 2023 in that postings dataset?": the articles' growth figures
         # for AI postings would answer another question
+        outside = " and ".join(map(str, reading.postings_years_lacked))
         return f"postings from {outside} (the postings dataset holds {POSTINGS_YEAR} only)"
     unrecorded = _unrecorded(reading, evidence)
     if unrecorded and not _asks_beside(reading, unrecorded):
@@ -236,14 +236,6 @@ def _unrecorded(reading: Interpretation, evidence: list[Evidence]) -> str:
             if words & set(content_words(sentence)) and figures(sentence):
                 return ""
     return reading.unrecorded
-
-
-def _years_the_postings_lack(reading: Interpretation) -> str:
-    """The years the question asks the postings for that they don't hold ("2022"), when it names the postings
-    data set as its source; '' otherwise."""
-    years = sorted({y for y in [*reading.slots.years, reading.slots.year] if y and y != POSTINGS_YEAR})
-    named = reading.source_first is Source.POSTINGS and LEX.cue("postings_dataset").search(reading.question.lower())
-    return " and ".join(map(str, years)) if named else ""
 
 
 def _asks_beside(reading: Interpretation, words: str) -> bool:

@@ -123,6 +123,11 @@ class Slots:
     company_sizes: list[str] = field(default_factory=list)  # employers' sizes asked, as the survey codes them
     skill: str | None = None
 
+    @property
+    def employers(self) -> list[str]:
+        """Every employer named; the one employer where only `company` is set (the LLM's reading gives one)."""
+        return self.companies or ([self.company] if self.company else [])
+
 
 def _role_matches(q: str) -> list[tuple[int, int, str]]:
     """(start, end, role) of each role named in lower-cased `q`, in ROLE_PATTERNS' order; a span taken by an

@@ -104,7 +104,7 @@ def _side_role(reading: Interpretation) -> str:
     pay?"), is looked up over every job title."""
     slots = reading.slots
     if not slots.role and not reading.unknown_role and (slots.company_sizes or slots.remote_contrast
-                                                        or LEX.cue("every_data_role").search(reading.question.lower())):
+                                                        or reading.whole_field):
         from advisor.tools.salary import EVERY_ROLE
 
         return EVERY_ROLE
@@ -487,8 +487,7 @@ class Toolbox:
         answering for one side only."""
         out = ToolOutcome()
         question, slots = reading.question, reading.slots
-        if reading.has(Ask.COMPANY_PAY) and not LEX.cue("market_compared").search(question.lower()) \
-                and self._every_employer_has_figures(reading):
+        if reading.has(Ask.COMPANY_PAY) and not reading.market_compared and self._every_employer_has_figures(reading):
             return out  # the employers' own figures answer; every employer's pooled figure would be padding
         sides = salary_sides(reading)
         seen: set[str] = set()
@@ -547,9 +546,9 @@ class Toolbox:
         """Whether each employer asked about has enough postings for its own figure (`company`)."""
         from advisor.tools.company import CompanyPayQuery, company_pay
 
-        names = reading.slots.companies or ([reading.slots.company] if reading.slots.company else [])
+        names = reading.slots.employers[:MAX_SIDES]
         return bool(names) and all(company_pay(CompanyPayQuery(company=name, role=reading.slots.role), self.store).ok
-                                   for name in names[:MAX_SIDES])
+                                   for name in names)
 
     def _company_size_notice(self) -> str:
         """Why a figure by employer size is rough: only the survey has sizes, and most responses give one."""
@@ -619,9 +618,9 @@ class Toolbox:
         local = SOURCE_KIND[Source.POSTINGS] if _local_lead(result) or reading.has(Ask.COMPANY_PAY) else None
         evidence = [e for e in result.evidence() if e.kind != "posting" and e.id not in seen
                     and not (local and n_sides > 1 and e.kind != local)]
-        named = SOURCE_KIND.get(reading.source_first) if reading.source_first else None
-        if len(reading.sources_named) > 1:  # "what do the postings, the survey and BLS each say?"
-            named = None
+        # one source named answers alone; "what do the postings, the survey and BLS each say?" names them all
+        named = SOURCE_KIND.get(reading.source_first) if reading.source_first and len(reading.sources_named) <= 1 \
+            else None
         if named and any(e.kind == named and e.metadata.get("median") is not None for e in evidence):
             # "what does the BLS say ...", "in the 2023 postings ...": the source asked for answers; the others'
             # figures would answer a question not asked
@@ -802,7 +801,7 @@ class Toolbox:
         out = ToolOutcome()
         slots = reading.slots
         results = [company_pay(CompanyPayQuery(company=name, role=slots.role), self.store)
-                   for name in (slots.companies or [slots.company] if slots.company else [])[:MAX_SIDES]]
+                   for name in slots.employers[:MAX_SIDES]]
         if (compared := compare_employers(results)) is not None:  # "capital one vs booz allen: who paid more?"
             out.add_leading([compared])
         for result in results:
