@@ -153,6 +153,7 @@ def _about_other_roles(c: Candidate, roles: Sequence[str]) -> bool:
     return bool(named) and not set(roles) & set(named)
 
 
+_TOPIC_NEUTRAL = frozenset(LEX.words("topic_neutral"))
 RARE_WORD_IDF = 3.0  # a question word this rare in the sources is a topic of its own ("Seattle", "contract")
 
 
@@ -182,7 +183,8 @@ def _adds_to_the_figures(c: Candidate, roles: Sequence[str], unserved: dict[str,
         return False
     if set(roles) & set(roles_named(c.text)):
         return True
-    shared = {w: idf for w in content_words(c.text) if (idf := unserved.get(_stem(w))) is not None}
+    shared = {w: idf for w in content_words(c.text) if (idf := unserved.get(_stem(w))) is not None
+              and w not in _TOPIC_NEUTRAL}  # "jobs" and "year" name no part of the question
     names = {t.strip(".,;:()\"'").lower() for t in c.text.split() if t[:1].isupper()}
     return len(set(shared.values())) >= 2 or any(idf >= RARE_WORD_IDF and w in names for w, idf in shared.items())
 
@@ -501,8 +503,8 @@ class Composer:
             if not content_words(part):  # "how many and what kind?": too bare to tell served from not
                 continue
             vec = self.embedder.encode_one(part)
-            if float((shown @ vec).max()) >= PART_SERVED:
-                continue
+            if float((shown @ vec).max()) >= PART_SERVED or (any(comp.numbered) and stage(part) is not None):
+                continue  # near a line, or an order asked ("what should I do first?") that the numbered steps give
             if pool is None:
                 pool = [c for c in candidates([e for e in evidence if e.kind not in TOOL_KINDS])
                         if not _DANGLING.search(c.text)]

@@ -134,6 +134,8 @@ def is_followup(question: str) -> bool:
     first = split_sentences(question)[0] if question.strip() else question  # "how long does that take? i can only..."
     if len(first.split()) <= 10 and _ANAPHORA.search(_DUMMY_IT.sub(" ", first)):
         return True  # "Was it lower the year before?", "How long does that usually take?"
+    if LEX.cue("anaphor_opening").search(first) and not extract(question).role:
+        return True  # "is that even a real job title in your salary data or just hype? how many people"
     if LEX.cue("followup_anywhere").search(question):
         return True  # "same question but for data engineers", "did it go up vs the year before?"
     if LEX.cue("refers_back").search(question) and not extract(question).role:

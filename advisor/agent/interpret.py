@@ -26,11 +26,13 @@ from advisor.agent.slots import (
     city_name,
     company_sizes_named,
     extract,
+    first_role,
     first_role_offsets,
     levels_with_phrases,
     read_titles,
     roles_in_order,
     roles_named,
+    without_role_names,
 )
 from advisor.text import figures
 from advisor.tools.posting_counts import PostingBreakdown
@@ -361,10 +363,22 @@ def sources_named(question: str) -> list[Source]:
             if any(not aside.search(lower[:m.start()]) for m in cue.finditer(lower))]
 
 
+def _background_query(question: str, intent: Intent) -> str | None:
+    """The passages worth reading for the asker's background: the lexicon's row for the background named, else,
+    for advice asked with a story of one's own ("I've taught chemistry for 11 years ... what should I do first?"),
+    the row for anyone coming from outside software (`background_default`)."""
+    lowered = question.lower()
+    named = next((q for pattern, q in BACKGROUND_QUERIES if pattern.search(lowered)), None)
+    story = question.replace(cues.asked_parts(question), " ")
+    if named or intent != Intent.ADVICE or not LEX.cue("career_story").search(story):
+        return named
+    return LEX.words("background_default")[0]
+
+
 def _role_phrase(question: str) -> str:
     """'What do AI product owners earn?' → 'AI product owner': the words naming a role the vocabulary lacks."""
     m = LEX.cue("role_noun").search(question)
-    if not m:
+    if not m or LEX.cue("person_known").search(m.group(1).lower()):  # "my manager said ...": someone they know
         return ""
     phrase = LEX.cue("leading_noise").sub("", m.group(1)).strip()
     phrase = phrase[:-1] if phrase.endswith("s") else phrase  # survey titles are singular: "AI Product Manager"
@@ -388,14 +402,13 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
                              questions=questions, asks_by_question=asks_by_question,
                              # the message's first part that asks or claims: a claim made first is settled first
                              first_asks=next(iter(by_part.values()), []),
-                             tools_unlisted=cues.named_tools(_without_roles(question, slots)),
+                             tools_unlisted=_tools_asked(question, slots),
                              unknown_role=_role_phrase(question),
                              sources_named=(named := sources_named(question)),
                              source_first=next(iter(named), Source.POSTINGS if hourly else None),
                              pay_hourly=hourly,
                              lowest_first=bool(LEX.cue("lowest").search(question)),
-                             background_query=next((q for pattern, q in BACKGROUND_QUERIES
-                                                    if pattern.search(question.lower())), None))
+                             background_query=_background_query(question, intent))
     _read_claims(reading)
     if (top := LEX.cue("top_n").search(question)) is not None:
         reading.top = min(25, max(1, int(next(g for g in top.groups() if g))))
@@ -423,6 +436,7 @@ def _slots(question: str, title_vocabulary: Callable[[], Collection[str]] | None
         add_companies(question, slots, employers_in(question, employer_vocabulary()))
     _levels_asked(question, slots)
     _places_asked(question, slots)
+    _role_asked(question, slots)
     if title_vocabulary is not None and LEX.cue("role_noun").search(question):
         read_titles(cues.without_background(question), slots, title_vocabulary())
     return slots
@@ -446,6 +460,21 @@ def _places_asked(question: str, slots: Slots) -> None:
     if not kept or len(kept) == len(slots.countries) or LEX.cue("place_pointed_at").search(asked):
         return
     _keep_countries(slots, kept)
+
+
+def _role_asked(question: str, slots: Slots) -> None:
+    """The role the asking parts name, where the asker's story names another: "network admin ... thinking cloud
+    engineering as a stepping stone to MLOps. what skills and pay do cloud engineer postings list?" asks about
+    cloud engineers. A role named only in the story stays ("I'm a senior DE, what should I ask for?"); roles
+    compared are each a side already."""
+    if slots.roles or not slots.role:
+        return
+    asked = cues.without_background(cues.asked_parts(question))
+    if asked.strip() == question.strip():
+        return
+    named = first_role(asked)
+    if named and named[0] != slots.role:
+        slots.role, slots.role_phrase = named
 
 
 def _keep_countries(slots: Slots, kept: list[int]) -> None:
@@ -727,6 +756,22 @@ def _claimed_order(reading: Interpretation) -> int | None:
     return None
 
 
+def _tools_asked(question: str, slots: Slots) -> list[str]:
+    """The tools the question names outside the roles' words, less one that only names a role in the story."""
+    named = cues.named_tools(_without_roles(question, slots))
+    asked = cues.named_tools(cues.without_background(cues.asked_parts(question)))
+    beside = cues.named_tools(without_role_names(question))
+    return [t for t in named if t in asked or t in beside]
+
+
+def _skills_asked(question: str, vocabulary: Collection[str]) -> list[str]:
+    """The skills the question names, less those that only name a role in the asker's story ("thinking cloud
+    engineering as a stepping stone to MLOps. what skills do cloud engineer postings list?" names no skill)."""
+    asked = skills_in(cues.without_background(cues.asked_parts(question)), vocabulary)
+    beside = skills_in(without_role_names(question), vocabulary)
+    return [s for s in skills_in(question, vocabulary) if s in asked or s in beside]
+
+
 def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collection[str]]) -> None:
     """The postings' skills the question names: compared, a pay premium asked, or the asker's own for a gap."""
     question, asks, role = reading.question, reading.asks, reading.slots.role
@@ -738,7 +783,7 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
     # "which skills bump DE pay? spark, snowflake or kafka": a ranking of the skills named
     if {Ask.PAY, Ask.SKILLS, Ask.FIND_POSTINGS, Ask.SKILL_RANKING} & set(asks) or weighed:
         vocabulary = skill_vocabulary()
-        reading.skills_named = skills_in(question, vocabulary)
+        reading.skills_named = _skills_asked(question, vocabulary)
         reading.skills_compared = len(reading.skills_named) >= 2  # "Docker and Kubernetes?": each one's share
         if share_claimed and not reading.skills_named:  # "remote jobs pay 30% less": a share of no skill
             reading.asks = asks = [a for a in asks if a != Ask.SKILLS]

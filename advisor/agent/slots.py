@@ -154,6 +154,20 @@ def first_role_offsets(text: str) -> dict[str, int]:
     return starts
 
 
+def first_role(text: str) -> tuple[str, str] | None:
+    """(role, the words naming it) of the role a text names first in ROLE_PATTERNS' order, as `extract` picks it."""
+    found = _role_matches(text.lower())
+    return (found[0][2], text[found[0][0]:found[0][1]]) if found else None
+
+
+def without_role_names(text: str) -> str:
+    """`text` with every role's words blanked: "a stepping stone to MLOps" names a role there, not a skill."""
+    out = text
+    for start, end, _ in _role_matches(text.lower()):
+        out = out[:start] + " " * (end - start) + out[end:]
+    return out
+
+
 def roles_named(text: str) -> list[str]:
     """Every role a text names, in ROLE_PATTERNS' order."""
     return [role for _, _, role in _role_matches(text.lower())]

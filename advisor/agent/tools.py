@@ -428,6 +428,18 @@ class ToolOutcome:
         self.notices += [n for n in notices if n and n not in self.notices]
 
 
+_SOURCE_OF_DATA = {"survey": Source.SURVEY, "postings": Source.POSTINGS, "bls": Source.OFFICIAL}
+
+
+def _gaps_asked(result: Any, reading: Interpretation) -> str:
+    """The result's note of sources without figures, kept to the sources the question names: asked for the BLS
+    figure, the survey's lack of one is no part of the answer."""
+    if not reading.sources_named or not result.ok:
+        return result.message
+    missing = [s for s in result.sources if not s.has_figures and _SOURCE_OF_DATA[s.source] in reading.sources_named]
+    return ("Some sources have no figures: " + " ".join(f"{s.label}: {s.message}" for s in missing)) if missing else ""
+
+
 def _only_salary_routed(reading: Interpretation) -> bool:
     """Whether the route table runs no data tool but the salary lookup for this reading."""
     from advisor.agent.routes import Tool, tools_for
@@ -575,6 +587,8 @@ class Toolbox:
         result = salary_lookup(query, self.store)
         if side.place and result.filters is not None and _local_figure(result) is None:
             query, result = self._without_place(out, query, result)
+        if side.level and len(reading.slots.levels) < 2 and result.filters is not None:
+            result = self._survey_every_level(query, result)
         if side.role == reading.question and not result.ok and result.filters is None:
             # no role in the question: say so (unless another data tool answers it), instead of quoting the
             # whole question back as an unknown role
@@ -583,8 +597,9 @@ class Toolbox:
                                    "question names none the salary data knows.")
             return None
         shortfall = "" if result.ok else result.shortfall()
-        if result.message and result.message not in out.notices and not shortfall:  # the shortfall says it in words
-            out.notices.append(result.message)
+        message = _gaps_asked(result, reading)
+        if message and message not in out.notices and not shortfall:  # the shortfall says it in words
+            out.notices.append(message)
         if not result.ok:
             out.shortfall += [shortfall] if shortfall else []
             return query, None
@@ -606,6 +621,29 @@ class Toolbox:
         out.notices.append(f"{how_many} located in {local.filters.place.name}: too few for a figure of its own, so "
                            f"the figures are {country}.")
         return query, result
+
+    def _survey_every_level(self, query: Any, result: Any) -> Any:
+        """A level with too few survey responses for a figure ("freshers" in India: 4 rows): the survey's figure
+        for every level of the role there, said as such, instead of no survey figure at all. Levels compared
+        are left alone (each side would get the same figure)."""
+        from advisor.tools.salary import fmt_n, salary_lookup
+
+        few = next((s for s in result.sources if s.source == "survey" and s.status in ("too_few", "empty")), None)
+        if few is None:
+            return result
+        every = salary_lookup(query.model_copy(update={"experience": None, "years_experience": None}), self.store)
+        survey = next((s for s in every.sources if s.source == "survey" and s.has_figures), None)
+        if survey is None:
+            return result
+        level = (result.filters.experience_label or "that level").split(" / ")[0]
+        at_level = f"only {fmt_n(few.n)} {level} responses" if few.n else f"no {level} response"
+        survey = survey.model_copy(update={"text": survey.text.replace(
+            " reported a median", f" (every level together: {at_level}) reported a median", 1)})
+        sources = [survey if s is few else s for s in result.sources]
+        withheld = [s for s in sources if not s.has_figures]
+        message = ("Some sources have no figures: " + " ".join(f"{s.label}: {s.message}" for s in withheld)) \
+            if withheld else None
+        return result.model_copy(update={"sources": sources, "ok": True, "message": message})
 
     @staticmethod
     def _one_side(out: ToolOutcome, reading: Interpretation, result: Any, side: Side, seen: set[str],

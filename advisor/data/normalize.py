@@ -183,7 +183,7 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
     RoleSpec(
         "software_engineer",
         "Software Engineer",
-        ("software engineer", "software engineering", "swe", "software eng"),
+        ("software engineer", "software engineering", "swe", "software eng", "software developer"),
         ("Software Engineer",),
         postings_short=("Software Engineer",),
         bls_codes=("15-1252",),
@@ -415,7 +415,8 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
     RoleSpec(
         "qa_engineer",
         "QA Engineer",
-        ("qa engineer", "quality assurance engineer", "software tester", "test engineer", "qa analyst"),
+        ("qa engineer", "quality assurance engineer", "software tester", "test engineer", "qa analyst", "qa tester",
+         "quality assurance analyst", "quality assurance tester", "test analyst"),
         ("QA Engineer",),
         postings_title_regex=r"\b(qa|quality assurance|test)\s+(engineer|analyst)",
         bls_codes=("15-1253",),

@@ -39,6 +39,9 @@ def employment_lookup(query: EmploymentQuery, store: Store) -> EmploymentResult:
         return EmploymentResult(ok=False, message=exc.message)
     if not role.bls_codes:
         return EmploymentResult(ok=False, message=f"BLS has no occupation for {role.label}s.")
+    if role.bls_note:  # a stand-in serves for pay, said as one; its headcount counts other people
+        return EmploymentResult(ok=False, message=f"BLS counts no {role.label}s of their own, so no source says "
+                                                  f"how many people work as one.")
     codes = sql_list(list(role.bls_codes))
     rows = store.fetchall(f"SELECT occ_code, occ_title, reference_year, tot_emp FROM bls WHERE occ_code IN {codes} "
                           "AND tot_emp IS NOT NULL ORDER BY occ_code, reference_year")

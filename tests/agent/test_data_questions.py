@@ -420,3 +420,25 @@ def test_a_survey_comparison_that_rests_on_repeated_rows_says_the_order_flips(ad
     assert "the order flips" in first, answer.text
     for d in distinct.values():
         assert f"${d.salary_in_usd.median():,.0f}" in first and f"{len(d):,}" in first, first
+
+
+def test_a_level_too_thin_in_the_survey_gets_the_roles_figure_for_every_level_said_so(advisor, survey):
+    answer = advisor.ask("roughly what would a junior data engineer take home in Brazil per year?")
+    de = survey[(survey["job_title"] == "Data Engineer") & (survey["company_location"] == "BR")]
+    assert len(de[de["experience_level"] == "EN"]) < 5 <= len(de)  # the premise of the test: too few at the level
+    line = next(c.quote for c in answer.citations if "salary survey" in c.quote)
+    assert _median(de) in line and "every level together" in line, line
+
+
+def test_a_level_the_survey_has_keeps_its_own_figure(advisor, survey):
+    answer = advisor.ask("roughly what would a senior data engineer take home in the US per year?")
+    line = next(c.quote for c in answer.citations if "salary survey" in c.quote)
+    assert "every level together" not in line, line
+
+
+def test_a_headcount_follow_up_of_any_length_keeps_the_role(advisor):
+    thread = "headcount-follow-up"
+    advisor.ask("what do statisticians earn according to the BLS?", thread_id=thread)
+    answer = advisor.ask("are those numbers for a big group of people, and are there more or fewer of those jobs "
+                         "than the year before?", thread_id=thread)
+    assert "Statisticians" in answer.text and "employed" in answer.text, answer.text

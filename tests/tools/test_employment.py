@@ -21,10 +21,11 @@ def test_employment_each_may_and_the_change_match_the_bls_table(store: Store, bl
     assert "nearest" not in text  # BLS has this occupation itself
 
 
-def test_a_role_bls_lacks_is_counted_by_its_stand_ins_and_says_so(store: Store) -> None:
+def test_a_role_bls_lacks_gets_no_headcount_of_its_stand_in(store: Store) -> None:
+    """A stand-in occupation serves for pay (said as one); its headcount counts other people, so none is given."""
     result = employment_lookup(EmploymentQuery(role="AI engineer"), store)
-    assert result.ok and result.evidence and result.notes
-    assert all("the nearest BLS occupation to AI Engineers" in e.text for e in result.evidence)
+    assert not result.ok and not result.evidence
+    assert "AI Engineers of their own" in (result.message or "")
     assert not employment_lookup(EmploymentQuery(role="zookeeper wrangler"), store).ok
 
 
