@@ -365,12 +365,15 @@ def sources_named(question: str) -> list[Source]:
 
 def _background_query(question: str, intent: Intent) -> str | None:
     """The passages worth reading for the asker's background: the lexicon's row for the background named, else,
-    for advice asked with a story of one's own ("I've taught chemistry for 11 years ... what should I do first?"),
-    the row for anyone coming from outside software (`background_default`)."""
+    for advice asked with a story of a working life that names no job title ("I've taught chemistry for 11 years
+    ... what should I do first?"), the row for anyone coming from outside software (`background_default`)."""
     lowered = question.lower()
     named = next((q for pattern, q in BACKGROUND_QUERIES if pattern.search(lowered)), None)
     story = question.replace(cues.asked_parts(question), " ")
-    if named or intent != Intent.ADVICE or not LEX.cue("career_story").search(story):
+    # the default row is about fields outside software: a story naming a job title ("junior React developer")
+    # may be a software one, which that row would misread
+    if named or intent != Intent.ADVICE or not LEX.cue("career_story").search(story) \
+            or LEX.cue("role_noun").search(story):
         return named
     return LEX.words("background_default")[0]
 

@@ -71,6 +71,11 @@ def test_advice_with_an_unnamed_background_reads_the_passages_for_other_fields()
     assert read("how would I start learning AI engineering?").background_query is None  # no story told
 
 
+def test_a_story_naming_a_job_title_gets_no_default_background() -> None:
+    q = "I'm a junior Vue developer, 2 years exp. how should I go about getting into AI engineering?"
+    assert read(q).background_query != lexicon("en").words("background_default")[0]
+
+
 def test_a_story_of_where_one_lives_is_no_background() -> None:
     assert read("I live in Lisbon now. how should I go about getting into AI engineering?").background_query is None
 
