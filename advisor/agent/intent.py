@@ -73,6 +73,11 @@ def without_background(question: str) -> str:
     return _ABOUT_ME.sub(" ", question)
 
 
+def asked_text(question: str) -> str:
+    """The parts of a message that ask, without the asker's own background in them."""
+    return without_background(asked_parts(question))
+
+
 def asks_about_pay(question: str) -> bool:
     """'What do they earn?', 'How much a month do analysts make?', 'Gehalt?'"""
     return bool(_SALARY.search(question))

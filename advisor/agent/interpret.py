@@ -253,7 +253,7 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.SKILL_LIST)
     # a condition asked, not the asker's own ("is fully remote still realistic for data jobs? I'm a data
     # engineer, been remote since 2021"): its share of postings answers advice too
-    asked = cues.without_background(cues.asked_parts(question))
+    asked = cues.asked_text(question)
     if intent not in (Intent.SALARY, Intent.COMPARISON) and (cues.asks_posting_conditions(
             question if intent is not Intent.ADVICE else asked) or LEX.cue("degree_asked").search(asked)):
         asks.append(Ask.CONDITIONS)
@@ -290,7 +290,7 @@ def _pay_asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     if cues.asks_role_ranking(question) and not slots.role:
         return [Ask.RANKING]  # no role to look up: rank them all
     over_years = LEX.cue("trend").search(question) or LEX.cue("pay_over_years").search(
-        cues.without_background(cues.asked_parts(question)))
+        cues.asked_text(question))
     if pay_intent and over_years and len(slots.years) < 2:
         return [Ask.PAY_TREND]  # "how fast did pay grow?": a median of all years is no growth rate
     if pay_intent and (intent == Intent.SALARY or cues.asks_about_pay(question)):
@@ -457,7 +457,7 @@ def _places_asked(question: str, slots: Slots) -> None:
         # itself, so it must stay named there)
         _keep_countries(slots, [i for i, c in enumerate(slots.countries) if c not in left_out])
         return
-    asked = cues.without_background(cues.asked_parts(question)).lower()
+    asked = cues.asked_text(question).lower()
     kept = [i for i, phrase in enumerate(slots.country_phrases)
             if phrase.lower() in asked and slots.countries[i] not in left_out]
     if not kept or len(kept) == len(slots.countries) or LEX.cue("place_pointed_at").search(asked):
@@ -472,7 +472,7 @@ def _role_asked(question: str, slots: Slots) -> None:
     compared are each a side already."""
     if slots.roles or not slots.role:
         return
-    asked = cues.without_background(cues.asked_parts(question))
+    asked = cues.asked_text(question)
     if asked.strip() == question.strip():
         return
     named = first_role(asked)
@@ -562,7 +562,7 @@ def _read_filters(reading: Interpretation) -> None:
     reading.places = places_asked(question, slots)
     reading.countries_left_out = countries_left_out(question, slots)
     # the employer's size asked about, not the asker's own ("I'm at a 20 person startup")
-    slots.company_sizes = company_sizes_named(cues.without_background(cues.asked_parts(question)))
+    slots.company_sizes = company_sizes_named(cues.asked_text(question))
 
 
 def _read_count(reading: Interpretation) -> None:
@@ -678,7 +678,7 @@ def unrecorded_condition(question: str, skill_vocabulary: Callable[[], Collectio
     """What a share of postings is asked by when no posting field records it ("on-call / weekend support",
     "visa sponsorship"), as the asker wrote it; '' when a condition the postings record (remote, degree,
     insurance, schedule) or a skill they list is named, or no share of postings is asked this way."""
-    m = LEX.cue("posting_share_of").search(cues.without_background(cues.asked_parts(question)).lower())
+    m = LEX.cue("posting_share_of").search(cues.asked_text(question).lower())
     if m is None:
         return ""
     thing = m.group(1).strip()
@@ -759,20 +759,22 @@ def _claimed_order(reading: Interpretation) -> int | None:
     return None
 
 
+def _not_story_roles(question: str, found: list[str], read: Callable[[str], list[str]]) -> list[str]:
+    """`found` (what `read` finds in the question), less the names that only name a role in the asker's story
+    ("thinking cloud engineering as a stepping stone to MLOps. what skills do cloud engineer postings list?"
+    names no skill): each kept name is in the asking parts, or outside every role's words."""
+    kept = set(read(cues.asked_text(question))) | set(read(without_role_names(question)))
+    return [x for x in found if x in kept]
+
+
 def _tools_asked(question: str, slots: Slots) -> list[str]:
     """The tools the question names outside the roles' words, less one that only names a role in the story."""
-    named = cues.named_tools(_without_roles(question, slots))
-    asked = cues.named_tools(cues.without_background(cues.asked_parts(question)))
-    beside = cues.named_tools(without_role_names(question))
-    return [t for t in named if t in asked or t in beside]
+    return _not_story_roles(question, cues.named_tools(_without_roles(question, slots)), cues.named_tools)
 
 
 def _skills_asked(question: str, vocabulary: Collection[str]) -> list[str]:
-    """The skills the question names, less those that only name a role in the asker's story ("thinking cloud
-    engineering as a stepping stone to MLOps. what skills do cloud engineer postings list?" names no skill)."""
-    asked = skills_in(cues.without_background(cues.asked_parts(question)), vocabulary)
-    beside = skills_in(without_role_names(question), vocabulary)
-    return [s for s in skills_in(question, vocabulary) if s in asked or s in beside]
+    """The skills the question names, less those that only name a role in the asker's story."""
+    return _not_story_roles(question, skills_in(question, vocabulary), lambda text: skills_in(text, vocabulary))
 
 
 def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collection[str]]) -> None:

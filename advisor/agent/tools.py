@@ -436,8 +436,10 @@ def _gaps_asked(result: Any, reading: Interpretation) -> str:
     figure, the survey's lack of one is no part of the answer."""
     if not reading.sources_named or not result.ok:
         return result.message
-    missing = [s for s in result.sources if not s.has_figures and _SOURCE_OF_DATA[s.source] in reading.sources_named]
-    return ("Some sources have no figures: " + " ".join(f"{s.label}: {s.message}" for s in missing)) if missing else ""
+    from advisor.tools.salary import gaps_note
+
+    return gaps_note([s for s in result.sources
+                      if not s.has_figures and _SOURCE_OF_DATA[s.source] in reading.sources_named])
 
 
 def _only_salary_routed(reading: Interpretation) -> bool:
@@ -626,7 +628,7 @@ class Toolbox:
         """A level with too few survey responses for a figure ("freshers" in India: 4 rows): the survey's figure
         for every level of the role there, said as such, instead of no survey figure at all. Levels compared
         are left alone (each side would get the same figure)."""
-        from advisor.tools.salary import fmt_n, salary_lookup
+        from advisor.tools.salary import fmt_n, gaps_note, salary_lookup
 
         few = next((s for s in result.sources if s.source == "survey" and s.status in ("too_few", "empty")), None)
         if few is None:
@@ -640,9 +642,7 @@ class Toolbox:
         survey = survey.model_copy(update={"text": survey.text.replace(
             " reported a median", f" (every level together: {at_level}) reported a median", 1)})
         sources = [survey if s is few else s for s in result.sources]
-        withheld = [s for s in sources if not s.has_figures]
-        message = ("Some sources have no figures: " + " ".join(f"{s.label}: {s.message}" for s in withheld)) \
-            if withheld else None
+        message = gaps_note([s for s in sources if not s.has_figures]) or None
         return result.model_copy(update={"sources": sources, "ok": True, "message": message})
 
     @staticmethod

@@ -41,27 +41,26 @@ def employment_lookup(query: EmploymentQuery, store: Store) -> EmploymentResult:
         return EmploymentResult(ok=False, message=f"BLS has no occupation for {role.label}s.")
     if role.bls_note:  # a stand-in serves for pay, said as one; its headcount counts other people
         return EmploymentResult(ok=False, message=f"BLS counts no {role.label}s of their own, so no source says "
-                                                  f"how many people work as one.")
+                                                  "how many people work as one.")
     codes = sql_list(list(role.bls_codes))
     rows = store.fetchall(f"SELECT occ_code, occ_title, reference_year, tot_emp FROM bls WHERE occ_code IN {codes} "
                           "AND tot_emp IS NOT NULL ORDER BY occ_code, reference_year")
-    out = EmploymentResult(ok=bool(rows), notes=[role.bls_note] if role.bls_note else [])
+    out = EmploymentResult(ok=bool(rows))
     for code in role.bls_codes:
         years = [(int(y), int(n), title) for c, title, y, n in rows if c == code]
         if years:
-            proxy = f" (the nearest BLS occupation to {role.label}s)" if role.bls_note else ""
-            out.evidence.append(_sentence(store, code, years, proxy))
+            out.evidence.append(_sentence(store, code, years))
     if not out.evidence:
         out.message = f"No BLS employment counts for {role.label}s."
     return out
 
 
-def _sentence(store: Store, code: str, years: list[tuple[int, int, str]], proxy: str = "") -> Evidence:
+def _sentence(store: Store, code: str, years: list[tuple[int, int, str]]) -> Evidence:
     """'BLS OEWS counts 233,440 Data Scientists employed in the US in May 2024, up from 192,710 in May 2023
     (+40,730, 21.1%).'"""
     title = years[-1][2]
     (y0, n0, _), (y1, n1, _) = years[0], years[-1]
-    text = f"The {BLS_NAME} count {fmt_n(n1)} people employed as {title}{proxy} in the US in May {y1}"
+    text = f"The {BLS_NAME} count {fmt_n(n1)} people employed as {title} in the US in May {y1}"
     if y0 != y1 and n0:
         change = "up" if n1 >= n0 else "down"
         text += (f", {change} from {fmt_n(n0)} in May {y0} ({'+' if n1 >= n0 else '-'}{fmt_n(abs(n1 - n0))}, "

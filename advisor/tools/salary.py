@@ -1212,10 +1212,14 @@ def salary_lookup(query: SalaryQuery, store: Store) -> SalaryResult:
             f"{s.label}: {s.message}" for s in withheld
         )
     elif withheld:
-        result.message = "Some sources have no figures: " + " ".join(
-            f"{s.label}: {s.message}" for s in withheld
-        )
+        result.message = gaps_note(withheld)
     return result
+
+
+def gaps_note(withheld: list[SourceStats]) -> str:
+    """The note naming the sources without figures and why ('' for none)."""
+    return ("Some sources have no figures: " + " ".join(f"{s.label}: {s.message}" for s in withheld)) \
+        if withheld else ""
 
 
 def format_salary_result(result: SalaryResult) -> str:

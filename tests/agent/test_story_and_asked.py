@@ -54,10 +54,9 @@ def test_common_names_of_official_occupations_are_roles(phrase: str) -> None:
 
 
 @pytest.mark.parametrize("question", ["are there fewer statistician jobs than the year before?",
-                                      "and are there more or fewer of those positions now"])
+                                      "BLS data scientists: and are there more or fewer of those positions now"])
 def test_more_or_fewer_jobs_asks_for_employment(question: str) -> None:
-    r = read(question if "statistician" in question else "BLS data scientists: " + question)
-    assert Ask.EMPLOYMENT in r.asks
+    assert Ask.EMPLOYMENT in read(question).asks
 
 
 def test_more_remote_jobs_is_not_an_employment_count() -> None:
@@ -92,7 +91,7 @@ def test_live_openings_are_not_in_the_sources(question: str) -> None:
 
 
 def test_hiring_companies_are_not_declined_as_live_openings() -> None:
-    assert topic_not_in_sources("which companies hire the most data analysts?") == ""
+    assert topic_not_in_sources("which companies are hiring right now for data analysts?") == ""
 
 
 class _Embedder:
