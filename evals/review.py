@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from advisor.sources import describe as describe_source
 from evals import metrics as M
 
 REVIEW_PATH = Path(__file__).resolve().parent / "review_questions.jsonl"
@@ -45,7 +46,10 @@ def ask_case(advisor: Any, case: dict[str, Any]) -> dict[str, Any]:
         "history": case.get("history") or [], "expected": case.get("expected"),
         "should_decline": bool(case.get("should_decline")),
         "answer": answer.text, "refused": answer.refused, "notices": answer.notices,
-        "citations": [{"n": c.n, "source": c.source, "title": c.title, "quote": c.quote} for c in answer.citations],
+        # the heading a surface shows (never the filter), with the filter and file as the details a checker opens
+        "citations": [{"n": c.n, "source": c.source, "title": c.title, "quote": c.quote,
+                       "heading": (view := describe_source(c)).heading, "details": view.details}
+                      for c in answer.citations],
         "words": M.answer_words(answer.text), "internal_details": M.internal_details(answer.text),
     }
 
@@ -71,7 +75,9 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
         out += [f"- **question**: {r['question']}", f"- **expected**: {r['expected']}", "",
                 f"**answer**{' (declined)' if r['refused'] else ''}: {r['answer']}", ""]
         out += [f"  - note shown with the answer: {n}" for n in r.get("notices") or []]
-        out += [f"  - [{c['n']}] {c['title'] or c['source']}: {c['quote'][:240]!r}" for c in r["citations"]]
+        # what the reader sees in the sources panel: the plain heading and the quote; the filter as its details
+        out += [f"  - [{c['n']}] {c.get('heading') or c['title'] or c['source']}: {c['quote'][:240]!r}"
+                + (f" (details: {c['details']})" if c.get("details") else "") for c in r["citations"]]
         out.append("")
     return "\n".join(out)
 

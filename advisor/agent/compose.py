@@ -41,6 +41,8 @@ STEP_SLACK = 0.15  # a step with no action verb may join an advice answer this f
 GENERIC_WEIGHT = 1.0  # how much an advice sentence loses for answering the generic question better than the asked one
 _GENERIC_ADVICE = LEX.words("generic_advice")
 SIBLING_SLACK = 0.06  # a step's sibling in the same passage joins it this far below the answer's score floor
+STAGE_OPENING = 12  # a stage word this near a sentence's start opens a step ("The next layer involves ...")
+MIN_SEQUENCE = 3  # a section with this many paragraphs holding a step lays out a sequence, read whole
 MIN_STEPS = 2  # advice sentences that say where they sit in a sequence, at least this many: a numbered list
 STEP_WORDS = 1.5  # a step list may run to this multiple of the answer's word budget: a sequence cut short misleads
 TOOL_KINDS = ("salary_data", "posting_stats", "article_figure")
@@ -227,11 +229,20 @@ def is_step(sentence: str) -> bool:
     return bool(names) or sentence.count(",") >= 2
 
 
-def _in_steps(chosen: list[Candidate]) -> tuple[list[Candidate], list[int]]:
+def _opens_with_stage(sentence: str) -> bool:
+    """Whether the sentence's first words say where it sits ("Building on this foundation, ...", "The next layer
+    involves ..."): in a section whose paragraphs each open so, the step of its paragraph (`_paths`), named
+    things or not."""
+    return any((m := pattern.search(sentence)) and m.start() <= STAGE_OPENING for pattern, _ in _STAGES)
+
+
+def _in_steps(chosen: list[Candidate], max_words: float = 0,
+              pool: list[Candidate] | None = None) -> tuple[list[Candidate], list[int]]:
     """An advice answer's sentences with its steps in sequence order, and each line's step number (0: not a
-    step). The best sentence stays first unless it is a step itself; the sentences that say where they sit in a
-    sequence follow as numbered steps (foundations first; sentences of one passage in reading order, passages in
-    the order they were picked); the rest come after the list. Fewer than MIN_STEPS steps are no sequence."""
+    step). The best sentence stays first unless it is a step itself; the steps follow as a numbered list: one
+    section's path whole when an article lays one out (`_one_path`), else every step, foundations first
+    (sentences of one passage in reading order, passages in the order they were picked); the rest come after
+    the list, the weakest left out past `max_words`. Fewer than MIN_STEPS steps are no sequence."""
     staged = [c for c in chosen if is_step(c.text)]
     if len(staged) < MIN_STEPS:
         return chosen, [0] * len(chosen)
@@ -239,9 +250,51 @@ def _in_steps(chosen: list[Candidate]) -> tuple[list[Candidate], list[int]]:
     rank: dict[str, int] = {}
     for k, c in enumerate(chosen):
         rank.setdefault(c.evidence.id, k)
-    steps = sorted(staged, key=lambda c: (stage(c.text), rank[c.evidence.id], c.order))
-    others = [c for c in chosen[len(head):] if c not in staged]
+    steps = _one_path(staged, rank, pool or chosen) or sorted(
+        staged, key=lambda c: (stage(c.text), rank[c.evidence.id], c.order))
+    others = [c for c in chosen[len(head):] if c not in staged and c not in steps]
+    while max_words and others and sum(word_count(c.text) for c in head + steps + others) > max_words:
+        others.pop()  # the remarks after a list of steps give way to the steps, the weakest first
     return head + steps + others, [0] * len(head) + list(range(1, len(steps) + 1)) + [0] * len(others)
+
+
+def _one_path(staged: list[Candidate], rank: dict[str, int], pool: list[Candidate]) -> list[Candidate]:
+    """The path of the first-picked section that lays one out (`_paths`): one step per paragraph, its first
+    that opens with where it sits, in the article's order, from every candidate of the section (a step the
+    scores left out is still a step of the path). Why: steps gathered from three articles interleave three
+    paths ("foundations" from each); one article's path, whole, is an order a reader can follow."""
+    paths = _paths(pool)
+    picked = {key: min(rank[c.evidence.id] for c in staged if _section(c.evidence) == key)
+              for key in paths if any(_section(c.evidence) == key for c in staged)}
+    return paths[min(picked, key=picked.__getitem__)] if picked else []
+
+
+def _paths(pool: list[Candidate]) -> dict[tuple[str, str], list[Candidate]]:
+    """Each article section whose paragraphs open steps of a sequence ("The foundational layer ...", "Building on
+    this foundation ...", "The next layer ...") in at least MIN_SEQUENCE paragraphs: its first such sentence
+    of each paragraph, in reading order."""
+    firsts: dict[tuple[str, str], dict[str, Candidate]] = {}
+    for c in sorted(pool, key=lambda c: (c.evidence.id, c.order)):
+        if c.evidence.kind == "article" and _opens_with_stage(c.text):
+            firsts.setdefault(_section(c.evidence), {}).setdefault(c.evidence.id, c)
+    return {key: list(steps.values()) for key, steps in firsts.items() if len(steps) >= MIN_SEQUENCE}
+
+
+def _section(ev: Evidence) -> tuple[str, str]:
+    """The article section a passage belongs to: its paragraphs are read as one sequence."""
+    return ev.source, ev.locator
+
+
+def sequence_sections(passages: list[Evidence]) -> dict[tuple[str, str], list[Evidence]]:
+    """The article sections that lay out a path (`_paths`: at least MIN_SEQUENCE of their paragraphs open a
+    step, "The foundational layer ...", "Building on this foundation ...", "The next layer ..."), each with its
+    paragraphs in reading order. Why: retrieval finds one or two of those paragraphs, and a learning path cut
+    to its first two steps misleads; the answer reads the section whole."""
+    by_section: dict[tuple[str, str], list[Evidence]] = {}
+    for ev in passages:
+        if ev.kind == "article" and ev.locator:
+            by_section.setdefault(_section(ev), []).append(ev)
+    return {key: sorted(evs, key=lambda e: e.id) for key, evs in by_section.items() if _paths(candidates(evs))}
 
 
 def _says_what_to_do(sentence: str, score: float, best: float) -> bool:
@@ -412,7 +465,7 @@ class Composer:
         self._pick(cands, scores, vecs, picked, (floor, best, limit), advice, roles)
         if advice and not picked.chosen:  # after the data tools' figures, the figures lead: no list of steps
             self._add_siblings(cands, scores, vecs, picked, floor - SIBLING_SLACK)
-            sentences, numbered = _in_steps([cands[i] for i in picked.idx])
+            sentences, numbered = _in_steps([cands[i] for i in picked.idx], self.max_words * STEP_WORDS, cands)
             return self._render(sentences, best, numbered)
         return self._render(picked.chosen + [cands[i] for i in picked.idx], best)
 

@@ -95,6 +95,7 @@ class Ask(StrEnum):
     SKILLS_GAP = "skills_gap"  # "I know Python and SQL, what should I learn for X?": what the postings list and I lack
     EMPLOYMENT = "employment"  # how many people work in the role, and the change (BLS employment counts)
     ROLE_MOVE = "role_move"  # moving from one role to another: what the new role's postings list far more often
+    DATA_COVERAGE = "data_coverage"  # what a data set holds: its rows, the years they span, where they are from
 
 
 class Source(StrEnum):
@@ -239,6 +240,9 @@ def _intent(question: str) -> Intent:
 
 def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     """The parts asked for, in the order the answer should serve them."""
+    asked = cues.asked_text(question)
+    if LEX.cue("data_coverage").search(asked.lower()) and LEX.cue("dataset_named").search(question.lower()):
+        return [Ask.DATA_COVERAGE]  # "is the survey mostly 2025 data?" asks about the survey, not for pay
     if LEX.cue("skill_ranking").search(question):  # "which skills pay the most": no one role's pay or list
         return [Ask.SKILL_RANKING] + ([Ask.HOW_TO] if intent == Intent.ADVICE else [])
     if LEX.cue("country_ranking").search(question) and len(slots.countries) - len(countries_left_out(
@@ -253,7 +257,6 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.SKILL_LIST)
     # a condition asked, not the asker's own ("is fully remote still realistic for data jobs? I'm a data
     # engineer, been remote since 2021"): its share of postings answers advice too
-    asked = cues.asked_text(question)
     if intent not in (Intent.SALARY, Intent.COMPARISON) and (cues.asks_posting_conditions(
             question if intent is not Intent.ADVICE else asked) or LEX.cue("degree_asked").search(asked)):
         asks.append(Ask.CONDITIONS)
@@ -583,7 +586,9 @@ def _read_count(reading: Interpretation) -> None:
         served.add(Ask.FIND_POSTINGS)
     # the postings are of 2023 and place jobs by city only in their location text: a count for another year or
     # a city is the articles' ("how many AI postings did Seattle have in early 2025?")
-    elsewhere = reading.places or any(y != POSTINGS_YEAR for y in [*reading.slots.years, reading.slots.year] if y)
+    # (a ranking of countries is the postings' own whatever cities the asker names)
+    elsewhere = (reading.places and reading.breakdown is not PostingBreakdown.COUNTRY) or any(
+        y != POSTINGS_YEAR for y in [*reading.slots.years, reading.slots.year] if y)
     # "which roles pay the most" ranks the roles (Ask.RANKING); employers, boards or places are ranked here
     by_pay = LEX.cue("group_pay_ranking").search(q) or (
         LEX.cue("pay_superlative").search(q) and not reading.has(Ask.RANKING)
@@ -591,6 +596,9 @@ def _read_count(reading: Interpretation) -> None:
     if reading.breakdown and not by_pay and LEX.cue("count_superlative").search(q):
         counted = True  # "which companies post the most ... (with salary)": ranked by count, pay beside it
         served -= {Ask.PAY, Ask.COMPANY_PAY}
+    if by_pay and reading.breakdown is PostingBreakdown.COUNTRY:  # countries ranked by pay: the survey's ranking
+        reading.breakdowns = [b for b in reading.breakdowns if b is not PostingBreakdown.COUNTRY]
+        reading.breakdown = reading.breakdowns[0] if reading.breakdowns else None
     if reading.breakdown and by_pay and len(reading.slots.companies) < 2:
         # "top paying companies for data scientists (20+ postings)": the groups ranked by their pay
         reading.groups_by_pay, counted, served = True, True, set()

@@ -20,7 +20,7 @@ from langgraph.config import get_stream_writer
 
 from advisor.agent import intent as intent_mod
 from advisor.agent import parts, premise, spelling
-from advisor.agent.compose import Composer, Scope
+from advisor.agent.compose import Composer, Scope, sequence_sections
 from advisor.agent.coverage import quality_not_in_sources, topic_not_in_sources, uncovered
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
@@ -43,6 +43,7 @@ from advisor.backends.openai_compat import (
 )
 from advisor.backends.resilience import Budget
 from advisor.config import Settings
+from advisor.index import PASSAGES
 from advisor.text import content_words, figures, split_sentences
 from advisor.tools.salary import country_phrase
 from advisor.types import Citation, Evidence
@@ -144,6 +145,9 @@ def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
 
 
 PAY_ASKS = frozenset({Ask.PAY, Ask.COMPANY_PAY})  # what a shortfall of pay rows leaves unanswered
+# asks only a data tool can answer: when its lookup found nothing, no passage answers them either ("how many AI
+# engineers are employed?" is not answered by an article's pay sentence), so the lookup's reason is the reply
+DATA_ONLY_ASKS = frozenset({Ask.EMPLOYMENT})
 
 
 def _own_pay_first(reading: Interpretation, lead: list[Evidence]) -> list[Evidence]:
@@ -276,6 +280,8 @@ class Nodes:
     # Each question's LLM budget, from gather (which starts it) to synthesize (which spends the rest).
     _budgets: dict[tuple[str | None, str], Budget] = field(default_factory=dict, init=False, repr=False)
     _budget_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    # the article sections that lay out a sequence (compose.sequence_sections), read once from the index
+    _sequences: dict[tuple[str, str], list[Evidence]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.interpreter is None:
@@ -345,8 +351,9 @@ class Nodes:
         tool_evidence = outcome.evidence
         evidence = self._passages(reading, tool_evidence)
         best = max((e.score for e in evidence), default=0.0)
-        if intent == "off_topic_candidate":  # no career word: on topic if the sources match it well or by name
-            on_topic = best >= MIN_RELEVANCE + 0.07 or (best >= MIN_RELEVANCE - 0.1
+        if intent == "off_topic_candidate":  # no career word: on topic if a data tool answered, or the sources
+            # match it well or by name
+            on_topic = bool(tool_evidence) or best >= MIN_RELEVANCE + 0.07 or (best >= MIN_RELEVANCE - 0.1
                                                         and self._shares_rare_term(question, evidence))
             intent = "factual" if on_topic else "off_topic"
         return {
@@ -381,7 +388,7 @@ class Nodes:
                 return {"answer": NOT_COVERED_REPLY, "refused": True, "citations": [], "charts": [],
                         "notices": notices}
         notices += self._gaps(reading, grounded, evidence) + self._why_they_differ(grounded, evidence)
-        if reading.has(Ask.PAY):  # pay asked, too few rows for a figure: said first, not dropped
+        if set(reading.asks) & (PAY_ASKS | DATA_ONLY_ASKS):  # asked, too few rows for a figure: said first
             notices[:0] = [n for n in state.get("shortfall", []) if n not in notices]
         if quality := quality_not_in_sources(reading.question, self.toolbox.retriever.idf().keys()):
             notices.insert(0, f"None of my sources says which is {quality}.")
@@ -452,11 +459,27 @@ class Nodes:
             for ev in self.toolbox.search(q, self.settings.top_k):
                 if all(ev.id != e.id for e in evidence):
                     evidence.append(ev)
+        if reading.has(Ask.HOW_TO):
+            evidence = self._with_whole_sequences(evidence)
         if any(e.kind == "bls" for e in tool_evidence):
             # the salary tool already picked the BLS occupation for the role asked about; other BLS rows that
             # retrieval found ("Database Administrators" for a data-scientist question) would answer another role
             evidence = [e for e in evidence if e.kind != "bls"]
         return evidence
+
+    def _with_whole_sequences(self, evidence: list[Evidence]) -> list[Evidence]:
+        """Each retrieved paragraph of a section that lays out a sequence, with the section's other paragraphs
+        after it (at its score): "what should I learn first, and then what?" is answered by the whole path."""
+        with self._budget_lock:
+            if self._sequences is None:
+                self._sequences = sequence_sections(self.toolbox.retriever.index.all_docs(PASSAGES))
+        out: list[Evidence] = []
+        for ev in evidence:
+            out += [ev] if ev not in out else []
+            for other in self._sequences.get((ev.source, ev.locator), []) if ev.kind == "article" else []:
+                if all(other.id != e.id for e in [*out, *evidence]):
+                    out.append(other.with_score(ev.score))
+        return out
 
     def _decline_reason(self, state: AgentState, reading: Interpretation, evidence: list[Evidence]) -> str | None:
         """The reply when the sources can't answer (something asked that no evidence holds), else None."""
@@ -475,6 +498,9 @@ class Nodes:
         if not missing and company and not _employer_known(company, tool_evidence, self.toolbox.retriever.idf()):
             missing = company  # "what does mistral ai pay?": no posting and no passage names that employer
         missing = missing or _not_held(reading, evidence, tool_evidence)
+        if not missing and state.get("shortfall") and not tool_evidence and reading.asks and \
+                set(reading.asks) <= DATA_ONLY_ASKS:
+            return " ".join(state["shortfall"])
         if not missing and reading.has(Ask.PAY) and not tool_evidence and asked.role and asked.countries:
             # no source has pay for that role there (the tools, article figures included, found none): passages
             # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"

@@ -30,6 +30,7 @@ class Tool(StrEnum):
     COMPANY = "company"
     SALARY = "salary"
     EMPLOYMENT = "employment"
+    DATA_COVERAGE = "data_coverage"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Route:
 
 
 ROUTES: tuple[Route, ...] = (
+    Route(Ask.DATA_COVERAGE, Tool.DATA_COVERAGE, "what a data set holds: its rows, years and countries"),
     Route(Ask.FIND_POSTINGS, Tool.POSTINGS, "show me postings: the postings themselves lead"),
     Route(Ask.SKILLS_GAP, Tool.SKILLS_GAP, "what to learn, given the skills I have: the skills I lack lead"),
     Route(Ask.ROLE_MOVE, Tool.ROLE_MOVE, "from one role to another: the skills the new role's postings list more"),

@@ -248,9 +248,21 @@ def _read_roles(text: _Text, slots: Slots) -> None:
     if len({r for _, r, _ in others}) >= 2:  # "im a data analyst ... data engineering or data science?"
         in_order = others
     starts = [s for s, _, _ in in_order]
-    if len({r for _, r, _ in in_order}) >= 2 and (_contrasted(text.q, starts) or _pay_across_a_move(text.q, starts)):
+    mentions = _mention_starts(text.q, {r for _, r, _ in in_order}) or starts
+    if len({r for _, r, _ in in_order}) >= 2 and (_contrasted(text.q, mentions) or _pay_across_a_move(text.q, starts)):
         slots.roles = [r for _, r, _ in in_order]
         slots.role_phrases = [ph for _, _, ph in in_order]
+
+
+def _mention_starts(q: str, roles: Collection[str]) -> list[int]:
+    """Where each of `roles` is named, every time: "data engineers had $133k, same as software developers. so
+    pick SWE over DE?" sets the two against each other in its last words, after both were first named."""
+    taken: list[tuple[int, int]] = []
+    for pattern, role in ROLE_PATTERNS:
+        if role in roles:
+            taken += [(m.start(), m.end()) for m in re.finditer(pattern, q)
+                      if not any(m.start() < end and start < m.end() for start, end in taken)]
+    return sorted(start for start, _ in taken)
 
 
 def _pay_across_a_move(q: str, starts: list[int]) -> bool:

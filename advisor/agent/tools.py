@@ -460,8 +460,8 @@ def _lead_with_comparison(out: ToolOutcome, per_side: list[list[Evidence]], read
         out.lead.insert(0, verdict.id)
 
 
-DATA_TOOL_MODULES = ("company", "conditions", "country_pay", "employment", "pay_trend", "posting_counts", "ranking",
-                     "remote_trend", "role_move", "salary", "skill_pay", "skills")
+DATA_TOOL_MODULES = ("company", "conditions", "country_pay", "data_coverage", "employment", "pay_trend",
+                     "posting_counts", "ranking", "remote_trend", "role_move", "salary", "skill_pay", "skills")
 
 
 def _import_data_tools() -> None:
@@ -882,13 +882,17 @@ class Toolbox:
         return out
 
     def posting_count(self, reading: Interpretation) -> ToolOutcome:
-        """How many postings match the role, country and remote asked, with the largest groups where asked."""
-        from advisor.tools.posting_counts import PostingCountQuery, count_postings
+        """How many postings match the role (each role compared: "DE or DS, and who's hiring?"), country and
+        remote asked, with the largest groups where asked."""
+        from advisor.tools.posting_counts import PostingBreakdown, PostingCountQuery, count_postings
 
         out = ToolOutcome()
         slots = reading.slots
-        for by in reading.breakdowns or [reading.breakdown]:  # "where are they, and which boards carry them?"
-            query = PostingCountQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
+        for role, by in [(r, b) for r in slots.roles or [slots.role]
+                         for b in reading.breakdowns or [reading.breakdown]]:  # "where, and which boards?"
+            by_country = by is PostingBreakdown.COUNTRY  # the countries named are ranked, not filtered on
+            query = PostingCountQuery(role=role, named=slots.countries if by_country else [],
+                                      country=slots.countries[0] if slots.countries and not by_country else None,
                                       remote=slots.remote, by=by, top=reading.top or 5,
                                       pay=reading.pay_by_group and by is not None,
                                       by_pay=reading.groups_by_pay and by is not None,
@@ -1032,6 +1036,17 @@ class Toolbox:
             out.charts.append({"kind": "skill_shares", "title": title, "rows": rows})
         return out
 
+    def data_coverage(self, reading: Interpretation) -> ToolOutcome:
+        """What the data sets named hold (every one when none is named): rows, years and countries, so "is the
+        survey mostly 2025 data?" is answered from the survey's own counts."""
+        from advisor.tools.data_coverage import CoverageQuery, Dataset, describe_datasets
+
+        named = {Source.SURVEY: Dataset.SURVEY, Source.POSTINGS: Dataset.POSTINGS, Source.OFFICIAL: Dataset.BLS}
+        query = CoverageQuery(datasets=[named[s] for s in reading.sources_named] or list(Dataset))
+        out = ToolOutcome()
+        out.add_leading(describe_datasets(query, self.store))
+        return out
+
     def employment(self, reading: Interpretation) -> ToolOutcome:
         """How many people the BLS counts in the role's occupations, each May, and the change: the headcount
         leads (the pay figures, if asked too, follow)."""
@@ -1040,7 +1055,11 @@ class Toolbox:
         out = ToolOutcome()
         for role in reading.slots.roles or [reading.slots.role or ""]:  # "which has more jobs?": each side's
             result = employment_lookup(EmploymentQuery(role=role), self.store)
-            out.note([result.message, *result.notes])
+            if result.evidence or not result.message:
+                out.note([result.message, *result.notes])
+            else:  # no count for this role: what a headcount-only question is answered with, first
+                out.shortfall.append(result.message)
+                out.note(result.notes)
             out.add_leading(result.evidence)
         return out
 

@@ -1,4 +1,5 @@
-"""count_postings: how many 2023 postings match, and which companies, job boards, titles or places hold most.
+"""count_postings: how many 2023 postings match, and which companies, job boards, titles, places or countries
+hold most.
 
 Why: "How many ML engineer postings are there, and which companies posted the most?", "Are there data jobs in
 Germany? How many and what kind?" and "Where do these postings come from, LinkedIn? Indeed?" are counts in the
@@ -14,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.data.normalize import NormalizationError
+from advisor.data.normalize import NormalizationError, resolve_country
 from advisor.data.store import HOURS_PER_YEAR, Store
 from advisor.tools.posting_sentence import PostingSentence, postings_population
 from advisor.tools.salary import (
@@ -34,6 +35,7 @@ class PostingBreakdown(StrEnum):
     BOARD = "board"
     TITLE = "title"
     LOCATION = "location"
+    COUNTRY = "country"
 
 
 # the column each breakdown groups, and how one group is said ("LinkedIn (6,394)")
@@ -42,6 +44,9 @@ _COLUMNS = {
     PostingBreakdown.BOARD: ("regexp_replace(job_via, '^via ', '')", "the job boards they were found through were"),
     PostingBreakdown.TITLE: ("job_title_short", "by kind of job:"),
     PostingBreakdown.LOCATION: ("job_location", "the locations with the most were"),
+    # the country as the store reads it (the source file's `job_country` put 2,680 postings in Sudan by a
+    # crawl artifact; the store places rows by their own location text, advisor/data/README.md)
+    PostingBreakdown.COUNTRY: ("country", "the countries with the most were"),
 }
 
 
@@ -58,6 +63,8 @@ class PostingCountQuery(BaseModel):
                          "instead of the most postings ('top-paying companies').")
     min_n: int = Field(default=10, ge=1, description="With `by_pay`: the fewest postings giving their own salary "
                        "a group needs to be ranked.")
+    named: list[str] = Field(default_factory=list, description="With `by`='country': countries the asker named; "
+                             "each one outside the top groups is said with its own count and place.")
 
 
 class PostingCountResult(PostingSentence):
@@ -94,9 +101,38 @@ def count_postings(query: PostingCountQuery, store: Store) -> PostingCountResult
         f"GROUP BY g ORDER BY k DESC, g LIMIT {int(query.top)}")]
     listed = ", ".join(f"{_said(name)} ({fmt_n(k)}, {fmt_pct(k / n)})" for name, k in result.groups)
     result.text = f"The {POSTINGS_NAME} hold {fmt_n(n)} {words}; {lead} {listed}."
+    if query.by is PostingBreakdown.COUNTRY:
+        result.text += "".join(_named_country(store, cond, name, result.groups) for name in query.named)
     if query.pay and result.groups:
         _pay_by_group(result, store, cond, column)
     return result
+
+
+def _named_country(store: Store, cond: str, name: str, top: list[tuple[str, int]]) -> str:
+    """A country the asker named, outside the top groups: its count and its place in the ranking, and the rows
+    the source file puts there that their own location places elsewhere. Why: "Sudan has the second most
+    postings" is a claim about one country; the top five alone leave the asker to infer that it is wrong."""
+    try:
+        country = resolve_country(name)
+    except NormalizationError:
+        return ""
+    said = country.postings_name
+    if any(group == said for group, _ in top):
+        return ""
+    row = store.fetchone(
+        f"WITH g AS (SELECT country, count(*) AS k, rank() OVER (ORDER BY count(*) DESC) AS r FROM postings "
+        f"WHERE {cond} AND country IS NOT NULL GROUP BY country) SELECT k, r, (SELECT count(*) FROM g) FROM g "
+        "WHERE country = ?", [said])
+    filed = store.fetchone(f"SELECT count(*) FROM postings WHERE {cond} AND job_country = ?", [said])
+    k, place, places = (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+    text = f" {said} has {fmt_n(k) if k else 'none of them'}" + (
+        f", ranked {place} of {places} countries" if place else "")
+    moved = (int(filed[0]) if filed else 0) - k
+    if moved > 0:
+        text += (f"; the source file lists {fmt_n(moved + k)} postings in {said}, but "
+                 f"{'all' if not k else fmt_n(moved)} of them are placed elsewhere or nowhere by their own "
+                 "location (a crawl artifact of the publisher)")
+    return text + "."
 
 
 PAY_MIN_N = 5  # fewer postings with a salary than this in a group: no median for it
@@ -132,7 +168,8 @@ def _ranked_by_pay(result: PostingCountResult, store: Store, cond: str, column: 
 
 
 _GROUP_NOUN = {PostingBreakdown.COMPANY: "companies", PostingBreakdown.BOARD: "job boards",
-               PostingBreakdown.TITLE: "kinds of job", PostingBreakdown.LOCATION: "locations"}
+               PostingBreakdown.TITLE: "kinds of job", PostingBreakdown.LOCATION: "locations",
+               PostingBreakdown.COUNTRY: "countries"}
 
 
 def _pay_by_group(result: PostingCountResult, store: Store, cond: str, column: str) -> None:

@@ -442,3 +442,22 @@ def test_a_headcount_follow_up_of_any_length_keeps_the_role(advisor):
     answer = advisor.ask("are those numbers for a big group of people, and are there more or fewer of those jobs "
                          "than the year before?", thread_id=thread)
     assert "Statisticians" in answer.text and "employed" in answer.text, answer.text
+
+
+def test_a_headcount_no_source_has_is_the_reply_not_a_note_under_pay_sentences(advisor):
+    """"How many AI engineers are employed?": BLS counts no such occupation, and no passage counts them either, so
+    the reason is the reply; asked beside pay, the pay is answered and the missing headcount is the first note."""
+    alone = advisor.ask("How many AI engineers are employed in the US?")
+    assert alone.refused and alone.text.startswith("BLS counts no AI Engineers of their own"), alone.text
+    with_pay = advisor.ask("how many prompt engineers are there in the US and what do they earn?")
+    assert not with_pay.refused and "$" in with_pay.text, with_pay.text
+    assert with_pay.notices[0].startswith("BLS counts no Prompt Engineers of their own"), with_pay.notices
+
+
+def test_a_claim_about_a_data_sets_years_is_answered_from_its_own_counts(advisor, settings):
+    """"Is the survey mostly 2025 data?": the survey's rows by year, first, so the claim can be seen to be wrong."""
+    answer = advisor.ask("the salary survey is mostly 2025 data right?")
+    survey = pd.read_csv(settings.salaries_csv)
+    top = int(survey["work_year"].value_counts().idxmax())
+    first = answer.text.partition("\n")[0]
+    assert first.startswith("The aijobs.net salary survey holds") and f"most of them from {top}" in first, first

@@ -400,3 +400,43 @@ def test_a_ranking_keeps_the_country_it_leaves_out_named() -> None:
     """"Outside the US, which countries pay most?" must still name the US to leave it out of the ranking."""
     r = read("I live in Berlin. outside the US, which countries pay data engineers the most?")
     assert r.countries_left_out == ["United States"] and Ask.COUNTRY_RANKING in r.asks
+
+
+def read_as_asked(question: str) -> Interpretation:
+    """A question as a turn reads it: its short forms written out first ("DE" as "data engineer")."""
+    return read(nodes.readable(question, ())[0])
+
+
+@pytest.mark.parametrize(("question", "roles"), [
+    ("how do MLE salaries in australia compare with DE per the salary survey?",
+     ["machine learning engineer", "data engineer"]),
+    ("BLS says data engineers had a median of $133k, same as software devs. so no pay reason to pick SWE over DE?",
+     ["data engineer", "software engineer"]),
+])
+def test_both_sides_are_read_wherever_the_contrast_stands(question: str, roles: list[str]) -> None:
+    """"DE" in capitals is the role where no country code stands beside it; a contrast ("over") after both roles
+    were first named still compares them."""
+    assert read_as_asked(question).slots.roles == roles
+
+
+@pytest.mark.parametrize("question", ["what do data engineers earn in DE?", "UK vs DE salaries for data scientists"])
+def test_de_beside_a_place_word_or_a_country_code_stays_germany(question: str) -> None:
+    reading = read_as_asked(question)
+    assert "Germany" in reading.slots.countries and "data engineer" not in reading.slots.roles
+
+
+def test_pay_stated_as_on_a_base_is_the_askers_own_and_placed() -> None:
+    reading = read_as_asked("I'm a senior DE in the US on $150k base. how does that stack up against the 2024 "
+                            "survey numbers for senior DEs?")
+    assert reading.has(Ask.PAY) and reading.own_pay == [150000.0] and reading.slots.level == "senior"
+
+
+@pytest.mark.parametrize("question", [
+    "who were the biggest posters of data engineering jobs in 2023?",
+    "torn between DE and DS. which pays better in brazil and who's actually hiring there?",
+])
+def test_who_is_hiring_counts_the_postings_by_company(question: str) -> None:
+    from advisor.tools.posting_counts import PostingBreakdown
+
+    reading = read_as_asked(question)
+    assert reading.has(Ask.POSTING_COUNT) and reading.breakdown is PostingBreakdown.COMPANY

@@ -7,6 +7,7 @@ built by the composer and `layout.Layout`; the integration tests ask the real ad
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -107,3 +108,48 @@ def test_the_generic_question_loses_nothing_to_the_generic_penalty(advisor: Advi
     assert np.allclose(composer._for_advice(raw, cands), raw + bonus)
     specific = composer.score("How do I run Kubernetes in production?", cands)
     assert (composer._for_advice(specific, cands) <= specific + bonus + 1e-9).all()
+
+
+def _paragraphs(section: str, *texts: str) -> list[Candidate]:
+    """One candidate per paragraph of an article section (ids in reading order)."""
+    return [Candidate(t, Evidence(f"004_x:{k:03d}", t, "004_x.txt", "t", "article", locator=section), 0)
+            for k, t in enumerate(texts)]
+
+
+def test_a_section_that_lays_out_a_path_is_listed_whole_in_its_order() -> None:
+    """Picked: two steps of a four-paragraph path and a step of another article. The list is the path, one step
+    per paragraph in the article's order, the one the scores left out included; the stray step is no step."""
+    found, building, nxt, established = _paragraphs(
+        "Core skills",
+        "The foundational layer involves programming proficiency, particularly in Python.",
+        "Building on this foundation requires probability, statistics, and linear algebra.",
+        "The next layer involves mastering machine learning fundamentals and deep learning techniques.",
+        "With these foundations established, learners can work with large language models.",
+    )
+    stray = Candidate("Ethics and Governance: responsible AI practices are non-negotiable in Enterprise settings.",
+                      Evidence("001_x:009", "…", "001_x.txt", "t", "article", locator="Competencies"), 0)
+    lead = Candidate("The pathways into AI engineering have diversified.", found.evidence, 9)
+    ordered, numbered = _in_steps([lead, nxt, stray, building], pool=[lead, found, building, nxt, established, stray])
+    assert [c.text for c in ordered] == [lead.text, found.text, building.text, nxt.text, established.text]
+    assert numbered == [0, 1, 2, 3, 4]
+
+
+def test_a_list_of_steps_in_two_paragraphs_is_no_path() -> None:
+    beg, adv = _paragraphs("Portfolio", "Beginner-level projects might include a chatbot built with LangChain.",
+                           "Advanced projects handle failures, include monitoring, and document tradeoffs.")
+    ordered, numbered = _in_steps([adv, beg], pool=[beg, adv])
+    assert [c.text for c in ordered] == [beg.text, adv.text] and numbered == [1, 2]  # ordered by stage only
+
+
+def test_a_learning_order_question_gets_one_articles_path_whole(advisor: Advisor) -> None:
+    """Every numbered step is a sentence of one article section, in that article's order, and there are at least
+    three: not two steps of one path interleaved with the 'foundations' of another."""
+    answer = advisor.ask("I'm a nurse, what should I study, in what order, to become an AI engineer?")
+    steps = [re.sub(r"^\d+\. |\s*\[\d+\]$", "", s) for s in _numbered(answer.text)]
+    assert len(steps) >= 3, answer.text
+    articles = {p.name: p.read_text(encoding="utf-8") for p in (Path(advisor.settings.corpus_dir) / "articles")
+                .glob("*.txt")}
+    home = [name for name, text in articles.items() if all(s in text for s in steps)]
+    assert home, answer.text  # one article holds every step
+    positions = [articles[home[0]].index(s) for s in steps]
+    assert positions == sorted(positions), answer.text

@@ -34,3 +34,9 @@ def test_a_headcount_question_is_read_as_one_and_a_postings_count_is_not() -> No
     assert interpret("how many people work as software developers in the US?").has(Ask.EMPLOYMENT)
     assert not interpret("how many data engineer postings are there in Germany?").has(Ask.EMPLOYMENT)
     assert not interpret("how many jobs ask for python?").has(Ask.EMPLOYMENT)
+
+
+def test_people_who_work_in_a_role_are_a_headcount_and_hours_are_not() -> None:
+    assert interpret("How many data scientists work in the US?").has(Ask.EMPLOYMENT)
+    assert not interpret("how many hours do data scientists work?").has(Ask.EMPLOYMENT)
+    assert not interpret("how many data scientists work remotely?").has(Ask.EMPLOYMENT)

@@ -154,3 +154,36 @@ def test_groups_ranked_by_pay_match_pandas(store: Store, posts: pd.DataFrame) ->
     reading = interpret("top paying companies for data scientists in the 2023 postings? only ones with 20+ postings")
     assert reading.groups_by_pay and reading.min_postings == 20 and reading.breakdown == PostingBreakdown.COMPANY
     assert reading.asks[0] == Ask.POSTING_COUNT and not reading.has(Ask.PAY)
+
+
+def test_countries_ranked_by_postings_match_pandas_and_a_named_country_gets_its_place(
+        store: Store, posts: pd.DataFrame) -> None:
+    """Countries are the store's reading (rows the source file puts in Sudan placed by their own location); a
+    country the asker named outside the top groups is said with its own count, and the rows filed there."""
+    result = count_postings(PostingCountQuery(by=PostingBreakdown.COUNTRY, named=["Sudan", "Nigeria"]), store)
+    counts = posts["country"].dropna().value_counts()
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    assert result.groups == [(name, int(k)) for name, k in top]
+    nigeria = int(counts["Nigeria"])
+    place = int((counts > nigeria).sum()) + 1
+    assert f"Nigeria has {fmt_n(nigeria)}, ranked {place} of {len(counts)} countries." in result.text
+    filed = int((posts["job_country"] == "Sudan").sum())
+    assert "Sudan" not in counts  # every row filed in Sudan is placed elsewhere or nowhere
+    assert f"Sudan has none of them; the source file lists {fmt_n(filed)} postings in Sudan, but all of them" \
+        in result.text
+
+
+@pytest.mark.parametrize("question", [
+    "which countries have the most postings in the 2023 data?",
+    "I read that Sudan has the second most data job postings after the US in the 2023 data",
+    "what country has the most data engineer jobs in that postings dataset?",
+])
+def test_a_count_by_country_is_read_and_a_rank_is_no_share_claim(question: str) -> None:
+    reading = interpret(question)
+    assert reading.has(Ask.POSTING_COUNT) and reading.breakdown == PostingBreakdown.COUNTRY
+    assert not reading.claimed_share_ranges  # "the second most" ranks; it says no share is over half
+
+
+def test_countries_ranked_by_pay_stay_the_surveys_ranking() -> None:
+    reading = interpret("which countries pay data engineers the most?")
+    assert reading.has(Ask.COUNTRY_RANKING) and not reading.has(Ask.POSTING_COUNT)
