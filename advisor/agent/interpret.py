@@ -129,6 +129,7 @@ class Interpretation(BaseModel):
     source_first: Source | None = None  # "according to the BLS", "in job postings": that source's figure leads
     sources_named: list[Source] = Field(default_factory=list)  # every source named ("postings, survey and BLS")
     pay_hourly: bool = False  # pay per hour asked: hourly rates lead (the postings', unless a source is named)
+    pay_tails: bool = False  # the top or bottom tenth asked ("at the 90th percentile"): BLS's 10th and 90th said
     # a currency other than the US dollar the asker wants pay in ("in euros pls", "£62k"): the survey's responses
     # paid in it lead, beside the dollar figures
     currency: str | None = None
@@ -238,17 +239,26 @@ def _intent(question: str) -> Intent:
     return Intent(cues.classify(question))
 
 
-def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
-    """The parts asked for, in the order the answer should serve them."""
-    asked = cues.asked_text(question)
+def _asks_alone(question: str, asked: str, intent: Intent, slots: Slots) -> list[Ask] | None:
+    """The asks that answer the whole question by themselves, or None: a question about a data set itself, a
+    ranking of skills or of countries by pay."""
     if LEX.cue("data_coverage").search(asked.lower()) and LEX.cue("dataset_named").search(question.lower()):
         return [Ask.DATA_COVERAGE]  # "is the survey mostly 2025 data?" asks about the survey, not for pay
+    advice = [Ask.HOW_TO] if intent == Intent.ADVICE else []
     if LEX.cue("skill_ranking").search(question):  # "which skills pay the most": no one role's pay or list
-        return [Ask.SKILL_RANKING] + ([Ask.HOW_TO] if intent == Intent.ADVICE else [])
+        return [Ask.SKILL_RANKING, *advice]
     if LEX.cue("country_ranking").search(question) and len(slots.countries) - len(countries_left_out(
             question, slots)) < 2:  # "which countries pay DEs the most?"; "Madrid or Warsaw: which country pays
         # more?" compares the two named (PAY, one lookup per country)
-        return [Ask.COUNTRY_RANKING] + ([Ask.HOW_TO] if intent == Intent.ADVICE else [])
+        return [Ask.COUNTRY_RANKING, *advice]
+    return None
+
+
+def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
+    """The parts asked for, in the order the answer should serve them."""
+    asked = cues.asked_text(question)
+    if (alone := _asks_alone(question, asked, intent, slots)) is not None:
+        return alone
     pay_intent = intent in (Intent.SALARY, Intent.COMPARISON)
     asks = _pay_asks(question, intent, slots)
     if intent == Intent.SKILLS or (pay_intent and LEX.cue("skill_list").search(question)):
@@ -412,7 +422,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
                              unknown_role=_role_phrase(question),
                              sources_named=(named := sources_named(question)),
                              source_first=next(iter(named), Source.POSTINGS if hourly else None),
-                             pay_hourly=hourly,
+                             pay_hourly=hourly, pay_tails=bool(LEX.cue("pay_tails").search(question)),
                              lowest_first=bool(LEX.cue("lowest").search(question)),
                              background_query=_background_query(question, intent))
     _read_claims(reading)

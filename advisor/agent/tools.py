@@ -580,7 +580,8 @@ class Toolbox:
 
         try:
             query = SalaryQuery(role=side.role, country=side.country, experience=side.level, remote=side.remote,
-                                hourly=reading.pay_hourly, years_experience=reading.slots.years_experience,
+                                hourly=reading.pay_hourly, tails=reading.pay_tails,
+                                years_experience=reading.slots.years_experience,
                                 year=side.year, place=side.place,
                                 company_size=CompanySize(side.company_size) if side.company_size else None)
         except ValueError as exc:  # pydantic: a filter the schema rejects
@@ -1082,8 +1083,11 @@ class Toolbox:
         from advisor.tools.remote_trend import RemoteTrendQuery, remote_share_by_year
 
         slots = reading.slots
-        result = remote_share_by_year(RemoteTrendQuery(role=slots.role, country=slots.countries[0]
-                                                       if slots.countries else None), self.store)
+        country = slots.countries[0] if slots.countries else None
+        result = remote_share_by_year(RemoteTrendQuery(role=slots.role, country=country), self.store)
+        if not result.ok and country:  # too few there per year: every country's trend, said as such
+            out.notices.append(f"{result.message} These are the survey's shares for every country.")
+            result = remote_share_by_year(RemoteTrendQuery(role=slots.role), self.store)
         _one_sentence(out, result)
 
     def _conditions_of(self, out: ToolOutcome, reading: Interpretation, role: str | None) -> None:

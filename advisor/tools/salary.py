@@ -163,6 +163,9 @@ class SalaryQuery(BaseModel):
     currency: str = Field(
         default="USD", description="USD, or a survey currency such as EUR/GBP (survey rows only)."
     )
+    tails: bool = Field(
+        default=False, description="Also the 10th and 90th percentiles (BLS publishes them): 'who is higher at the "
+        "90th percentile?'")
     dedupe: bool = Field(
         default=False, description="Drop the survey's exact-duplicate rows (kept by default)."
     )
@@ -186,6 +189,7 @@ class ResolvedFilters(BaseModel):
     currency: str = "USD"
     dedupe: bool = False
     hourly: bool = False  # pay per hour asked: hourly postings' own rates, BLS's hourly mean
+    tails: bool = False  # the 10th and 90th percentiles asked: BLS's are said beside its middle half
     place: PlaceFilter | None = None  # a city or US state: the postings' locations in it (postings only)
     company_size: CompanySize | None = None  # the employer's size (survey only)
 
@@ -1088,7 +1092,7 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
             )
             continue
         # (the 10th and 90th percentiles stay in the table and the chart rows)
-        _, title, period, ref_year, emp, p25, med, p75, _p10, _p90, topcoded, h_mean = r
+        _, title, period, ref_year, emp, p25, med, p75, p10, p90, topcoded, h_mean = r
         notes = ["BLS: wage and salary workers only; excludes the self-employed, bonuses and stock."]
         if f.experience or f.remote is not None:
             notes.append(
@@ -1126,6 +1130,9 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
             f"{money(med, 'a_median')} (middle half {money(p25, 'a_pct25')} to {money(p75, 'a_pct75')}; "
             f"employees' wages without bonuses or stock)."
         )
+        if f.tails:  # "who's higher at the 90th percentile?": the tails asked, beside the middle half
+            st.text = st.text[:-2] + (f"; 10th percentile {money(p10, 'a_pct10')}, 90th percentile "
+                                      f"{money(p90, 'a_pct90')})." if p10 or p90 else ").")
         if f.hourly and h_mean:  # BLS publishes a mean hourly wage, no hourly median
             st.text = st.text[:-1] + f"; its mean hourly wage is {fmt_money_cents(h_mean)}."
         out.append(st)
@@ -1180,7 +1187,7 @@ def salary_lookup(query: SalaryQuery, store: Store) -> SalaryResult:
         )
     except NormalizationError as exc:
         return SalaryResult(query=query, ok=False, message=exc.message, suggestions=exc.suggestions)
-    f = f.model_copy(update={"hourly": query.hourly, "company_size": query.company_size})
+    f = f.model_copy(update={"hourly": query.hourly, "tails": query.tails, "company_size": query.company_size})
     if query.place:
         f = f.model_copy(update={"place": resolve_place(query.place, store.posting_locations())})
     country_wide = f.model_copy(update={"place": None})  # the survey's and BLS's: they have countries only

@@ -34,3 +34,17 @@ def test_the_model_can_call_it(store: Store) -> None:
     out = make_remote_trend_tool(store).invoke({"name": "remote_share_by_year", "id": "1", "type": "tool_call",
                                                 "args": {"role": "data scientist"}})
     assert isinstance(out.artifact, RemoteTrendResult) and out.artifact.ok and out.content == out.artifact.text
+
+
+
+def test_a_country_too_thin_per_year_gets_every_countrys_trend_said_as_such(store_settings) -> None:
+    """"Has remote gotten rarer over the last few years?" from Ireland: the survey has too few Irish responses a
+    year, so the every-country trend answers, with a note saying whose it is."""
+    from advisor.agent.interpret import interpret
+    from advisor.agent.tools import Toolbox
+
+    reading = interpret("I want a fully remote data job (I live in Ireland). Has remote gotten rarer over the last "
+                        "few years?")
+    out = Toolbox(store_settings, retriever=None).conditions(reading)  # type: ignore[arg-type]
+    assert any("working fully remote" in e.text and "Ireland" not in e.text for e in out.evidence), out.evidence
+    assert any("every country" in n and "Ireland" in n for n in out.notices), out.notices

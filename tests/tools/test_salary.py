@@ -524,3 +524,13 @@ def test_a_posting_shown_with_a_placeholder_amount_says_it_is_not_its_pay(store:
         assert hit.placeholder_pay is is_filled[i]
         assert ("a job board's placeholder" in hit.sentence()) is is_filled[i]
         assert ("posted pay" in hit.sentence()) is (not is_filled[i])
+
+
+def test_the_tails_asked_are_bls_own_10th_and_90th_percentiles(store: Store, bls_df: pd.DataFrame) -> None:
+    """"Who's higher at the 90th percentile?": BLS's own percentiles, beside its middle half; not said unasked."""
+    row = bls_df[(bls_df.occ_code == "15-2051") & (bls_df.reference_period == "May 2024")].iloc[0]
+    asked = salary_lookup(SalaryQuery(role="data scientist", year=2024, tails=True, sources=["bls"]), store)
+    text = next(s.text for s in asked.sources if s.source == "bls")
+    assert f"10th percentile ${int(row.a_pct10):,}, 90th percentile ${int(row.a_pct90):,})" in text, text
+    plain = salary_lookup(SalaryQuery(role="data scientist", year=2024, sources=["bls"]), store)
+    assert "90th percentile" not in next(s.text for s in plain.sources if s.source == "bls")
