@@ -261,12 +261,23 @@ def _in_steps(chosen: list[Candidate], max_words: float = 0,
 def _one_path(staged: list[Candidate], rank: dict[str, int], pool: list[Candidate]) -> list[Candidate]:
     """The path of the first-picked section that lays one out (`_paths`): one step per paragraph, its first
     that opens with where it sits, in the article's order, from every candidate of the section (a step the
-    scores left out is still a step of the path). Why: steps gathered from three articles interleave three
-    paths ("foundations" from each); one article's path, whole, is an order a reader can follow."""
+    scores left out is still a step of the path); or, picked before it, one passage's own list of steps. Why:
+    steps gathered from three articles interleave three paths ("foundations" from each); one article's path,
+    whole, is an order a reader can follow. No path among the picks: [] (every step, by stage)."""
     paths = _paths(pool)
     picked = {key: min(rank[c.evidence.id] for c in staged if _section(c.evidence) == key)
               for key in paths if any(_section(c.evidence) == key for c in staged)}
-    return paths[min(picked, key=picked.__getitem__)] if picked else []
+    if not picked:
+        return []
+    best = min(picked, key=picked.__getitem__)
+    # a passage that lists a sequence itself (beginner, intermediate, advanced projects), picked before the path,
+    # is what was asked about: "which portfolio projects?" gets those projects in order, not the learning path
+    listed = sorted((rank[c.evidence.id], c.evidence.id) for c in staged if _section(c.evidence) not in paths
+                    and sum(d.evidence.id == c.evidence.id for d in staged) >= MIN_STEPS)
+    if listed and listed[0][0] < picked[best]:
+        own = [c for c in staged if c.evidence.id == listed[0][1]]
+        return sorted(own, key=lambda c: (stage(c.text), c.order))
+    return paths[best]
 
 
 def _paths(pool: list[Candidate]) -> dict[tuple[str, str], list[Candidate]]:

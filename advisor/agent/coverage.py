@@ -98,8 +98,10 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
     # question it is where "there" is ("I'm in Zurich. What do data engineers earn there?")
     for name in specific_names(question if _story_asked(question, places_asked, background_asked)
                                else asked_parts(question)):
-        if name.lower() in _PROPER_OK or _a_month(name, question) or name.lower() in text or name.lower() in cities \
-                or name.lower().replace("-", " ") in loose or _parts_named(name, text):
+        said = name.lower()
+        if {said, said.replace("-", "")} & _PROPER_OK or _a_month(name, question) or said in text or said in cities \
+                or said.replace("-", " ") in loose or said.replace("-", "") in text \
+                or _parts_named(name, text):  # "gen-AI" is the sources' "GenAI"
             continue  # a city stands for its country, which is checked below
         if any(name.lower() in (c.lower(), p.lower()) for c, p in zip(slots.countries, slots.country_phrases,
                                                                       strict=True)):

@@ -615,7 +615,11 @@ def _read_count(reading: Interpretation) -> None:
         reading.asks = [a for a in reading.asks if a not in (Ask.PAY, Ask.COMPANY_PAY)]
     if (fewest := LEX.cue("min_postings").search(q)) is not None:
         reading.min_postings = int(next(g for g in fewest.groups() if g))
-    if counted and not elsewhere and (not served & set(reading.asks) or _a_part_counts(reading)):
+    # a condition asked by kind of job ("which ones are most open to people without a degree?") is the
+    # conditions tool's share by title, not a count of the postings
+    by_title_share = reading.has(Ask.CONDITIONS) and reading.breakdown is PostingBreakdown.TITLE and not how_many
+    if counted and not elsewhere and not by_title_share and (
+            not served & set(reading.asks) or _a_part_counts(reading)):
         reading.asks = [Ask.POSTING_COUNT, *[a for a in reading.asks if a != Ask.FIND_POSTINGS]]
     _read_pay_by_group(reading)
 

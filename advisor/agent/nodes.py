@@ -168,7 +168,19 @@ def _parts_to_check(reading: Interpretation, figures_lead: bool) -> list[str]:
         return []
     routed = {route.ask for route in ROUTES}
     asks = reading.asks_by_question or [[] for _ in reading.questions]
-    return [q for q, its in zip(reading.questions, asks, strict=False) if not (figures_lead and routed & set(its))]
+    # "... and what was it the year before?": the tools looked each year up, so the figures answer that part;
+    # "which ones are most open?": the tools grouped their figures by it
+    years_looked_up = figures_lead and len(reading.slots.years) >= 2
+    return [q for q, its in zip(reading.questions, asks, strict=False) if not (figures_lead and routed & set(its))
+            and not (years_looked_up and lexicon("en").cue("year_before").search(q.lower()))
+            and not (figures_lead and reading.breakdown and _groups_asked(q))]
+
+
+def _groups_asked(part: str) -> bool:
+    """Whether a question asks which group (kind of job, company, board, place) holds most."""
+    from advisor.agent.interpret import BREAKDOWNS
+
+    return any(pattern.search(part.lower()) for pattern, _ in BREAKDOWNS)
 
 
 def _settles(reading: Interpretation) -> Callable[[str], bool]:

@@ -100,11 +100,11 @@ def _side_role(reading: Interpretation) -> str:
     """The role looked up. No role we recognise: the tool's normaliser reads the question itself, and an unknown
     role yields no figures (the articles answer) instead of a default role the person didn't ask about; but a
     condition compared with no role named ("does a big company pay data people more than a startup?", "do
-    remote data jobs pay less than office ones?"), or data jobs asked as a whole ("what do data roles in Seattle
-    pay?"), is looked up over every job title."""
+    remote data jobs pay less than office ones?", "how much does pay jump from entry to mid to senior?"), or
+    data jobs asked as a whole ("what do data roles in Seattle pay?"), is looked up over every job title."""
     slots = reading.slots
-    if not slots.role and not reading.unknown_role and (slots.company_sizes or slots.remote_contrast
-                                                        or reading.whole_field):
+    compared = slots.company_sizes or slots.remote_contrast or len(slots.levels) >= 2  # "entry vs mid vs senior"
+    if not slots.role and not reading.unknown_role and (compared or reading.whole_field):
         from advisor.tools.salary import EVERY_ROLE
 
         return EVERY_ROLE

@@ -315,3 +315,15 @@ def test_are_there_does_not_point_back_at_the_askers_story() -> None:
     assert not _story_asked("PhD student in stats. Do research scientists out-earn data scientists? how many jobs "
                             "are there of each", True, True)
     assert _story_asked("I'm at Zalando. What do data engineers earn there?", True, True)
+
+
+@pytest.mark.parametrize(("question", "evidence_text"), [
+    ("ELI5 the difference between AI engineer, ML engineer and data scientist?",
+     "AI engineers embed models in applications; data scientists build the models."),
+    ("The InterviewStack piece says gen-AI engineers get $140k total comp, right?",
+     "GenAI skills carry a premium; the median base salary is $140,000 (InterviewStack.io)."),
+])
+def test_chat_shorthand_and_a_hyphenated_spelling_are_no_missing_names(question: str, evidence_text: str) -> None:
+    """"ELI5" asks for plain words, and "gen-AI" is the sources' "GenAI": neither is a name the sources lack."""
+    ev = Evidence("p1", evidence_text, "003_x.txt", "InterviewStack.io", "article")
+    assert missing_entities(question, [ev]) == ""

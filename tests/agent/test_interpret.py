@@ -440,3 +440,38 @@ def test_who_is_hiring_counts_the_postings_by_company(question: str) -> None:
 
     reading = read_as_asked(question)
     assert reading.has(Ask.POSTING_COUNT) and reading.breakdown is PostingBreakdown.COMPANY
+
+
+@pytest.mark.parametrize(("question", "levels"), [
+    ("How much does pay jump from entry to mid to senior in the salary survey? US, 2024 please",
+     ["junior", "mid", "senior"]),
+])
+def test_levels_compared_with_no_role_are_every_title(question: str, levels: list[str]) -> None:
+    """No role named, levels compared: the survey's every title at each level, not a decline for naming no role."""
+    from advisor.agent.tools import _side_role
+    from advisor.tools.salary import EVERY_ROLE
+
+    reading = read(question)
+    assert reading.slots.levels == levels and reading.has(Ask.PAY)
+    assert _side_role(reading) == EVERY_ROLE
+
+
+@pytest.mark.parametrize("question", ["How do data salaries in Canada stack up vs the US?",
+                                      "The salary survey shows 2025 median pay dropped vs 2024, so AI pay is cooling "
+                                      "off now?"])
+def test_data_or_ai_pay_asked_as_a_whole_is_every_title(question: str) -> None:
+    assert read(question).whole_field
+
+
+def test_the_year_before_asked_after_a_figure_looks_up_both_years() -> None:
+    reading = read("What's the BLS median salary for software developers — what was it the year before?")
+    assert reading.slots.years == [2023, 2024]
+
+
+def test_a_kind_of_job_asked_of_a_condition_is_a_share_by_title_not_a_count() -> None:
+    from advisor.tools.posting_counts import PostingBreakdown
+
+    reading = read("no CS degree. do data jobs actually require a degree?? which ones are most open to ppl without "
+                   "one")
+    assert reading.has(Ask.CONDITIONS) and reading.breakdown is PostingBreakdown.TITLE
+    assert not reading.has(Ask.POSTING_COUNT)

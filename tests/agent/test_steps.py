@@ -153,3 +153,19 @@ def test_a_learning_order_question_gets_one_articles_path_whole(advisor: Advisor
     assert home, answer.text  # one article holds every step
     positions = [articles[home[0]].index(s) for s in steps]
     assert positions == sorted(positions), answer.text
+
+
+def test_a_passage_listing_its_own_sequence_picked_first_keeps_it_over_a_path() -> None:
+    """"Which portfolio projects?": the projects passage (beginner, intermediate, advanced) was picked before a
+    learning path's step, so its sequence is the list, not the path."""
+    beg, mid, adv = [Candidate(t, Evidence("004_x:067", "…", "004_x.txt", "t", "article", locator="Portfolio"), k)
+                     for k, t in enumerate([
+                         "Beginner-level projects might include a chatbot built with LangChain.",
+                         "Intermediate projects might involve multi-step workflows in LangGraph.",
+                         "Advanced projects handle failures, include monitoring, and document tradeoffs."])]
+    path = _paragraphs("Core skills",
+                       "The foundational layer involves programming proficiency, particularly in Python.",
+                       "Building on this foundation requires probability, statistics, and linear algebra.",
+                       "The next layer involves mastering machine learning fundamentals and deep learning.")
+    ordered, numbered = _in_steps([beg, path[1], adv, mid], pool=[beg, mid, adv, *path])
+    assert [c.text for c, k in zip(ordered, numbered, strict=True) if k] == [beg.text, mid.text, adv.text]
