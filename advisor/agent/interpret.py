@@ -291,6 +291,17 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     return asks
 
 
+def _without_pay_named_only_by_a_source(question: str, asks: list[Ask]) -> list[Ask]:
+    """Pay dropped where its only word names a source ("what does the salary survey show year by year" about
+    remote work) and something else is asked: the survey is where to look, not what to look up."""
+    other = {Ask.CONDITIONS, Ask.SKILLS, Ask.SKILL_LIST, Ask.EMPLOYMENT, Ask.POSTING_COUNT}
+    if not other & set(asks) or not {Ask.PAY, Ask.PAY_TREND} & set(asks):
+        return asks
+    if cues.asks_about_pay(LEX.cue("pay_source_name").sub(" survey ", question)):
+        return asks
+    return [a for a in asks if a not in (Ask.PAY, Ask.PAY_TREND)]
+
+
 def _asked_after_the_first(question: str, cue: re.Pattern[str]) -> bool:
     """Whether `cue` speaks only in a later question of a message that asks several, not in its first."""
     parts = cues.asked_questions(question)
@@ -411,6 +422,8 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     intent = _intent(question)
     slots = _slots(question, title_vocabulary, employer_vocabulary)
     asks, by_part = _with_each_part(question, _asks(question, intent, slots), slots)
+    if (kept := _without_pay_named_only_by_a_source(question, asks)) != asks:
+        asks, by_part = kept, {part: [a for a in its if a in kept] for part, its in by_part.items()}
     questions = cues.asked_questions(question)
     asks_by_question = [by_part.get(q, []) for q in questions] if by_part else []
     hourly = bool(LEX.cue("hourly_pay").search(question))

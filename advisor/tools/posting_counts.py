@@ -1,5 +1,5 @@
-"""count_postings: how many 2023 postings match, and which companies, job boards, titles, places or countries
-hold most.
+"""count_postings: how many 2023 postings match, and which companies, job boards, titles, places, countries or
+months hold most.
 
 Why: "How many ML engineer postings are there, and which companies posted the most?", "Are there data jobs in
 Germany? How many and what kind?" and "Where do these postings come from, LinkedIn? Indeed?" are counts in the
@@ -36,6 +36,7 @@ class PostingBreakdown(StrEnum):
     TITLE = "title"
     LOCATION = "location"
     COUNTRY = "country"
+    MONTH = "month"
 
 
 # the column each breakdown groups, and how one group is said ("LinkedIn (6,394)")
@@ -47,6 +48,8 @@ _COLUMNS = {
     # the country as the store reads it (the source file's `job_country` put 2,680 postings in Sudan by a
     # crawl artifact; the store places rows by their own location text, advisor/data/README.md)
     PostingBreakdown.COUNTRY: ("country", "the countries with the most were"),
+    # the month each was posted ("any seasonality?"): every month is named, the most first
+    PostingBreakdown.MONTH: ("strftime(posted_at, '%B')", "by month posted, the most first:"),
 }
 
 
@@ -96,9 +99,10 @@ def count_postings(query: PostingCountQuery, store: Store) -> PostingCountResult
     column, lead = _COLUMNS[query.by]
     if query.by_pay:
         return _ranked_by_pay(result, store, cond, column, words)
+    top = MONTHS if query.by is PostingBreakdown.MONTH else int(query.top)  # a season needs every month
     result.groups = [(str(name), int(k)) for name, k in store.fetchall(
         f"SELECT {column} AS g, count(*) AS k FROM postings WHERE {cond} AND coalesce({column}, '') <> '' "
-        f"GROUP BY g ORDER BY k DESC, g LIMIT {int(query.top)}")]
+        f"GROUP BY g ORDER BY k DESC, g LIMIT {top}")]
     listed = ", ".join(f"{_said(name)} ({fmt_n(k)}, {fmt_pct(k / n)})" for name, k in result.groups)
     result.text = f"The {POSTINGS_NAME} hold {fmt_n(n)} {words}; {lead} {listed}."
     if query.by is PostingBreakdown.COUNTRY:
@@ -135,6 +139,7 @@ def _named_country(store: Store, cond: str, name: str, top: list[tuple[str, int]
     return text + "."
 
 
+MONTHS = 12
 PAY_MIN_N = 5  # fewer postings with a salary than this in a group: no median for it
 PAY_BASIS = f"job boards' placeholder amounts left out; hourly rates taken as {HOURS_PER_YEAR:,}-hour years"
 
@@ -169,7 +174,7 @@ def _ranked_by_pay(result: PostingCountResult, store: Store, cond: str, column: 
 
 _GROUP_NOUN = {PostingBreakdown.COMPANY: "companies", PostingBreakdown.BOARD: "job boards",
                PostingBreakdown.TITLE: "kinds of job", PostingBreakdown.LOCATION: "locations",
-               PostingBreakdown.COUNTRY: "countries"}
+               PostingBreakdown.COUNTRY: "countries", PostingBreakdown.MONTH: "months"}
 
 
 def _pay_by_group(result: PostingCountResult, store: Store, cond: str, column: str) -> None:

@@ -475,3 +475,24 @@ def test_a_kind_of_job_asked_of_a_condition_is_a_share_by_title_not_a_count() ->
                    "one")
     assert reading.has(Ask.CONDITIONS) and reading.breakdown is PostingBreakdown.TITLE
     assert not reading.has(Ask.POSTING_COUNT)
+
+
+def test_a_source_named_by_its_pay_word_asks_for_no_pay_beside_another_measure() -> None:
+    """"What does the salary survey show year by year" about remote work: the survey is where to look."""
+    reading = read("Has fully-remote work in data/AI jobs been going away? what does the salary survey show year "
+                   "by year")
+    assert reading.has(Ask.CONDITIONS) and not reading.has(Ask.PAY_TREND) and not reading.has(Ask.PAY)
+    assert read("what does the salary survey show for data engineers?").has(Ask.PAY)  # nothing else asked
+
+
+def test_a_raise_between_two_years_is_pay_over_those_years() -> None:
+    reading = read("BLS shows computer and information research scientists got a raise from 2023 to 2024 like "
+                   "everyone else — how big was it?")
+    assert reading.has(Ask.PAY) and reading.slots.years == [2023, 2024]
+
+
+def test_skills_employers_list_in_job_ads_are_shares_not_a_search() -> None:
+    reading = read_as_asked("Thinking about becoming a data analyst. What skills do employers actually list in DA "
+                            "job ads, and what should I learn first?")
+    assert not reading.has(Ask.FIND_POSTINGS) and reading.has(Ask.SKILL_LIST)
+    assert read("list me remote data engineer jobs in Texas").has(Ask.FIND_POSTINGS)

@@ -187,3 +187,21 @@ def test_a_count_by_country_is_read_and_a_rank_is_no_share_claim(question: str) 
 def test_countries_ranked_by_pay_stay_the_surveys_ranking() -> None:
     reading = interpret("which countries pay data engineers the most?")
     assert reading.has(Ask.COUNTRY_RANKING) and not reading.has(Ask.POSTING_COUNT)
+
+
+def test_postings_by_month_name_every_month_and_match_pandas(store: Store, posts: pd.DataFrame) -> None:
+    """"Which month had the most postings? any seasonality?": all twelve months, the most first."""
+    result = count_postings(PostingCountQuery(by=PostingBreakdown.MONTH), store)
+    months = pd.to_datetime(posts["job_posted_date"]).dt.strftime("%B").value_counts()
+    expected = sorted(months.items(), key=lambda kv: (-kv[1], kv[0]))
+    assert result.groups == [(name, int(k)) for name, k in expected] and len(result.groups) == 12
+    assert interpret("which month of 2023 had the most data job postings? any seasonality?").breakdown \
+        is PostingBreakdown.MONTH
+    assert interpret("what's a typical monthly salary for a data analyst?").breakdown is None
+
+
+def test_which_role_had_the_most_of_a_condition_is_the_share_by_title() -> None:
+    reading = interpret("what % of data job postings in 2023 were remote, and which role had the most remote "
+                        "listings?")
+    assert reading.has(Ask.CONDITIONS) and reading.breakdown is PostingBreakdown.TITLE
+    assert not reading.has(Ask.POSTING_COUNT)
