@@ -291,6 +291,14 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     return asks
 
 
+def _source_pay_aside(question: str, asks: list[Ask], by_part: dict[str, list[Ask]]
+                      ) -> tuple[list[Ask], dict[str, list[Ask]]]:
+    """The asks, and each part's, without a pay named only by a source's name (`_without_pay_named_only_by_a_
+    source`)."""
+    kept = _without_pay_named_only_by_a_source(question, asks)
+    return kept, {part: [a for a in its if a in kept] for part, its in by_part.items()}
+
+
 def _without_pay_named_only_by_a_source(question: str, asks: list[Ask]) -> list[Ask]:
     """Pay dropped where its only word names a source ("what does the salary survey show year by year" about
     remote work) and something else is asked: the survey is where to look, not what to look up."""
@@ -421,9 +429,7 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     postings' employers with enough postings for a figure."""
     intent = _intent(question)
     slots = _slots(question, title_vocabulary, employer_vocabulary)
-    asks, by_part = _with_each_part(question, _asks(question, intent, slots), slots)
-    if (kept := _without_pay_named_only_by_a_source(question, asks)) != asks:
-        asks, by_part = kept, {part: [a for a in its if a in kept] for part, its in by_part.items()}
+    asks, by_part = _source_pay_aside(question, *_with_each_part(question, _asks(question, intent, slots), slots))
     questions = cues.asked_questions(question)
     asks_by_question = [by_part.get(q, []) for q in questions] if by_part else []
     hourly = bool(LEX.cue("hourly_pay").search(question))
@@ -596,10 +602,7 @@ def _read_count(reading: Interpretation) -> None:
     by what ("... and which companies posted the most?"); a share asked of them (remote, a skill) is the
     conditions' or skills' tool's, a headcount of workers BLS's."""
     q = reading.question.lower()
-    reading.breakdown = next((PostingBreakdown(v) for pattern, v in BREAKDOWNS if pattern.search(q)), None)
-    # "where are they located? and which job sites carry the most?": each grouping asked, in the question's order
-    found = sorted((m.start(), PostingBreakdown(v)) for pattern, v in BREAKDOWNS if (m := pattern.search(q)))
-    reading.breakdowns = list(dict.fromkeys(b for _, b in found))
+    _read_breakdowns(reading, q)
     how_many = LEX.cue("posting_count").search(q)
     counted = how_many or (reading.breakdown and LEX.cue("postings").search(q))
     served = {Ask.CONDITIONS, Ask.EMPLOYMENT, Ask.RANKING, Ask.SKILL_RANKING, Ask.PAY, Ask.COMPANY_PAY}
@@ -607,11 +610,6 @@ def _read_count(reading: Interpretation) -> None:
         served |= {Ask.SKILLS, Ask.SKILL_LIST}
     if not how_many:  # "show me a few postings: which companies?": the postings themselves name them
         served.add(Ask.FIND_POSTINGS)
-    # the postings are of 2023 and place jobs by city only in their location text: a count for another year or
-    # a city is the articles' ("how many AI postings did Seattle have in early 2025?")
-    # (a ranking of countries is the postings' own whatever cities the asker names)
-    elsewhere = (reading.places and reading.breakdown is not PostingBreakdown.COUNTRY) or any(
-        y != POSTINGS_YEAR for y in [*reading.slots.years, reading.slots.year] if y)
     # "which roles pay the most" ranks the roles (Ask.RANKING); employers, boards or places are ranked here
     by_pay = LEX.cue("group_pay_ranking").search(q) or (
         LEX.cue("pay_superlative").search(q) and not reading.has(Ask.RANKING)
@@ -631,10 +629,26 @@ def _read_count(reading: Interpretation) -> None:
     # a condition asked by kind of job ("which ones are most open to people without a degree?") is the
     # conditions tool's share by title, not a count of the postings
     by_title_share = reading.has(Ask.CONDITIONS) and reading.breakdown is PostingBreakdown.TITLE and not how_many
-    if counted and not elsewhere and not by_title_share and (
+    if counted and not _counted_elsewhere(reading) and not by_title_share and (
             not served & set(reading.asks) or _a_part_counts(reading)):
         reading.asks = [Ask.POSTING_COUNT, *[a for a in reading.asks if a != Ask.FIND_POSTINGS]]
     _read_pay_by_group(reading)
+
+
+def _read_breakdowns(reading: Interpretation, q: str) -> None:
+    """The fields the postings are grouped by: "where are they located? and which job sites carry the most?"
+    asks each grouping, in the question's order."""
+    reading.breakdown = next((PostingBreakdown(v) for pattern, v in BREAKDOWNS if pattern.search(q)), None)
+    found = sorted((m.start(), PostingBreakdown(v)) for pattern, v in BREAKDOWNS if (m := pattern.search(q)))
+    reading.breakdowns = list(dict.fromkeys(b for _, b in found))
+
+
+def _counted_elsewhere(reading: Interpretation) -> bool:
+    """The postings are of 2023 and place jobs by city only in their location text: a count for another year or
+    a city is the articles' ("how many AI postings did Seattle have in early 2025?"); a ranking of countries is
+    the postings' own whatever cities the asker names."""
+    return bool(reading.places and reading.breakdown is not PostingBreakdown.COUNTRY) or any(
+        y != POSTINGS_YEAR for y in [*reading.slots.years, reading.slots.year] if y)
 
 
 def _read_pay_by_group(reading: Interpretation) -> None:
