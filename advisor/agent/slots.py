@@ -245,7 +245,9 @@ def _read_roles(text: _Text, slots: Slots) -> None:
     slots.role, slots.role_phrase = named[0][1], named[0][2]
     in_order = sorted(named)
     others = [n for n in in_order if not LEX.cue("own_role_before").search(text.q[:n[0]])]
-    if len({r for _, r, _ in others}) >= 2:  # "im a data analyst ... data engineering or data science?"
+    # "im a data analyst ... data engineering or data science?": the asker's own role is no side, unless the
+    # question points at it ("how does my job's pay compare with ...")
+    if len({r for _, r, _ in others}) >= 2 and not LEX.cue("own_job_pointed_at").search(text.q):
         in_order = others
     starts = [s for s, _, _ in in_order]
     mentions = _mention_starts(text.q, {r for _, r, _ in in_order}) or starts

@@ -57,3 +57,11 @@ def test_an_employer_in_the_story_pointed_at_by_the_question_is_asked() -> None:
     reading = interpret("Army vet here. Booz Allen posts a ton of data scientist jobs — do they pay well compared to "
                         "the rest of the market?", employer_vocabulary=lambda: NAMES)
     assert reading.slots.companies == ["Booz Allen"] and reading.has(Ask.COMPANY_PAY) and reading.has(Ask.PAY)
+
+
+def test_two_employers_in_the_story_and_which_one_pays_more_are_compared() -> None:
+    from advisor.agent.interpret import Ask, interpret
+
+    reading = interpret("data engineer here, got recruiter pings from Capital One and Booz Allen. Which one tends to "
+                        "pay more for data roles?", employer_vocabulary=lambda: NAMES)
+    assert reading.slots.companies == ["Capital One", "Booz Allen"] and reading.has(Ask.COMPANY_PAY)

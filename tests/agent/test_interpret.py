@@ -496,3 +496,16 @@ def test_skills_employers_list_in_job_ads_are_shares_not_a_search() -> None:
                             "job ads, and what should I learn first?")
     assert not reading.has(Ask.FIND_POSTINGS) and reading.has(Ask.SKILL_LIST)
     assert read("list me remote data engineer jobs in Texas").has(Ask.FIND_POSTINGS)
+
+
+def test_the_askers_own_role_is_a_side_when_the_question_points_at_it() -> None:
+    reading = read_as_asked("I'm a Linux sysadmin (~10 yrs). According to BLS, how does my job's pay compare with "
+                            "database architects, data scientists and software devs?")
+    assert len(reading.slots.roles) == 4 and reading.slots.roles[0] == "network and computer systems administrator"
+    plain = read_as_asked("im a data analyst, data engineering or data science: which pays more?")
+    assert plain.slots.roles == ["data engineer", "data scientist"]  # the story's role, not pointed at, is no side
+
+
+def test_over_before_a_level_and_role_compares_them() -> None:
+    reading = read_as_asked("should I aim for MLE over senior data scientist?")
+    assert reading.slots.roles == ["machine learning engineer", "data scientist"]
