@@ -25,6 +25,14 @@ def test_ask_case_asks_the_history_first_in_one_thread(advisor) -> None:  # type
     assert counts == {"questions": 2, "should_decline_declined": 1, "should_decline": 1, "wrong_declines": 0,
                       "median_words": row["words"], "with_internal_detail": 2 * int(bool(row["internal_details"]))}
     assert "and in the UK?" in review.to_markdown([row])
+    # each source as the surfaces name it: the plain heading, the filter only as its details
+    from advisor.sources import has_internal_detail
+
+    data = [c for c in row["citations"] if "=" in c["title"]]
+    assert data, row["citations"]
+    assert all(not has_internal_detail(c["heading"]) and c["details"] for c in data), data
+    shown = review.to_markdown([row])
+    assert all(f"] {c['heading']}:" in shown for c in data), shown
 
 
 def test_user_turns_reads_plain_strings_and_chat_turns() -> None:
