@@ -294,6 +294,7 @@ class Nodes:
     _budget_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     # the article sections that lay out a sequence (compose.sequence_sections), read once from the index
     _sequences: dict[tuple[str, str], list[Evidence]] | None = field(default=None, init=False, repr=False)
+    _sequences_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.interpreter is None:
@@ -481,8 +482,8 @@ class Nodes:
 
     def _with_whole_sequences(self, evidence: list[Evidence]) -> list[Evidence]:
         """Each retrieved paragraph of a section that lays out a sequence, with the section's other paragraphs
-        after it (at its score): "what should I learn first, and then what?" is answered by the whole path."""
-        with self._budget_lock:
+        after it (at its score): a question about the order to learn things in is answered by the whole path."""
+        with self._sequences_lock:
             if self._sequences is None:
                 self._sequences = sequence_sections(self.toolbox.retriever.index.all_docs(PASSAGES))
         out: list[Evidence] = []
