@@ -103,9 +103,9 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
                 or said.replace("-", " ") in loose or said.replace("-", "") in text \
                 or _parts_named(name, text):  # "gen-AI" is the sources' "GenAI"
             continue  # a city stands for its country, which is checked below
-        if any(name.lower() in (c.lower(), p.lower()) for c, p in zip(slots.countries, slots.country_phrases,
-                                                                      strict=True)):
-            continue  # countries are checked below, with their aliases
+        if any(said in (c.lower(), p.lower()) or said in c.lower().split()
+               for c, p in zip(slots.countries, slots.country_phrases, strict=True)):
+            continue  # countries ("United" of "United States") are checked below, with their aliases
         return name
     return _country_not_in(text, slots, without_background(question).lower() if places_asked else "")
 

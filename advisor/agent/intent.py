@@ -179,6 +179,8 @@ def rewrite_followup(question: str, previous: str | None, replace_terms: list[tu
     if (asks_about_pay(question) and not asks_about_pay(previous)) or (
             asks_duration(question) and not asks_duration(previous)):
         return f"{extra} — {out.rstrip('?. ')}?"
+    if replaced and LEX.cue("followup_contrast").search(question.lower()):
+        return f"{previous.rstrip('?. ')} — {extra}?"  # "... against the US number?": both sides, not a swap
     if replaced and not _narrows(question, previous):
         return out
     return f"{(out if replaced else previous).rstrip('?. ')} — {extra}?"

@@ -200,6 +200,10 @@ def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: 
     # a pay claim about part of the role's jobs ("those that don't need AI skills") is not checked against the
     # role's median: a "yes, close" would endorse it on the wrong population
     # "BLS says $150k": checked against BLS's own figure
+    # a claim about a data set's make-up ("mostly European companies") is settled by its counts, said plainly:
+    # a share in them (84% of responses are from 2024) is no verdict on the claim's own subject
+    if reading.has(Ask.DATA_COVERAGE):
+        return premise.Verdict.UNCLEAR
     said_by = [e for e in lead if e.kind == SOURCE_KIND.get(reading.source_first)]
     if reading.claim_qualified:
         verdict = premise.Verdict.UNCLEAR
@@ -466,7 +470,10 @@ class Nodes:
         return out
 
     def _passages(self, reading: Interpretation, tool_evidence: list[Evidence]) -> list[Evidence]:
-        """Retrieved passages for each search query of the reading, each once, in retrieval order."""
+        """Retrieved passages for each search query of the reading, each once, in retrieval order; none for a
+        question about a data set itself, which only that data set's own counts answer."""
+        if reading.has(Ask.DATA_COVERAGE) and tool_evidence:
+            return []
         evidence: list[Evidence] = []
         for q in search_queries(reading):
             for ev in self.toolbox.search(q, self.settings.top_k):

@@ -1043,7 +1043,9 @@ class Toolbox:
         from advisor.tools.data_coverage import CoverageQuery, Dataset, describe_datasets
 
         named = {Source.SURVEY: Dataset.SURVEY, Source.POSTINGS: Dataset.POSTINGS, Source.OFFICIAL: Dataset.BLS}
-        query = CoverageQuery(datasets=[named[s] for s in reading.sources_named] or list(Dataset))
+        made_of = any(pattern.search(reading.question.lower()) for pattern, _ in LEX.table("quantifiers"))
+        query = CoverageQuery(datasets=[named[s] for s in reading.sources_named] or list(Dataset),
+                              countries=reading.slots.countries, whole_too=made_of)
         out = ToolOutcome()
         out.add_leading(describe_datasets(query, self.store))
         return out

@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.config import SURVEY_SNAPSHOT
-from advisor.data.normalize import COUNTRY_NAMES
+from advisor.data.normalize import COUNTRY_NAMES, NormalizationError, resolve_country
 from advisor.data.store import Store
 from advisor.tools.salary import BLS_NAME, POSTINGS_NAME, SURVEY_NAME, evidence_id, fmt_n, fmt_pct
 from advisor.types import Evidence
@@ -33,12 +33,48 @@ class CoverageQuery(BaseModel):
 
     datasets: list[Dataset] = Field(default_factory=lambda: list(Dataset),
                                     description="The data sets to describe; every one by default.")
+    countries: list[str] = Field(default_factory=list, description="Countries asked about ('does the survey have "
+                                 "anything on Kenya?'): each data set's rows there, instead of its whole.")
+    whole_too: bool = Field(default=False, description="With `countries`: each data set's whole after them (a claim "
+                            "about its make-up, 'mostly European companies', is settled by the whole).")
 
 
 def describe_datasets(query: CoverageQuery, store: Store) -> list[Evidence]:
-    """One sentence per data set asked about, in the order asked."""
+    """One sentence per data set asked about, in the order asked; for the countries asked, their rows in it."""
     writers = {Dataset.SURVEY: _survey, Dataset.POSTINGS: _postings, Dataset.BLS: _bls}
-    return [writers[d](store) for d in dict.fromkeys(query.datasets)]
+    whole = [writers[d](store) for d in dict.fromkeys(query.datasets)]
+    if query.countries:
+        return [_in_country(store, d, c) for c in query.countries for d in dict.fromkeys(query.datasets)] + (
+            whole if query.whole_too else [])
+    return whole
+
+
+def _in_country(store: Store, dataset: Dataset, country: str) -> Evidence:
+    """What one data set holds for one country: the survey's responses from employers there (and their years),
+    the postings located there, or that BLS covers the United States only."""
+    try:
+        match = resolve_country(country)
+    except NormalizationError:
+        match = None
+    name = match.name if match else country
+    if dataset is Dataset.SURVEY:
+        row = store.fetchone("SELECT count(*), min(work_year), max(work_year) FROM salaries WHERE company_location = ?",
+                             [match.iso2 if match else ""])
+        n, y0, y1 = (int(row[0]), row[1], row[2]) if row else (0, None, None)
+        years = (f" ({y0}–{y1})" if y0 != y1 else f" ({y0})") if n else ""
+        text = f"The {SURVEY_NAME} holds {fmt_n(n)} responses from employers in {name}{years}."
+        file, kind, flt = store.salaries_file, "salary_data", f"company_location='{match.iso2 if match else ''}', count"
+    elif dataset is Dataset.POSTINGS:
+        row = store.fetchone("SELECT count(*) FROM postings WHERE country = ?", [match.postings_name if match else ""])
+        n = int(row[0]) if row else 0
+        text = f"The {POSTINGS_NAME} hold {fmt_n(n)} postings located in {name}."
+        file, kind, flt = store.postings_file, "posting_stats", f"country='{name}', count"
+    else:
+        n = 1 if name == "United States" else 0
+        text = f"The {BLS_NAME} cover the United States only" + ("." if n else f", not {name}.")
+        file, kind, flt = store.bls_file, "bls", "area_title, national"
+    return Evidence(id=evidence_id(file, flt), text=text, source=file, title=f"{dataset.value} — {flt}", kind=kind,
+                    locator=flt, metadata={"subject": f"rows in {name}", "n": n})
 
 
 def _places(rows: list[tuple[str, int]], total: int) -> str:
@@ -57,9 +93,13 @@ def _survey(store: Store) -> Evidence:
     places = [(COUNTRY_NAMES.get(str(c), str(c)), int(k)) for c, k in store.fetchall(
         f"SELECT company_location, count(*) AS k FROM salaries GROUP BY 1 ORDER BY k DESC LIMIT {TOP_PLACES + 1}")]
     by_year = ", ".join(f"{y}: {fmt_n(k)}" for y, k in years)
+    row = store.fetchone("SELECT count(*) FROM salaries WHERE dup_rank > 1")
+    repeats = int(row[0]) if row else 0
     text = (f"The {SURVEY_NAME} holds {fmt_n(total)} responses from {years[0][0]} to {years[-1][0]}, most of them "
             f"from {top_year} ({fmt_n(top_n)}, {fmt_pct(top_n / total)}); by year, {by_year} (the copy was taken on "
-            f"{SURVEY_SNAPSHOT:%-d %B %Y}). By the employer's country: {_places(places, total)}.")
+            f"{SURVEY_SNAPSHOT:%-d %B %Y}). By the employer's country: {_places(places, total)}. Each response is "
+            f"what its respondent reported; {fmt_n(repeats)} are exact repeats of an earlier response, which the "
+            f"survey figures here count.")
     flt = "every row, count by work_year and company_location"
     return Evidence(id=evidence_id(store.salaries_file, flt), text=text, source=store.salaries_file,
                     title=f"{SURVEY_NAME} — {flt}", kind="salary_data", locator=flt,

@@ -509,3 +509,39 @@ def test_the_askers_own_role_is_a_side_when_the_question_points_at_it() -> None:
 def test_over_before_a_level_and_role_compares_them() -> None:
     reading = read_as_asked("should I aim for MLE over senior data scientist?")
     assert reading.slots.roles == ["machine learning engineer", "data scientist"]
+
+
+@pytest.mark.parametrize(("question", "ask"), [
+    ("Does going fully remote cost you pay as a data scientist in the US?", None),
+    ("BLS data shows software developer employment fell like 10% from 2023 to 2024", Ask.EMPLOYMENT),
+])
+def test_remote_cost_and_a_fall_in_employment_are_read(question: str, ask: Ask | None) -> None:
+    reading = read(question)
+    if ask is None:
+        assert reading.slots.remote_contrast
+    else:
+        assert reading.has(ask)
+
+
+def test_inventory_is_no_request_to_invent_figures() -> None:
+    from advisor.agent.guard import check_input
+
+    question = ("I already do a lot of inventory reporting in Excel so data analytics seems natural. What did data "
+                "analyst jobs pay in that 2023 postings data?")
+    assert check_input(question, 4000).verdict == "ok"
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("I'm on F-1 OPT doing data science in the US. do I qualify for the STEM extension?", "visa"),
+    ("What exact questions does Meta ask in its MLE onsite loop these days?", "interviews"),
+])
+def test_visa_rules_and_a_companys_interview_questions_are_topics_no_source_covers(question: str, topic: str) -> None:
+    assert topic in coverage.topic_not_in_sources(question)
+    assert coverage.topic_not_in_sources("how should I prep for an AI engineer onsite?") == ""
+
+
+def test_a_follow_up_that_sets_the_answer_against_another_place_keeps_both() -> None:
+    merged = intent.rewrite_followup("how does that stack up against the US number?",
+                                     "what does that article say AI engineers make in the UK?",
+                                     [("UK", "US")])
+    assert "UK" in merged and "US" in merged

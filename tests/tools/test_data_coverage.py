@@ -53,3 +53,19 @@ def test_a_question_about_a_data_set_itself_is_read_as_one(question: str) -> Non
 ])
 def test_questions_about_roles_in_a_year_are_not_about_the_data_set(question: str) -> None:
     assert not interpret(question).has(Ask.DATA_COVERAGE)
+
+
+def test_a_country_asked_of_the_data_sets_gets_its_own_rows(store: Store, salaries_df: pd.DataFrame,
+                                                           posts: pd.DataFrame) -> None:
+    """"Does the salary survey have anything on Kenya at all?": its rows there, not a decline."""
+    survey, postings, bls = describe_datasets(CoverageQuery(countries=["Kenya"]), store)
+    ke = salaries_df[salaries_df["company_location"] == "KE"]
+    assert f"holds {fmt_n(len(ke))} responses from employers in Kenya" in survey.text
+    assert f"hold {fmt_n(int((posts['country'] == 'Kenya').sum()))} postings located in Kenya" in postings.text
+    assert "United States only, not Kenya" in bls.text
+    assert interpret("Im in Nairobi. does the salary survey have anything on Kenya at all?").asks == [Ask.DATA_COVERAGE]
+
+
+def test_a_claim_about_the_make_up_of_a_data_set_gets_its_whole_as_well(store: Store) -> None:
+    evidence = describe_datasets(CoverageQuery(datasets=[Dataset.SURVEY], countries=["Spain"], whole_too=True), store)
+    assert "employers in Spain" in evidence[0].text and "By the employer's country: United States" in evidence[1].text
