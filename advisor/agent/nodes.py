@@ -67,6 +67,7 @@ NOT_COVERED_REPLY = (
 )
 # Advice questions also read the passages on moving into the field, whatever the background.
 ADVICE_QUERIES = lexicon("en").words("advice_queries")
+_LEARNING_ASKED = lexicon("en").cue("learning_path_asked")  # what to learn, or in which order: a path answers
 MAX_PART_QUERIES = 3  # a message's questions searched one by one, at most this many
 MIN_LLM_SUPPORT = 0.5  # below this share of supported claims, the offline composer answers instead
 MIN_RELEVANCE = 0.38  # dense cosine below which the best passage is not about the question
@@ -479,7 +480,7 @@ class Nodes:
             for ev in self.toolbox.search(q, self.settings.top_k):
                 if all(ev.id != e.id for e in evidence):
                     evidence.append(ev)
-        if reading.has(Ask.HOW_TO):
+        if reading.has(Ask.HOW_TO) and _LEARNING_ASKED.search(intent_mod.asked_text(reading.question).lower()):
             evidence = self._with_whole_sequences(evidence)
         if any(e.kind == "bls" for e in tool_evidence):
             # the salary tool already picked the BLS occupation for the role asked about; other BLS rows that

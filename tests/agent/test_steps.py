@@ -169,3 +169,10 @@ def test_a_passage_listing_its_own_sequence_picked_first_keeps_it_over_a_path() 
                        "The next layer involves mastering machine learning fundamentals and deep learning.")
     ordered, numbered = _in_steps([beg, path[1], adv, mid], pool=[beg, mid, adv, *path])
     assert [c.text for c, k in zip(ordered, numbered, strict=True) if k] == [beg.text, mid.text, adv.text]
+
+
+def test_a_credential_question_gets_no_learning_path(advisor: Advisor) -> None:
+    """"A bootcamp or a master's?" asks which credential, not what to learn in which order: no numbered path."""
+    answer = advisor.ask("High school maths teacher, 34. Is it better to do a certificate/bootcamp or go back for a "
+                         "master's if I want to get into AI? Money is tight.")
+    assert not [s for s in _numbered(answer.text) if "layer" in s or "foundation" in s], answer.text
