@@ -140,6 +140,8 @@ class Interpretation(BaseModel):
     claimed_shares: list[float] = Field(default_factory=list, description="percentages the question asserts")
     claimed_share_ranges: list[tuple[float, float]] = Field(
         default_factory=list, description="shares the question asserts in words ('most': 50 to 100 percent)")
+    share_in_words: bool = Field(default=False, description="a share said in words anywhere ('mostly European "
+                                 "companies'), claimed or not: a data set's whole make-up answers it")
     posted_months: list[int] = Field(default_factory=list, description="months a posting search asks for (1-12)")
     conditions_named: list[str] = Field(default_factory=list, description="posting conditions asked about, in the "
                                         "question's order (the conditions tool's flags: remote, schedule, ...)")
@@ -291,23 +293,17 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     return asks
 
 
-def _source_pay_aside(question: str, asks: list[Ask], by_part: dict[str, list[Ask]]
-                      ) -> tuple[list[Ask], dict[str, list[Ask]]]:
-    """The asks, and each part's, without a pay named only by a source's name (`_without_pay_named_only_by_a_
-    source`)."""
-    kept = _without_pay_named_only_by_a_source(question, asks)
-    return kept, {part: [a for a in its if a in kept] for part, its in by_part.items()}
-
-
-def _without_pay_named_only_by_a_source(question: str, asks: list[Ask]) -> list[Ask]:
-    """Pay dropped where its only word names a source ("what does the salary survey show year by year" about
-    remote work) and something else is asked: the survey is where to look, not what to look up."""
+def _without_pay_named_by_a_source(question: str, asks: list[Ask], by_part: dict[str, list[Ask]]
+                                   ) -> tuple[list[Ask], dict[str, list[Ask]]]:
+    """The asks, and each part's, without pay where its only word names a source ("what does the salary survey
+    show year by year" about remote work) and something else is asked: the survey is where to look, not what
+    to look up."""
     other = {Ask.CONDITIONS, Ask.SKILLS, Ask.SKILL_LIST, Ask.EMPLOYMENT, Ask.POSTING_COUNT}
-    if not other & set(asks) or not {Ask.PAY, Ask.PAY_TREND} & set(asks):
-        return asks
-    if cues.asks_about_pay(LEX.cue("pay_source_name").sub(" survey ", question)):
-        return asks
-    return [a for a in asks if a not in (Ask.PAY, Ask.PAY_TREND)]
+    pay = {Ask.PAY, Ask.PAY_TREND}
+    if not other & set(asks) or not pay & set(asks) or \
+            cues.asks_about_pay(LEX.cue("pay_source_name").sub(" survey ", question)):
+        return asks, by_part
+    return [a for a in asks if a not in pay], {part: [a for a in its if a not in pay] for part, its in by_part.items()}
 
 
 def _asked_after_the_first(question: str, cue: re.Pattern[str]) -> bool:
@@ -429,7 +425,8 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     postings' employers with enough postings for a figure."""
     intent = _intent(question)
     slots = _slots(question, title_vocabulary, employer_vocabulary)
-    asks, by_part = _source_pay_aside(question, *_with_each_part(question, _asks(question, intent, slots), slots))
+    asks, by_part = _without_pay_named_by_a_source(question, *_with_each_part(
+        question, _asks(question, intent, slots), slots))
     questions = cues.asked_questions(question)
     asks_by_question = [by_part.get(q, []) for q in questions] if by_part else []
     hourly = bool(LEX.cue("hourly_pay").search(question))
@@ -768,6 +765,7 @@ def _read_claims(reading: Interpretation) -> None:
     mine_aside = sorted(figures(cues.without_background(question)))
     own = sorted({f for m in LEX.cue("own_amount").finditer(question) for f in figures(m.group(0))
                   if f.startswith("$")})  # "a $120k offer": theirs, not the claim beside it
+    reading.share_in_words = any(pattern.search(question.lower()) for pattern, _ in QUANTIFIERS)
     if LEX.cue("premise_claim").search(question):
         if reading.has(Ask.PAY):
             reading.claimed_pay = [float(f[1:]) for f in mine_aside if f.startswith("$") and f not in own

@@ -25,7 +25,7 @@ from advisor.agent.coverage import quality_not_in_sources, topic_not_in_sources,
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
-from advisor.agent.interpret import POSTINGS_YEAR, Ask, Intent, Interpretation
+from advisor.agent.interpret import BREAKDOWNS, POSTINGS_YEAR, Ask, Intent, Interpretation
 from advisor.agent.interpreters import Interpreter, make_interpreter
 from advisor.agent.layout import Layout, Mark, line_marks
 from advisor.agent.lexicon import lexicon
@@ -179,8 +179,6 @@ def _parts_to_check(reading: Interpretation, figures_lead: bool) -> list[str]:
 
 def _groups_asked(part: str) -> bool:
     """Whether a question asks which group (kind of job, company, board, place) holds most."""
-    from advisor.agent.interpret import BREAKDOWNS
-
     return any(pattern.search(part.lower()) for pattern, _ in BREAKDOWNS)
 
 
@@ -198,13 +196,13 @@ def _settles(reading: Interpretation) -> Callable[[str], bool]:
 def _premise_verdict(reading: Interpretation, lead: list[Evidence], first_line: str) -> premise.Verdict:
     """The verdict on what the question asserts: a pay figure (against the headline figures), else a share in
     figures ("90%") or in words ("most"), against the answer's first line."""
-    # a pay claim about part of the role's jobs ("those that don't need AI skills") is not checked against the
-    # role's median: a "yes, close" would endorse it on the wrong population
-    # "BLS says $150k": checked against BLS's own figure
     # a claim about a data set's make-up ("mostly European companies") is settled by its counts, said plainly:
     # a share in them (84% of responses are from 2024) is no verdict on the claim's own subject
     if reading.has(Ask.DATA_COVERAGE):
         return premise.Verdict.UNCLEAR
+    # a pay claim about part of the role's jobs ("those that don't need AI skills") is not checked against the
+    # role's median: a "yes, close" would endorse it on the wrong population
+    # "BLS says $150k": checked against BLS's own figure
     said_by = [e for e in lead if e.kind == SOURCE_KIND.get(reading.source_first)]
     if reading.claim_qualified:
         verdict = premise.Verdict.UNCLEAR
@@ -494,11 +492,13 @@ class Nodes:
         with self._sequences_lock:
             if self._sequences is None:
                 self._sequences = sequence_sections(self.toolbox.retriever.index.all_docs(PASSAGES))
+        seen = {e.id for e in evidence}
         out: list[Evidence] = []
         for ev in evidence:
-            out += [ev] if ev not in out else []
+            out.append(ev)
             for other in self._sequences.get((ev.source, ev.locator), []) if ev.kind == "article" else []:
-                if all(other.id != e.id for e in [*out, *evidence]):
+                if other.id not in seen:
+                    seen.add(other.id)
                     out.append(other.with_score(ev.score))
         return out
 

@@ -129,15 +129,17 @@ class Slots:
         return self.companies or ([self.company] if self.company else [])
 
 
-def _role_matches(q: str) -> list[tuple[int, int, str]]:
-    """(start, end, role) of each role named in lower-cased `q`, in ROLE_PATTERNS' order; a span taken by an
-    earlier pattern ("MLOps engineer") is not read again by a later one ("ML engineer")."""
+def _role_matches(q: str, every: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, role) of each role named in lower-cased `q` (its first naming, or every one), in
+    ROLE_PATTERNS' order; a span taken by an earlier pattern ("MLOps engineer") is not read again by a later
+    one ("ML engineer")."""
     found: list[tuple[int, int, str]] = []
     for pattern, role in ROLE_PATTERNS:
         for m in re.finditer(pattern, q):
             if not any(m.start() < end and start < m.end() for start, end, _ in found):
                 found.append((m.start(), m.end(), role))
-                break
+                if not every:
+                    break
     return found
 
 
@@ -259,12 +261,7 @@ def _read_roles(text: _Text, slots: Slots) -> None:
 def _mention_starts(q: str, roles: Collection[str]) -> list[int]:
     """Where each of `roles` is named, every time: "data engineers had $133k, same as software developers. so
     pick SWE over DE?" sets the two against each other in its last words, after both were first named."""
-    taken: list[tuple[int, int]] = []
-    for pattern, role in ROLE_PATTERNS:
-        if role in roles:
-            taken += [(m.start(), m.end()) for m in re.finditer(pattern, q)
-                      if not any(m.start() < end and start < m.end() for start, end in taken)]
-    return sorted(start for start, _ in taken)
+    return sorted(start for start, _, role in _role_matches(q, every=True) if role in roles)
 
 
 def _pay_across_a_move(q: str, starts: list[int]) -> bool:

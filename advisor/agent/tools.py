@@ -8,6 +8,7 @@ the rest of the answer still comes from the articles.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
@@ -889,8 +890,8 @@ class Toolbox:
 
         out = ToolOutcome()
         slots = reading.slots
-        for role, by in [(r, b) for r in slots.roles or [slots.role]
-                         for b in reading.breakdowns or [reading.breakdown]]:  # "where, and which boards?"
+        # each role compared, and each grouping asked ("where are they, and which boards carry them?")
+        for role, by in itertools.product(slots.roles or [slots.role], reading.breakdowns or [reading.breakdown]):
             by_country = by is PostingBreakdown.COUNTRY  # the countries named are ranked, not filtered on
             query = PostingCountQuery(role=role, named=slots.countries if by_country else [],
                                       country=slots.countries[0] if slots.countries and not by_country else None,
@@ -1043,9 +1044,8 @@ class Toolbox:
         from advisor.tools.data_coverage import CoverageQuery, Dataset, describe_datasets
 
         named = {Source.SURVEY: Dataset.SURVEY, Source.POSTINGS: Dataset.POSTINGS, Source.OFFICIAL: Dataset.BLS}
-        made_of = any(pattern.search(reading.question.lower()) for pattern, _ in LEX.table("quantifiers"))
         query = CoverageQuery(datasets=[named[s] for s in reading.sources_named] or list(Dataset),
-                              countries=reading.slots.countries, whole_too=made_of)
+                              countries=reading.slots.countries, whole_too=reading.share_in_words)
         out = ToolOutcome()
         out.add_leading(describe_datasets(query, self.store))
         return out

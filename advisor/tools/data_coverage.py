@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.config import SURVEY_SNAPSHOT
-from advisor.data.normalize import COUNTRY_NAMES, NormalizationError, resolve_country
+from advisor.data.normalize import COUNTRY_NAMES, CountryMatch, NormalizationError, resolve_country
 from advisor.data.store import Store
 from advisor.tools.salary import BLS_NAME, POSTINGS_NAME, SURVEY_NAME, evidence_id, fmt_n, fmt_pct
 from advisor.types import Evidence
@@ -40,39 +40,43 @@ class CoverageQuery(BaseModel):
 
 
 def describe_datasets(query: CoverageQuery, store: Store) -> list[Evidence]:
-    """One sentence per data set asked about, in the order asked; for the countries asked, their rows in it."""
+    """One sentence per data set asked about, in the order asked; for the countries asked, their rows in it (and,
+    with `whole_too`, each data set's whole after them)."""
+    datasets = list(dict.fromkeys(query.datasets))
     writers = {Dataset.SURVEY: _survey, Dataset.POSTINGS: _postings, Dataset.BLS: _bls}
-    whole = [writers[d](store) for d in dict.fromkeys(query.datasets)]
-    if query.countries:
-        return [_in_country(store, d, c) for c in query.countries for d in dict.fromkeys(query.datasets)] + (
-            whole if query.whole_too else [])
-    return whole
+    if not query.countries:
+        return [writers[d](store) for d in datasets]
+    return [_in_country(store, d, c) for c in query.countries for d in datasets] + (
+        [writers[d](store) for d in datasets] if query.whole_too else [])
 
 
 def _in_country(store: Store, dataset: Dataset, country: str) -> Evidence:
     """What one data set holds for one country: the survey's responses from employers there (and their years),
-    the postings located there, or that BLS covers the United States only."""
+    the postings located there, or that BLS covers the United States only. A country no data set knows has none."""
     try:
-        match = resolve_country(country)
+        match: CountryMatch | None = resolve_country(country)
     except NormalizationError:
         match = None
     name = match.name if match else country
+    if dataset is Dataset.BLS:
+        text = f"The {BLS_NAME} cover the United States only" + ("." if name == "United States" else f", not {name}.")
+        return Evidence(id=evidence_id(store.bls_file, "area_title, national"), text=text, source=store.bls_file,
+                        title=f"{BLS_NAME} — national estimates", kind="bls", locator="area_title, national",
+                        metadata={"subject": "the United States"})
     if dataset is Dataset.SURVEY:
         row = store.fetchone("SELECT count(*), min(work_year), max(work_year) FROM salaries WHERE company_location = ?",
-                             [match.iso2 if match else ""])
+                             [match.iso2]) if match else None
         n, y0, y1 = (int(row[0]), row[1], row[2]) if row else (0, None, None)
         years = (f" ({y0}–{y1})" if y0 != y1 else f" ({y0})") if n else ""
         text = f"The {SURVEY_NAME} holds {fmt_n(n)} responses from employers in {name}{years}."
-        file, kind, flt = store.salaries_file, "salary_data", f"company_location='{match.iso2 if match else ''}', count"
-    elif dataset is Dataset.POSTINGS:
-        row = store.fetchone("SELECT count(*) FROM postings WHERE country = ?", [match.postings_name if match else ""])
+        code = match.iso2 if match else name
+        file, kind, flt = store.salaries_file, "salary_data", f"company_location='{code}', count"
+    else:
+        row = store.fetchone("SELECT count(*) FROM postings WHERE country = ?",
+                             [match.postings_name]) if match else None
         n = int(row[0]) if row else 0
         text = f"The {POSTINGS_NAME} hold {fmt_n(n)} postings located in {name}."
         file, kind, flt = store.postings_file, "posting_stats", f"country='{name}', count"
-    else:
-        n = 1 if name == "United States" else 0
-        text = f"The {BLS_NAME} cover the United States only" + ("." if n else f", not {name}.")
-        file, kind, flt = store.bls_file, "bls", "area_title, national"
     return Evidence(id=evidence_id(file, flt), text=text, source=file, title=f"{dataset.value} — {flt}", kind=kind,
                     locator=flt, metadata={"subject": f"rows in {name}", "n": n})
 

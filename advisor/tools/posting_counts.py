@@ -99,7 +99,7 @@ def count_postings(query: PostingCountQuery, store: Store) -> PostingCountResult
     column, lead = _COLUMNS[query.by]
     if query.by_pay:
         return _ranked_by_pay(result, store, cond, column, words)
-    top = MONTHS if query.by is PostingBreakdown.MONTH else int(query.top)  # a season needs every month
+    top = MONTHS if query.by is PostingBreakdown.MONTH else int(query.top)
     result.groups = [(str(name), int(k)) for name, k in store.fetchall(
         f"SELECT {column} AS g, count(*) AS k FROM postings WHERE {cond} AND coalesce({column}, '') <> '' "
         f"GROUP BY g ORDER BY k DESC, g LIMIT {top}")]
@@ -139,7 +139,7 @@ def _named_country(store: Store, cond: str, name: str, top: list[tuple[str, int]
     return text + "."
 
 
-MONTHS = 12
+MONTHS = 12  # a grouping by month names every month: a season is read from all of them
 PAY_MIN_N = 5  # fewer postings with a salary than this in a group: no median for it
 PAY_BASIS = f"job boards' placeholder amounts left out; hourly rates taken as {HOURS_PER_YEAR:,}-hour years"
 

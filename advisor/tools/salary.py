@@ -1125,14 +1125,14 @@ def _bls(store: Store, f: ResolvedFilters) -> list[SourceStats]:
         # BLS has no AI-engineer or data-analyst occupation: a stand-in says so where the figure is read
         proxy = f" (the nearest BLS occupation to {f.role.label}s)" if f.role.bls_note else ""
         # employees' wages only (no self-employed, bonuses or stock): why BLS reads lower than the survey
+        # "who's higher at the 90th percentile?": the tails asked, beside the middle half
+        tails = f"; 10th percentile {money(p10, 'a_pct10')}, 90th percentile {money(p90, 'a_pct90')}" \
+            if f.tails and (p10 or p90) else ""
         st.text = (
             f"The {BLS_NAME} ({period}) put the US median annual wage of {title}{proxy} at "
             f"{money(med, 'a_median')} (middle half {money(p25, 'a_pct25')} to {money(p75, 'a_pct75')}; "
-            f"employees' wages without bonuses or stock)."
+            f"employees' wages without bonuses or stock{tails})."
         )
-        if f.tails:  # "who's higher at the 90th percentile?": the tails asked, beside the middle half
-            st.text = st.text[:-2] + (f"; 10th percentile {money(p10, 'a_pct10')}, 90th percentile "
-                                      f"{money(p90, 'a_pct90')})." if p10 or p90 else ").")
         if f.hourly and h_mean:  # BLS publishes a mean hourly wage, no hourly median
             st.text = st.text[:-1] + f"; its mean hourly wage is {fmt_money_cents(h_mean)}."
         out.append(st)
