@@ -60,6 +60,9 @@ def normalize_question(text: str) -> str:
 
 # Abbreviations a sentence does not end with (pysbd breaks "Approx. (USD)"); "etc." and "U.S." often do end one.
 _ABBREV = re.compile(r"\b(e\.g|i\.e|vs|Dr|Mr|Ms|approx|No)\.$", re.IGNORECASE)
+# what follows a split that didn't end a sentence: a dash ("... ML software, etc. – has existed under other
+# labels"); a lower-case word may start a question's next sentence ("how long? i work full time"), so it doesn't
+_GOES_ON = re.compile(r"[–—-]\s")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -86,7 +89,8 @@ def _split_sentences(text: str) -> tuple[str, ...]:
             out.append(line)
             continue
         for sent in (s.strip() for s in _segment(line)):
-            if sent and out and (_ABBREV.search(out[-1]) or out[-1].count('"') % 2) and not out[-1].startswith("|"):
+            if sent and out and (_ABBREV.search(out[-1]) or out[-1].count('"') % 2 or _GOES_ON.match(sent)) \
+                    and not out[-1].startswith("|"):
                 out[-1] = f"{out[-1]} {sent}"  # "Approx. (USD): ~$79,000"; "What Is an AI Engineer? Job ..."
             elif sent:
                 out.append(sent)

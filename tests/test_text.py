@@ -9,6 +9,10 @@ def test_a_table_row_is_not_cut_at_an_abbreviation():
     assert split_sentences("It was approx. 5 percent of the postings that year, up from before. Then it grew.") == [
         "It was approx. 5 percent of the postings that year, up from before.", "Then it grew."]
     assert len(split_sentences("They use Python, SQL, etc. Then they deploy the models to production.")) == 2
+    aside = ("Much of what AI engineers do – deploying models, writing scalable ML software, etc. – has existed "
+             "under other labels for years.")
+    assert split_sentences(aside + " What has changed is the growth.") == [aside, "What has changed is the growth."]
+    assert len(split_sentences("how long does the switch take? i can only study in the evenings after work.")) == 2
 
 
 def test_superscript_citations_and_unpaired_emphasis_are_removed():

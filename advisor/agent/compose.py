@@ -19,7 +19,7 @@ import numpy as np
 
 from advisor.agent.guard import is_injected_instruction
 from advisor.agent.intent import asks_duration
-from advisor.agent.interpret import skills_in
+from advisor.agent.interpret import AnswerShape, skills_in
 from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import city_name, extract, roles_named
 from advisor.embeddings import Embedder
@@ -236,22 +236,25 @@ def _opens_with_stage(sentence: str) -> bool:
     return any((m := pattern.search(sentence)) and m.start() <= STAGE_OPENING for pattern, _ in _STAGES)
 
 
-def _in_steps(chosen: list[Candidate], max_words: float = 0,
-              pool: list[Candidate] | None = None) -> tuple[list[Candidate], list[int]]:
+def _in_steps(chosen: list[Candidate], max_words: float = 0, pool: list[Candidate] | None = None,
+              steps_first: bool = False) -> tuple[list[Candidate], list[int]]:
     """An advice answer's sentences with its steps in sequence order, and each line's step number (0: not a
     step). The best sentence stays first unless it is a step itself; the steps follow as a numbered list: one
     section's path whole when an article lays one out (`_one_path`), else every step, foundations first
     (sentences of one passage in reading order, passages in the order they were picked); the rest come after
-    the list, the weakest left out past `max_words`. Fewer than MIN_STEPS steps are no sequence."""
+    the list, the weakest left out past `max_words`. Fewer than MIN_STEPS steps are no sequence. `steps_first`
+    (an order asked: "math first or python first?"): the list opens the answer, the best sentence after it."""
     staged = [c for c in chosen if is_step(c.text)]
-    if len(staged) < MIN_STEPS:
+    if len(staged) < (1 if steps_first else MIN_STEPS):  # an order asked: one step of a laid-out path is enough
         return chosen, [0] * len(chosen)
-    head = [] if chosen[0] in staged else chosen[:1]
+    head = [] if chosen[0] in staged or steps_first else chosen[:1]
     rank: dict[str, int] = {}
     for k, c in enumerate(chosen):
         rank.setdefault(c.evidence.id, k)
     steps = _one_path(staged, rank, pool or chosen) or sorted(
         staged, key=lambda c: (stage(c.text), rank[c.evidence.id], c.order))
+    if len(steps) < MIN_STEPS:  # one step, and no path it belongs to: no sequence
+        return chosen, [0] * len(chosen)
     others = [c for c in chosen[len(head):] if c not in staged and c not in steps]
     while max_words and others and sum(word_count(c.text) for c in head + steps + others) > max_words:
         others.pop()  # the remarks after a list of steps give way to the steps, the weakest first
@@ -308,6 +311,39 @@ def sequence_sections(passages: list[Evidence]) -> dict[tuple[str, str], list[Ev
     return {key: sorted(evs, key=lambda e: e.id) for key, evs in by_section.items() if _paths(candidates(evs))}
 
 
+_CONTRAST = LEX.cue("contrast_statement")
+_SHARE_FIGURE = LEX.cue("share_figure")
+_DURATION_COUNTED = LEX.cue("duration_counted")
+
+
+def has_shape(sentence: str, shape: AnswerShape, sides: Sequence[str] = ()) -> bool:
+    """Whether `sentence` holds an answer of the asked shape: a share ("5.1%"), a pay figure ("$140,000", or a
+    premium in percent), a span of time counted ("three to six months"), or two of `sides` set against each
+    other ("..., while ...")."""
+    if shape is AnswerShape.SHARE:
+        return bool(_SHARE_FIGURE.search(sentence))
+    if shape is AnswerShape.MONEY:  # a premium may be a share: "earn up to 56 percent more" answers "how much extra"
+        return any(f.startswith("$") or f.endswith("%") for f in figures(sentence))
+    if shape is AnswerShape.STEPS:
+        return is_step(sentence)
+    if shape is AnswerShape.DURATION:
+        return bool(_DURATION_COUNTED.search(sentence))  # "within a few years" says when, not how long
+    named = set(roles_named(sentence)) & set(sides)
+    return len(named) >= min(2, len(sides)) and bool(_CONTRAST.search(sentence))
+
+
+def _shape_first(picks: list[Candidate], shape: AnswerShape | None, sides: Sequence[str]) -> list[Candidate]:
+    """`picks` opened by the first one that holds an answer of the asked shape (`has_shape`), when the first
+    doesn't: "what share of those jobs are entry level?" leads with "Only 5.1% ... are explicitly entry-level",
+    not with the $62,400 split the question named on the way. Why here and not in the scores: a sentence
+    near the question's words may still not answer its kind; order is the one thing changed."""
+    if shape is None or not picks or has_shape(picks[0].text, shape, sides):
+        return picks
+    k = next((i for i, c in enumerate(picks) if has_shape(c.text, shape, sides) and not _DANGLING.search(c.text)),
+             None)
+    return picks if k is None else [picks[k], *picks[:k], *picks[k + 1:]]
+
+
 def _says_what_to_do(sentence: str, score: float, best: float) -> bool:
     """Advice answers say what to do: below the best sentence's score, a sentence needs an action verb or must be
     a step of a sequence close enough to the best."""
@@ -344,6 +380,7 @@ class _Picked:
     places: list[str] = field(default_factory=list)  # the countries asked about: another country's figure is off
     local: list[str] = field(default_factory=list)  # the cities and US states asked about (`Interpretation.places`)
     scale: float = 1.0  # the length budget's multiple: a message of two questions gets room for two answers
+    source_named: bool = False  # the question named the data set its figures come from (`Scope.source_named`)
 
 
 @dataclass(frozen=True)
@@ -361,6 +398,9 @@ class Scope:
     local: tuple[str, ...] = ()  # cities (as the postings name them) and US states (codes) asked about
     focus: tuple[str, ...] = ()
     questions: int = 1
+    shape: AnswerShape | None = None  # what the first sentence must hold to answer the first question
+    source_named: bool = False  # a data set named ("in the aijobs survey"): the articles' figures weren't asked
+    sides: tuple[str, ...] = ()  # the roles set against each other (a contrast names at least two)
 
 
 LATER_QUESTION_BELOW = 0.06  # a sentence answering a later question of a message scores this much below
@@ -471,14 +511,19 @@ class Composer:
         picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said,
                          figures_only=bool(chosen) and not advice, unserved=self._unserved(question, chosen),
                          places=list(scope.places), local=list(scope.local),
-                         scale=float(min(max(scope.questions, 1), 2)))
+                         scale=float(min(max(scope.questions, 1), 2)), source_named=scope.source_named)
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
         self._pick(cands, scores, vecs, picked, (floor, best, limit), advice, roles)
+        passages = [cands[i] for i in picked.idx]
+        if not picked.chosen:  # the data tools' figures lead when there are any; else a sentence of the asked shape
+            passages = _shape_first(passages, scope.shape, scope.sides)
         if advice and not picked.chosen:  # after the data tools' figures, the figures lead: no list of steps
             self._add_siblings(cands, scores, vecs, picked, floor - SIBLING_SLACK)
-            sentences, numbered = _in_steps([cands[i] for i in picked.idx], self.max_words * STEP_WORDS, cands)
+            passages += [cands[i] for i in picked.idx[len(passages):]]
+            sentences, numbered = _in_steps(passages, self.max_words * STEP_WORDS, cands,
+                                            steps_first=scope.shape is AnswerShape.STEPS)
             return self._render(sentences, best, numbered)
-        return self._render(picked.chosen + [cands[i] for i in picked.idx], best)
+        return self._render(picked.chosen + passages, best)
 
     def _pick(self, cands: list[Candidate], scores: np.ndarray, vecs: np.ndarray, picked: _Picked,
               bounds: tuple[float, float, int], advice: bool, roles: Sequence[str]) -> None:
@@ -541,8 +586,9 @@ class Composer:
                 and _about_other_places(c.text, picked.places, picked.local if picked.figures_only else None):
             return False  # the UK's median is no figure for a question about France
         if picked.figures_only and c.evidence.kind not in TOOL_KINDS and \
-                not _adds_to_the_figures(c, roles, picked.unserved):
-            return False  # after the data's figures a passage adds a figure about the asked role, or nothing
+                (picked.source_named or not _adds_to_the_figures(c, roles, picked.unserved)):
+            return False  # after the data's figures a passage adds a figure about the asked role, or nothing;
+            # nothing when the question named the data set it wanted ("in the aijobs survey, US, 2024")
         tools_used = len(picked.chosen) + sum(cands[j].evidence.kind in TOOL_KINDS for j in picked.idx)
         if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
             return False

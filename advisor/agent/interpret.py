@@ -98,6 +98,19 @@ class Ask(StrEnum):
     DATA_COVERAGE = "data_coverage"  # what a data set holds: its rows, the years they span, where they are from
 
 
+class AnswerShape(StrEnum):
+    """What the first sentence of an answer made of passages must hold to answer the kind of question asked: a
+    share for "what share ...", a pay figure for "what do they earn", a span of time for "how long", the steps
+    for "what first?", a contrast of the two sides for "what's the difference between ...". The composer leads
+    with a sentence of that shape."""
+
+    SHARE = "share"
+    STEPS = "steps"
+    MONEY = "money"
+    DURATION = "duration"
+    CONTRAST = "contrast"
+
+
 class Source(StrEnum):
     """A source the question names ("in 2023 job postings", "per the BLS"): its figure answers first."""
 
@@ -124,6 +137,8 @@ class Interpretation(BaseModel):
     skills_had: list[str] = Field(default_factory=list, description="skills the asker says they have")
     pay_skill: str | None = Field(default=None, description="the skill whose pay difference is asked about")
     skills_compared: bool = False  # "Tableau or Power BI?"
+    skills_set_aside: list[str] = Field(default_factory=list, description="skills the asker sets aside ('beyond "
+                                        "SQL and Excel, which tools ...'): left out of a ranking")
     tools_unlisted: list[str] = Field(default_factory=list, description="tools named (some not in skill lists)")
     unknown_role: str = Field(default="", description="words naming a role the vocabulary doesn't know")
     source_first: Source | None = None  # "according to the BLS", "in job postings": that source's figure leads
@@ -186,6 +201,11 @@ class Interpretation(BaseModel):
     # "jobs that don't need AI skills pay $140k": the claim is about part of the role's jobs; the role's median
     # neither confirms nor refutes it
     claim_qualified: bool = False
+    contrasted: list[str] = Field(default_factory=list, description="the roles a question of difference sets "
+                                  "against each other ('how is a DE different from a DS?'): the contrast names both")
+    answer_shape: AnswerShape | None = Field(default=None, description="what the answer's first sentence must "
+                                             "hold to answer the first question: a share, a pay figure, a span of "
+                                             "time, a contrast of the sides")
     language: str | None = Field(default=None, description="ISO 639-1 code of the question's language, if read")
     read_by: Reader = Reader.RULES  # which interpreter this reading came from
 
@@ -440,10 +460,9 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
                              source_first=next(iter(named), Source.POSTINGS if hourly else None),
                              pay_hourly=hourly, pay_tails=bool(LEX.cue("pay_tails").search(question)),
                              lowest_first=bool(LEX.cue("lowest").search(question)),
-                             background_query=_background_query(question, intent))
+                             background_query=_background_query(question, intent),
+                             top=_top_n(question), currency=cues.currency_named(question))
     _read_claims(reading)
-    if (top := LEX.cue("top_n").search(question)) is not None:
-        reading.top = min(25, max(1, int(next(g for g in top.groups() if g))))
     if skill_vocabulary is not None:
         _read_skills(reading, skill_vocabulary)
     _read_conditions(reading)
@@ -454,8 +473,53 @@ def interpret(question: str, skill_vocabulary: Callable[[], Collection[str]] | N
     _read_move(reading)
     if skill_vocabulary is not None:
         _read_unrecorded(reading, skill_vocabulary)  # last: it drops the asks of a part that asks only by it
-    reading.currency = cues.currency_named(question)
+    _read_shape(reading)  # last: it reads what the rest read
     return reading
+
+
+def _top_n(question: str) -> int | None:
+    """How many a ranking is asked to list ("top 5"), 1 to 25; None when no number is asked."""
+    top = LEX.cue("top_n").search(question)
+    return min(25, max(1, int(next(g for g in top.groups() if g)))) if top is not None else None
+
+
+def _read_shape(reading: Interpretation) -> None:
+    """The roles a question of difference sets against each other, and the shape of the sentence that answers
+    the first question (`AnswerShape`)."""
+    reading.contrasted = _contrasted(reading)
+    reading.answer_shape = _answer_shape(reading)
+
+
+def _contrasted(reading: Interpretation) -> list[str]:
+    """The roles the first question sets against each other ("vs", "different from", "compared with"), two or
+    more, in its order; [] for a question naming one role or comparing nothing."""
+    first = reading.questions[0] if reading.questions else reading.question
+    if len(reading.slots.roles) >= 2:
+        return list(reading.slots.roles)
+    named = list(dict.fromkeys(role for _, role in roles_in_order(first)))
+    return named if len(named) >= 2 and LEX.cue("comparison").search(first.lower()) else []
+
+
+_MONEY_ASKS = frozenset({Ask.PAY, Ask.COMPANY_PAY, Ask.PAY_TREND, Ask.RANKING, Ask.COUNTRY_RANKING})
+
+
+def _answer_shape(reading: Interpretation) -> AnswerShape | None:
+    """The shape of sentence that answers the message's first question (`AnswerShape`), read from what it asks:
+    a share asked in words or by "%", a span of time, pay, or two roles set against each other with no measure
+    named. None when any sentence may answer (advice, lists)."""
+    first = reading.questions[0] if reading.questions else reading.question
+    asks = set(reading.first_asks or reading.asks)
+    if LEX.cue("share_asked").search(first.lower()) or "%" in first:
+        return AnswerShape.SHARE
+    if Ask.DURATION in asks:
+        return AnswerShape.DURATION
+    if Ask.HOW_TO in asks and LEX.cue("order_asked").search(first.lower()):
+        return AnswerShape.STEPS
+    if asks & _MONEY_ASKS:
+        return AnswerShape.MONEY
+    if reading.contrasted:
+        return AnswerShape.CONTRAST
+    return None
 
 
 def _slots(question: str, title_vocabulary: Callable[[], Collection[str]] | None,
@@ -835,7 +899,9 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
     # "which skills bump DE pay? spark, snowflake or kafka": a ranking of the skills named
     if {Ask.PAY, Ask.SKILLS, Ask.FIND_POSTINGS, Ask.SKILL_RANKING} & set(asks) or weighed:
         vocabulary = skill_vocabulary()
-        reading.skills_named = _skills_asked(question, vocabulary)
+        aside = " ".join(m.group(1) for m in LEX.cue("skills_set_aside").finditer(question))
+        reading.skills_set_aside = skills_in(aside, vocabulary) if aside else []
+        reading.skills_named = [k for k in _skills_asked(question, vocabulary) if k not in reading.skills_set_aside]
         reading.skills_compared = len(reading.skills_named) >= 2  # "Docker and Kubernetes?": each one's share
         if share_claimed and not reading.skills_named:  # "remote jobs pay 30% less": a share of no skill
             reading.asks = asks = [a for a in asks if a != Ask.SKILLS]
@@ -850,7 +916,8 @@ def _read_skills(reading: Interpretation, skill_vocabulary: Callable[[], Collect
             # a skill premium is asked where the skill is named with the pay: "what do they earn, and should I
             # learn Spark?" asks the pay, then the skill, not Spark's premium
             pay_words = _pay_parts(question) or cues.without_background(question)
-            reading.pay_skill = next(iter(skills_in(pay_words, vocabulary)), None)
+            reading.pay_skill = next((k for k in skills_in(pay_words, vocabulary) if k not in reading.skills_set_aside),
+                                     None)
         if reading.pay_skill:
             reading.asks = [Ask.SKILL_PAY] + [a for a in asks if a != Ask.SKILLS]
     if LEX.cue("skills_gap").search(question):

@@ -25,7 +25,7 @@ from advisor.agent.coverage import quality_not_in_sources, topic_not_in_sources,
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
-from advisor.agent.interpret import BREAKDOWNS, POSTINGS_YEAR, Ask, Intent, Interpretation
+from advisor.agent.interpret import BREAKDOWNS, POSTINGS_YEAR, Ask, Intent, Interpretation, Source
 from advisor.agent.interpreters import Interpreter, make_interpreter
 from advisor.agent.layout import Layout, Mark, line_marks
 from advisor.agent.lexicon import lexicon
@@ -142,7 +142,9 @@ def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
                  places=tuple(asked.countries) if lead or not advice else (),
                  local=tuple(reading.places) if lead else (),
                  focus=tuple(reading.tools_unlisted) if reading.has(Ask.SKILLS) else (),
-                 questions=len(questions))
+                 questions=len(questions), shape=reading.answer_shape, sides=tuple(reading.contrasted),
+                 # the survey or BLS named; not "postings", which the articles count too (4,155 AI Engineer postings)
+                 source_named=bool(set(reading.sources_named) - {Source.POSTINGS}))
 
 
 PAY_ASKS = frozenset({Ask.PAY, Ask.COMPANY_PAY})  # what a shortfall of pay rows leaves unanswered
@@ -172,9 +174,12 @@ def _parts_to_check(reading: Interpretation, figures_lead: bool) -> list[str]:
     # "... and what was it the year before?": the tools looked each year up, so the figures answer that part;
     # "which ones are most open?": the tools grouped their figures by it
     years_looked_up = figures_lead and len(reading.slots.years) >= 2
+    # "... which is higher?": the figures of two sides compare them (a sentence says which is higher)
+    sides = figures_lead and max(len(reading.slots.roles), len(reading.slots.countries), len(reading.slots.levels)) >= 2
     return [q for q, its in zip(reading.questions, asks, strict=False) if not (figures_lead and routed & set(its))
             and not (years_looked_up and lexicon("en").cue("year_before").search(q.lower()))
-            and not (figures_lead and reading.breakdown and _groups_asked(q))]
+            and not (figures_lead and reading.breakdown and _groups_asked(q))
+            and not (sides and lexicon("en").cue("which_side").search(q.lower()))]
 
 
 def _groups_asked(part: str) -> bool:
@@ -510,15 +515,17 @@ class Nodes:
         # ("Statisticians ... reported"), so "paid parental leave" is declined and a role only the data knows is not.
         vocabulary = set(self.toolbox.retriever.idf()) | {w for e in tool_evidence for w in content_words(e.text)}
         asked = reading.slots
-        missing = uncovered(question, evidence, vocabulary, slots=asked,
-                            # a data tool the reading routed to answered: its words aren't all the sources hold
-                            check_topic=state["intent"] in ("factual", "comparison", "salary") and not tool_evidence,
-                            near=lambda phrases: self._nearest(phrases, evidence),
-                            places_asked=not reading.has(Ask.HOW_TO), background_asked=bool(tools_for(reading)))
+        # a topic no source holds is the reason, before a name the passages lack: "links to open jobs in Lisbon"
+        # is declined for being about today's openings, not for Lisbon (the postings hold Lisbon's 2023 jobs)
+        missing = _not_held(reading, evidence, tool_evidence) or uncovered(
+            question, evidence, vocabulary, slots=asked,
+            # a data tool the reading routed to answered: its words aren't all the sources hold
+            check_topic=state["intent"] in ("factual", "comparison", "salary") and not tool_evidence,
+            near=lambda phrases: self._nearest(phrases, evidence),
+            places_asked=not reading.has(Ask.HOW_TO), background_asked=bool(tools_for(reading)))
         company = asked.company if reading.has(Ask.COMPANY_PAY) else None
         if not missing and company and not _employer_known(company, tool_evidence, self.toolbox.retriever.idf()):
             missing = company  # "what does mistral ai pay?": no posting and no passage names that employer
-        missing = missing or _not_held(reading, evidence, tool_evidence)
         if not missing and state.get("shortfall") and not tool_evidence and reading.asks and \
                 set(reading.asks) <= DATA_ONLY_ASKS:
             return " ".join(state["shortfall"])

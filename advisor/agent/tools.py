@@ -931,7 +931,8 @@ class Toolbox:
         slots = reading.slots
         query = SkillPayQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
                               top_k=reading.top or 8,  # "tableau or power bi, which gets more money?": those two
-                              skills=reading.skills_named if reading.skills_compared else [])
+                              skills=reading.skills_named if reading.skills_compared else [],
+                              set_aside=reading.skills_set_aside)
         return _one_sentence(out, rank_skills_by_pay(query, self.store))
 
     def _skill_across_roles(self, skill: str, slots: Slots, pay: bool) -> ToolOutcome:

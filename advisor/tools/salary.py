@@ -461,6 +461,14 @@ class SalaryResult(BaseModel):
         return (f"Only {' and '.join(counts)} {verb} {self.subject}{besides}: too few for a reliable figure (I "
                 f"need at least {fmt_n(self.query.min_n)}), so I won't guess.")
 
+    def _bls_subject(self, s: SourceStats) -> str:
+        """Whom a BLS figure is about, in words; a stand-in occupation says whose it stands in for, so a
+        comparison sentence doesn't set "Computer and Information Research Scientists" against data scientists as
+        if the question had named them."""
+        title = s.label.removeprefix("BLS ").removeprefix(f"{s.occ_code} ").strip()
+        role = self.filters.role if self.filters else None
+        return f"{title} (the nearest BLS occupation to {role.label}s)" if role and role.bls_note else title
+
     def evidence(self) -> list[Evidence]:
         """One Evidence per source with figures (or with a stated refusal) and per article figure."""
         out: list[Evidence] = []
@@ -479,8 +487,7 @@ class SalaryResult(BaseModel):
                     metadata={
                         "status": s.status,
                         # who the figures are about, in words: the heading people read instead of the filter
-                        "subject": (s.label.removeprefix("BLS ").removeprefix(f"{s.occ_code} ").strip()
-                                    if s.source == "bls" else self.subject_of(s.source)),
+                        "subject": self._bls_subject(s) if s.source == "bls" else self.subject_of(s.source),
                         "n": s.n,
                         "employment": s.employment,
                         "p25": s.p25,

@@ -32,6 +32,8 @@ class SkillPayQuery(BaseModel):
     min_n: int = Field(default=30, ge=1, description="The fewest postings a ranked skill's median rests on.")
     skills: list[str] = Field(default_factory=list, description="Only these skills, as the postings name them "
                               "('tableau', 'power bi'): the ones a question weighs; empty = every skill.")
+    set_aside: list[str] = Field(default_factory=list, description="Skills left out of the ranking ('beyond SQL "
+                                 "and Excel, which tools ...?').")
 
 
 class RankedSkill(BaseModel):
@@ -79,12 +81,15 @@ def rank_skills_by_pay(query: SkillPayQuery, store: Store) -> SkillPayResult:
     # skills named were asked for by name: only too few postings keeps one out, not the 1% share of the ranking
     floor = query.min_n if query.skills else max(query.min_n, math.ceil(SHARE_FLOOR * population))
     named = f"AND s.skill IN {sql_list([k.lower() for k in query.skills])} " if query.skills else ""
+    if query.set_aside:
+        named += f"AND s.skill NOT IN {sql_list([k.lower() for k in query.set_aside])} "
     rows = store.fetchall(
         f"WITH pop AS (SELECT row_id, salary_yearly FROM postings WHERE {cond}) "
         "SELECT s.skill, quantile_cont(p.salary_yearly, 0.5) AS median, count(*) AS n "
         f"FROM posting_skills s JOIN pop p USING (row_id) WHERE TRUE {named}GROUP BY s.skill "
         f"HAVING count(*) >= {int(floor)} ORDER BY median DESC, n DESC, s.skill LIMIT {int(query.top_k)}")
     which = f"skill in {', '.join(query.skills)}" if query.skills else f"skills listed in >= {floor}"
+    which += f", skill not in {', '.join(query.set_aside)}" if query.set_aside else ""
     result = SkillPayResult(query=query, ok=bool(rows), dataset=file, filter=f"{shown}, {which}",
                             filter_text=words, population=population, floor=floor,
                             skills=[RankedSkill(skill=r[0], median=float(r[1]), n=int(r[2])) for r in rows],
@@ -102,8 +107,9 @@ def rank_skills_by_pay(query: SkillPayQuery, store: Store) -> SkillPayResult:
                        f"median salary advertised by postings listing each skill was: {listed}.")
     else:
         listed = ", ".join(f"{s.skill} ({fmt_money(s.median)}, {fmt_n(s.n)} postings)" for s in result.skills)
-        result.text = (f"Among {fmt_n(population)} {words} (leaving out job boards' placeholder amounts), the skills "
-                       f"whose postings advertised the highest median salary (of skills listed in at least "
+        besides = f" other than {' and '.join(query.set_aside)}" if query.set_aside else ""
+        result.text = (f"Among {fmt_n(population)} {words} (leaving out job boards' placeholder amounts), the skills"
+                       f"{besides} whose postings advertised the highest median salary (of skills listed in at least "
                        f"{fmt_n(floor)} of them) were {listed}.")
     return result
 

@@ -23,13 +23,16 @@ def _without_placeholders(posts: pd.DataFrame) -> pd.DataFrame:
     (SkillPayQuery(), lambda d: d.index == d.index),
     (SkillPayQuery(role="data engineer", country="US"),
      lambda d: d.job_title_short.isin(["Data Engineer", "Senior Data Engineer"]) & (d.country == "United States")),
+    # "beyond SQL and Python, which tools go with higher pay?": the skills set aside are left out of the ranking
+    (SkillPayQuery(set_aside=["sql", "python"]), lambda d: d.index == d.index),
 ])
 def test_skills_ranked_by_median_pay_match_pandas(store: Store, posts: pd.DataFrame, query: SkillPayQuery,
                                                   mask) -> None:
     pop = _without_placeholders(posts)
     pop = pop[mask(pop)]
     floor = max(query.min_n, math.ceil(0.01 * len(pop)))
-    rows = [(skill, pay) for skills, pay in zip(pop["skill_set"], pop["yearly"], strict=True) for skill in skills]
+    rows = [(skill, pay) for skills, pay in zip(pop["skill_set"], pop["yearly"], strict=True) for skill in skills
+            if skill not in query.set_aside]
     by_skill = pd.DataFrame(rows, columns=["skill", "pay"]).groupby("skill")["pay"].agg(["median", "size"])
     by_skill = by_skill[by_skill["size"] >= floor].reset_index()
     by_skill = by_skill.sort_values(["median", "size", "skill"], ascending=[False, False, True]).head(query.top_k)
@@ -40,6 +43,8 @@ def test_skills_ranked_by_median_pay_match_pandas(store: Store, posts: pd.DataFr
     for s in result.skills:
         assert f"{s.skill} ({fmt_money(s.median)}, {fmt_n(s.n)} postings)" in result.text
     assert result.evidence()[0].text == result.text
+    if query.set_aside:
+        assert "other than sql and python" in result.text
 
 
 def test_a_population_too_small_to_rank_says_so(store: Store) -> None:
