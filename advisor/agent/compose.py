@@ -12,7 +12,7 @@ sources don't cover the question instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -381,6 +381,7 @@ class _Picked:
     local: list[str] = field(default_factory=list)  # the cities and US states asked about (`Interpretation.places`)
     scale: float = 1.0  # the length budget's multiple: a message of two questions gets room for two answers
     source_named: bool = False  # the question named the data set its figures come from (`Scope.source_named`)
+    no_pay: bool = False  # what is asked has a shape that no pay figure is (a contrast, steps, a span of time)
 
 
 @dataclass(frozen=True)
@@ -400,6 +401,7 @@ class Scope:
     questions: int = 1
     shape: AnswerShape | None = None  # what the first sentence must hold to answer the first question
     source_named: bool = False  # a data set named ("in the aijobs survey"): the articles' figures weren't asked
+    pay_asked: bool = False  # some part of the message asks about pay
     sides: tuple[str, ...] = ()  # the roles set against each other (a contrast names at least two)
 
 
@@ -408,6 +410,21 @@ LATER_QUESTION_BELOW = 0.06  # a sentence answering a later question of a messag
 # set's two-part answers, dropped parts scored 0.19-0.22 against every line, served ones 0.28-0.69)
 PART_SERVED = 0.25
 PART_ANSWERED = 0.40  # a passage sentence this near an unserved question answers it
+NO_PAY_SHAPES = frozenset({AnswerShape.CONTRAST, AnswerShape.STEPS, AnswerShape.DURATION})  # pay answers none
+SHAPED_SERVED = 0.15  # a line of the shape a question's answer has ("three to six months") this near serves it
+SHAPED_ANSWERED = 0.30  # a passage sentence of that shape this near answers it
+
+
+def _served(near: np.ndarray, shape: AnswerShape | None, used: list[Candidate], steps_given: bool) -> bool:
+    """Whether a question of a message is served: an order is asked ("what should I do first?") that the numbered
+    steps give (`steps_given`); a line of its answer's shape is somewhat near it (`near`: each line's cosine to
+    it); or, for a question whose answer has no shape, a line is near it. A line near "how long does the move
+    take?" that states no span of time (the skills the move needs) does not serve it."""
+    if steps_given:
+        return True
+    if shape is None:
+        return float(near.max()) >= PART_SERVED
+    return any(has_shape(u.text, shape) and d >= SHAPED_SERVED for u, d in zip(used, near, strict=True))
 
 
 class Composer:
@@ -511,7 +528,8 @@ class Composer:
         picked = _Picked(chosen=list(chosen), words=sum(word_count(c.text) for c in chosen), said=said,
                          figures_only=bool(chosen) and not advice, unserved=self._unserved(question, chosen),
                          places=list(scope.places), local=list(scope.local),
-                         scale=float(min(max(scope.questions, 1), 2)), source_named=scope.source_named)
+                         scale=float(min(max(scope.questions, 1), 2)), source_named=scope.source_named,
+                         no_pay=scope.shape in NO_PAY_SHAPES and not scope.pay_asked)
         floor = max(self.min_score, best - (0.22 if advice else 0.16))
         self._pick(cands, scores, vecs, picked, (floor, best, limit), advice, roles)
         passages = [cands[i] for i in picked.idx]
@@ -520,7 +538,8 @@ class Composer:
         if advice and not picked.chosen:  # after the data tools' figures, the figures lead: no list of steps
             self._add_siblings(cands, scores, vecs, picked, floor - SIBLING_SLACK)
             passages += [cands[i] for i in picked.idx[len(passages):]]
-            sentences, numbered = _in_steps(passages, self.max_words * STEP_WORDS, cands,
+            unsaid = [c for c in cands if not said or c.text.rstrip(".") not in said]  # a path's steps said before
+            sentences, numbered = _in_steps(passages, self.max_words * STEP_WORDS, unsaid,
                                             steps_first=scope.shape is AnswerShape.STEPS)
             return self._render(sentences, best, numbered)
         return self._render(picked.chosen + passages, best)
@@ -589,6 +608,8 @@ class Composer:
                 (picked.source_named or not _adds_to_the_figures(c, roles, picked.unserved)):
             return False  # after the data's figures a passage adds a figure about the asked role, or nothing;
             # nothing when the question named the data set it wanted ("in the aijobs survey, US, 2024")
+        if picked.no_pay and c.evidence.kind == "article" and any(f.startswith("$") for f in figures(c.text)):
+            return False  # "what's the difference between ...?": a $62,400 split inside one title answers no part
         tools_used = len(picked.chosen) + sum(cands[j].evidence.kind in TOOL_KINDS for j in picked.idx)
         if c.evidence.kind in TOOL_KINDS and tools_used >= MAX_TOOL_SENTENCES:
             return False
@@ -596,14 +617,21 @@ class Composer:
         return not (self.max_words and not first
                     and picked.words + word_count(c.text) > self.max_words * budget * picked.scale)
 
-    def serve_parts(self, parts: Sequence[str], comp: Composition,
-                    evidence: list[Evidence]) -> tuple[Composition, list[str]]:
+    def serve_parts(self, parts: Sequence[str], comp: Composition, evidence: list[Evidence],
+                    shapes: Mapping[str, AnswerShape | None] | None = None,
+                    contexts: Mapping[str, str] | None = None, said: str = "") -> tuple[Composition, list[str]]:
         """Each question of a message (`parts`: those to look for) served, or named as not served: a part no line
         of `comp` is near (dense cosine below PART_SERVED: "...and which one is easier to get into without a
         masters?" under two pay figures) gets the passage sentence that answers it best, when one is near enough
-        (PART_ANSWERED), else it is returned, to be said beside the answer instead of dropped in silence."""
+        (PART_ANSWERED), else it is returned, to be said beside the answer instead of dropped in silence. A part
+        whose answer has a shape (`shapes`: "and roughly how long does it take?" wants a span of time) is served
+        by a line of that shape somewhat near it, and answered by the nearest passage sentence of that shape. A part
+        that points back ("what share of them don't mention one?") is read with the question it points at
+        (`contexts`: part → the text to read it by); on its own its words say little. A sentence the conversation's
+        earlier answers said (`said`) is not said again."""
         if not parts or not comp.used:
             return comp, []
+        shapes, contexts = shapes or {}, contexts or {}
         shown = self.embedder.encode([text for text, _ in comp.used])
         used = [Candidate(text, ev, 0) for text, ev in comp.used]
         numbered = list(comp.numbered)
@@ -612,14 +640,15 @@ class Composer:
         for part in parts:
             if not content_words(part):  # "how many and what kind?": too bare to tell served from not
                 continue
-            vec = self.embedder.encode_one(part)
-            if float((shown @ vec).max()) >= PART_SERVED or (any(comp.numbered) and stage(part) is not None):
-                continue  # near a line, or an order asked ("what should I do first?") that the numbered steps give
+            vec = self.embedder.encode_one(contexts.get(part, part))
+            shape = shapes.get(part)
+            if _served(shown @ vec, shape, used, any(comp.numbered) and stage(part) is not None):
+                continue
             if pool is None:
                 pool = [c for c in candidates([e for e in evidence if e.kind not in TOOL_KINDS])
-                        if not _DANGLING.search(c.text)]
+                        if not _DANGLING.search(c.text) and not (said and c.text.rstrip(".") in said)]
                 pool_vecs = self.embedder.encode([c.text for c in pool]) if pool else np.zeros((0, len(vec)))
-            if (i := self._answer_to(part, pool, pool_vecs @ vec, used)) is None:
+            if (i := self._answer_to(contexts.get(part, part), pool, pool_vecs @ vec, used, shape)) is None:
                 missed.append(part)
                 continue
             used.append(pool[i])
@@ -629,15 +658,18 @@ class Composer:
             return comp, missed
         return self._render(used, comp.best_score, numbered if any(numbered) else None), missed
 
-    def _answer_to(self, part: str, pool: list[Candidate], dense: np.ndarray, used: list[Candidate]) -> int | None:
+    def _answer_to(self, part: str, pool: list[Candidate], dense: np.ndarray, used: list[Candidate],
+                   shape: AnswerShape | None = None) -> int | None:
         """The index in `pool` of the passage sentence that best answers one question of a message (`dense`: each
-        one's cosine to it), if one is near it and says something not yet said."""
+        one's cosine to it), if one is near it and says something not yet said; for a part with a `shape`, only
+        one of that shape answers it, less near (SHAPED_ANSWERED) as it may be."""
         if not pool:
             return None
         said = {u.text for u in used}
         scores = self.score(part, pool)
-        ok = [i for i in np.argsort(-scores)
-              if pool[i].text not in said and dense[i] >= PART_ANSWERED and scores[i] >= self.min_score]
+        ok = [i for i in np.argsort(-scores) if pool[i].text not in said and scores[i] >= self.min_score and (
+            dense[i] >= PART_ANSWERED if shape is None else dense[i] >= SHAPED_ANSWERED and has_shape(pool[i].text,
+                                                                                                   shape))]
         return int(ok[0]) if ok else None
 
     def settled_first(self, comp: Composition, evidence: list[Evidence],

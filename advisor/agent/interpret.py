@@ -203,6 +203,8 @@ class Interpretation(BaseModel):
     claim_qualified: bool = False
     contrasted: list[str] = Field(default_factory=list, description="the roles a question of difference sets "
                                   "against each other ('how is a DE different from a DS?'): the contrast names both")
+    shapes_by_question: list[AnswerShape | None] = Field(default_factory=list, description="the shape of sentence "
+                                                         "that answers each of `questions`")
     answer_shape: AnswerShape | None = Field(default=None, description="what the answer's first sentence must "
                                              "hold to answer the first question: a share, a pay figure, a span of "
                                              "time, a contrast of the sides")
@@ -289,8 +291,12 @@ def _asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
         asks.append(Ask.SKILL_LIST)
     # a condition asked, not the asker's own ("is fully remote still realistic for data jobs? I'm a data
     # engineer, been remote since 2021"): its share of postings answers advice too
-    if intent not in (Intent.SALARY, Intent.COMPARISON) and (cues.asks_posting_conditions(
-            question if intent is not Intent.ADVICE else asked) or LEX.cue("degree_asked").search(asked)):
+    # how common a condition is ("how common are fully remote roles in the salary data?"), whatever else is named
+    share_of_condition = LEX.cue("conditions").search(asked.lower()) and (
+        LEX.cue("share_asked").search(asked.lower()) or LEX.cue("share_asked_loosely").search(asked.lower()))
+    if (intent not in (Intent.SALARY, Intent.COMPARISON) and (cues.asks_posting_conditions(
+            question if intent is not Intent.ADVICE else asked) or LEX.cue("degree_asked").search(asked))) \
+            or share_of_condition:
         asks.append(Ask.CONDITIONS)
     if LEX.cue("benefits").search(question):
         asks.append(Ask.BENEFITS)
@@ -369,6 +375,9 @@ def _without_roles(question: str, slots: Slots) -> str:
     return question
 
 
+RANKED_BY_PAY = frozenset({Ask.SKILL_RANKING, Ask.COUNTRY_RANKING})  # rankings by pay: they answer a part's pay
+
+
 def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> tuple[list[Ask], dict[str, list[Ask]]]:
     """The whole message's asks, then what each of its parts asks besides: the message as a whole reads as its
     strongest kind (pay), and a second question of another kind (which skill to learn, how long it takes) would
@@ -388,6 +397,8 @@ def _with_each_part(question: str, asks: list[Ask], slots: Slots) -> tuple[list[
             own = f"{own} ({slots.role_phrase})"
         if own:
             its = _asks(own, Intent(cues.classify(own)), slots)
+            if RANKED_BY_PAY & set(asks):  # "which of those goes with the highest pay?": the ranking is that pay
+                its = [a for a in its if a is not Ask.PAY] or [a for a in asks if a in RANKED_BY_PAY]
             # "..., and how about junior ones?" asks what the part before it asked, of someone else
             by_part[part.strip(" ,;.?!-")] = its = its or (before if LEX.cue("followup").search(part.strip()) else [])
             out += [a for a in its if a not in out]
@@ -488,38 +499,43 @@ def _read_shape(reading: Interpretation) -> None:
     the first question (`AnswerShape`)."""
     reading.contrasted = _contrasted(reading)
     reading.answer_shape = _answer_shape(reading)
+    by_question = reading.asks_by_question or [[] for _ in reading.questions]
+    reading.shapes_by_question = [_shape_of(q, its) for q, its in zip(reading.questions, by_question, strict=False)]
 
 
 def _contrasted(reading: Interpretation) -> list[str]:
-    """The roles the first question sets against each other ("vs", "different from", "compared with"), two or
-    more, in its order; [] for a question naming one role or comparing nothing."""
+    """The roles whose difference the first question asks ("what's the difference between ...", "how is a DE
+    different from a DS?", "same job?"), two or more, in its order; [] for any other question: "move into AI
+    directly or become a data scientist first?" weighs two paths, it doesn't ask how the roles differ."""
     first = reading.questions[0] if reading.questions else reading.question
-    if len(reading.slots.roles) >= 2:
-        return list(reading.slots.roles)
-    named = list(dict.fromkeys(role for _, role in roles_in_order(first)))
-    return named if len(named) >= 2 and LEX.cue("comparison").search(first.lower()) else []
+    if not LEX.cue("difference_asked").search(first.lower()):
+        return []
+    named = list(dict.fromkeys(reading.slots.roles or [role for _, role in roles_in_order(first)]))
+    return named if len(named) >= 2 else []
 
 
-_MONEY_ASKS = frozenset({Ask.PAY, Ask.COMPANY_PAY, Ask.PAY_TREND, Ask.RANKING, Ask.COUNTRY_RANKING})
+MONEY_ASKS = frozenset({Ask.PAY, Ask.COMPANY_PAY, Ask.PAY_TREND, Ask.RANKING, Ask.COUNTRY_RANKING})
 
 
 def _answer_shape(reading: Interpretation) -> AnswerShape | None:
-    """The shape of sentence that answers the message's first question (`AnswerShape`), read from what it asks:
-    a share asked in words or by "%", a span of time, pay, or two roles set against each other with no measure
-    named. None when any sentence may answer (advice, lists)."""
+    """The shape of sentence that answers the message's first question (`AnswerShape`); None when any sentence
+    may answer (advice, lists)."""
     first = reading.questions[0] if reading.questions else reading.question
-    asks = set(reading.first_asks or reading.asks)
-    if LEX.cue("share_asked").search(first.lower()) or "%" in first:
+    shape = _shape_of(first, set(reading.first_asks or reading.asks))
+    return shape or (AnswerShape.CONTRAST if reading.contrasted else None)
+
+
+def _shape_of(question: str, asks: Collection[Ask]) -> AnswerShape | None:
+    """The shape of sentence that answers one question, read from what it asks: a share asked in words or by
+    "%", a span of time, the steps of an order, pay; None for any other."""
+    q = question.lower()
+    if LEX.cue("share_asked").search(q) or "%" in q:
         return AnswerShape.SHARE
-    if Ask.DURATION in asks:
+    if Ask.DURATION in asks or cues.asks_duration(q):
         return AnswerShape.DURATION
-    if Ask.HOW_TO in asks and LEX.cue("order_asked").search(first.lower()):
+    if Ask.HOW_TO in asks and LEX.cue("order_asked").search(q):
         return AnswerShape.STEPS
-    if asks & _MONEY_ASKS:
-        return AnswerShape.MONEY
-    if reading.contrasted:
-        return AnswerShape.CONTRAST
-    return None
+    return AnswerShape.MONEY if set(asks) & MONEY_ASKS else None
 
 
 def _slots(question: str, title_vocabulary: Callable[[], Collection[str]] | None,

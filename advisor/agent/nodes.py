@@ -25,7 +25,16 @@ from advisor.agent.coverage import quality_not_in_sources, topic_not_in_sources,
 from advisor.agent.glossary import to_english
 from advisor.agent.grounding import GroundedStream, GroundingChecker, GroundingResult
 from advisor.agent.guard import check_input
-from advisor.agent.interpret import BREAKDOWNS, POSTINGS_YEAR, Ask, Intent, Interpretation, Source
+from advisor.agent.interpret import (
+    BREAKDOWNS,
+    MONEY_ASKS,
+    POSTINGS_YEAR,
+    AnswerShape,
+    Ask,
+    Intent,
+    Interpretation,
+    Source,
+)
 from advisor.agent.interpreters import Interpreter, make_interpreter
 from advisor.agent.layout import Layout, Mark, line_marks
 from advisor.agent.lexicon import lexicon
@@ -144,7 +153,8 @@ def _compose_scope(reading: Interpretation, lead: list[Evidence]) -> Scope:
                  focus=tuple(reading.tools_unlisted) if reading.has(Ask.SKILLS) else (),
                  questions=len(questions), shape=reading.answer_shape, sides=tuple(reading.contrasted),
                  # the survey or BLS named; not "postings", which the articles count too (4,155 AI Engineer postings)
-                 source_named=bool(set(reading.sources_named) - {Source.POSTINGS}))
+                 source_named=bool(set(reading.sources_named) - {Source.POSTINGS}),
+                 pay_asked=bool(set(reading.asks) & MONEY_ASKS))
 
 
 PAY_ASKS = frozenset({Ask.PAY, Ask.COMPANY_PAY})  # what a shortfall of pay rows leaves unanswered
@@ -167,8 +177,13 @@ def _parts_to_check(reading: Interpretation, figures_lead: bool) -> list[str]:
     """The questions of a message whose answer the composer must look for: not one a data tool ran for when the
     tools' figures lead ("... and is the pay jump real?" under the pay figures), since a figure reads far from a
     question to a sentence model; none for a message of one question."""
+    if figures_lead and reading.asks == [Ask.DATA_COVERAGE]:
+        return []  # every part asks about the data set ("... and which years?"): its description answers them
     if len(reading.questions) < 2:
-        return []
+        # "how long does the move from analyst to engineer take?" under the skills the move needs: no tool gives a
+        # span of time, so the passages are looked in for one, or it is said to be missing
+        timed = figures_lead and reading.shapes_by_question[:1] == [AnswerShape.DURATION]
+        return reading.questions[:1] if timed else []
     routed = {route.ask for route in ROUTES}
     asks = reading.asks_by_question or [[] for _ in reading.questions]
     # "... and what was it the year before?": the tools looked each year up, so the figures answer that part;
@@ -180,6 +195,14 @@ def _parts_to_check(reading: Interpretation, figures_lead: bool) -> list[str]:
             and not (years_looked_up and lexicon("en").cue("year_before").search(q.lower()))
             and not (figures_lead and reading.breakdown and _groups_asked(q))
             and not (sides and lexicon("en").cue("which_side").search(q.lower()))]
+
+
+def _pointing_back(reading: Interpretation) -> dict[str, str]:
+    """Each question of a message that points back at the one before it ("... require a degree? what share of
+    them don't even mention one?"), with that question before it: the text to read it by."""
+    anaphora = lexicon("en").cue("anaphora")
+    return {q: f"{before} {q}" for before, q in zip(reading.questions, reading.questions[1:], strict=False)
+            if anaphora.search(q.lower())}
 
 
 def _groups_asked(part: str) -> bool:
@@ -585,7 +608,9 @@ class Nodes:
             return None
         if not lead and (reading.claimed_shares or reading.claimed_share_ranges):
             comp = self.composer.settled_first(comp, evidence, _settles(reading))
-        comp, missed = self.composer.serve_parts(_parts_to_check(reading, bool(lead)), comp, evidence)
+        comp, missed = self.composer.serve_parts(_parts_to_check(reading, bool(lead)), comp, evidence,
+                                                 dict(zip(reading.questions, reading.shapes_by_question, strict=False)),
+                                                 _pointing_back(reading), said)
         notices += [f'Nothing in this answer speaks to "{part}".' for part in missed]
         stream = GroundedStream(self.checker, comp.citations, {e.id: e for e in evidence})
         lines = list(comp.lines)  # each composed line is one whole claim (a title may hold "[EA]" itself)

@@ -110,6 +110,14 @@ def _survey(store: Store) -> Evidence:
                     metadata={"subject": "every response", "n": total, "years": [y for y, _ in years]})
 
 
+# what a posting row holds, as the file's columns say (job_title_short ... job_skills); asked "does it have the job
+# descriptions?", the answer is in this sentence
+POSTING_FIELDS = ("Each posting gives its job title, employer, location and country, posting date, job board, "
+                  "schedule, whether it is remote, mentions no degree or mentions health insurance, its pay (a "
+                  "yearly or an hourly figure, where given) and the skills it lists; the job description's own "
+                  "text is not in the file.")
+
+
 def _postings(store: Store) -> Evidence:
     row = store.fetchone("SELECT count(*), min(posted_at), max(posted_at) FROM postings")
     total, first, last = (int(row[0]), row[1], row[2]) if row else (0, None, None)
@@ -119,6 +127,7 @@ def _postings(store: Store) -> Evidence:
     span = f"posted from {first:%-d %B %Y} to {last:%-d %B %Y}" if first and last else "with no posting date"
     text = f"The {POSTINGS_NAME} hold {fmt_n(total)} postings, {span}"
     text += f"; by country: {_places(places, total)}." if places else "."
+    text += f" {POSTING_FIELDS}"
     flt = "every posting, count, first and last posted_at, count by country"
     return Evidence(id=evidence_id(store.postings_file, flt), text=text, source=store.postings_file,
                     title=f"{POSTINGS_NAME} — {flt}", kind="posting_stats", locator=flt,

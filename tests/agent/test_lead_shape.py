@@ -105,3 +105,85 @@ def test_an_order_asked_opens_with_the_steps() -> None:
     ordered, numbered = _in_steps(picks, steps_first=True)
     assert ordered[0].text.startswith("The foundational layer") and numbered[:2] == [1, 2]
     assert ordered[-1] is picks[0]
+
+
+def _composer():  # type: ignore[no-untyped-def]
+    from advisor.agent.compose import Composer
+    from advisor.embeddings import Embedder
+
+    return Composer(Embedder())
+
+
+def _passage(eid: str, text: str) -> Evidence:
+    return Evidence(eid, text, "000_x.txt", "An article", "article", score=0.5)
+
+
+def test_a_part_asking_a_span_of_time_is_served_only_by_one() -> None:
+    """"... and how long would the switch take?": a line about the switch that gives no span of time doesn't serve
+    it; the passage sentence that gives one is added, or the part is returned to be said missing."""
+    skills = _passage("s", "Engineers who switch to machine learning mostly add PyTorch, statistics and MLOps tools.")
+    months = _passage("m", "Most people who make the switch spend nine to twelve months building real projects.")
+    composer = _composer()
+    comp = composer.compose("what do engineers add when they switch to machine learning?", [skills])
+    part = "how long would the switch to machine learning take"
+    served, missed = composer.serve_parts([part], comp, [skills, months], {part: AnswerShape.DURATION})
+    assert missed == [] and "nine to twelve months" in served.lines[-1]
+    _, missed = composer.serve_parts([part], comp, [skills], {part: AnswerShape.DURATION})
+    assert missed == [part]
+    earlier = "Most people who make the switch spend nine to twelve months building real projects"
+    said = composer.serve_parts([part], comp, [skills, months], {part: AnswerShape.DURATION}, said=earlier)
+    assert said[1] == [part]  # said in an earlier answer: not said again
+
+
+def test_a_part_pointing_back_is_read_with_the_question_before_it() -> None:
+    r = read("do data engineer postings ask for a degree? what share of them leave it out?")
+    assert r.shapes_by_question == [None, AnswerShape.SHARE]
+    from advisor.agent.nodes import _pointing_back
+
+    assert _pointing_back(r) == {r.questions[1]: f"{r.questions[0]} {r.questions[1]}"}
+    share = _passage("d", "Of 8,797 data engineer postings, 2,412 (27.4%) did not mention a degree.")
+    composer = _composer()
+    comp = composer.compose("do data engineer postings ask for a degree?", [share])
+    _, missed = composer.serve_parts([r.questions[1]], comp, [share], {r.questions[1]: AnswerShape.SHARE},
+                                     _pointing_back(r))
+    assert missed == []
+
+
+def test_a_question_of_difference_gets_no_pay_figure_from_the_passages() -> None:
+    contrast = _passage("c", "Data engineers build the pipelines, while data scientists model the data that flows "
+                        "through them.")
+    pay = _passage("p", "The data engineer title spans a $38,000 pay gap between batch and streaming work in 2026.")
+    composer = _composer()
+    asked = "what's the difference between a data engineer and a data scientist?"
+    sides = ("data engineer", "data scientist")
+    from advisor.agent.compose import Scope
+
+    plain = composer.compose(asked, [contrast, pay], scope=Scope(sides=sides))
+    shaped = composer.compose(asked, [contrast, pay], scope=Scope(shape=AnswerShape.CONTRAST, sides=sides))
+    assert any("$38,000" in line for line in plain.lines)
+    assert shaped.lines[0].startswith("Data engineers build") and not any("$38,000" in x for x in shaped.lines)
+    assert read(asked).answer_shape == AnswerShape.CONTRAST
+    assert read("move into AI engineering directly, or become a data scientist first?").answer_shape is None
+
+
+def test_a_follow_up_ranking_by_pay_leads_with_the_ranking() -> None:
+    r = read("which of those goes with the highest pay — which skills show up most in data engineer postings?")
+    assert r.asks[0] == Ask.SKILL_RANKING and Ask.PAY not in r.first_asks
+
+
+def test_the_askers_own_market_is_a_side() -> None:
+    r = read("ML engineer in Lyon. how does my local market pay compare with the Netherlands?")
+    assert r.slots.countries == ["France", "Netherlands"]
+
+
+def test_a_question_about_the_postings_file_gets_what_a_row_holds(advisor: Advisor) -> None:
+    answer = advisor.ask("what's in the postings data you use - does it include the job descriptions?")
+    assert "job description's own text is not in the file" in answer.text
+    assert not answer.notices or not any("speaks to" in n for n in answer.notices)
+
+
+def test_a_worry_about_ones_wellbeing_is_pointed_to_people() -> None:
+    from advisor.agent.coverage import topic_not_in_sources
+
+    assert "counsellor" in topic_not_in_sources("I've been so anxious since the layoff, how can I cope?")
+    assert topic_not_in_sources("how do I handle a salary negotiation for a data role?") == ""
