@@ -286,12 +286,20 @@ def missing_topic(
     half = len(missing) * 2 == len(words) and not any(_PHRASING.search(w) for w in missing)
     head = _HEAD.search(question)  # "What's the unemployment rate ...": the thing asked for, named first
     head_missing = bool(head) and head.group(1).lower() in missing
-    if not missing or not (len(missing) * 2 > len(words) or half or head_missing):
+    if not missing or not (len(missing) * 2 > len(words) or half or head_missing or _payee_missing(question, missing)):
         return ""
     if near is not None and near(_phrases(question, missing)) >= PARAPHRASED:
         return ""
     shown = ", ".join(f'"{w}"' for w in missing[:3])
     return f"that (nothing in them mentions {shown})"
+
+
+def _payee_missing(question: str, missing: list[str]) -> bool:
+    """Whether the one a pay question asks about ("the average salary for a registered nurse") is named by a word
+    the sources never use (lexicon `pay_subject`): the sources' pay figures are all about someone else."""
+    m = LEX.cue("pay_subject").search(question.lower())
+    subject = (m.group(1) or m.group(2) or "").split() if m else []
+    return bool(subject) and subject[-1] in missing
 
 
 def topic_not_in_sources(question: str) -> str:

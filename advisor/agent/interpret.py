@@ -201,6 +201,8 @@ class Interpretation(BaseModel):
     # "jobs that don't need AI skills pay $140k": the claim is about part of the role's jobs; the role's median
     # neither confirms nor refutes it
     claim_qualified: bool = False
+    pay_subject: str = Field(default="", description="whom a pay question asks about when it names no role the "
+                             "vocabulary knows ('what do AI ethicists earn?'), as the asker wrote it")
     contrasted: list[str] = Field(default_factory=list, description="the roles a question of difference sets "
                                   "against each other ('how is a DE different from a DS?'): the contrast names both")
     shapes_by_question: list[AnswerShape | None] = Field(default_factory=list, description="the shape of sentence "
@@ -495,12 +497,25 @@ def _top_n(question: str) -> int | None:
 
 
 def _read_shape(reading: Interpretation) -> None:
-    """The roles a question of difference sets against each other, and the shape of the sentence that answers
-    the first question (`AnswerShape`)."""
+    """The roles a question of difference sets against each other, the shape of the sentence that answers
+    the first question (`AnswerShape`), and whom a pay question asks about when it names no known role."""
     reading.contrasted = _contrasted(reading)
+    reading.pay_subject = _pay_subject(reading)
     reading.answer_shape = _answer_shape(reading)
     by_question = reading.asks_by_question or [[] for _ in reading.questions]
     reading.shapes_by_question = [_shape_of(q, its) for q, its in zip(reading.questions, by_question, strict=False)]
+
+
+def _pay_subject(reading: Interpretation) -> str:
+    """Whom a pay question asks about (lexicon `pay_subject`: "the average salary for a registered nurse", "what
+    do AI ethicists earn?") when no role the vocabulary knows is named; '' when one is, or it names no one in
+    particular ("what do they earn?")."""
+    if reading.slots.role or reading.slots.roles or not set(reading.asks) & MONEY_ASKS:
+        return ""
+    m = LEX.cue("pay_subject").search(reading.question)
+    subject = (m.group(1) or m.group(2) or "").strip() if m else ""
+    generic = set(LEX.words("generic_payees"))
+    return subject if subject and subject.split()[-1].lower() not in generic else ""
 
 
 def _contrasted(reading: Interpretation) -> list[str]:

@@ -197,6 +197,14 @@ def _parts_to_check(reading: Interpretation, figures_lead: bool) -> list[str]:
             and not (sides and lexicon("en").cue("which_side").search(q.lower()))]
 
 
+def _pay_said_of(subject: str, evidence: list[Evidence]) -> bool:
+    """Whether a sentence of the evidence gives a pay figure and names the one asked about (its last word, as a
+    stem: "ethicist" in "AI Ethicists"): else the passages' pay figures are all about someone else."""
+    head = subject.split()[-1].lower().rstrip("s")
+    return any(head in sentence.lower() and any(f.startswith("$") for f in figures(sentence))
+               for e in evidence for sentence in split_sentences(e.text))
+
+
 def _pointing_back(reading: Interpretation) -> dict[str, str]:
     """Each question of a message that points back at the one before it ("... require a degree? what share of
     them don't even mention one?"), with that question before it: the text to read it by."""
@@ -556,6 +564,9 @@ class Nodes:
             # no source has pay for that role there (the tools, article figures included, found none): passages
             # that merely name the place ("Japan's Tokyo is a notable pool") are no answer to "what does it pay"
             missing = f"pay figures for {asked.role}s in {' or '.join(asked.countries)}"
+        if not missing and reading.pay_subject and not tool_evidence and not _pay_said_of(reading.pay_subject,
+                                                                                        evidence):
+            missing = f"pay figures for {reading.pay_subject}"  # "what do AI ethicists earn?": others' pay is no answer
         if missing and tool_evidence and state.get("shortfall") and set(reading.asks) - PAY_ASKS:
             # the place is in the data, too thinly for pay; another tool answered what else was asked (skills
             # from every country's postings): that answer, with the shortfall said beside it

@@ -187,3 +187,24 @@ def test_a_worry_about_ones_wellbeing_is_pointed_to_people() -> None:
 
     assert "counsellor" in topic_not_in_sources("I've been so anxious since the layoff, how can I cope?")
     assert topic_not_in_sources("how do I handle a salary negotiation for a data role?") == ""
+
+
+def test_whom_a_pay_question_asks_about_is_read_when_no_known_role_is_named() -> None:
+    assert read("what's the average salary for a registered nurse in Toronto?").pay_subject == "registered nurse"
+    assert read("What do AI Ethicists earn these days?").pay_subject == "AI Ethicists"
+    assert read("what do they earn in spain?").pay_subject == ""
+    assert read("what do data engineers make in spain?").pay_subject == ""
+
+
+def test_pay_said_of_someone_needs_a_pay_figure_naming_them() -> None:
+    from advisor.agent.nodes import _pay_said_of
+
+    named = _passage("e", "AI ethicists are appearing in larger firms. Senior AI engineers earn $237,000.")
+    paid = _passage("f", "AI ethicists at large banks earn about $150,000 a year.")
+    assert not _pay_said_of("AI ethicists", [named])
+    assert _pay_said_of("AI ethicists", [named, paid])
+
+
+def test_pay_for_an_occupation_the_sources_never_name_is_declined(advisor: Advisor) -> None:
+    answer = advisor.ask("what's the typical salary for a veterinarian in Ohio?")
+    assert answer.refused and "veterinarian" in answer.text
