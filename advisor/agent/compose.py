@@ -411,20 +411,19 @@ LATER_QUESTION_BELOW = 0.06  # a sentence answering a later question of a messag
 PART_SERVED = 0.25
 PART_ANSWERED = 0.40  # a passage sentence this near an unserved question answers it
 NO_PAY_SHAPES = frozenset({AnswerShape.CONTRAST, AnswerShape.STEPS, AnswerShape.DURATION})  # pay answers none
-SHAPED_SERVED = 0.15  # a line of the shape a question's answer has ("three to six months") this near serves it
 SHAPED_ANSWERED = 0.30  # a passage sentence of that shape this near answers it
 
 
 def _served(near: np.ndarray, shape: AnswerShape | None, used: list[Candidate], steps_given: bool) -> bool:
     """Whether a question of a message is served: an order is asked ("what should I do first?") that the numbered
-    steps give (`steps_given`); a line of its answer's shape is somewhat near it (`near`: each line's cosine to
-    it); or, for a question whose answer has no shape, a line is near it. A line near "how long does the move
-    take?" that states no span of time (the skills the move needs) does not serve it."""
+    steps give (`steps_given`); a line near it (`near`: each line's cosine to it) holds an answer of its shape,
+    where its answer has one; any line near it, where not. A line near "how long does the move take?" that
+    states no span of time (the skills the move needs) does not serve it."""
     if steps_given:
         return True
     if shape is None:
         return float(near.max()) >= PART_SERVED
-    return any(has_shape(u.text, shape) and d >= SHAPED_SERVED for u, d in zip(used, near, strict=True))
+    return any(has_shape(u.text, shape) and d >= PART_SERVED for u, d in zip(used, near, strict=True))
 
 
 class Composer:
@@ -625,30 +624,29 @@ class Composer:
         masters?" under two pay figures) gets the passage sentence that answers it best, when one is near enough
         (PART_ANSWERED), else it is returned, to be said beside the answer instead of dropped in silence. A part
         whose answer has a shape (`shapes`: "and roughly how long does it take?" wants a span of time) is served
-        by a line of that shape somewhat near it, and answered by the nearest passage sentence of that shape. A part
-        that points back ("what share of them don't mention one?") is read with the question it points at
-        (`contexts`: part → the text to read it by); on its own its words say little. A sentence the conversation's
-        earlier answers said (`said`) is not said again."""
+        only by a line of that shape near it, and answered by the nearest passage sentence of that shape. A part
+        that points back and wants an answer of a shape ("what share of them don't mention one?") is read with the
+        question it points at (`contexts`: part → the text to read it by); on its own its words say little. A
+        sentence the conversation's earlier answers said (`said`) is not said again."""
         if not parts or not comp.used:
             return comp, []
-        shapes, contexts = shapes or {}, contexts or {}
+        shapes, contexts, missed = shapes or {}, contexts or {}, []
         shown = self.embedder.encode([text for text, _ in comp.used])
-        used = [Candidate(text, ev, 0) for text, ev in comp.used]
-        numbered = list(comp.numbered)
-        missed: list[str] = []
+        used, numbered = [Candidate(text, ev, 0) for text, ev in comp.used], list(comp.numbered)
         pool: list[Candidate] | None = None  # the passages' sentences, read once a part is found unserved
         for part in parts:
             if not content_words(part):  # "how many and what kind?": too bare to tell served from not
                 continue
-            vec = self.embedder.encode_one(contexts.get(part, part))
             shape = shapes.get(part)
+            # a part pointing back is read with its question where a line of its shape must answer it: read so
+            # without a shape, any line about the question before it would seem to serve it
+            read_as = contexts.get(part, part) if shape else part
+            vec = self.embedder.encode_one(read_as)
             if _served(shown @ vec, shape, used, any(comp.numbered) and stage(part) is not None):
                 continue
             if pool is None:
-                pool = [c for c in candidates([e for e in evidence if e.kind not in TOOL_KINDS])
-                        if not _DANGLING.search(c.text) and not (said and c.text.rstrip(".") in said)]
-                pool_vecs = self.embedder.encode([c.text for c in pool]) if pool else np.zeros((0, len(vec)))
-            if (i := self._answer_to(contexts.get(part, part), pool, pool_vecs @ vec, used, shape)) is None:
+                pool, pool_vecs = self._part_pool(evidence, said, len(vec))
+            if (i := self._answer_to(read_as, pool, pool_vecs @ vec, used, shape)) is None:
                 missed.append(part)
                 continue
             used.append(pool[i])
@@ -657,6 +655,13 @@ class Composer:
         if len(used) == len(comp.used):
             return comp, missed
         return self._render(used, comp.best_score, numbered if any(numbered) else None), missed
+
+    def _part_pool(self, evidence: list[Evidence], said: str, dim: int) -> tuple[list[Candidate], np.ndarray]:
+        """The passages' sentences a question of a message may be answered by, with their vectors: none that opens
+        by pointing at text not shown, none the conversation's earlier answers said."""
+        pool = [c for c in candidates([e for e in evidence if e.kind not in TOOL_KINDS])
+                if not _DANGLING.search(c.text) and not (said and c.text.rstrip(".") in said)]
+        return pool, self.embedder.encode([c.text for c in pool]) if pool else np.zeros((0, dim))
 
     def _answer_to(self, part: str, pool: list[Candidate], dense: np.ndarray, used: list[Candidate],
                    shape: AnswerShape | None = None) -> int | None:

@@ -34,7 +34,7 @@ from advisor.agent.slots import (
     roles_named,
     without_role_names,
 )
-from advisor.text import figures
+from advisor.text import figures, split_sentences
 from advisor.tools.posting_counts import PostingBreakdown
 
 LEX = lexicon("en")
@@ -342,14 +342,16 @@ def _asked_after_the_first(question: str, cue: re.Pattern[str]) -> bool:
 
 def _pay_asks(question: str, intent: Intent, slots: Slots) -> list[Ask]:
     """The pay part of what is asked: roles ranked, a rate of change, or a role's (and an employer's) pay."""
-    pay_intent = intent in (Intent.SALARY, Intent.COMPARISON)
+    # "hourly data analyst gigs: what was a typical rate?": a rate per hour is pay, whatever else is said
+    pay_intent = intent in (Intent.SALARY, Intent.COMPARISON) or bool(LEX.cue("hourly_pay").search(question))
     if cues.asks_role_ranking(question) and not slots.role:
         return [Ask.RANKING]  # no role to look up: rank them all
     over_years = LEX.cue("trend").search(question) or LEX.cue("pay_over_years").search(
         cues.asked_text(question))
     if pay_intent and over_years and len(slots.years) < 2:
         return [Ask.PAY_TREND]  # "how fast did pay grow?": a median of all years is no growth rate
-    if pay_intent and (intent == Intent.SALARY or cues.asks_about_pay(question)):
+    if pay_intent and (intent == Intent.SALARY or cues.asks_about_pay(question) or LEX.cue("hourly_pay").search(
+            question)):
         employer = bool(slots.company) and _company_asked(question, slots.company or "")
         return [Ask.PAY, Ask.COMPANY_PAY] if employer else [Ask.PAY]
     return []
@@ -596,12 +598,30 @@ def _role_asked(question: str, slots: Slots) -> None:
     compared are each a side already."""
     if slots.roles or not slots.role:
         return
+    _roles_of_parts(question, slots)
+    if slots.roles:
+        return
     asked = cues.asked_text(question)
     if asked.strip() == question.strip():
         return
     named = first_role(asked)
     if named and named[0] != slots.role:
         slots.role, slots.role_phrase = named
+
+
+def _roles_of_parts(question: str, slots: Slots) -> None:
+    """Roles named in different asking parts are each asked, as sides: "hourly data analyst gigs: what was a
+    typical rate? and hourly data engineers?" wants both rates, though no "vs" joins them (as `_levels_asked`
+    does for levels). A part naming no role, a part that asks nothing ("I work as a data engineer.") or the
+    asker's story adds none."""
+    # each sentence and each part ("...a typical rate? and hourly data engineers?" is one asked question, read
+    # whole, of two sentences)
+    parts = [own for sentence in split_sentences(question) if cues.part_asks(sentence)
+             for p in cues.question_parts(cues.without_background(sentence)) if (own := p.strip())]
+    named = list(dict.fromkeys(found for p in parts if (found := first_role(p))))
+    if len(parts) > 1 and len({role for role, _ in named}) >= 2:
+        slots.roles, slots.role_phrases = [role for role, _ in named], [phrase for _, phrase in named]
+        slots.role, slots.role_phrase = named[0]
 
 
 def _keep_countries(slots: Slots, kept: list[int]) -> None:

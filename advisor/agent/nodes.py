@@ -189,12 +189,14 @@ def _parts_to_check(reading: Interpretation, figures_lead: bool) -> list[str]:
     # "... and what was it the year before?": the tools looked each year up, so the figures answer that part;
     # "which ones are most open?": the tools grouped their figures by it
     years_looked_up = figures_lead and len(reading.slots.years) >= 2
-    # "... which is higher?": the figures of two sides compare them (a sentence says which is higher)
-    sides = figures_lead and max(len(reading.slots.roles), len(reading.slots.countries), len(reading.slots.levels)) >= 2
+    # "... which is higher?", "is that higher or lower than 2023?": the figures of two sides (roles, places, levels
+    # or years) compare them (a sentence says which is higher)
+    asked = reading.slots
+    sides = figures_lead and max(len(asked.roles), len(asked.countries), len(asked.levels), len(asked.years)) >= 2
     return [q for q, its in zip(reading.questions, asks, strict=False) if not (figures_lead and routed & set(its))
             and not (years_looked_up and lexicon("en").cue("year_before").search(q.lower()))
             and not (figures_lead and reading.breakdown and _groups_asked(q))
-            and not (sides and lexicon("en").cue("which_side").search(q.lower()))]
+            and not (sides and lexicon("en").cue("side_compared").search(q.lower()))]
 
 
 def _pay_said_of(subject: str, evidence: list[Evidence]) -> bool:

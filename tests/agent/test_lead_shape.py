@@ -58,7 +58,7 @@ def test_a_vague_span_is_not_a_duration_and_a_contrast_needs_both_sides() -> Non
                          AnswerShape.CONTRAST, sides)
 
 
-def test_a_which_side_part_is_served_by_the_comparison_of_the_sides() -> None:
+def test_a_part_comparing_the_sides_is_served_by_the_comparison() -> None:
     r = read("data engineer vs data analyst pay in the US in 2024. who comes out ahead?")
     assert r.answer_shape == AnswerShape.MONEY
     assert not any("ahead" in q for q in _parts_to_check(r, figures_lead=True))
@@ -208,3 +208,16 @@ def test_pay_said_of_someone_needs_a_pay_figure_naming_them() -> None:
 def test_pay_for_an_occupation_the_sources_never_name_is_declined(advisor: Advisor) -> None:
     answer = advisor.ask("what's the typical salary for a veterinarian in Ohio?")
     assert answer.refused and "veterinarian" in answer.text
+
+
+def test_roles_asked_in_separate_parts_are_each_a_side() -> None:
+    r = read("for hourly data engineer contracts in 2023, what was the usual rate? and hourly data scientists?")
+    assert r.slots.roles == ["data engineer", "data scientist"] and r.asks[0] == Ask.PAY
+    assert read("I work as a data analyst. What do data engineers earn?").slots.roles == []
+    assert read("ML eng in Leeds here - how do UK salaries stack up against the US?").slots.countries == [
+        "United Kingdom", "United States"]
+
+
+def test_a_claim_about_a_data_sets_years_asks_about_the_data_set() -> None:
+    assert read("the salary survey spans 2019 to 2022, correct?").asks == [Ask.DATA_COVERAGE]
+    assert Ask.DATA_COVERAGE not in read("since the survey covers 2020 to 2024, how did analyst pay trend?").asks
