@@ -543,10 +543,10 @@ def _answer_shape(reading: Interpretation) -> AnswerShape | None:
 
 
 def _shape_of(question: str, asks: Collection[Ask]) -> AnswerShape | None:
-    """The shape of sentence that answers one question, read from what it asks: a share asked in words or by
-    "%", a span of time, the steps of an order, pay; None for any other."""
+    """The shape of sentence that answers one question, read from what it asks: a share asked ("what share",
+    "what %"), a span of time, the steps of an order, pay; None for any other."""
     q = question.lower()
-    if LEX.cue("share_asked").search(q) or "%" in q:
+    if LEX.cue("share_asked").search(q):  # "what % of ...", not a % the question states ("the 30% ruling")
         return AnswerShape.SHARE
     if Ask.DURATION in asks or cues.asks_duration(q):
         return AnswerShape.DURATION
@@ -583,9 +583,12 @@ def _places_asked(question: str, slots: Slots) -> None:
         # itself, so it must stay named there)
         _keep_countries(slots, [i for i, c in enumerate(slots.countries) if c not in left_out])
         return
-    asked = cues.asked_text(question).lower()
-    kept = [i for i, phrase in enumerate(slots.country_phrases)
-            if phrase.lower() in asked and slots.countries[i] not in left_out]
+    asked_as_written = cues.asked_text(question)
+    asked = asked_as_written.lower()
+    # a country is asked by any of its names ("Teacher in the UK here. What do ML engineers get in Britain?"), read
+    # as written ("US" in capitals is the country, "us" may be the pronoun)
+    in_asked = set(extract(asked_as_written).countries)
+    kept = [i for i, country in enumerate(slots.countries) if country in in_asked and country not in left_out]
     if not kept or len(kept) == len(slots.countries) or LEX.cue("place_pointed_at").search(asked):
         return
     _keep_countries(slots, kept)
@@ -643,6 +646,10 @@ def _read_scope(reading: Interpretation) -> None:
     if reading.source_first is Source.POSTINGS and LEX.cue("postings_dataset").search(q):
         slots = reading.slots
         reading.postings_years_lacked = sorted({y for y in [*slots.years, slots.year] if y and y != POSTINGS_YEAR})
+        if reading.postings_years_lacked and Ask.FIND_POSTINGS in reading.asks and LEX.cue("trend").search(q):
+            # "since the postings run 2020 to 2025, show me how analyst pay trended": no posting answers a trend;
+            # the survey's years do, and the postings' one year is said beside them
+            reading.asks = [Ask.PAY_TREND if a is Ask.FIND_POSTINGS else a for a in reading.asks]
 
 
 def _read_what_to_learn(reading: Interpretation) -> None:

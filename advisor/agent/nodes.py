@@ -176,7 +176,8 @@ def _own_pay_first(reading: Interpretation, lead: list[Evidence]) -> list[Eviden
 def _parts_to_check(reading: Interpretation, figures_lead: bool) -> list[str]:
     """The questions of a message whose answer the composer must look for: not one a data tool ran for when the
     tools' figures lead ("... and is the pay jump real?" under the pay figures), since a figure reads far from a
-    question to a sentence model; none for a message of one question."""
+    question to a sentence model; for a message of one question, only one asking a span of time under figures
+    that answer something else; none for a question about a data set itself."""
     if figures_lead and reading.asks == [Ask.DATA_COVERAGE]:
         return []  # every part asks about the data set ("... and which years?"): its description answers them
     if len(reading.questions) < 2:

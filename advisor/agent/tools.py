@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
-from advisor.agent.interpret import Ask, Interpretation, PostingTerm, Source
+from advisor.agent.interpret import POSTINGS_YEAR, Ask, Interpretation, PostingTerm, Source
 from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import LATEST_FULL_YEAR, Slots, city_name, in_city
 from advisor.config import Settings
@@ -920,7 +920,11 @@ class Toolbox:
         slots = reading.slots
         query = PayTrendQuery(role=slots.role, country=slots.countries[0] if slots.countries else None,
                               experience=slots.level)
-        return _one_sentence(ToolOutcome(), pay_by_year(query, self.store))
+        out = ToolOutcome()
+        if reading.postings_years_lacked:  # "since the postings run 2020 to 2025, ...": they don't, so it's said
+            out.notices.append(f"The job postings are all from {POSTINGS_YEAR}, so they show no change over the "
+                               "years; these are the salary survey's years.")
+        return _one_sentence(out, pay_by_year(query, self.store))
 
     def skill_ranking(self, reading: Interpretation) -> ToolOutcome:
         """Skills ranked by the median pay of the postings that list them ("which skills pay the most?"), for the

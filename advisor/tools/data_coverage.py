@@ -137,10 +137,12 @@ def _postings(store: Store) -> Evidence:
 def _bls(store: Store) -> Evidence:
     periods = [str(p) for (p,) in store.fetchall(
         "SELECT DISTINCT reference_period FROM bls ORDER BY min(reference_year) OVER (PARTITION BY reference_period)")]
-    row = store.fetchone("SELECT count(DISTINCT occ_code) FROM bls")
-    occupations = int(row[0]) if row else 0
+    titles = [str(t) for (t,) in store.fetchall(
+        "SELECT occ_title FROM bls GROUP BY occ_code, occ_title ORDER BY occ_title")]
+    occupations = len(titles)
+    # named, so "is there an AI engineer category?" is answered by the list itself: there is none
     text = (f"The {BLS_NAME} hold the United States' national wages and employment for {fmt_n(occupations)} "
-            f"occupations, for {' and '.join(periods)}.")
+            f"occupations, for {' and '.join(periods)}: {', '.join(titles)}.")
     flt = "every row, distinct occ_code and reference_period"
     return Evidence(id=evidence_id(store.bls_file, flt), text=text, source=store.bls_file,
                     title=f"{BLS_NAME} — {flt}", kind="bls", locator=flt,

@@ -221,3 +221,20 @@ def test_roles_asked_in_separate_parts_are_each_a_side() -> None:
 def test_a_claim_about_a_data_sets_years_asks_about_the_data_set() -> None:
     assert read("the salary survey spans 2019 to 2022, correct?").asks == [Ask.DATA_COVERAGE]
     assert Ask.DATA_COVERAGE not in read("since the survey covers 2020 to 2024, how did analyst pay trend?").asks
+
+
+def test_a_country_asked_by_another_of_its_names_is_kept_beside_the_story_one() -> None:
+    r = read("Nurse in the UK here. What do data engineers get paid in Britain? Anywhere near US pay?")
+    assert r.slots.countries == ["United Kingdom", "United States"]
+    assert read("I'm a nurse in Milan. what's the official US figure for statisticians?").slots.countries == [
+        "United States"]
+
+
+def test_a_trend_asked_of_years_the_postings_lack_reads_the_survey() -> None:
+    r = read("since the job postings dataset runs 2019 to 2024, show me how data engineer pay trended")
+    assert r.postings_years_lacked and Ask.PAY_TREND in r.asks and Ask.FIND_POSTINGS not in r.asks
+
+
+def test_a_percent_in_a_name_asks_no_share() -> None:
+    assert read("how does the 30% ruling work for expats?").answer_shape is None
+    assert read("what % of analyst postings are remote?").answer_shape == AnswerShape.SHARE
