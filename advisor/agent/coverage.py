@@ -104,9 +104,10 @@ def missing_entities(question: str, evidence: list[Evidence], slots: Slots | Non
                 or _parts_named(name, text):  # "gen-AI" is the sources' "GenAI"
             continue  # a city stands for its country, which is checked below
         if any(said in (c.lower(), p.lower()) or said in c.lower().split()
-               for c, p in zip(slots.countries, slots.country_phrases, strict=True)) \
-                or set(extract(name).countries) & set(slots.countries):
-            continue  # countries ("United" of "United States", "Britain" of the UK) are checked below, with aliases
+               for c, p in zip(slots.countries, slots.country_phrases, strict=True)):
+            continue  # countries ("United" of "United States") are checked below, with their aliases
+        if any(_names_country(text, c, c) for c in set(extract(name).countries) & set(slots.countries)):
+            continue  # another name of a country the evidence names ("Britain" where the figures say "United Kingdom")
         return name
     return _country_not_in(text, slots, without_background(question).lower() if places_asked else "")
 

@@ -238,3 +238,19 @@ def test_a_trend_asked_of_years_the_postings_lack_reads_the_survey() -> None:
 def test_a_percent_in_a_name_asks_no_share() -> None:
     assert read("how does the 30% ruling work for expats?").answer_shape is None
     assert read("what % of analyst postings are remote?").answer_shape == AnswerShape.SHARE
+
+
+def test_another_name_of_a_country_passes_only_where_the_evidence_names_it() -> None:
+    from advisor.agent.coverage import missing_entities
+    from advisor.agent.slots import extract
+
+    question = "Nurse in the UK here. What do data engineers earn in Britain, and in Singapore?"
+    uk = _passage("u", "Data engineers in the United Kingdom reported a median salary of $93,750.")
+    slots = extract(question)
+    assert missing_entities(question, [uk], slots) == "Singapore"
+    assert missing_entities("Nurse in the UK here. What do data engineers earn in Britain?", [uk],
+                            extract("Nurse in the UK here. What do data engineers earn in Britain?")) == ""
+
+
+def test_how_many_records_of_a_kind_asks_about_the_data_set() -> None:
+    assert read("how many salary records do you have for companies in Chile?").asks == [Ask.DATA_COVERAGE]
