@@ -672,9 +672,9 @@ class Composer:
             return None
         said = {u.text for u in used}
         scores = self.score(part, pool)
-        ok = [i for i in np.argsort(-scores) if pool[i].text not in said and scores[i] >= self.min_score and (
-            dense[i] >= PART_ANSWERED if shape is None else dense[i] >= SHAPED_ANSWERED and has_shape(pool[i].text,
-                                                                                                   shape))]
+        near = PART_ANSWERED if shape is None else SHAPED_ANSWERED
+        ok = [i for i in np.argsort(-scores) if pool[i].text not in said and scores[i] >= self.min_score
+              and dense[i] >= near and (shape is None or has_shape(pool[i].text, shape))]
         return int(ok[0]) if ok else None
 
     def settled_first(self, comp: Composition, evidence: list[Evidence],

@@ -34,11 +34,11 @@ from advisor.agent.slots import (
     roles_named,
     without_role_names,
 )
+from advisor.postings import POSTINGS_YEAR  # the year every posting is from
 from advisor.text import figures, split_sentences
 from advisor.tools.posting_counts import PostingBreakdown
 
 LEX = lexicon("en")
-POSTINGS_YEAR = 2023  # the year every posting is from
 MIN_CLAIMED_PAY = 1_000.0  # smaller dollar figures in a pay question are hourly rates or typos, not a salary claim
 BACKGROUND_QUERIES = LEX.table("backgrounds")
 CONDITION_FLAGS = LEX.table("condition_flags")  # words of a posting condition → the conditions tool's flag
@@ -508,6 +508,9 @@ def _read_shape(reading: Interpretation) -> None:
     reading.shapes_by_question = [_shape_of(q, its) for q, its in zip(reading.questions, by_question, strict=False)]
 
 
+_GENERIC_PAYEES = frozenset(LEX.words("generic_payees"))  # "what do they earn?" asks about no one in particular
+
+
 def _pay_subject(reading: Interpretation) -> str:
     """Whom a pay question asks about (lexicon `pay_subject`: "the average salary for a registered nurse", "what
     do AI ethicists earn?") when no role the vocabulary knows is named; '' when one is, or it names no one in
@@ -516,8 +519,7 @@ def _pay_subject(reading: Interpretation) -> str:
         return ""
     m = LEX.cue("pay_subject").search(reading.question)
     subject = (m.group(1) or m.group(2) or "").strip() if m else ""
-    generic = set(LEX.words("generic_payees"))
-    return subject if subject and subject.split()[-1].lower() not in generic else ""
+    return subject if subject and subject.split()[-1].lower() not in _GENERIC_PAYEES else ""
 
 
 def _contrasted(reading: Interpretation) -> list[str]:

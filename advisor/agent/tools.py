@@ -15,12 +15,13 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
-from advisor.agent.interpret import POSTINGS_YEAR, Ask, Interpretation, PostingTerm, Source
+from advisor.agent.interpret import Ask, Interpretation, PostingTerm, Source
 from advisor.agent.lexicon import lexicon
 from advisor.agent.slots import LATEST_FULL_YEAR, Slots, city_name, in_city
 from advisor.config import Settings
 from advisor.index import POSTINGS
 from advisor.postings import (
+    POSTINGS_YEAR,
     FindPostingsArgs,
     PostingHit,
     PostingRequest,
@@ -209,7 +210,7 @@ def posting_filters(reading: Interpretation, has_pay: bool = False, classes: Col
         conds.append({"remote": slots.remote})
         words.append("remote" if slots.remote else "not remote")
     if reading.posted_months:
-        from advisor.postings import POSTINGS_YEAR, month_text
+        from advisor.postings import month_text
 
         conds.append({"month": {"$in": [POSTINGS_YEAR * 100 + m for m in reading.posted_months]}})
         words.append("posted in " + " or ".join(month_text(f"{POSTINGS_YEAR}-{m:02d}")
